@@ -1,0 +1,80 @@
+import { Construct } from 'constructs';
+import { catalog } from '../../catalog';
+import { Component } from '../../core/component';
+import { fail } from '../../core/errors';
+import { HelmValues } from '../../core/helm-chart';
+import { FLUX_NAMESPACE, FLUX_SOURCE_NAME } from '../../flux/repository';
+
+/** Flux controllers to run besides the four defaults. */
+export type FluxExtraController = 'image-reflector-controller' | 'image-automation-controller' | 'source-watcher';
+
+/** Properties of the Flux bootstrap. */
+export interface FluxProps {
+  /** Flux distribution version range the operator installs. @default '2.x' */
+  readonly distributionVersion?: string;
+  /** @default none */
+  readonly extraControllers?: FluxExtraController[];
+  /** Chart values deep-merged over the FluxInstance values. @default none */
+  readonly extraValues?: HelmValues;
+}
+
+/**
+ * Flux itself, installed by Terraform: the Flux Operator chart, then a FluxInstance (through the
+ * `flux-instance` chart) that syncs `clusters/<cluster>` from the platform's Git repository. Both are
+ * Helm releases, so the Terraform plan holds no FluxInstance object whose CRD it installs itself.
+ */
+export class Flux extends Construct {
+  public readonly operator: Component;
+  public readonly instance: Component;
+
+  constructor(scope: Construct, id: string, props: FluxProps = {}) {
+    super(scope, id);
+    this.operator = new FluxOperator(this, 'operator');
+    this.instance = new FluxInstance(this, 'instance', props);
+    this.instance.deployAfter(this.operator);
+  }
+}
+
+class FluxOperator extends Component {
+  constructor(scope: Construct, id: string) {
+    super(scope, id, { namespace: FLUX_NAMESPACE, deployWith: 'terraform' });
+    this.addChart(catalog.fluxOperator, {}, { releaseName: 'flux-operator' });
+  }
+}
+
+class FluxInstance extends Component {
+  constructor(scope: Construct, id: string, props: FluxProps) {
+    super(scope, id, { namespace: FLUX_NAMESPACE, deployWith: 'terraform' });
+    const version = props.distributionVersion ?? '2.x';
+    if (!/^[0-9]+\.([0-9]+|x)(\.([0-9]+|x))?$/.test(version)) {
+      fail(this, `distributionVersion "${version}" is not a Flux version or range`, 'Use a version such as "2.x" or "2.7.x"');
+    }
+    const git = this.platform.git;
+    const syncPath = [git.path, 'clusters', this.platform.clusterName].filter((p) => p).join('/');
+    this.addChart(
+      catalog.fluxInstance,
+      {
+        instance: {
+          distribution: { version, registry: 'ghcr.io/fluxcd' },
+          components: [
+            'source-controller',
+            'kustomize-controller',
+            'helm-controller',
+            'notification-controller',
+            ...(props.extraControllers ?? []),
+          ],
+          cluster: { type: 'kubernetes', networkPolicy: true, domain: 'cluster.local' },
+          sync: {
+            kind: 'GitRepository',
+            name: FLUX_SOURCE_NAME,
+            url: git.url,
+            ref: `refs/heads/${git.branch}`,
+            path: syncPath,
+            interval: this.platform.flux.interval,
+          },
+        },
+      },
+      { releaseName: 'flux', extraValues: props.extraValues },
+    );
+  }
+}

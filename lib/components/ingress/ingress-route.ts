@@ -1,0 +1,78 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { fail } from '../../core/errors';
+import { isDnsSubdomain, requireDnsLabel } from '../../core/names';
+import { MiddlewareRef } from './middleware';
+
+/** The backend an IngressRoute sends traffic to. */
+export interface RouteBackend {
+  /** Service name, or a TraefikService such as `api@internal`. */
+  readonly name: string;
+  /** Service port, by number or name. Not used for TraefikServices. @default none */
+  readonly port?: number | string;
+  /** @default 'Service' */
+  readonly kind?: 'Service' | 'TraefikService';
+}
+
+/** Properties of an IngressRoute. */
+export interface IngressRouteProps {
+  /** Object name. @default the construct id */
+  readonly name?: string;
+  /** Fully qualified host the route answers, e.g. `grafana.example.com`. */
+  readonly host: string;
+  /** Only requests whose path starts with this prefix. @default every path */
+  readonly pathPrefix?: string;
+  readonly backend: RouteBackend;
+  /** Applied in order. @default none */
+  readonly middlewares?: MiddlewareRef[];
+  /** @default ['websecure'] (TLS, as the Traefik chart enables it on that entry point) */
+  readonly entryPoints?: string[];
+  /** Secret holding the certificate for the host. @default Traefik's default certificate */
+  readonly tlsSecretName?: string;
+}
+
+/** A Traefik IngressRoute (`traefik.io/v1alpha1`) for one host. */
+export class IngressRoute extends Construct {
+  public readonly host: string;
+
+  constructor(scope: Construct, id: string, props: IngressRouteProps) {
+    super(scope, id);
+    if (!isDnsSubdomain(props.host)) {
+      fail(this, `host "${props.host}" is not a DNS name`, 'Use a lowercase host name such as "grafana.example.com"');
+    }
+    if (props.pathPrefix !== undefined && !/^\/[^\s`]*$/.test(props.pathPrefix)) {
+      fail(this, `pathPrefix "${props.pathPrefix}" does not start with "/"`, 'Use a path such as "/api"');
+    }
+    const kind = props.backend.kind ?? 'Service';
+    if (kind === 'Service' && props.backend.port === undefined) {
+      fail(this, `backend Service "${props.backend.name}" has no port`, 'Set backend.port to the Service port name or number');
+    }
+    this.host = props.host;
+    const name = requireDnsLabel(this, 'IngressRoute name', props.name ?? id);
+    const match = [`Host(\`${props.host}\`)`, ...(props.pathPrefix ? [`PathPrefix(\`${props.pathPrefix}\`)`] : [])].join(' && ');
+
+    new ApiObject(this, 'resource', {
+      apiVersion: 'traefik.io/v1alpha1',
+      kind: 'IngressRoute',
+      metadata: { name },
+      spec: {
+        entryPoints: props.entryPoints ?? ['websecure'],
+        routes: [
+          {
+            kind: 'Rule',
+            match,
+            ...(props.middlewares?.length
+              ? { middlewares: props.middlewares.map((m) => ({ name: m.name, namespace: m.namespace })) }
+              : {}),
+            services: [
+              kind === 'TraefikService'
+                ? { kind, name: props.backend.name }
+                : { kind, name: props.backend.name, port: props.backend.port },
+            ],
+          },
+        ],
+        ...(props.tlsSecretName ? { tls: { secretName: props.tlsSecretName } } : {}),
+      },
+    });
+  }
+}

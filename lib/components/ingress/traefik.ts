@@ -1,0 +1,91 @@
+import { Construct } from 'constructs';
+import { catalog } from '../../catalog';
+import { Component, ComponentOptions } from '../../core/component';
+import { HelmValues } from '../../core/helm-chart';
+import { SecretValue } from '../../core/secret';
+import { IngressRoute } from './ingress-route';
+import { Middleware } from './middleware';
+
+/** Properties of the Traefik ingress controller. */
+export interface TraefikProps extends ComponentOptions {
+  /** Proxy replicas; more than one also gets a PodDisruptionBudget. @default 2 */
+  readonly replicas?: number;
+  /** Node pool the proxies run on. @default any node */
+  readonly nodePool?: string;
+  /**
+   * Client networks allowed to reach the admin routes (dashboard, Grafana...), as CIDRs.
+   * @default the private ranges 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16
+   */
+  readonly adminSourceRange?: string[];
+  /**
+   * htpasswd lines (`user:$apr1$...`) of the users allowed on the admin routes.
+   * @default the sensitive Terraform variable `traefik_admin_users`
+   */
+  readonly adminUsers?: SecretValue;
+  /** Host of the Traefik dashboard. @default `traefik.<domain>` */
+  readonly dashboardHost?: string;
+  /** Chart values deep-merged over ballast's. @default none */
+  readonly extraValues?: HelmValues;
+}
+
+/**
+ * Traefik as the platform's ingress controller, with its dashboard behind the two Middlewares every admin
+ * route uses: an IP allow-list and basic auth from a bootstrap secret.
+ */
+export class Traefik extends Component {
+  /** Lets only `adminSourceRange` through. */
+  public readonly allowAdminNetworks: Middleware;
+  /** Asks for the admin users' credentials. */
+  public readonly requireAdminLogin: Middleware;
+  /** The dashboard route. */
+  public readonly dashboard: IngressRoute;
+
+  constructor(scope: Construct, id: string, props: TraefikProps = {}) {
+    super(scope, id, { namespace: props.namespace ?? 'traefik', deployWith: props.deployWith });
+    const replicas = props.replicas ?? 2;
+    const scheduling = props.nodePool ? this.platform.nodePool(props.nodePool, this).scheduling() : undefined;
+
+    this.addChart(
+      catalog.traefik,
+      {
+        deployment: { replicas },
+        podDisruptionBudget: replicas > 1 ? { enabled: true, maxUnavailable: 1 } : { enabled: false },
+        // Admin routes live next to the apps they protect and use the Middlewares of this namespace.
+        providers: {
+          kubernetesCRD: { enabled: true, allowCrossNamespace: true },
+          kubernetesIngress: { enabled: true },
+        },
+        // Plain HTTP only redirects to HTTPS.
+        ports: { web: { http: { redirections: { entryPoint: { to: 'websecure', scheme: 'https', permanent: true } } } } },
+        // The chart's own dashboard route is unprotected; ballast creates a protected one below.
+        ingressRoute: { dashboard: { enabled: false } },
+        resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '256Mi' } },
+        ...(scheduling ? { nodeSelector: scheduling.nodeSelector, tolerations: [...scheduling.tolerations] } : {}),
+      },
+      { releaseName: 'traefik', extraValues: props.extraValues },
+    );
+
+    const authSecret = this.addBootstrapSecret('traefik-admin-users', {
+      users: props.adminUsers ?? SecretValue.fromVariable('traefik_admin_users', 'htpasswd lines of the users allowed on admin routes (Traefik dashboard, Grafana).'),
+    });
+
+    this.allowAdminNetworks = Middleware.ipAllowList(this, 'admin-networks', {
+      name: 'admin-networks',
+      sourceRange: props.adminSourceRange ?? ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'],
+    });
+    this.requireAdminLogin = Middleware.basicAuth(this, 'admin-login', {
+      name: 'admin-login',
+      secretName: authSecret.name,
+    });
+    this.dashboard = new IngressRoute(this, 'dashboard', {
+      host: props.dashboardHost ?? `traefik.${this.platform.domain}`,
+      backend: { kind: 'TraefikService', name: 'api@internal' },
+      middlewares: this.adminMiddlewares,
+    });
+  }
+
+  /** The Middlewares an admin route puts in front of its backend, in order. */
+  public get adminMiddlewares(): Middleware[] {
+    return [this.allowAdminNetworks, this.requireAdminLogin];
+  }
+}

@@ -1,0 +1,142 @@
+import { ApiObject, Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import { CatalogChart } from '../catalog';
+import { constructPath, fail } from './errors';
+import { HelmChartSpec, HelmValues, mergeValues, SensitiveHelmValue } from './helm-chart';
+import { requireDnsLabel } from './names';
+import { platformOf, PlatformContext } from './platform-context';
+import { BootstrapSecret, SecretValue } from './secret';
+
+/** The backend that deploys a component: Flux from Git, or Terraform at bootstrap. */
+export type Backend = 'flux' | 'terraform';
+
+/**
+ * Where a component sits in the Flux layout. `infrastructure` components are applied first (charts in
+ * `infrastructure/controllers`, their custom resources in `infrastructure/configs`); `apps` after both.
+ */
+export type Tier = 'infrastructure' | 'apps';
+
+/** Options every component accepts. */
+export interface ComponentOptions {
+  /** Which backend deploys this component. Changing it is the only edit needed to move it. @default 'flux' */
+  readonly deployWith?: Backend;
+  /** Namespace of everything the component owns. @default the component's own default */
+  readonly namespace?: string;
+}
+
+/** What a concrete component passes to its base class. */
+export interface ComponentProps extends ComponentOptions {
+  readonly namespace: string;
+  /** @default 'infrastructure' */
+  readonly tier?: Tier;
+}
+
+/** Options for a component's Helm release. */
+export interface AddChartOptions {
+  /** @default the chart name */
+  readonly releaseName?: string;
+  /** Chart values set by the user, deep-merged over the component's values. @default none */
+  readonly extraValues?: HelmValues;
+  /** Secret chart values, passed by reference. @default none */
+  readonly sensitiveValues?: readonly SensitiveHelmValue[];
+}
+
+/**
+ * A part of the platform: a namespace, optionally one Helm release, the Kubernetes objects it owns and
+ * the bootstrap secrets it needs. It is a cdk8s Chart, so objects created inside it (cdk8s, cdk8s-plus or
+ * ballast constructs) land in its namespace.
+ */
+export class Component extends Chart {
+  public declare readonly namespace: string;
+  public readonly platform: PlatformContext;
+  public readonly deployWith: Backend;
+  public readonly tier: Tier;
+  /**
+   * True when the component holds data (volumes, databases): Flux never prunes it and Terraform refuses
+   * to destroy it, so a refactor cannot delete data.
+   */
+  public stateful = false;
+  private chartSpec?: HelmChartSpec;
+  private readonly after: Component[] = [];
+  private readonly secrets: BootstrapSecret[] = [];
+
+  constructor(scope: Construct, id: string, props: ComponentProps) {
+    super(scope, uniqueId(scope, id), { namespace: props.namespace, disableResourceNameHashes: true });
+    this.platform = platformOf(this);
+    requireDnsLabel(this, 'namespace', props.namespace);
+    if (props.deployWith !== undefined && props.deployWith !== 'flux' && props.deployWith !== 'terraform') {
+      fail(this, `deployWith "${String(props.deployWith)}" is not a backend`, 'Use "flux" or "terraform"');
+    }
+    this.deployWith = props.deployWith ?? 'flux';
+    this.tier = props.tier ?? 'infrastructure';
+  }
+
+  /** The component's Helm release, if it has one. */
+  public get helmChart(): HelmChartSpec | undefined {
+    return this.chartSpec;
+  }
+
+  /** Bootstrap secrets this component needs, created by Terraform before anything else. */
+  public get bootstrapSecrets(): readonly BootstrapSecret[] {
+    return this.secrets;
+  }
+
+  /** Components that must be ready before this one is installed. */
+  public get dependencies(): readonly Component[] {
+    return this.after;
+  }
+
+  /**
+   * Installs this component only after `other` is ready: Flux `dependsOn` between the HelmReleases,
+   * Terraform `depends_on` between the releases.
+   */
+  public deployAfter(other: Component): void {
+    if (other === this) fail(this, 'a component cannot depend on itself', 'Remove the deployAfter call');
+    if (!this.after.includes(other)) this.after.push(other);
+  }
+
+  /** The component's Kubernetes objects (not counting its Helm release), resolved to plain JSON. */
+  public manifests(): Record<string, unknown>[] {
+    return this.toJson() as Record<string, unknown>[];
+  }
+
+  /** Gives the component its Helm release. A component has at most one. */
+  protected addChart(chart: CatalogChart, values: HelmValues, options: AddChartOptions = {}): HelmChartSpec {
+    if (this.chartSpec) {
+      fail(this, 'a component can install only one Helm chart', 'Split the charts into separate components');
+    }
+    const releaseName = requireDnsLabel(this, 'release name', options.releaseName ?? chart.chart);
+    this.chartSpec = {
+      chart,
+      releaseName,
+      values: mergeValues(values, options.extraValues),
+      sensitiveValues: options.sensitiveValues ?? [],
+    };
+    return this.chartSpec;
+  }
+
+  /** Declares a Secret that the Terraform bootstrap creates in this component's namespace. */
+  protected addBootstrapSecret(name: string, data: Record<string, SecretValue | string>, type?: string): BootstrapSecret {
+    requireDnsLabel(this, 'secret name', name);
+    if (this.secrets.some((s) => s.name === name)) {
+      fail(this, `bootstrap secret "${name}" is declared twice`, 'Give each secret a unique name');
+    }
+    const secret: BootstrapSecret = { namespace: this.namespace, name, type, data };
+    this.secrets.push(secret);
+    return secret;
+  }
+}
+
+/** A Kubernetes object created by a component; re-exported so components need not import cdk8s. */
+export { ApiObject };
+
+function uniqueId(scope: Construct, id: string): string {
+  if (scope.node.tryFindChild(id)) {
+    fail(
+      `${constructPath(scope)}/${id}`,
+      `a component named "${id}" already exists`,
+      'Give every component a unique id',
+    );
+  }
+  return id;
+}

@@ -1,0 +1,41 @@
+import { CatalogChart } from '../catalog';
+import { SecretValue } from './secret';
+
+/** A JSON value as Helm values hold it. */
+export type HelmValue = string | number | boolean | null | HelmValue[] | { [key: string]: HelmValue };
+/** A chart's values: a JSON object. */
+export type HelmValues = { [key: string]: HelmValue };
+
+/** A chart value that is a secret: passed by reference, never written into values. */
+export interface SensitiveHelmValue {
+  /** Dotted value path, e.g. `auth.password`. */
+  readonly path: string;
+  readonly value: SecretValue;
+}
+
+/** One Helm release of a component: the chart, the release name and the values both backends use. */
+export interface HelmChartSpec {
+  readonly chart: CatalogChart;
+  readonly releaseName: string;
+  readonly values: HelmValues;
+  /** @default none */
+  readonly sensitiveValues?: readonly SensitiveHelmValue[];
+}
+
+function isPlainObject(v: HelmValue | undefined): v is { [key: string]: HelmValue } {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/**
+ * Deep-merges `override` onto `base`: objects merge key by key, anything else (arrays included) is
+ * replaced, as Helm merges values files. Neither input is modified.
+ */
+export function mergeValues(base: HelmValues, override: HelmValues | undefined): HelmValues {
+  if (!override) return base;
+  const out: HelmValues = { ...base };
+  for (const [key, value] of Object.entries(override)) {
+    const current = out[key];
+    out[key] = isPlainObject(current) && isPlainObject(value) ? mergeValues(current, value) : value;
+  }
+  return out;
+}

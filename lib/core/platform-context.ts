@@ -1,0 +1,34 @@
+import { IConstruct } from 'constructs';
+import { fail } from './errors';
+import { NodePool } from './node-pool';
+
+/**
+ * What a component may ask of the platform it belongs to. Components depend on this interface rather
+ * than on the Platform class, which keeps the module graph free of cycles.
+ */
+export interface PlatformContext {
+  readonly domain: string;
+  readonly clusterName: string;
+  readonly git: { readonly url: string; readonly branch: string; readonly path: string };
+  readonly flux: { readonly interval: string; readonly retryInterval: string; readonly timeout: string };
+  nodePool(name: string, requester: IConstruct): NodePool;
+}
+
+const PLATFORM_MARK = Symbol.for('ballast.Platform');
+
+/** Marks `platform` as the platform root that `platformOf` finds. */
+export function markPlatform(platform: IConstruct & PlatformContext): void {
+  Object.defineProperty(platform, PLATFORM_MARK, { value: true });
+}
+
+export function isPlatform(c: IConstruct): c is IConstruct & PlatformContext {
+  return (c as unknown as Record<symbol, unknown>)[PLATFORM_MARK] === true;
+}
+
+/** The platform that `scope` belongs to. */
+export function platformOf(scope: IConstruct): PlatformContext {
+  for (let s: IConstruct | undefined = scope; s; s = s.node.scope) {
+    if (isPlatform(s)) return s;
+  }
+  return fail(scope, 'this construct is not inside a Platform', 'Create components with a Platform (or one of its children) as scope');
+}

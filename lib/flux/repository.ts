@@ -1,0 +1,106 @@
+import { Component } from '../core/component';
+import { isPlatform, PlatformContext } from '../core/platform-context';
+import { toYaml, toYamlDocuments } from '../core/yaml';
+import { DeploymentPlan, FLUX_STEPS, FluxStep, Manifest } from '../plan/deployment-plan';
+import { helmRelease, helmRepository, PRUNE_DISABLED } from './helm';
+
+/** Folder of each Flux step inside the repository. */
+export const STEP_FOLDERS: Record<FluxStep, string> = {
+  controllers: 'infrastructure/controllers',
+  configs: 'infrastructure/configs',
+  apps: 'apps',
+};
+/** Name of the Flux Kustomization that applies each step. */
+const STEP_KUSTOMIZATIONS: Record<FluxStep, string> = {
+  controllers: 'infra-controllers',
+  configs: 'infra-configs',
+  apps: 'apps',
+};
+/** The GitRepository the Flux Operator creates for `sync` (named after its namespace). */
+export const FLUX_SOURCE_NAME = 'flux-system';
+export const FLUX_NAMESPACE = 'flux-system';
+
+/** The files of a Flux repository: path relative to the repository folder, and its content. */
+export type FileTree = Map<string, string>;
+
+/**
+ * Lays the plan out as a Flux repository after flux2-kustomize-helm-example:
+ * `clusters/<cluster>` holds the Flux Kustomizations that apply `infrastructure/controllers`, then
+ * `infrastructure/configs`, then `apps`, each folder listing its files in a `kustomization.yaml`.
+ */
+export function renderFluxRepository(plan: DeploymentPlan, platform: PlatformContext): FileTree {
+  const files: FileTree = new Map();
+  for (const step of FLUX_STEPS) {
+    const folder = STEP_FOLDERS[step];
+    const names: string[] = [];
+    for (const placement of plan.flux.filter((p) => p.step === step)) {
+      const objects: Manifest[] = [];
+      const ns = plan.namespaces.find((n) => n.name === placement.component.namespace)!;
+      if (placement.namespace) objects.push(namespaceObject(placement.namespace, ns.stateful));
+      if (placement.chart) {
+        objects.push(helmRepository(placement.chart, placement.component.namespace));
+        objects.push(
+          helmRelease(placement.chart, {
+            namespace: placement.component.namespace,
+            stateful: placement.component.stateful,
+            dependsOn: placement.component.dependencies
+              .filter((d) => d.helmChart && d.namespace === placement.component.namespace)
+              .map((d) => d.helmChart!.releaseName),
+          }),
+        );
+      }
+      objects.push(...placement.manifests);
+      const name = `${componentFileName(placement.component)}.yaml`;
+      names.push(name);
+      files.set(`${folder}/${name}`, toYamlDocuments(objects));
+    }
+    files.set(`${folder}/kustomization.yaml`, kustomizeFile(names.sort()));
+  }
+
+  const cluster = `clusters/${platform.clusterName}`;
+  const base = platform.git.path ? `./${platform.git.path}` : '.';
+  const sync = (step: FluxStep, dependsOn?: FluxStep): Manifest => ({
+    apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+    kind: 'Kustomization',
+    metadata: { name: STEP_KUSTOMIZATIONS[step], namespace: FLUX_NAMESPACE },
+    spec: {
+      ...(dependsOn ? { dependsOn: [{ name: STEP_KUSTOMIZATIONS[dependsOn] }] } : {}),
+      interval: platform.flux.interval,
+      retryInterval: platform.flux.retryInterval,
+      timeout: platform.flux.timeout,
+      sourceRef: { kind: 'GitRepository', name: FLUX_SOURCE_NAME },
+      path: `${base}/${STEP_FOLDERS[step]}`,
+      prune: true,
+      wait: true,
+    },
+  });
+  files.set(`${cluster}/infrastructure.yaml`, toYamlDocuments([sync('controllers'), sync('configs', 'controllers')]));
+  files.set(`${cluster}/apps.yaml`, toYamlDocuments([sync('apps', 'configs')]));
+  files.set(`${cluster}/kustomization.yaml`, kustomizeFile(['apps.yaml', 'infrastructure.yaml']));
+  return new Map([...files.entries()].sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+
+/** A component's file name: its construct path below the platform, e.g. `traefik` or `flux-operator`. */
+export function componentFileName(component: Component): string {
+  const scopes = component.node.scopes;
+  const start = scopes.findIndex((s) => isPlatform(s)) + 1;
+  return scopes
+    .slice(start)
+    .map((s) => s.node.id)
+    .join('-')
+    .toLowerCase()
+    .replace(/[^a-z0-9-]/g, '-');
+}
+
+function namespaceObject(name: string, stateful: boolean): Manifest {
+  return {
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    // Deleting a namespace deletes everything in it, volumes included: never prune one that holds data.
+    metadata: { name, ...(stateful ? { annotations: PRUNE_DISABLED } : {}) },
+  };
+}
+
+function kustomizeFile(resources: string[]): string {
+  return toYaml({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources });
+}

@@ -1,0 +1,274 @@
+import { IConstruct } from 'constructs';
+import { Backend, Component } from '../core/component';
+import { ConfigProblem, constructPath, ValidationError } from '../core/errors';
+import { HelmChartSpec } from '../core/helm-chart';
+import { isPlatform } from '../core/platform-context';
+import { BootstrapSecret, SecretValue } from '../core/secret';
+
+/** A Kubernetes object as plain JSON. */
+export type Manifest = Record<string, unknown> & {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; [key: string]: unknown };
+};
+
+/** The Flux steps, applied in this order (after flux2-kustomize-helm-example). */
+export const FLUX_STEPS = ['controllers', 'configs', 'apps'] as const;
+export type FluxStep = (typeof FLUX_STEPS)[number];
+
+/** What one component contributes to one Flux step. */
+export interface FluxPlacement {
+  readonly component: Component;
+  readonly step: FluxStep;
+  /** Namespace object to create in this step, when Flux owns the component's namespace. */
+  readonly namespace?: string;
+  /** The component's Helm release, when Flux deploys it and it belongs to this step. */
+  readonly chart?: HelmChartSpec;
+  readonly manifests: Manifest[];
+}
+
+/** A namespace and the backend that creates it. */
+export interface NamespacePlan {
+  readonly name: string;
+  readonly owner: Backend;
+  /** True when any component in it holds data: never pruned or destroyed. */
+  readonly stateful: boolean;
+}
+
+/**
+ * Every decision about who deploys what, made once from the component tree. The Flux and Terraform
+ * renderers only turn this plan into files; neither decides placement itself.
+ */
+export interface DeploymentPlan {
+  /** Components in construct-path order. */
+  readonly components: readonly Component[];
+  readonly namespaces: readonly NamespacePlan[];
+  readonly flux: readonly FluxPlacement[];
+  readonly terraform: {
+    /** Helm releases Terraform installs, in dependency order. */
+    readonly releases: readonly { component: Component; chart: HelmChartSpec }[];
+    /** Plain (built-in kind) objects of Terraform-managed components. */
+    readonly manifests: readonly { component: Component; manifest: Manifest }[];
+    /** Secrets the bootstrap creates before anything else. */
+    readonly secrets: readonly BootstrapSecret[];
+    /** Sensitive variables, sorted by name, each declared once. */
+    readonly variables: readonly SecretValue[];
+  };
+}
+
+/** True for API groups Kubernetes serves itself: the core group, `apps`, `batch`, `*.k8s.io`... */
+export function isBuiltInGroup(apiVersion: string): boolean {
+  const group = apiGroup(apiVersion);
+  return group === '' || !group.includes('.') || group.endsWith('.k8s.io');
+}
+
+export function apiGroup(apiVersion: string): string {
+  return apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
+}
+
+/** The components under `root`, in construct-path order. */
+export function componentsOf(root: IConstruct): Component[] {
+  return root.node
+    .findAll()
+    .filter((c): c is Component => c instanceof Component)
+    .sort((a, b) => (a.node.path < b.node.path ? -1 : a.node.path > b.node.path ? 1 : 0));
+}
+
+/**
+ * Plans the platform rooted at `root`. Throws a ValidationError listing every problem when the
+ * platform cannot be deployed as described.
+ */
+export function planDeployment(root: IConstruct): DeploymentPlan {
+  const problems: ConfigProblem[] = [];
+  const components = componentsOf(root);
+  if (!isPlatform(root)) {
+    problems.push({ path: constructPath(root), problem: 'this construct is not a Platform', fix: 'Plan the Platform itself' });
+  }
+
+  // Which component's chart installs the CRDs of each API group.
+  const crdOwner = new Map<string, Component>();
+  for (const c of components) {
+    for (const group of c.helmChart?.chart.crdGroups ?? []) {
+      const other = crdOwner.get(group);
+      if (other) {
+        problems.push({
+          path: constructPath(c),
+          problem: `its chart installs the CRDs of ${group}, which ${constructPath(other)} already installs`,
+          fix: 'Keep only one component that installs these CRDs',
+        });
+      } else {
+        crdOwner.set(group, c);
+      }
+    }
+  }
+
+  checkReleases(components, problems);
+
+  const namespaces = planNamespaces(components);
+  const flux: FluxPlacement[] = [];
+  const tfManifests: { component: Component; manifest: Manifest }[] = [];
+  for (const c of components) {
+    const ownStep: FluxStep = c.tier === 'apps' ? 'apps' : 'controllers';
+    const crStep: FluxStep = c.tier === 'apps' ? 'apps' : 'configs';
+    const byStep = new Map<FluxStep, Manifest[]>();
+    const put = (step: FluxStep, m: Manifest) => byStep.set(step, [...(byStep.get(step) ?? []), m]);
+
+    for (const m of c.manifests() as Manifest[]) {
+      if (isBuiltInGroup(m.apiVersion)) {
+        if (m.kind === 'Namespace') {
+          problems.push({
+            path: constructPath(c),
+            problem: `it creates Namespace "${m.metadata.name}" itself`,
+            fix: 'Remove it: ballast creates the namespace of every component',
+          });
+        } else if (c.deployWith === 'terraform') {
+          tfManifests.push({ component: c, manifest: m });
+        } else {
+          put(ownStep, m);
+        }
+        continue;
+      }
+      // A custom resource: its CRD must come from a chart of the platform, applied in an earlier step.
+      const group = apiGroup(m.apiVersion);
+      const source = crdOwner.get(group);
+      const where = `${m.kind} "${m.metadata.name}" (${m.apiVersion})`;
+      if (!source) {
+        problems.push({
+          path: constructPath(c),
+          problem: `no component installs the CRD of ${where}`,
+          fix: `Add the component whose chart installs the ${group} CRDs`,
+        });
+        continue;
+      }
+      const sourceStep = source.deployWith === 'terraform' ? undefined : source.tier === 'apps' ? 'apps' : 'controllers';
+      if (sourceStep !== undefined && FLUX_STEPS.indexOf(sourceStep) >= FLUX_STEPS.indexOf(crStep)) {
+        problems.push({
+          path: constructPath(c),
+          problem: `${where} would be applied in the same Flux step as the chart that installs its CRD (${constructPath(source)})`,
+          fix: 'Make the component that installs the CRD an infrastructure component',
+        });
+        continue;
+      }
+      // Custom resources always go to Flux, even for Terraform-managed components: a Terraform plan
+      // against an empty cluster cannot contain objects of a kind its own apply installs.
+      put(crStep, m);
+    }
+
+    if (c.helmChart && c.deployWith === 'flux') {
+      byStep.set(ownStep, byStep.get(ownStep) ?? []);
+    }
+    for (const step of FLUX_STEPS) {
+      const manifests = byStep.get(step);
+      if (!manifests) continue;
+      const chart = step === ownStep && c.deployWith === 'flux' ? c.helmChart : undefined;
+      flux.push({ component: c, step, chart, manifests });
+    }
+  }
+
+  if (problems.length > 0) throw new ValidationError(problems);
+
+  const secrets = components.flatMap((c) => c.bootstrapSecrets);
+  const variables = new Map<string, SecretValue>();
+  const addVariable = (v: SecretValue) => variables.set(v.variable, v);
+  for (const s of secrets) Object.values(s.data).forEach((v) => v instanceof SecretValue && addVariable(v));
+  for (const c of components) (c.helmChart?.sensitiveValues ?? []).forEach((s) => addVariable(s.value));
+
+  return {
+    components,
+    namespaces,
+    flux: withNamespaces(flux, namespaces),
+    terraform: {
+      releases: dependencyOrder(components.filter((c) => c.deployWith === 'terraform' && c.helmChart)).map((c) => ({
+        component: c,
+        chart: c.helmChart!,
+      })),
+      manifests: tfManifests,
+      secrets,
+      variables: [...variables.values()].sort((a, b) => (a.variable < b.variable ? -1 : 1)),
+    },
+  };
+}
+
+/** Puts each Flux-owned namespace into the earliest step that deploys something into it. */
+function withNamespaces(placements: FluxPlacement[], namespaces: readonly NamespacePlan[]): FluxPlacement[] {
+  const sorted = [...placements].sort((a, b) => FLUX_STEPS.indexOf(a.step) - FLUX_STEPS.indexOf(b.step));
+  const first = new Map<string, FluxPlacement>();
+  for (const ns of namespaces.filter((n) => n.owner === 'flux')) {
+    const p = sorted.find((x) => x.component.namespace === ns.name);
+    if (p) first.set(ns.name, p);
+  }
+  return placements.map((p) => (first.get(p.component.namespace) === p ? { ...p, namespace: p.component.namespace } : p));
+}
+
+/**
+ * A namespace is created by Terraform when a Terraform-managed component lives in it, or when it holds
+ * a bootstrap secret (Terraform writes the secret, so the namespace must exist first); otherwise Flux
+ * creates it from Git.
+ */
+function planNamespaces(components: Component[]): NamespacePlan[] {
+  const byName = new Map<string, Component[]>();
+  for (const c of components) byName.set(c.namespace, [...(byName.get(c.namespace) ?? []), c]);
+  return [...byName.entries()]
+    .map(([name, members]) => ({
+      name,
+      owner: members.some((c) => c.deployWith === 'terraform' || c.bootstrapSecrets.length > 0 || hasSensitive(c))
+        ? ('terraform' as const)
+        : ('flux' as const),
+      stateful: members.some((c) => c.stateful),
+    }))
+    .sort((a, b) => (a.name < b.name ? -1 : 1));
+}
+
+function hasSensitive(c: Component): boolean {
+  return c.deployWith === 'flux' && (c.helmChart?.sensitiveValues?.length ?? 0) > 0;
+}
+
+function checkReleases(components: Component[], problems: ConfigProblem[]): void {
+  const releases = new Map<string, Component>();
+  for (const c of components) {
+    if (!c.helmChart) continue;
+    const key = `${c.namespace}/${c.helmChart.releaseName}`;
+    const other = releases.get(key);
+    if (other) {
+      problems.push({
+        path: constructPath(c),
+        problem: `Helm release "${c.helmChart.releaseName}" in namespace "${c.namespace}" is also installed by ${constructPath(other)}`,
+        fix: 'Give one of them another releaseName or namespace',
+      });
+    }
+    releases.set(key, c);
+    if (!/^[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?$/.test(c.helmChart.chart.version)) {
+      problems.push({
+        path: constructPath(c),
+        problem: `chart ${c.helmChart.chart.chart} has version "${c.helmChart.chart.version}", which is not an exact version`,
+        fix: 'Pin an exact version such as "1.2.3" in the catalog',
+      });
+    }
+  }
+  for (const c of components) {
+    for (const d of c.dependencies) {
+      if (d.deployWith === 'flux' && c.deployWith === 'terraform') {
+        problems.push({
+          path: constructPath(c),
+          problem: `it is deployed by Terraform but must wait for ${constructPath(d)}, which Flux deploys after Terraform`,
+          fix: 'Deploy both with the same backend, or the dependency with terraform',
+        });
+      }
+    }
+  }
+}
+
+/** Components sorted so that every component comes after the ones it depends on (stable otherwise). */
+function dependencyOrder(components: Component[]): Component[] {
+  const out: Component[] = [];
+  const visit = (c: Component, stack: Component[]) => {
+    if (out.includes(c)) return;
+    if (stack.includes(c)) {
+      throw new ValidationError([{ path: constructPath(c), problem: 'its deployAfter dependencies form a cycle', fix: 'Remove one deployAfter call' }]);
+    }
+    c.dependencies.filter((d) => components.includes(d)).forEach((d) => visit(d, [...stack, c]));
+    out.push(c);
+  };
+  components.forEach((c) => visit(c, []));
+  return out;
+}

@@ -1,0 +1,148 @@
+import { Construct, IConstruct } from 'constructs';
+import { ConfigProblem, constructPath, fail, ValidationError } from './core/errors';
+import { isDnsLabel, isDnsSubdomain } from './core/names';
+import { NodePool, NodePoolConfig } from './core/node-pool';
+import { markPlatform, platformOf, PlatformContext } from './core/platform-context';
+
+/** The Git repository that Flux reconciles: where the user commits the contents of `dist/flux`. */
+export interface GitSourceConfig {
+  /** Clone URL, `https://...` or `ssh://...`. */
+  readonly url: string;
+  /** @default 'main' */
+  readonly branch?: string;
+  /**
+   * Folder inside the repository that holds the contents of `dist/flux`, without leading or trailing
+   * slash.
+   * @default '' (the repository root)
+   */
+  readonly path?: string;
+}
+
+/** How often Flux reconciles the generated Kustomizations. */
+export interface FluxSyncConfig {
+  /** @default '10m' */
+  readonly interval?: string;
+  /** @default '2m' */
+  readonly retryInterval?: string;
+  /** @default '10m' */
+  readonly timeout?: string;
+}
+
+/** One typed description of a platform. Defaults live here, next to the types. */
+export interface PlatformConfig {
+  /** Base DNS domain; components serve `<name>.<domain>`. */
+  readonly domain: string;
+  /** Cluster name; the Flux entry point is `clusters/<clusterName>`. */
+  readonly clusterName: string;
+  /** @default no node pools (workloads run anywhere) */
+  readonly nodePools?: NodePoolConfig[];
+  /** The repository Flux watches. */
+  readonly git: GitSourceConfig;
+  /** @default interval 10m, retryInterval 2m, timeout 10m */
+  readonly flux?: FluxSyncConfig;
+}
+
+const DURATION = /^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$/;
+const TAINT_EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
+
+/**
+ * The root of a platform: its config, node pools and components. Components are constructs added under
+ * it; the Flux and Terraform backends read the same tree.
+ */
+export class Platform extends Construct implements PlatformContext {
+  /** The platform a construct belongs to; fails when there is none. */
+  public static of(scope: IConstruct): Platform {
+    return platformOf(scope) as Platform;
+  }
+
+  public readonly domain: string;
+  public readonly clusterName: string;
+  public readonly git: Required<GitSourceConfig>;
+  public readonly flux: Required<FluxSyncConfig>;
+  private readonly pools: Map<string, NodePool>;
+
+  constructor(scope: Construct, id: string, config: PlatformConfig) {
+    super(scope, id);
+    const problems = checkConfig(constructPath(this), config);
+    if (problems.length > 0) throw new ValidationError(problems);
+    this.domain = config.domain;
+    this.clusterName = config.clusterName;
+    this.git = { url: config.git.url, branch: config.git.branch ?? 'main', path: config.git.path ?? '' };
+    this.flux = {
+      interval: config.flux?.interval ?? '10m',
+      retryInterval: config.flux?.retryInterval ?? '2m',
+      timeout: config.flux?.timeout ?? '10m',
+    };
+    this.pools = new Map((config.nodePools ?? []).map((p) => [p.name, new NodePool(p)]));
+    markPlatform(this);
+  }
+
+  /** The node pool `name`; `requester` is named in the error when the pool does not exist. */
+  public nodePool(name: string, requester: IConstruct): NodePool {
+    const pool = this.pools.get(name);
+    if (!pool) {
+      const known = [...this.pools.keys()];
+      fail(
+        requester,
+        `unknown node pool "${name}"`,
+        known.length > 0
+          ? `Use one of the pools in the platform config (${known.join(', ')}) or add "${name}" to nodePools`
+          : `Add a node pool named "${name}" to nodePools in the platform config`,
+      );
+    }
+    return pool;
+  }
+
+  /** All node pools, in config order. */
+  public get nodePools(): readonly NodePool[] {
+    return [...this.pools.values()];
+  }
+}
+
+function checkConfig(path: string, config: PlatformConfig): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const add = (problem: string, fix: string) => problems.push({ path, problem, fix });
+
+  if (!config.domain) {
+    add('domain is empty', 'Set domain to the DNS domain the platform serves, e.g. "example.com"');
+  } else if (!isDnsSubdomain(config.domain) || !config.domain.includes('.')) {
+    add(`domain "${config.domain}" is not a DNS domain`, 'Use a lowercase domain with at least one dot, e.g. "example.com"');
+  }
+  if (!isDnsLabel(config.clusterName ?? '')) {
+    add(
+      `clusterName "${config.clusterName ?? ''}" is not a valid DNS label`,
+      'Use at most 63 lowercase letters, digits and "-", e.g. "production"',
+    );
+  }
+  const url = config.git?.url ?? '';
+  if (!/^(https?|ssh):\/\/[^\s]+$/.test(url)) {
+    add(`git.url "${url}" is not an http(s):// or ssh:// URL`, 'Set git.url to the clone URL of the repository Flux watches');
+  }
+  if (config.git?.branch !== undefined && !/^[A-Za-z0-9._/-]+$/.test(config.git.branch)) {
+    add(`git.branch "${config.git.branch}" is not a branch name`, 'Set git.branch to a branch such as "main"');
+  }
+  if (config.git?.path !== undefined && config.git.path !== '' && !/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/.test(config.git.path)) {
+    add(`git.path "${config.git.path}" is not a relative folder path`, 'Use a path like "flux" or "deploy/flux", without leading or trailing slash');
+  }
+  for (const [key, value] of Object.entries(config.flux ?? {})) {
+    if (value !== undefined && !DURATION.test(value)) {
+      add(`flux.${key} "${value}" is not a duration`, 'Use a Go duration such as "10m" or "1h30m"');
+    }
+  }
+
+  const seen = new Set<string>();
+  for (const pool of config.nodePools ?? []) {
+    if (seen.has(pool.name)) add(`node pool "${pool.name}" is defined twice`, 'Give every node pool a unique name');
+    seen.add(pool.name);
+    if (!isDnsLabel(pool.name)) add(`node pool name "${pool.name}" is not a valid DNS label`, 'Use lowercase letters, digits and "-"');
+    if (Object.keys(pool.labels ?? {}).length === 0) {
+      add(`node pool "${pool.name}" has no labels`, 'Give the pool the labels its nodes carry, so workloads can select them');
+    }
+    for (const taint of pool.taints ?? []) {
+      if (!TAINT_EFFECTS.includes(taint.effect)) {
+        add(`node pool "${pool.name}" has a taint with effect "${taint.effect}"`, `Use one of ${TAINT_EFFECTS.join(', ')}`);
+      }
+    }
+  }
+  return problems;
+}

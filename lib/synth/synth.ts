@@ -1,0 +1,70 @@
+import { App as TerraformApp } from 'cdktf';
+import * as fs from 'fs';
+import * as path from 'path';
+import { IConstruct } from 'constructs';
+import { renderFluxRepository } from '../flux/repository';
+import { isPlatform } from '../core/platform-context';
+import { fail } from '../core/errors';
+import { DeploymentPlan, planDeployment } from '../plan/deployment-plan';
+import { PlatformStack } from '../terraform/platform-stack';
+import { writeFiles } from './output';
+import { parseAllDocuments } from 'yaml';
+
+/** What a backend wrote: file count and objects (or resources) per kind. */
+export interface SynthStats {
+  readonly files: number;
+  readonly kinds: Record<string, number>;
+}
+
+/** Plans a platform, failing with a readable error when `root` is not one. */
+export function planPlatform(root: IConstruct): DeploymentPlan {
+  if (!isPlatform(root)) fail(root, 'this construct is not a Platform', 'Pass the Platform to synth');
+  return planDeployment(root);
+}
+
+/** Writes the Flux repository of `plan` into `outdir` (which must be empty). */
+export function synthFlux(plan: DeploymentPlan, root: IConstruct, outdir: string): SynthStats {
+  if (!isPlatform(root)) fail(root, 'this construct is not a Platform', 'Pass the Platform to synth');
+  const files = renderFluxRepository(plan, root);
+  writeFiles(outdir, files);
+  const kinds: Record<string, number> = {};
+  for (const content of files.values()) {
+    for (const doc of parseAllDocuments(content)) {
+      const kind = (doc.toJSON() as { kind?: string } | null)?.kind;
+      if (kind) kinds[kind] = (kinds[kind] ?? 0) + 1;
+    }
+  }
+  return { files: files.size, kinds: sorted(kinds) };
+}
+
+/** Name of the Terraform stack, and of its folder under `dist/cdktf/stacks/`. */
+export const STACK_NAME = 'ballast';
+
+/** Writes the Terraform JSON of `plan` into `outdir` (which must be empty) with cdktf. */
+export function synthTerraform(plan: DeploymentPlan, outdir: string): SynthStats {
+  const app = new TerraformApp({ outdir, skipValidation: false });
+  new PlatformStack(app, STACK_NAME, { plan });
+  app.synth();
+  const stackFile = path.join(outdir, 'stacks', STACK_NAME, 'cdk.tf.json');
+  const stack = JSON.parse(fs.readFileSync(stackFile, 'utf8')) as { resource?: Record<string, Record<string, unknown>> };
+  const kinds: Record<string, number> = {};
+  for (const [type, resources] of Object.entries(stack.resource ?? {})) kinds[type] = Object.keys(resources).length;
+  return { files: countFiles(outdir), kinds: sorted(kinds) };
+}
+
+function countFiles(dir: string): number {
+  return fs.readdirSync(dir, { withFileTypes: true }).reduce(
+    (n, e) => n + (e.isDirectory() ? countFiles(path.join(dir, e.name)) : 1),
+    0,
+  );
+}
+
+function sorted(kinds: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(kinds).sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+
+/** One line per kind, for the synth summary. */
+export function formatStats(backend: string, outdir: string, stats: SynthStats): string {
+  const kinds = Object.entries(stats.kinds).map(([k, n]) => `${k} ${n}`).join(', ');
+  return `${backend}: ${stats.files} files in ${outdir} (${kinds})`;
+}

@@ -1,0 +1,47 @@
+import { SecretValue } from '../core/secret';
+import { sensitiveValuesSecretName } from '../flux/helm';
+import { DeploymentPlan, Manifest } from '../plan/deployment-plan';
+
+/** The Kubernetes objects the Terraform stack creates, in apply order. */
+export interface TerraformObjects {
+  readonly namespaces: Manifest[];
+  readonly secrets: Manifest[];
+  /** Plain objects of Terraform-managed components, with the component they belong to. */
+  readonly manifests: Manifest[];
+}
+
+/**
+ * The Kubernetes objects of the Terraform side of `plan`, as plain manifests. The cdktf stack turns them
+ * into resources (`resolve` yields Terraform variable references); tests apply them to a real API
+ * server (`resolve` yields test values). One source for both.
+ */
+export function terraformObjects(plan: DeploymentPlan, resolve: (value: SecretValue) => string): TerraformObjects {
+  const namespaces: Manifest[] = plan.namespaces
+    .filter((n) => n.owner === 'terraform')
+    .map((n) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: n.name } }));
+
+  const secrets: Manifest[] = plan.terraform.secrets.map((s) => ({
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: s.name, namespace: s.namespace },
+    type: s.type ?? 'Opaque',
+    stringData: Object.fromEntries(
+      Object.entries(s.data).map(([key, v]) => [key, v instanceof SecretValue ? resolve(v) : v]),
+    ),
+  }));
+  // Flux reads the sensitive values of its releases from a Secret that only Terraform writes.
+  for (const c of plan.components) {
+    const chart = c.helmChart;
+    if (c.deployWith !== 'flux' || !chart || (chart.sensitiveValues ?? []).length === 0) continue;
+    secrets.push({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: sensitiveValuesSecretName(chart), namespace: c.namespace },
+      type: 'Opaque',
+      stringData: Object.fromEntries(chart.sensitiveValues!.map((s) => [s.path, resolve(s.value)])),
+    });
+  }
+
+  return { namespaces, secrets, manifests: plan.terraform.manifests.map((m) => m.manifest) };
+}
+

