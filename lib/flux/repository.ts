@@ -23,13 +23,25 @@ export const FLUX_NAMESPACE = 'flux-system';
 /** The files of a Flux repository: path relative to the repository folder, and its content. */
 export type FileTree = Map<string, string>;
 
+/** A rendered Flux repository. */
+export interface FluxRepository {
+  readonly files: FileTree;
+  /** Kubernetes objects per kind (the kustomization.yaml listings are not objects). */
+  readonly kinds: Record<string, number>;
+}
+
 /**
  * Lays the plan out as a Flux repository after flux2-kustomize-helm-example:
  * `clusters/<cluster>` holds the Flux Kustomizations that apply `infrastructure/controllers`, then
  * `infrastructure/configs`, then `apps`, each folder listing its files in a `kustomization.yaml`.
  */
-export function renderFluxRepository(plan: DeploymentPlan, platform: PlatformContext): FileTree {
+export function renderFluxRepository(plan: DeploymentPlan, platform: PlatformContext): FluxRepository {
   const files: FileTree = new Map();
+  const kinds: Record<string, number> = {};
+  const write = (file: string, objects: Manifest[]) => {
+    objects.forEach((o) => (kinds[o.kind] = (kinds[o.kind] ?? 0) + 1));
+    files.set(file, toYamlDocuments(objects));
+  };
   for (const step of FLUX_STEPS) {
     const folder = STEP_FOLDERS[step];
     const names: string[] = [];
@@ -52,7 +64,7 @@ export function renderFluxRepository(plan: DeploymentPlan, platform: PlatformCon
       objects.push(...placement.manifests);
       const name = `${componentFileName(placement.component)}.yaml`;
       names.push(name);
-      files.set(`${folder}/${name}`, toYamlDocuments(objects));
+      write(`${folder}/${name}`, objects);
     }
     files.set(`${folder}/kustomization.yaml`, kustomizeFile(names.sort()));
   }
@@ -74,10 +86,13 @@ export function renderFluxRepository(plan: DeploymentPlan, platform: PlatformCon
       wait: true,
     },
   });
-  files.set(`${cluster}/infrastructure.yaml`, toYamlDocuments([sync('controllers'), sync('configs', 'controllers')]));
-  files.set(`${cluster}/apps.yaml`, toYamlDocuments([sync('apps', 'configs')]));
+  write(`${cluster}/infrastructure.yaml`, [sync('controllers'), sync('configs', 'controllers')]);
+  write(`${cluster}/apps.yaml`, [sync('apps', 'configs')]);
   files.set(`${cluster}/kustomization.yaml`, kustomizeFile(['apps.yaml', 'infrastructure.yaml']));
-  return new Map([...files.entries()].sort(([a], [b]) => (a < b ? -1 : 1)));
+  return {
+    files: new Map([...files.entries()].sort(([a], [b]) => (a < b ? -1 : 1))),
+    kinds: Object.fromEntries(Object.entries(kinds).sort(([a], [b]) => (a < b ? -1 : 1))),
+  };
 }
 
 /** A component's file name: its construct path below the platform, e.g. `traefik` or `flux-operator`. */

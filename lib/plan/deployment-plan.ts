@@ -88,17 +88,18 @@ export function planDeployment(root: IConstruct): DeploymentPlan {
   // Which component's chart installs the CRDs of each API group.
   const crdOwner = new Map<string, Component>();
   for (const c of components) {
+    const clashes = new Map<Component, string[]>();
     for (const group of c.helmChart?.chart.crdGroups ?? []) {
       const other = crdOwner.get(group);
-      if (other) {
-        problems.push({
-          path: constructPath(c),
-          problem: `its chart installs the CRDs of ${group}, which ${constructPath(other)} already installs`,
-          fix: 'Keep only one component that installs these CRDs',
-        });
-      } else {
-        crdOwner.set(group, c);
-      }
+      if (other) clashes.set(other, [...(clashes.get(other) ?? []), group]);
+      else crdOwner.set(group, c);
+    }
+    for (const [other, groups] of clashes) {
+      problems.push({
+        path: constructPath(c),
+        problem: `its chart installs the CRDs of ${groups.join(', ')}, which ${constructPath(other)} already installs`,
+        fix: 'Keep only one component that installs these CRDs',
+      });
     }
   }
 

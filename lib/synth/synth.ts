@@ -8,7 +8,6 @@ import { fail } from '../core/errors';
 import { DeploymentPlan, planDeployment } from '../plan/deployment-plan';
 import { PlatformStack } from '../terraform/platform-stack';
 import { writeFiles } from './output';
-import { parseAllDocuments } from 'yaml';
 
 /** What a backend wrote: file count and objects (or resources) per kind. */
 export interface SynthStats {
@@ -25,16 +24,9 @@ export function planPlatform(root: IConstruct): DeploymentPlan {
 /** Writes the Flux repository of `plan` into `outdir` (which must be empty). */
 export function synthFlux(plan: DeploymentPlan, root: IConstruct, outdir: string): SynthStats {
   if (!isPlatform(root)) fail(root, 'this construct is not a Platform', 'Pass the Platform to synth');
-  const files = renderFluxRepository(plan, root);
-  writeFiles(outdir, files);
-  const kinds: Record<string, number> = {};
-  for (const content of files.values()) {
-    for (const doc of parseAllDocuments(content)) {
-      const kind = (doc.toJSON() as { kind?: string } | null)?.kind;
-      if (kind) kinds[kind] = (kinds[kind] ?? 0) + 1;
-    }
-  }
-  return { files: files.size, kinds: sorted(kinds) };
+  const repo = renderFluxRepository(plan, root);
+  writeFiles(outdir, repo.files);
+  return { files: repo.files.size, kinds: repo.kinds };
 }
 
 /** Name of the Terraform stack, and of its folder under `dist/cdktf/stacks/`. */

@@ -78,14 +78,15 @@ export class PlatformStack extends TerraformStack {
     );
 
     const releases = new Map<string, Release>();
-    for (const { component, chart } of plan.terraform.releases) {
-      const startsFlux = chart.chart === catalog.fluxInstance;
+    const startsFlux = (r: { chart: { chart: unknown } }) => r.chart.chart === catalog.fluxInstance;
+    const ordered = [...plan.terraform.releases.filter((r) => !startsFlux(r)), ...plan.terraform.releases.filter(startsFlux)];
+    for (const { component, chart } of ordered) {
       const dependsOn = new Set<ITerraformDependable>([
         ...secrets,
         ...component.dependencies.map((d) => releases.get(d.node.path)!).filter((r) => r !== undefined),
         // Flux starts last, so that the CRDs and secrets of the Terraform-managed components already
         // exist when it first reconciles the repository.
-        ...(startsFlux ? [...releases.values()] : []),
+        ...(startsFlux({ chart }) ? [...releases.values()] : []),
       ]);
       const sensitive = chart.sensitiveValues ?? [];
       const release = new Release(this, `release_${component.namespace}_${chart.releaseName}`, {

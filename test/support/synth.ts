@@ -1,0 +1,57 @@
+import { App } from 'cdk8s';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { parseAllDocuments } from 'yaml';
+import { defaultPlatform } from '../../apps/platform';
+import { DeploymentPlan, Manifest, planPlatform, Platform, synthFlux, synthTerraform } from '../../lib';
+
+/** The default platform, planned (fresh constructs every call). */
+export function defaultPlan(): { platform: Platform; plan: DeploymentPlan } {
+  const platform = defaultPlatform(new App());
+  return { platform, plan: planPlatform(platform) };
+}
+
+/** Synthesizes both backends of `platform` into a new temporary folder; returns its path. */
+export function synthToTemp(platform: Platform = defaultPlan().platform): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ballast-dist-'));
+  const plan = planPlatform(platform);
+  fs.mkdirSync(path.join(dir, 'flux'));
+  fs.mkdirSync(path.join(dir, 'cdktf'));
+  synthFlux(plan, platform, path.join(dir, 'flux'));
+  synthTerraform(plan, path.join(dir, 'cdktf'));
+  return dir;
+}
+
+/** Every file under `dir`, relative path -> content, sorted by path. */
+export function readTree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else out[path.relative(dir, p)] = fs.readFileSync(p, 'utf8');
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+/** Every YAML document of the Flux tree under `fluxDir`, with the file it is in. */
+export function fluxObjects(fluxDir: string): { file: string; object: Manifest }[] {
+  const out: { file: string; object: Manifest }[] = [];
+  for (const [file, content] of Object.entries(readTree(fluxDir))) {
+    if (!file.endsWith('.yaml')) continue;
+    for (const doc of parseAllDocuments(content)) {
+      if (doc.errors.length > 0) throw new Error(`${file}: ${doc.errors[0].message}`);
+      const object = doc.toJSON() as Manifest;
+      if (object) out.push({ file, object });
+    }
+  }
+  return out;
+}
+
+/** The Terraform JSON of the stack under `cdktfDir`. */
+export function terraformJson(cdktfDir: string): Record<string, any> {
+  return JSON.parse(fs.readFileSync(path.join(cdktfDir, 'stacks', 'ballast', 'cdk.tf.json'), 'utf8'));
+}

@@ -1,0 +1,183 @@
+// Wrong configs fail at synth with `<construct path>: <what is wrong>. <how to fix>.`
+import { App } from 'cdk8s';
+import { Construct } from 'constructs';
+import {
+  catalog,
+  Component,
+  Flux,
+  IngressRoute,
+  KubePrometheusStack,
+  Middleware,
+  planDeployment,
+  Platform,
+  Traefik,
+  ValidationError,
+} from '../../lib';
+import { ApiObject } from 'cdk8s';
+import { testConfig, testPlatform } from '../support/platforms';
+
+/** A component that installs a chart of the catalog (to provoke release and CRD conflicts). */
+class ChartComponent extends Component {
+  constructor(scope: Construct, id: string, namespace: string, release: string, tier: 'infrastructure' | 'apps' = 'infrastructure') {
+    super(scope, id, { namespace, tier });
+    this.addChart(catalog.traefik, {}, { releaseName: release });
+  }
+}
+
+const cases: [string, () => void, string][] = [
+  ['empty domain', () => testPlatform({ domain: '' }), 'ballast: domain is empty. Set domain to the DNS domain the platform serves, e.g. "example.com".'],
+  [
+    'domain without a dot',
+    () => testPlatform({ domain: 'localhost' }),
+    'ballast: domain "localhost" is not a DNS domain. Use a lowercase domain with at least one dot, e.g. "example.com".',
+  ],
+  [
+    'cluster name with uppercase',
+    () => testPlatform({ clusterName: 'Prod' }),
+    'ballast: clusterName "Prod" is not a valid DNS label. Use at most 63 lowercase letters, digits and "-", e.g. "production".',
+  ],
+  [
+    'git URL that is a path',
+    () => testPlatform({ git: { url: '/srv/git/platform' } }),
+    'ballast: git.url "/srv/git/platform" is not an http(s):// or ssh:// URL. Set git.url to the clone URL of the repository Flux watches.',
+  ],
+  [
+    'bad Flux interval',
+    () => testPlatform({ flux: { interval: '10 minutes' } }),
+    'ballast: flux.interval "10 minutes" is not a duration. Use a Go duration such as "10m" or "1h30m".',
+  ],
+  [
+    'node pool defined twice',
+    () => testPlatform({ nodePools: [{ name: 'a', labels: { a: 'a' } }, { name: 'a', labels: { a: 'b' } }] }),
+    'ballast: node pool "a" is defined twice. Give every node pool a unique name.',
+  ],
+  [
+    'node pool without labels',
+    () => testPlatform({ nodePools: [{ name: 'a', labels: {} }] }),
+    'ballast: node pool "a" has no labels. Give the pool the labels its nodes carry, so workloads can select them.',
+  ],
+  [
+    'unknown node pool',
+    () => new KubePrometheusStack(testPlatform(), 'monitoring', { nodePool: 'observability' }),
+    'ballast/monitoring: unknown node pool "observability". Use one of the pools in the platform config (monitor) or add "observability" to nodePools.',
+  ],
+  [
+    'unknown node pool without any pools',
+    () => new Traefik(testPlatform({ nodePools: [] }), 'traefik', { nodePool: 'edge' }),
+    'ballast/traefik: unknown node pool "edge". Add a node pool named "edge" to nodePools in the platform config.',
+  ],
+  [
+    'duplicate component name',
+    () => {
+      const p = testPlatform();
+      new Traefik(p, 'traefik');
+      new Traefik(p, 'traefik');
+    },
+    'ballast/traefik: a component named "traefik" already exists. Give every component a unique id.',
+  ],
+  [
+    'namespace that is not a DNS label',
+    () => new Traefik(testPlatform(), 'traefik', { namespace: 'Ingress_NS' }),
+    'ballast/traefik: namespace "Ingress_NS" is not a valid DNS label. Use at most 63 lowercase letters, digits and "-", starting and ending with a letter or digit.',
+  ],
+  [
+    'unknown backend',
+    () => new Traefik(testPlatform(), 'traefik', { deployWith: 'argocd' as 'flux' }),
+    'ballast/traefik: deployWith "argocd" is not a backend. Use "flux" or "terraform".',
+  ],
+  [
+    'invalid CIDR in the allow-list',
+    () => new Traefik(testPlatform(), 'traefik', { adminSourceRange: ['10.0.0.0/33'] }),
+    'ballast/traefik: IP allow-list "admin-networks" has "10.0.0.0/33" in sourceRange, which is not an IP range. Use CIDR notation such as "192.168.0.0/16".',
+  ],
+  [
+    'empty allow-list',
+    () => new Traefik(testPlatform(), 'traefik', { adminSourceRange: [] }),
+    'ballast/traefik: IP allow-list "admin-networks" has an empty sourceRange. List at least one CIDR, e.g. "10.0.0.0/8".',
+  ],
+  [
+    'dashboard host that is not a DNS name',
+    () => new Traefik(testPlatform(), 'traefik', { dashboardHost: 'https://traefik.example.com' }),
+    'ballast/traefik/dashboard: host "https://traefik.example.com" is not a DNS name. Use a lowercase host name such as "grafana.example.com".',
+  ],
+  [
+    'route to a Service without a port',
+    () => {
+      const t = new Traefik(testPlatform(), 'traefik');
+      new IngressRoute(t, 'api', { host: 'api.example.com', backend: { name: 'api' } });
+    },
+    'ballast/traefik/api: backend Service "api" has no port. Set backend.port to the Service port name or number.',
+  ],
+  [
+    'storage size that is not a quantity',
+    () => new KubePrometheusStack(testPlatform(), 'monitoring', { storageSize: '50 GB' }),
+    'ballast/monitoring: storageSize "50 GB" is not a Kubernetes quantity. Use a size such as "50Gi".',
+  ],
+  [
+    'two releases with the same name in one namespace',
+    () => {
+      const p = testPlatform();
+      new ChartComponent(p, 'a', 'edge', 'proxy');
+      new ChartComponent(p, 'b', 'edge', 'proxy');
+      planDeployment(p);
+    },
+    'ballast/b: its chart installs the CRDs of traefik.io, hub.traefik.io, which ballast/a already installs. Keep only one component that installs these CRDs.\n' +
+      'ballast/b: Helm release "proxy" in namespace "edge" is also installed by ballast/a. Give one of them another releaseName or namespace.',
+  ],
+  [
+    'custom resource without a component that installs its CRD',
+    () => {
+      const p = testPlatform();
+      const c = new Component(p, 'app', { namespace: 'app' });
+      new ApiObject(c, 'scaler', { apiVersion: 'keda.sh/v1alpha1', kind: 'ScaledObject', metadata: { name: 'api' } });
+      planDeployment(p);
+    },
+    'ballast/app: no component installs the CRD of ScaledObject "api" (keda.sh/v1alpha1). Add the component whose chart installs the keda.sh CRDs.',
+  ],
+  [
+    'custom resource in the same step as the chart of its CRD',
+    () => {
+      const p = testPlatform();
+      const proxy = new ChartComponent(p, 'proxy', 'edge', 'proxy', 'apps');
+      const app = new Component(p, 'app', { namespace: 'app', tier: 'apps' });
+      void proxy;
+      Middleware.ipAllowList(app, 'allow', { name: 'allow', sourceRange: ['10.0.0.0/8'] });
+      planDeployment(p);
+    },
+    'ballast/app: Middleware "allow" (traefik.io/v1alpha1) would be applied in the same Flux step as the chart that installs its CRD (ballast/proxy). Make the component that installs the CRD an infrastructure component.',
+  ],
+  [
+    'Terraform component that waits for a Flux component',
+    () => {
+      const p = testPlatform();
+      const a = new Traefik(p, 'a', { deployWith: 'flux', namespace: 'a' });
+      const b = new KubePrometheusStack(p, 'b', { deployWith: 'terraform' });
+      b.deployAfter(a);
+      planDeployment(p);
+    },
+    'ballast/b: it is deployed by Terraform but must wait for ballast/a, which Flux deploys after Terraform. Deploy both with the same backend, or the dependency with terraform.',
+  ],
+  [
+    'Flux version that is not a version',
+    () => new Flux(testPlatform(), 'flux', { distributionVersion: 'latest' }),
+    'ballast/flux/instance: distributionVersion "latest" is not a Flux version or range. Use a version such as "2.x" or "2.7.x".',
+  ],
+];
+
+test.each(cases)('%s', (_name, build, message) => {
+  let error: unknown;
+  try {
+    build();
+  } catch (err) {
+    error = err;
+  }
+  expect(error).toBeInstanceOf(ValidationError);
+  expect((error as Error).message).toBe(message);
+});
+
+test('all config problems are reported at once', () => {
+  expect(() => new Platform(new App(), 'ballast', testConfig({ domain: '', clusterName: 'A' }))).toThrow(
+    'ballast: domain is empty. Set domain to the DNS domain the platform serves, e.g. "example.com".\n' +
+      'ballast: clusterName "A" is not a valid DNS label. Use at most 63 lowercase letters, digits and "-", e.g. "production".',
+  );
+});

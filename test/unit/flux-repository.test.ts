@@ -1,0 +1,67 @@
+// The Flux repository layout: step folders, the Kustomization chain, sources and releases.
+import * as path from 'path';
+import { Manifest, toYaml } from '../../lib';
+import { fluxObjects, readTree, synthToTemp } from '../support/synth';
+
+const dist = path.join(synthToTemp(), 'flux');
+const files = readTree(dist);
+const objects = fluxObjects(dist);
+const find = (kind: string, name: string): Manifest => {
+  const found = objects.find(({ object }) => object.kind === kind && object.metadata?.name === name);
+  if (!found) throw new Error(`no ${kind} ${name}`);
+  return found.object;
+};
+
+test('clusters/<cluster> chains controllers -> configs -> apps', () => {
+  const ks = (name: string) => find('Kustomization', name).spec as Record<string, any>;
+  expect(ks('infra-controllers').dependsOn).toBeUndefined();
+  expect(ks('infra-configs').dependsOn).toEqual([{ name: 'infra-controllers' }]);
+  expect(ks('apps').dependsOn).toEqual([{ name: 'infra-configs' }]);
+  for (const name of ['infra-controllers', 'infra-configs', 'apps']) {
+    expect(find('Kustomization', name).apiVersion).toBe('kustomize.toolkit.fluxcd.io/v1');
+    expect(ks(name)).toMatchObject({ prune: true, wait: true, sourceRef: { kind: 'GitRepository', name: 'flux-system' } });
+  }
+  expect(ks('infra-configs').path).toBe('./infrastructure/configs');
+});
+
+test('every folder lists exactly its YAML files in kustomization.yaml', () => {
+  const folders = new Set(Object.keys(files).map((f) => path.dirname(f)));
+  for (const folder of folders) {
+    const listed = (objects.find((o) => o.file === `${folder}/kustomization.yaml`)!.object as any).resources as string[];
+    const present = Object.keys(files)
+      .filter((f) => path.dirname(f) === folder && f !== `${folder}/kustomization.yaml`)
+      .map((f) => path.basename(f));
+    expect([...listed].sort()).toEqual(present.sort());
+  }
+});
+
+test('kube-prometheus-stack is a HelmRelease with a pinned chart, remediation and CRD policy', () => {
+  const hr = find('HelmRelease', 'kube-prometheus-stack');
+  expect(hr.apiVersion).toBe('helm.toolkit.fluxcd.io/v2');
+  expect(hr.spec).toMatchObject({
+    chart: { spec: { chart: 'kube-prometheus-stack', version: '88.5.3', sourceRef: { kind: 'HelmRepository', name: 'prometheus-community' } } },
+    install: { crds: 'CreateReplace', remediation: { retries: 3 } },
+    upgrade: { crds: 'CreateReplace', remediation: { retries: 3 } },
+  });
+  const repo = find('HelmRepository', 'prometheus-community');
+  expect(repo.apiVersion).toBe('source.toolkit.fluxcd.io/v1');
+  expect((repo.spec as any).type).toBeUndefined();
+  // Prometheus holds data: the release is never pruned.
+  expect(hr.metadata.annotations).toEqual({ 'kustomize.toolkit.fluxcd.io/prune': 'disabled' });
+});
+
+test('the chart is in controllers, its custom resources in configs', () => {
+  const byFile = (kind: string) => objects.filter((o) => o.object.kind === kind).map((o) => path.dirname(o.file));
+  expect(new Set(byFile('HelmRelease'))).toEqual(new Set(['infrastructure/controllers']));
+  expect(new Set(byFile('IngressRoute'))).toEqual(new Set(['infrastructure/configs']));
+  expect(new Set(byFile('Middleware'))).toEqual(new Set(['infrastructure/configs']));
+});
+
+test('no Secret and no secret value is written to the Flux repository', () => {
+  expect(objects.filter((o) => o.object.kind === 'Secret')).toEqual([]);
+  expect(Object.values(files).join('\n')).not.toMatch(/test-|password:|\$apr1\$/);
+});
+
+test('strings that YAML 1.1 reads as booleans are quoted', () => {
+  expect(toYaml({ a: 'yes', b: 'on', c: 'y', d: 'true', e: 'plain' })).toBe('a: "yes"\nb: "on"\nc: "y"\nd: "true"\ne: plain\n');
+});

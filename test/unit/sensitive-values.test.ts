@@ -1,0 +1,57 @@
+// A secret chart value reaches Helm by reference: set_sensitive in Terraform, valuesFrom in Flux.
+import { Construct } from 'constructs';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Backend, catalog, Component, planPlatform, SecretValue, synthFlux, synthTerraform, terraformObjects } from '../../lib';
+import { testPlatform } from '../support/platforms';
+import { fluxObjects, readTree, terraformJson } from '../support/synth';
+
+class WithSecretValue extends Component {
+  constructor(scope: Construct, id: string, deployWith: Backend) {
+    super(scope, id, { namespace: 'edge', deployWith });
+    this.addChart(catalog.traefik, { deployment: { replicas: 1 } }, {
+      sensitiveValues: [{ path: 'hub.token', value: SecretValue.fromVariable('hub_token', 'Traefik Hub token.') }],
+    });
+  }
+}
+
+function synth(deployWith: Backend) {
+  const platform = testPlatform();
+  new WithSecretValue(platform, 'proxy', deployWith);
+  const plan = planPlatform(platform);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ballast-sensitive-'));
+  fs.mkdirSync(path.join(dir, 'flux'));
+  fs.mkdirSync(path.join(dir, 'cdktf'));
+  synthFlux(plan, platform, path.join(dir, 'flux'));
+  synthTerraform(plan, path.join(dir, 'cdktf'));
+  return { plan, dir };
+}
+
+test('Terraform passes it with set_sensitive from a sensitive variable', () => {
+  const { dir } = synth('terraform');
+  const tf = terraformJson(path.join(dir, 'cdktf'));
+  const release = Object.values(tf.resource.helm_release as Record<string, any>)[0];
+  expect(release.set_sensitive).toEqual([{ name: 'hub.token', value: '${var.hub_token}' }]);
+  expect(tf.variable.hub_token).toEqual({ type: 'string', sensitive: true, description: 'Traefik Hub token.' });
+});
+
+test('Flux reads it from a Secret that Terraform creates, and Git never holds it', () => {
+  const { plan, dir } = synth('flux');
+  const hr = fluxObjects(path.join(dir, 'flux')).find((o) => o.object.kind === 'HelmRelease')!.object as any;
+  expect(hr.spec.valuesFrom).toEqual([{ kind: 'Secret', name: 'traefik-sensitive-values', valuesKey: 'hub.token', targetPath: 'hub.token' }]);
+  expect(hr.spec.values).toEqual({ deployment: { replicas: 1 } });
+  const secrets = terraformObjects(plan, (v) => `value-of-${v.variable}`).secrets;
+  expect(secrets).toEqual([
+    {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'traefik-sensitive-values', namespace: 'edge' },
+      type: 'Opaque',
+      stringData: { 'hub.token': 'value-of-hub_token' },
+    },
+  ]);
+  // The namespace holding that secret is created by Terraform, before Flux runs.
+  expect(plan.namespaces).toEqual([{ name: 'edge', owner: 'terraform', stateful: false }]);
+  expect(Object.values(readTree(path.join(dir, 'flux'))).join()).not.toContain('value-of');
+});
