@@ -8,7 +8,7 @@ import { defaultPlatform } from './platform';
 export function synthFluxRepository(outdir = process.env.CDK8S_OUTDIR ?? 'dist/flux'): SynthStats {
   const platform = defaultPlatform(new App());
   const plan = planPlatform(platform);
-  return withAtomicOutput([outdir], ([staging]) => synthFlux(plan, platform, staging));
+  return withAtomicOutput([outdir], ([staging]) => synthFlux(plan, staging));
 }
 
 if (require.main === module) runEntryPoint(() => synthFluxRepository());

@@ -42,7 +42,7 @@ for (let i = 0; i < RUNS; i++) {
   const out = fs.mkdtempSync(path.join(work, 'run-'));
   fs.mkdirSync(path.join(out, 'flux'));
   fs.mkdirSync(path.join(out, 'cdktf'));
-  phases.flux.push(time(() => lib.synthFlux(plan, platform, path.join(out, 'flux'))));
+  phases.flux.push(time(() => lib.synthFlux(plan, path.join(out, 'flux'))));
   phases.terraform.push(time(() => lib.synthTerraform(plan, path.join(out, 'cdktf'))));
 }
 fs.rmSync(work, { recursive: true, force: true });

@@ -10,7 +10,7 @@ runEntryPoint(() => {
   const plan = planPlatform(platform);
   // Both trees are swapped in together, so dist/ never mixes two versions of the platform.
   const [flux, terraform] = withAtomicOutput(['dist/flux', 'dist/cdktf'], ([fluxDir, tfDir]) => [
-    synthFlux(plan, platform, fluxDir),
+    synthFlux(plan, fluxDir),
     synthTerraform(plan, tfDir),
   ]);
   const ms = Number(process.hrtime.bigint() - start) / 1e6;

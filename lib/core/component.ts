@@ -1,4 +1,4 @@
-import { ApiObject, Chart } from 'cdk8s';
+import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { CatalogChart } from '../catalog';
 import { constructPath, fail } from './errors';
@@ -126,9 +126,6 @@ export class Component extends Chart {
     return secret;
   }
 }
-
-/** A Kubernetes object created by a component; re-exported so components need not import cdk8s. */
-export { ApiObject };
 
 function uniqueId(scope: Construct, id: string): string {
   if (scope.node.tryFindChild(id)) {

@@ -1,5 +1,5 @@
 import { Component } from '../core/component';
-import { isPlatform, PlatformContext } from '../core/platform-context';
+import { isPlatform } from '../core/platform-context';
 import { toYaml, toYamlDocuments } from '../core/yaml';
 import { DeploymentPlan, FLUX_STEPS, FluxStep, Manifest } from '../plan/deployment-plan';
 import { helmRelease, helmRepository, PRUNE_DISABLED } from './helm';
@@ -35,7 +35,8 @@ export interface FluxRepository {
  * `clusters/<cluster>` holds the Flux Kustomizations that apply `infrastructure/controllers`, then
  * `infrastructure/configs`, then `apps`, each folder listing its files in a `kustomization.yaml`.
  */
-export function renderFluxRepository(plan: DeploymentPlan, platform: PlatformContext): FluxRepository {
+export function renderFluxRepository(plan: DeploymentPlan): FluxRepository {
+  const platform = plan.platform;
   const files: FileTree = new Map();
   const kinds: Record<string, number> = {};
   const write = (file: string, objects: Manifest[]) => {

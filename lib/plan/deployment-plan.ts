@@ -2,7 +2,7 @@ import { IConstruct } from 'constructs';
 import { Backend, Component } from '../core/component';
 import { ConfigProblem, constructPath, ValidationError } from '../core/errors';
 import { HelmChartSpec } from '../core/helm-chart';
-import { isPlatform } from '../core/platform-context';
+import { isPlatform, PlatformContext } from '../core/platform-context';
 import { BootstrapSecret, SecretValue } from '../core/secret';
 
 /** A Kubernetes object as plain JSON. */
@@ -40,6 +40,8 @@ export interface NamespacePlan {
  * renderers only turn this plan into files; neither decides placement itself.
  */
 export interface DeploymentPlan {
+  /** The platform's settings (domain, cluster, Git source, Flux intervals). */
+  readonly platform: PlatformContext;
   /** Components in construct-path order. */
   readonly components: readonly Component[];
   readonly namespaces: readonly NamespacePlan[];
@@ -79,11 +81,11 @@ export function componentsOf(root: IConstruct): Component[] {
  * platform cannot be deployed as described.
  */
 export function planDeployment(root: IConstruct): DeploymentPlan {
+  if (!isPlatform(root)) {
+    throw new ValidationError([{ path: constructPath(root), problem: 'this construct is not a Platform', fix: 'Pass the Platform itself' }]);
+  }
   const problems: ConfigProblem[] = [];
   const components = componentsOf(root);
-  if (!isPlatform(root)) {
-    problems.push({ path: constructPath(root), problem: 'this construct is not a Platform', fix: 'Plan the Platform itself' });
-  }
 
   // Which component's chart installs the CRDs of each API group.
   const crdOwner = new Map<string, Component>();
@@ -175,6 +177,7 @@ export function planDeployment(root: IConstruct): DeploymentPlan {
   for (const c of components) (c.helmChart?.sensitiveValues ?? []).forEach((s) => addVariable(s.value));
 
   return {
+    platform: root,
     components,
     namespaces,
     flux: withNamespaces(flux, namespaces),

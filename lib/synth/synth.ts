@@ -3,8 +3,6 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { IConstruct } from 'constructs';
 import { renderFluxRepository } from '../flux/repository';
-import { isPlatform } from '../core/platform-context';
-import { fail } from '../core/errors';
 import { DeploymentPlan, planDeployment } from '../plan/deployment-plan';
 import { PlatformStack } from '../terraform/platform-stack';
 import { writeFiles } from './output';
@@ -15,16 +13,14 @@ export interface SynthStats {
   readonly kinds: Record<string, number>;
 }
 
-/** Plans a platform, failing with a readable error when `root` is not one. */
-export function planPlatform(root: IConstruct): DeploymentPlan {
-  if (!isPlatform(root)) fail(root, 'this construct is not a Platform', 'Pass the Platform to synth');
-  return planDeployment(root);
+/** Plans a platform: every decision both backends render. Throws a ValidationError on bad input. */
+export function planPlatform(platform: IConstruct): DeploymentPlan {
+  return planDeployment(platform);
 }
 
 /** Writes the Flux repository of `plan` into `outdir` (which must be empty). */
-export function synthFlux(plan: DeploymentPlan, root: IConstruct, outdir: string): SynthStats {
-  if (!isPlatform(root)) fail(root, 'this construct is not a Platform', 'Pass the Platform to synth');
-  const repo = renderFluxRepository(plan, root);
+export function synthFlux(plan: DeploymentPlan, outdir: string): SynthStats {
+  const repo = renderFluxRepository(plan);
   writeFiles(outdir, repo.files);
   return { files: repo.files.size, kinds: repo.kinds };
 }

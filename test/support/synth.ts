@@ -12,13 +12,24 @@ export function defaultPlan(): { platform: Platform; plan: DeploymentPlan } {
   return { platform, plan: planPlatform(platform) };
 }
 
+const tempDirs: string[] = [];
+// Registered when a test file imports this module (hooks cannot be added from inside a test).
+afterAll(() => tempDirs.splice(0).forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+
+/** A new temporary folder, removed after the test file's tests. */
+export function tempDir(prefix = 'ballast-test-'): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
+}
+
 /** Synthesizes both backends of `platform` into a new temporary folder; returns its path. */
 export function synthToTemp(platform: Platform = defaultPlan().platform): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ballast-dist-'));
+  const dir = tempDir('ballast-dist-');
   const plan = planPlatform(platform);
   fs.mkdirSync(path.join(dir, 'flux'));
   fs.mkdirSync(path.join(dir, 'cdktf'));
-  synthFlux(plan, platform, path.join(dir, 'flux'));
+  synthFlux(plan, path.join(dir, 'flux'));
   synthTerraform(plan, path.join(dir, 'cdktf'));
   return dir;
 }

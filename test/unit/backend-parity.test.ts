@@ -1,10 +1,9 @@
 // The same component deployed by either backend gets the same values: the backends cannot drift.
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { parse } from 'yaml';
 import { Backend, KubePrometheusStack, planPlatform, Platform, synthFlux, synthTerraform, Traefik } from '../../lib';
-import { fluxObjects, terraformJson } from '../support/synth';
+import { fluxObjects, tempDir, terraformJson } from '../support/synth';
 import { testPlatform } from '../support/platforms';
 
 function build(backend: Backend): Platform {
@@ -15,12 +14,12 @@ function build(backend: Backend): Platform {
 }
 
 function synth(platform: Platform): { flux: string; cdktf: string } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ballast-parity-'));
+  const dir = tempDir();
   const out = { flux: path.join(dir, 'flux'), cdktf: path.join(dir, 'cdktf') };
   fs.mkdirSync(out.flux);
   fs.mkdirSync(out.cdktf);
   const plan = planPlatform(platform);
-  synthFlux(plan, platform, out.flux);
+  synthFlux(plan, out.flux);
   synthTerraform(plan, out.cdktf);
   return out;
 }

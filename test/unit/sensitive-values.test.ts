@@ -1,11 +1,10 @@
 // A secret chart value reaches Helm by reference: set_sensitive in Terraform, valuesFrom in Flux.
 import { Construct } from 'constructs';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { Backend, catalog, Component, planPlatform, SecretValue, synthFlux, synthTerraform, terraformObjects } from '../../lib';
 import { testPlatform } from '../support/platforms';
-import { fluxObjects, readTree, terraformJson } from '../support/synth';
+import { fluxObjects, readTree, tempDir, terraformJson } from '../support/synth';
 
 class WithSecretValue extends Component {
   constructor(scope: Construct, id: string, deployWith: Backend) {
@@ -20,10 +19,10 @@ function synth(deployWith: Backend) {
   const platform = testPlatform();
   new WithSecretValue(platform, 'proxy', deployWith);
   const plan = planPlatform(platform);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ballast-sensitive-'));
+  const dir = tempDir();
   fs.mkdirSync(path.join(dir, 'flux'));
   fs.mkdirSync(path.join(dir, 'cdktf'));
-  synthFlux(plan, platform, path.join(dir, 'flux'));
+  synthFlux(plan, path.join(dir, 'flux'));
   synthTerraform(plan, path.join(dir, 'cdktf'));
   return { plan, dir };
 }

@@ -1,12 +1,12 @@
 // A failed synth leaves the previous output as it was and says why, without a stack trace.
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { ValidationError, withAtomicOutput } from '../../lib';
 import { runEntryPoint } from '../../lib/synth/cli';
+import { tempDir } from '../support/synth';
 
 function tempOutdir(): string {
-  const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ballast-out-')), 'dist');
+  const dir = path.join(tempDir(), 'dist');
   fs.mkdirSync(dir);
   fs.writeFileSync(path.join(dir, 'old.yaml'), 'old: true\n');
   return dir;
