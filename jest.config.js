@@ -1,9 +1,9 @@
-// Unit tier: TypeScript is transformed by swc (type-checking is `tsc`'s job, run first by `npm test`).
+// Unit tier. ts-jest only transpiles (isolatedModules): type-checking is `tsc`'s job, run first by `npm test`.
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['<rootDir>/test/unit/**/*.test.ts'],
-  transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.jest.json' }] },
   testTimeout: 60000,
 };
