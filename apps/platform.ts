@@ -20,7 +20,7 @@ export function defaultPlatform(scope: Construct): Platform {
   });
 
   new Flux(platform, 'flux');
-  const traefik = new Traefik(platform, 'traefik', { deployWith: 'terraform' });
+  const traefik = new Traefik(platform, 'traefik', { deployWith: 'terraform', metrics: true });
   new KubePrometheusStack(platform, 'monitoring', { deployWith: 'flux', nodePool: 'monitor', ingress: traefik });
   return platform;
 }

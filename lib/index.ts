@@ -20,3 +20,4 @@ export * from './components/ingress/middleware';
 export * from './components/ingress/ingress-route';
 export * from './components/ingress/traefik';
 export * from './components/monitoring/kube-prometheus-stack';
+export * from './components/monitoring/pod-monitor';

@@ -3,6 +3,7 @@ import { ConfigProblem, constructPath, fail, ValidationError } from './core/erro
 import { isDnsLabel, isDnsSubdomain } from './core/names';
 import { NodePool, NodePoolConfig } from './core/node-pool';
 import { markPlatform, platformOf, PlatformContext } from './core/platform-context';
+import { SecretValue } from './core/secret';
 
 /** The Git repository that Flux reconciles: where the user commits the contents of `dist/flux`. */
 export interface GitSourceConfig {
@@ -16,6 +17,19 @@ export interface GitSourceConfig {
    * @default '' (the repository root)
    */
   readonly path?: string;
+  /**
+   * HTTPS credentials for a private repository (a user and a token or password). Terraform writes them
+   * into the Secret Flux clones with.
+   * @default none (a public repository)
+   */
+  readonly auth?: GitAuth;
+}
+
+/** HTTPS basic-auth credentials for the Git repository. */
+export interface GitAuth {
+  readonly username: string;
+  /** The password or access token. */
+  readonly password: SecretValue;
 }
 
 /** How often Flux reconciles the generated Kustomizations. */
@@ -57,7 +71,7 @@ export class Platform extends Construct implements PlatformContext {
 
   public readonly domain: string;
   public readonly clusterName: string;
-  public readonly git: Required<GitSourceConfig>;
+  public readonly git: PlatformContext['git'];
   public readonly flux: Required<FluxSyncConfig>;
   private readonly pools: Map<string, NodePool>;
 
@@ -67,7 +81,7 @@ export class Platform extends Construct implements PlatformContext {
     if (problems.length > 0) throw new ValidationError(problems);
     this.domain = config.domain;
     this.clusterName = config.clusterName;
-    this.git = { url: config.git.url, branch: config.git.branch ?? 'main', path: config.git.path ?? '' };
+    this.git = { url: config.git.url, branch: config.git.branch ?? 'main', path: config.git.path ?? '', auth: config.git.auth };
     this.flux = {
       interval: config.flux?.interval ?? '10m',
       retryInterval: config.flux?.retryInterval ?? '2m',
@@ -117,6 +131,9 @@ function checkConfig(path: string, config: PlatformConfig): ConfigProblem[] {
   const url = config.git?.url ?? '';
   if (!/^(https?|ssh):\/\/[^\s]+$/.test(url)) {
     add(`git.url "${url}" is not an http(s):// or ssh:// URL`, 'Set git.url to the clone URL of the repository Flux watches');
+  }
+  if (config.git?.auth && !url.startsWith('https://')) {
+    add(`git.auth is set but git.url "${url}" is not an https:// URL`, 'Use the https:// clone URL with git.auth, or remove git.auth');
   }
   if (config.git?.branch !== undefined && !/^[A-Za-z0-9._/-]+$/.test(config.git.branch)) {
     add(`git.branch "${config.git.branch}" is not a branch name`, 'Set git.branch to a branch such as "main"');

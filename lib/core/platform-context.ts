@@ -1,6 +1,7 @@
 import { IConstruct } from 'constructs';
 import { fail } from './errors';
 import { NodePool } from './node-pool';
+import { SecretValue } from './secret';
 
 /**
  * What a component may ask of the platform it belongs to. Components depend on this interface rather
@@ -9,7 +10,12 @@ import { NodePool } from './node-pool';
 export interface PlatformContext {
   readonly domain: string;
   readonly clusterName: string;
-  readonly git: { readonly url: string; readonly branch: string; readonly path: string };
+  readonly git: {
+    readonly url: string;
+    readonly branch: string;
+    readonly path: string;
+    readonly auth?: { readonly username: string; readonly password: SecretValue };
+  };
   readonly flux: { readonly interval: string; readonly retryInterval: string; readonly timeout: string };
   nodePool(name: string, requester: IConstruct): NodePool;
 }

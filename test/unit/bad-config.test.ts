@@ -10,6 +10,7 @@ import {
   Middleware,
   planDeployment,
   Platform,
+  SecretValue,
   Traefik,
   ValidationError,
 } from '../../lib';
@@ -45,6 +46,11 @@ const cases: [string, () => void, string][] = [
     'bad Flux interval',
     () => testPlatform({ flux: { interval: '10 minutes' } }),
     'ballast: flux.interval "10 minutes" is not a duration. Use a Go duration such as "10m" or "1h30m".',
+  ],
+  [
+    'Git credentials with an SSH URL',
+    () => testPlatform({ git: { url: 'ssh://git@example.com/p.git', auth: { username: 'u', password: SecretValue.fromVariable('t', 't') } } }),
+    'ballast: git.auth is set but git.url "ssh://git@example.com/p.git" is not an https:// URL. Use the https:// clone URL with git.auth, or remove git.auth.',
   ],
   [
     'node pool defined twice',

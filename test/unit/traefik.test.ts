@@ -51,3 +51,15 @@ test('objects synthesize as cdk8s manifests in the component namespace', () => {
   const t = traefik();
   expect(Testing.synth(t).every((m: any) => m.metadata.namespace === 'traefik')).toBe(true);
 });
+
+test('metrics: a PodMonitor selects the proxies by the fixed instance label on the metrics port', () => {
+  const t = traefik({ metrics: true });
+  const [monitor] = byKind(t, 'PodMonitor');
+  expect(monitor.apiVersion).toBe('monitoring.coreos.com/v1');
+  expect(monitor.spec).toEqual({
+    selector: { matchLabels: { 'app.kubernetes.io/name': 'traefik', 'app.kubernetes.io/instance': 'traefik' } },
+    podMetricsEndpoints: [{ port: 'metrics', path: '/metrics' }],
+  });
+  expect(t.helmChart!.values.instanceLabelOverride).toBe('traefik');
+  expect(byKind(traefik(), 'PodMonitor')).toEqual([]);
+});

@@ -50,6 +50,9 @@ class FluxInstance extends Component {
       fail(this, `distributionVersion "${version}" is not a Flux version or range`, 'Use a version such as "2.x" or "2.7.x"');
     }
     const git = this.platform.git;
+    const pullSecret = git.auth
+      ? this.addBootstrapSecret('flux-git-auth', { username: git.auth.username, password: git.auth.password }).name
+      : undefined;
     const syncPath = [git.path, 'clusters', this.platform.clusterName].filter((p) => p).join('/');
     this.addChart(
       catalog.fluxInstance,
@@ -71,6 +74,7 @@ class FluxInstance extends Component {
             ref: `refs/heads/${git.branch}`,
             path: syncPath,
             interval: this.platform.flux.interval,
+            ...(pullSecret ? { pullSecret } : {}),
           },
         },
       },

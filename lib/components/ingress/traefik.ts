@@ -5,6 +5,7 @@ import { HelmValues } from '../../core/helm-chart';
 import { SecretValue } from '../../core/secret';
 import { IngressRoute } from './ingress-route';
 import { Middleware } from './middleware';
+import { PodMonitor } from '../monitoring/pod-monitor';
 
 /** Properties of the Traefik ingress controller. */
 export interface TraefikProps extends ComponentOptions {
@@ -24,6 +25,12 @@ export interface TraefikProps extends ComponentOptions {
   readonly adminUsers?: SecretValue;
   /** Host of the Traefik dashboard. @default `traefik.<domain>` */
   readonly dashboardHost?: string;
+  /**
+   * Scrape Traefik's Prometheus metrics with a PodMonitor (needs a component that installs the
+   * prometheus-operator CRDs, such as KubePrometheusStack).
+   * @default false
+   */
+  readonly metrics?: boolean;
   /** Chart values deep-merged over ballast's. @default none */
   readonly extraValues?: HelmValues;
 }
@@ -48,6 +55,8 @@ export class Traefik extends Component {
     this.addChart(
       catalog.traefik,
       {
+        // A fixed instance label lets ballast's PodMonitor select the pods without guessing the chart's format.
+        instanceLabelOverride: 'traefik',
         deployment: { replicas },
         podDisruptionBudget: replicas > 1 ? { enabled: true, maxUnavailable: 1 } : { enabled: false },
         // Admin routes live next to the apps they protect and use the Middlewares of this namespace.
@@ -77,6 +86,14 @@ export class Traefik extends Component {
       name: 'admin-login',
       secretName: authSecret.name,
     });
+    if (props.metrics) {
+      // The chart serves Prometheus metrics on the `metrics` port by default and labels its pods so.
+      new PodMonitor(this, 'metrics', {
+        name: 'traefik',
+        selector: { 'app.kubernetes.io/name': 'traefik', 'app.kubernetes.io/instance': 'traefik' },
+        port: 'metrics',
+      });
+    }
     this.dashboard = new IngressRoute(this, 'dashboard', {
       host: props.dashboardHost ?? `traefik.${this.platform.domain}`,
       backend: { kind: 'TraefikService', name: 'api@internal' },

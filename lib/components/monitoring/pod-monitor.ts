@@ -1,0 +1,45 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { fail } from '../../core/errors';
+import { requireDnsLabel } from '../../core/names';
+
+/** Properties of a PodMonitor. */
+export interface PodMonitorProps {
+  /** Object name. @default the construct id */
+  readonly name?: string;
+  /** Labels of the pods to scrape, in the PodMonitor's namespace. */
+  readonly selector: Record<string, string>;
+  /** Name of the container port that serves metrics. */
+  readonly port: string;
+  /** @default '/metrics' */
+  readonly path?: string;
+  /** @default Prometheus' scrape interval */
+  readonly interval?: string;
+}
+
+/**
+ * A prometheus-operator PodMonitor (`monitoring.coreos.com/v1`). kube-prometheus-stack as ballast
+ * configures it selects every PodMonitor, so no `release` label is needed.
+ */
+export class PodMonitor extends Construct {
+  constructor(scope: Construct, id: string, props: PodMonitorProps) {
+    super(scope, id);
+    if (Object.keys(props.selector).length === 0) {
+      fail(this, 'the pod selector is empty', 'Select the pods to scrape by their labels');
+    }
+    if (props.interval !== undefined && !/^[0-9]+(ms|s|m|h)$/.test(props.interval)) {
+      fail(this, `interval "${props.interval}" is not a Prometheus duration`, 'Use a duration such as "30s"');
+    }
+    new ApiObject(this, 'resource', {
+      apiVersion: 'monitoring.coreos.com/v1',
+      kind: 'PodMonitor',
+      metadata: { name: requireDnsLabel(this, 'PodMonitor name', props.name ?? id) },
+      spec: {
+        selector: { matchLabels: props.selector },
+        podMetricsEndpoints: [
+          { port: props.port, path: props.path ?? '/metrics', ...(props.interval ? { interval: props.interval } : {}) },
+        ],
+      },
+    });
+  }
+}
