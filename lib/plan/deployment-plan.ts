@@ -111,61 +111,9 @@ export function planDeployment(root: IConstruct): DeploymentPlan {
   const flux: FluxPlacement[] = [];
   const tfManifests: { component: Component; manifest: Manifest }[] = [];
   for (const c of components) {
-    const ownStep: FluxStep = c.tier === 'apps' ? 'apps' : 'controllers';
-    const crStep: FluxStep = c.tier === 'apps' ? 'apps' : 'configs';
-    const byStep = new Map<FluxStep, Manifest[]>();
-    const put = (step: FluxStep, m: Manifest) => byStep.set(step, [...(byStep.get(step) ?? []), m]);
-
-    for (const m of c.manifests() as Manifest[]) {
-      if (isBuiltInGroup(m.apiVersion)) {
-        if (m.kind === 'Namespace') {
-          problems.push({
-            path: constructPath(c),
-            problem: `it creates Namespace "${m.metadata.name}" itself`,
-            fix: 'Remove it: ballast creates the namespace of every component',
-          });
-        } else if (c.deployWith === 'terraform') {
-          tfManifests.push({ component: c, manifest: m });
-        } else {
-          put(ownStep, m);
-        }
-        continue;
-      }
-      // A custom resource: its CRD must come from a chart of the platform, applied in an earlier step.
-      const group = apiGroup(m.apiVersion);
-      const source = crdOwner.get(group);
-      const where = `${m.kind} "${m.metadata.name}" (${m.apiVersion})`;
-      if (!source) {
-        problems.push({
-          path: constructPath(c),
-          problem: `no component installs the CRD of ${where}`,
-          fix: `Add the component whose chart installs the ${group} CRDs`,
-        });
-        continue;
-      }
-      const sourceStep = source.deployWith === 'terraform' ? undefined : source.tier === 'apps' ? 'apps' : 'controllers';
-      if (sourceStep !== undefined && FLUX_STEPS.indexOf(sourceStep) >= FLUX_STEPS.indexOf(crStep)) {
-        problems.push({
-          path: constructPath(c),
-          problem: `${where} would be applied in the same Flux step as the chart that installs its CRD (${constructPath(source)})`,
-          fix: 'Make the component that installs the CRD an infrastructure component',
-        });
-        continue;
-      }
-      // Custom resources always go to Flux, even for Terraform-managed components: a Terraform plan
-      // against an empty cluster cannot contain objects of a kind its own apply installs.
-      put(crStep, m);
-    }
-
-    if (c.helmChart && c.deployWith === 'flux') {
-      byStep.set(ownStep, byStep.get(ownStep) ?? []);
-    }
-    for (const step of FLUX_STEPS) {
-      const manifests = byStep.get(step);
-      if (!manifests) continue;
-      const chart = step === ownStep && c.deployWith === 'flux' ? c.helmChart : undefined;
-      flux.push({ component: c, step, chart, manifests });
-    }
+    const placed = placeComponent(c, crdOwner, problems);
+    flux.push(...placed.flux);
+    tfManifests.push(...placed.terraform.map((manifest) => ({ component: c, manifest })));
   }
 
   if (problems.length > 0) throw new ValidationError(problems);
@@ -191,6 +139,65 @@ export function planDeployment(root: IConstruct): DeploymentPlan {
       variables: [...variables.values()].sort((a, b) => (a.variable < b.variable ? -1 : 1)),
     },
   };
+}
+
+/**
+ * Where each object of a component goes. Built-in kinds go with the component's backend; custom
+ * resources always go to Flux, one step after the chart that installs their CRD (a Terraform plan
+ * against an empty cluster cannot hold objects of a kind its own apply installs).
+ */
+function placeComponent(
+  c: Component,
+  crdOwner: ReadonlyMap<string, Component>,
+  problems: ConfigProblem[],
+): { flux: FluxPlacement[]; terraform: Manifest[] } {
+  const ownStep: FluxStep = c.tier === 'apps' ? 'apps' : 'controllers';
+  const crStep: FluxStep = c.tier === 'apps' ? 'apps' : 'configs';
+  const byStep = new Map<FluxStep, Manifest[]>();
+  const put = (step: FluxStep, m: Manifest) => byStep.set(step, [...(byStep.get(step) ?? []), m]);
+  const terraform: Manifest[] = [];
+  const problem = (text: string, fix: string) => problems.push({ path: constructPath(c), problem: text, fix });
+
+  for (const m of c.manifests() as Manifest[]) {
+    const where = `${m.kind} "${m.metadata.name}" (${m.apiVersion})`;
+    if (isBuiltInGroup(m.apiVersion)) {
+      if (m.kind === 'Namespace') {
+        problem(`it creates Namespace "${m.metadata.name}" itself`, 'Remove it: ballast creates the namespace of every component');
+      } else if (m.kind === 'Secret') {
+        problem(`it creates ${where}, whose values would be written to the output`, 'Declare it with addBootstrapSecret and SecretValue inputs instead');
+      } else if (c.deployWith === 'terraform') {
+        terraform.push(m);
+      } else {
+        put(ownStep, m);
+      }
+      continue;
+    }
+    const group = apiGroup(m.apiVersion);
+    const source = crdOwner.get(group);
+    if (!source) {
+      problem(`no component installs the CRD of ${where}`, `Add the component whose chart installs the ${group} CRDs`);
+      continue;
+    }
+    const sourceStep = source.deployWith === 'terraform' ? undefined : source.tier === 'apps' ? 'apps' : 'controllers';
+    if (sourceStep !== undefined && FLUX_STEPS.indexOf(sourceStep) >= FLUX_STEPS.indexOf(crStep)) {
+      problem(
+        `${where} would be applied in the same Flux step as the chart that installs its CRD (${constructPath(source)})`,
+        'Make the component that installs the CRD an infrastructure component',
+      );
+      continue;
+    }
+    put(crStep, m);
+  }
+
+  // A Flux-deployed chart has a placement (its HelmRelease) even when the component has no objects there.
+  if (c.helmChart && c.deployWith === 'flux' && !byStep.has(ownStep)) byStep.set(ownStep, []);
+  const flux = FLUX_STEPS.filter((step) => byStep.has(step)).map((step) => ({
+    component: c,
+    step,
+    chart: step === ownStep && c.deployWith === 'flux' ? c.helmChart : undefined,
+    manifests: byStep.get(step)!,
+  }));
+  return { flux, terraform };
 }
 
 /** Puts each Flux-owned namespace into the earliest step that deploys something into it. */

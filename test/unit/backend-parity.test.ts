@@ -1,9 +1,8 @@
 // The same component deployed by either backend gets the same values: the backends cannot drift.
-import * as fs from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
-import { Backend, KubePrometheusStack, planPlatform, Platform, synthFlux, synthTerraform, Traefik } from '../../lib';
-import { fluxObjects, tempDir, terraformJson } from '../support/synth';
+import { Backend, KubePrometheusStack, Platform, Traefik } from '../../lib';
+import { fluxObjects, synthToTemp, terraformJson } from '../support/synth';
 import { testPlatform } from '../support/platforms';
 
 function build(backend: Backend): Platform {
@@ -14,14 +13,8 @@ function build(backend: Backend): Platform {
 }
 
 function synth(platform: Platform): { flux: string; cdktf: string } {
-  const dir = tempDir();
-  const out = { flux: path.join(dir, 'flux'), cdktf: path.join(dir, 'cdktf') };
-  fs.mkdirSync(out.flux);
-  fs.mkdirSync(out.cdktf);
-  const plan = planPlatform(platform);
-  synthFlux(plan, out.flux);
-  synthTerraform(plan, out.cdktf);
-  return out;
+  const dir = synthToTemp(platform);
+  return { flux: path.join(dir, 'flux'), cdktf: path.join(dir, 'cdktf') };
 }
 
 const viaFlux = synth(build('flux'));

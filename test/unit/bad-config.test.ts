@@ -141,6 +141,16 @@ const cases: [string, () => void, string][] = [
     'ballast/app: no component installs the CRD of ScaledObject "api" (keda.sh/v1alpha1). Add the component whose chart installs the keda.sh CRDs.',
   ],
   [
+    'a plain Secret object, whose value would land in the output',
+    () => {
+      const p = testPlatform();
+      const c = new Component(p, 'app', { namespace: 'app' });
+      new ApiObject(c, 'secret', { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db' }, stringData: { password: 'x' } });
+      planDeployment(p);
+    },
+    'ballast/app: it creates Secret "db" (v1), whose values would be written to the output. Declare it with addBootstrapSecret and SecretValue inputs instead.',
+  ],
+  [
     'custom resource in the same step as the chart of its CRD',
     () => {
       const p = testPlatform();

@@ -1,10 +1,9 @@
 // A secret chart value reaches Helm by reference: set_sensitive in Terraform, valuesFrom in Flux.
 import { Construct } from 'constructs';
-import * as fs from 'fs';
 import * as path from 'path';
-import { Backend, catalog, Component, planPlatform, SecretValue, synthFlux, synthTerraform, terraformObjects } from '../../lib';
+import { Backend, catalog, Component, planPlatform, SecretValue, terraformObjects } from '../../lib';
 import { testPlatform } from '../support/platforms';
-import { fluxObjects, readTree, tempDir, terraformJson } from '../support/synth';
+import { fluxObjects, readTree, synthToTemp, terraformJson } from '../support/synth';
 
 class WithSecretValue extends Component {
   constructor(scope: Construct, id: string, deployWith: Backend) {
@@ -18,13 +17,7 @@ class WithSecretValue extends Component {
 function synth(deployWith: Backend) {
   const platform = testPlatform();
   new WithSecretValue(platform, 'proxy', deployWith);
-  const plan = planPlatform(platform);
-  const dir = tempDir();
-  fs.mkdirSync(path.join(dir, 'flux'));
-  fs.mkdirSync(path.join(dir, 'cdktf'));
-  synthFlux(plan, path.join(dir, 'flux'));
-  synthTerraform(plan, path.join(dir, 'cdktf'));
-  return { plan, dir };
+  return { plan: planPlatform(platform), dir: synthToTemp(platform) };
 }
 
 test('Terraform passes it with set_sensitive from a sensitive variable', () => {
