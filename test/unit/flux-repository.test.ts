@@ -1,6 +1,8 @@
 // The Flux repository layout: step folders, the Kustomization chain, sources and releases.
 import * as path from 'path';
-import { Manifest, toYaml } from '../../lib';
+import { parseAllDocuments } from 'yaml';
+import { catalog, helmRepository, KubePrometheusStack, Manifest, planPlatform, renderFluxRepository, toYaml, Traefik } from '../../lib';
+import { testPlatform } from '../support/platforms';
 import { fluxObjects, readTree, synthToTemp } from '../support/synth';
 
 const dist = path.join(synthToTemp(), 'flux');
@@ -64,4 +66,27 @@ test('no Secret and no secret value is written to the Flux repository', () => {
 
 test('strings that YAML 1.1 reads as booleans are quoted', () => {
   expect(toYaml({ a: 'yes', b: 'on', c: 'y', d: 'true', e: 'plain' })).toBe('a: "yes"\nb: "on"\nc: "y"\nd: "true"\ne: plain\n');
+});
+
+test('a chart from an OCI registry gets a HelmRepository of type oci', () => {
+  const chart = { chart: catalog.fluxOperator, releaseName: 'flux-operator', values: {} };
+  expect(helmRepository(chart, 'flux-system')).toEqual({
+    apiVersion: 'source.toolkit.fluxcd.io/v1',
+    kind: 'HelmRepository',
+    metadata: { name: 'controlplaneio-fluxcd', namespace: 'flux-system' },
+    spec: { type: 'oci', interval: '12h', url: 'oci://ghcr.io/controlplaneio-fluxcd/charts' },
+  });
+});
+
+test('a component deployed after another Flux component waits for its HelmRelease', () => {
+  const platform = testPlatform();
+  const traefik = new Traefik(platform, 'traefik');
+  const monitoring = new KubePrometheusStack(platform, 'monitoring');
+  monitoring.deployAfter(traefik);
+  const files = renderFluxRepository(planPlatform(platform)).files;
+  const hr = parseAllDocuments(files.get('infrastructure/controllers/monitoring.yaml')!)
+    .map((d) => d.toJSON())
+    .find((o) => o.kind === 'HelmRelease');
+  expect(hr.spec.dependsOn).toEqual([{ name: 'traefik', namespace: 'traefik' }]);
+  expect(hr.metadata.annotations).toEqual({ 'kustomize.toolkit.fluxcd.io/prune': 'disabled' });
 });
