@@ -1,14 +1,14 @@
 // cdk8s entry point: synthesizes the default platform into a Flux repository (dist/flux).
 import { App } from 'cdk8s';
-import { planPlatform, synthFlux, SynthStats, withAtomicOutput } from '../lib';
-import { runEntryPoint } from '../lib/synth/cli';
+import { planPlatform, runEntryPoint, synthFlux, SynthStats, withAtomicOutput } from '../lib';
 import { defaultPlatform } from './platform';
 
-/** Synthesizes `dist/flux` (or `$CDK8S_OUTDIR`, which `cdk8s synth` sets). */
-export function synthFluxRepository(outdir = process.env.CDK8S_OUTDIR ?? 'dist/flux'): SynthStats {
-  const platform = defaultPlatform(new App());
-  const plan = planPlatform(platform);
-  return withAtomicOutput([outdir], ([staging]) => synthFlux(plan, staging));
+/** Writes the Flux repository of the default platform into `outdir` (an empty folder). */
+export function synthFluxRepository(outdir: string): SynthStats {
+  return synthFlux(planPlatform(defaultPlatform(new App())), outdir);
 }
 
-if (require.main === module) runEntryPoint(() => synthFluxRepository());
+// `cdk8s synth` sets CDK8S_OUTDIR from cdk8s.yaml.
+if (require.main === module) {
+  runEntryPoint(() => withAtomicOutput([process.env.CDK8S_OUTDIR ?? 'dist/flux'], ([dir]) => synthFluxRepository(dir)));
+}

@@ -15,6 +15,7 @@ export * from './terraform/kubernetes-objects';
 export * from './terraform/platform-stack';
 export * from './synth/output';
 export * from './synth/synth';
+export * from './synth/cli';
 export * from './components/gitops/flux';
 export * from './components/ingress/middleware';
 export * from './components/ingress/ingress-route';

@@ -1,21 +1,17 @@
-// `npm run synth`: both entry points in one process, into dist/flux and dist/cdktf, with a summary.
-import { App } from 'cdk8s';
-import { defaultPlatform } from '../apps/platform';
-import { formatStats, planPlatform, synthFlux, synthTerraform, withAtomicOutput } from '../lib';
-import { runEntryPoint } from '../lib/synth/cli';
+// `npm run synth`: runs both entry points in one process, into dist/flux and dist/cdktf, and prints what
+// they wrote. Both trees are swapped in together, so dist/ never mixes two versions of the platform.
+import { synthFluxRepository } from '../apps/main';
+import { formatStats, runEntryPoint, withAtomicOutput } from '../lib';
+import { synthTerraformStack } from '../stacks/main';
 
 runEntryPoint(() => {
   const start = process.hrtime.bigint();
-  const platform = defaultPlatform(new App());
-  const plan = planPlatform(platform);
-  // Both trees are swapped in together, so dist/ never mixes two versions of the platform.
   const [flux, terraform] = withAtomicOutput(['dist/flux', 'dist/cdktf'], ([fluxDir, tfDir]) => [
-    synthFlux(plan, fluxDir),
-    synthTerraform(plan, tfDir),
+    synthFluxRepository(fluxDir),
+    synthTerraformStack(tfDir),
   ]);
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  const total = process.uptime() * 1000;
   console.log(formatStats('flux', 'dist/flux', flux));
   console.log(formatStats('terraform', 'dist/cdktf', terraform));
-  console.log(`synthesized in ${ms.toFixed(0)} ms (${total.toFixed(0)} ms with Node start-up and module loading)`);
+  console.log(`synthesized in ${ms.toFixed(0)} ms (${(process.uptime() * 1000).toFixed(0)} ms with Node start-up and module loading)`);
 });

@@ -1,13 +1,14 @@
 // cdktf entry point: synthesizes the Terraform side of the default platform (dist/cdktf).
 import { App } from 'cdk8s';
-import { planPlatform, synthTerraform, SynthStats, withAtomicOutput } from '../lib';
 import { defaultPlatform } from '../apps/platform';
-import { runEntryPoint } from '../lib/synth/cli';
+import { planPlatform, runEntryPoint, SynthStats, synthTerraform, withAtomicOutput } from '../lib';
 
-/** Synthesizes `dist/cdktf` (or `$CDKTF_OUTDIR`, which `cdktf synth` sets). */
-export function synthTerraformStack(outdir = process.env.CDKTF_OUTDIR ?? 'dist/cdktf'): SynthStats {
-  const plan = planPlatform(defaultPlatform(new App()));
-  return withAtomicOutput([outdir], ([staging]) => synthTerraform(plan, staging));
+/** Writes the Terraform JSON of the default platform into `outdir` (an empty folder). */
+export function synthTerraformStack(outdir: string): SynthStats {
+  return synthTerraform(planPlatform(defaultPlatform(new App())), outdir);
 }
 
-if (require.main === module) runEntryPoint(() => synthTerraformStack());
+// `cdktf synth` sets CDKTF_OUTDIR from cdktf.json.
+if (require.main === module) {
+  runEntryPoint(() => withAtomicOutput([process.env.CDKTF_OUTDIR ?? 'dist/cdktf'], ([dir]) => synthTerraformStack(dir)));
+}

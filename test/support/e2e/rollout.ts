@@ -1,0 +1,46 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { parse, parseAllDocuments } from 'yaml';
+import { DeploymentPlan, FLUX_STEPS, Manifest, STEP_FOLDERS, terraformObjects } from '../../../lib';
+
+/** One object to apply, and where it comes from (for error messages). */
+export interface Rollout {
+  readonly source: string;
+  readonly object: Manifest;
+}
+
+/**
+ * The objects of a Flux Kustomization's folder, in the order its kustomization.yaml lists them (a listed
+ * folder is followed into its own kustomization.yaml, as kustomize does).
+ */
+export function folderObjects(fluxDir: string, folder: string): Rollout[] {
+  const listing = path.join(fluxDir, folder, 'kustomization.yaml');
+  if (!fs.existsSync(listing)) throw new Error(`${path.relative(fluxDir, listing)} is missing`);
+  const { resources = [] } = parse(fs.readFileSync(listing, 'utf8')) as { resources?: string[] };
+  return resources.flatMap((entry) => {
+    const rel = path.join(folder, entry);
+    const file = path.join(fluxDir, rel);
+    if (fs.statSync(file).isDirectory()) return folderObjects(fluxDir, rel);
+    return parseAllDocuments(fs.readFileSync(file, 'utf8'))
+      .map((doc) => doc.toJSON() as Manifest | null)
+      .filter((object): object is Manifest => object !== null)
+      .map((object) => ({ source: `dist/flux/${rel}`, object }));
+  });
+}
+
+/**
+ * Every Kubernetes object ballast produces, in the order they reach a cluster: Terraform first (its
+ * namespaces, then the Secrets Flux and the charts read, then its plain objects), then Flux's own
+ * Kustomizations under clusters/<cluster>/, then each Flux step in dependency order. Terraform objects
+ * carry `test-<variable>` where Terraform would put a sensitive variable.
+ */
+export function rolloutOrder(plan: DeploymentPlan, fluxDir: string): Rollout[] {
+  const tf = terraformObjects(plan, (v) => `test-${v.variable}`);
+  return [
+    ...tf.namespaces.map((object) => ({ source: 'dist/cdktf (Terraform namespace)', object })),
+    ...tf.secrets.map((object) => ({ source: 'dist/cdktf (Terraform secret)', object })),
+    ...tf.manifests.map((object) => ({ source: 'dist/cdktf (Terraform manifest)', object })),
+    ...folderObjects(fluxDir, path.join('clusters', plan.platform.clusterName)),
+    ...FLUX_STEPS.flatMap((step) => folderObjects(fluxDir, STEP_FOLDERS[step])),
+  ];
+}

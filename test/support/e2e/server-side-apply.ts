@@ -1,0 +1,104 @@
+import type { Manifest } from '../../../lib';
+import { ApiResponse, ApiServer } from './api-server';
+
+/** The field manager of every apply, as a GitOps tool has one of its own. */
+export const FIELD_MANAGER = 'ballast-e2e';
+
+/** `Kind namespace/name`, for messages. */
+export function describeObject(o: Manifest): string {
+  return `${o.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name}`;
+}
+
+/** The server's reason for an error answer: the `message` of its Status object, else the raw body. */
+function serverMessage(answer: ApiResponse): string {
+  try {
+    const status = JSON.parse(answer.body) as { message?: string };
+    if (status.message) return `${answer.status}: ${status.message}`;
+  } catch {
+    // Not JSON: fall through to the raw body.
+  }
+  return `${answer.status}: ${answer.body.trim()}`;
+}
+
+interface Resource {
+  readonly name: string;
+  readonly namespaced: boolean;
+}
+
+/**
+ * Server-side apply over HTTPS (one request per object, no kubectl process each time): resources are
+ * found through the server's discovery, like kubectl and Flux do. Field validation is Strict, so a field
+ * the schema does not know is an error instead of being silently pruned from a custom resource.
+ */
+export class ServerSideApply {
+  private readonly discovered = new Map<string, Map<string, Resource>>();
+
+  public constructor(private readonly server: ApiServer) {}
+
+  /** Applies `object`; returns what the server stored, and its warnings. Throws with the server's message. */
+  public async apply(object: Manifest, options: { dryRun?: boolean } = {}): Promise<{ stored: Manifest; warnings: string[] }> {
+    const resource = await this.resource(object.apiVersion, object.kind);
+    const ns = object.metadata.namespace;
+    if (resource.namespaced && !ns) {
+      // Flux and Terraform would silently put it in `default`: ballast always names the namespace.
+      throw new Error(`${object.kind} is namespaced but the object has no metadata.namespace`);
+    }
+    const base = object.apiVersion.includes('/') ? `/apis/${object.apiVersion}` : `/api/${object.apiVersion}`;
+    const scope = resource.namespaced ? `/namespaces/${encodeURIComponent(ns!)}` : '';
+    const query = `fieldManager=${FIELD_MANAGER}&fieldValidation=Strict${options.dryRun ? '&dryRun=All' : ''}`;
+    const urlPath = `${base}${scope}/${resource.name}/${encodeURIComponent(object.metadata.name)}?${query}`;
+    // JSON is YAML, so it is a valid apply patch body.
+    const answer = await this.server.request('PATCH', urlPath, JSON.stringify(object), 'application/apply-patch+yaml');
+    if (answer.status < 200 || answer.status > 299) throw new Error(serverMessage(answer));
+    return { stored: JSON.parse(answer.body) as Manifest, warnings: answer.warnings };
+  }
+
+  /** Waits until every named CRD reports Established; throws with the ones that did not and their conditions. */
+  public async waitEstablished(names: string[], timeoutMs = 60_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    let pending = names;
+    const conditions = new Map<string, unknown>();
+    while (pending.length > 0 && Date.now() < deadline) {
+      const still: string[] = [];
+      for (const name of pending) {
+        const answer = await this.server.request('GET', `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${name}`);
+        const crd = answer.status === 200 ? (JSON.parse(answer.body) as { status?: { conditions?: { type: string; status: string }[] } }) : {};
+        conditions.set(name, crd.status?.conditions ?? serverMessage(answer));
+        if (!crd.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True')) still.push(name);
+      }
+      pending = still;
+      if (pending.length > 0) await new Promise((r) => setTimeout(r, 250));
+    }
+    if (pending.length > 0) {
+      const detail = pending.map((n) => `${n}: ${JSON.stringify(conditions.get(n))}`).join('\n');
+      throw new Error(`CRDs not Established after ${timeoutMs / 1000} s:\n${detail}`);
+    }
+  }
+
+  /**
+   * The resource serving `kind` in `apiVersion`. Discovery is read again on a miss, for a few seconds:
+   * a freshly Established CRD can take a moment to appear there.
+   */
+  private async resource(apiVersion: string, kind: string): Promise<Resource> {
+    const deadline = Date.now() + 5_000;
+    let served: string[] = [];
+    for (;;) {
+      const found = this.discovered.get(apiVersion)?.get(kind);
+      if (found) return found;
+      const answer = await this.server.request('GET', apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`);
+      if (answer.status === 200) {
+        const list = JSON.parse(answer.body) as { resources: { name: string; kind: string; namespaced: boolean }[] };
+        // Subresources (deployments/scale...) share the kind of their parent: keep top-level resources only.
+        const top = list.resources.filter((r) => !r.name.includes('/'));
+        this.discovered.set(apiVersion, new Map(top.map((r) => [r.kind, { name: r.name, namespaced: r.namespaced }])));
+        served = top.map((r) => r.kind);
+      }
+      if (this.discovered.get(apiVersion)?.has(kind)) continue;
+      if (Date.now() > deadline) {
+        const what = answer.status === 200 ? `it serves ${served.join(', ') || 'no kinds'}` : serverMessage(answer);
+        throw new Error(`the API server does not serve ${kind} in ${apiVersion} (${what})`);
+      }
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+}
