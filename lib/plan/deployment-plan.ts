@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import { catalog } from '../catalog';
 import { Backend, Component } from '../core/component';
 import { ConfigProblem, constructPath, ValidationError } from '../core/errors';
 import { HelmChartSpec } from '../core/helm-chart';
@@ -47,8 +48,12 @@ export interface DeploymentPlan {
   readonly namespaces: readonly NamespacePlan[];
   readonly flux: readonly FluxPlacement[];
   readonly terraform: {
-    /** Helm releases Terraform installs, in dependency order. */
-    readonly releases: readonly { component: Component; chart: HelmChartSpec }[];
+    /**
+     * Helm releases Terraform installs, in dependency order. The one that starts Flux comes last and
+     * waits for all others (`startsFlux`), so that the CRDs and secrets of the Terraform-managed
+     * components exist when Flux first reconciles the repository.
+     */
+    readonly releases: readonly { component: Component; chart: HelmChartSpec; startsFlux: boolean }[];
     /** Plain (built-in kind) objects of Terraform-managed components. */
     readonly manifests: readonly { component: Component; manifest: Manifest }[];
     /** Secrets the bootstrap creates before anything else. */
@@ -130,10 +135,7 @@ export function planDeployment(root: IConstruct): DeploymentPlan {
     namespaces,
     flux: withNamespaces(flux, namespaces),
     terraform: {
-      releases: dependencyOrder(components.filter((c) => c.deployWith === 'terraform' && c.helmChart)).map((c) => ({
-        component: c,
-        chart: c.helmChart!,
-      })),
+      releases: terraformReleases(components),
       manifests: tfManifests,
       secrets,
       variables: [...variables.values()].sort((a, b) => (a.variable < b.variable ? -1 : 1)),
@@ -267,6 +269,16 @@ function checkReleases(components: Component[], problems: ConfigProblem[]): void
       }
     }
   }
+}
+
+function terraformReleases(components: Component[]): DeploymentPlan['terraform']['releases'] {
+  const startsFlux = (c: Component) => c.helmChart!.chart === catalog.fluxInstance;
+  const managed = dependencyOrder(components.filter((c) => c.deployWith === 'terraform' && c.helmChart));
+  return [...managed.filter((c) => !startsFlux(c)), ...managed.filter(startsFlux)].map((c) => ({
+    component: c,
+    chart: c.helmChart!,
+    startsFlux: startsFlux(c),
+  }));
 }
 
 /** Components sorted so that every component comes after the ones it depends on (stable otherwise). */

@@ -6,7 +6,6 @@ import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
 import { ITerraformDependable, LocalBackend, TerraformStack, TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
-import { catalog } from '../catalog';
 import { toYaml } from '../core/yaml';
 import { DeploymentPlan } from '../plan/deployment-plan';
 import { terraformObjects } from './kubernetes-objects';
@@ -78,15 +77,11 @@ export class PlatformStack extends TerraformStack {
     );
 
     const releases = new Map<string, Release>();
-    const startsFlux = (r: { chart: { chart: unknown } }) => r.chart.chart === catalog.fluxInstance;
-    const ordered = [...plan.terraform.releases.filter((r) => !startsFlux(r)), ...plan.terraform.releases.filter(startsFlux)];
-    for (const { component, chart } of ordered) {
+    for (const { component, chart, startsFlux } of plan.terraform.releases) {
       const dependsOn = new Set<ITerraformDependable>([
         ...secrets,
         ...component.dependencies.map((d) => releases.get(d.node.path)!).filter((r) => r !== undefined),
-        // Flux starts last, so that the CRDs and secrets of the Terraform-managed components already
-        // exist when it first reconciles the repository.
-        ...(startsFlux({ chart }) ? [...releases.values()] : []),
+        ...(startsFlux ? [...releases.values()] : []),
       ]);
       const sensitive = chart.sensitiveValues ?? [];
       const release = new Release(this, `release_${component.namespace}_${chart.releaseName}`, {
