@@ -24,13 +24,16 @@ const rollout = rolloutOrder(defaultPlan().plan, fluxDir);
 /** What the server stored for each object after the first apply (by index in `rollout`). */
 const firstApply: Manifest[] = [];
 
-/** Applies `objects` in order; returns one line per rejection or warning (file, object, server message). */
+/**
+ * Applies `objects` in order, putting what the server stored at the same index of `stored`; returns one
+ * line per rejection or warning, with the file, the object and the server's message.
+ */
 async function applyAll(objects: readonly Rollout[], stored: Manifest[] = []): Promise<string[]> {
   const problems: string[] = [];
-  for (const { source, object } of objects) {
+  for (const [i, { source, object }] of objects.entries()) {
     try {
       const { stored: live, warnings } = await ssa.apply(object);
-      stored.push(live);
+      stored[i] = live;
       warnings.forEach((w) => problems.push(`${source}: ${describeObject(object)} drew a warning: ${w}`));
     } catch (err) {
       problems.push(`${source}: ${describeObject(object)} was rejected: ${(err as Error).message}`);
@@ -87,21 +90,25 @@ function content(o: Manifest): Manifest {
   return { ...o, metadata: { ...metadata, ...(kept?.length ? { managedFields: kept } : {}) } };
 }
 
+/** The objects the server stored anew between two applies (it bumps resourceVersion only on a write). */
+function writtenAgain(objects: readonly Rollout[], before: Manifest[], after: Manifest[]): string[] {
+  const version = (o: Manifest) => o.metadata.resourceVersion;
+  return objects.flatMap((o, i) =>
+    version(before[i]) === version(after[i])
+      ? []
+      : [`${o.source}: ${describeObject(o.object)} was written again (resourceVersion ${version(before[i])} -> ${version(after[i])})`],
+  );
+}
+
 test('applying everything again changes nothing', async () => {
   expect(firstApply).toHaveLength(rollout.length);
   const second: Manifest[] = [];
   expect(await applyAll(rollout, second)).toEqual([]);
   expect(second.map(content)).toEqual(firstApply.map(content));
-  // From then on the server writes nothing at all: it bumps resourceVersion only when it stores a change.
+  // From then on the server stores nothing at all.
   const third: Manifest[] = [];
   expect(await applyAll(rollout, third)).toEqual([]);
-  const version = (o: Manifest) => o.metadata.resourceVersion;
-  const changed = rollout.flatMap((o, i) =>
-    version(second[i]) === version(third[i])
-      ? []
-      : [`${o.source}: ${describeObject(o.object)} was written again (resourceVersion ${version(second[i])} -> ${version(third[i])})`],
-  );
-  expect(changed).toEqual([]);
+  expect(writtenAgain(rollout, second, third)).toEqual([]);
   // And the dry-run comparison a GitOps tool makes: exit code 0 means no difference.
   const diff = kubectlDiff(rollout);
   expect({ status: diff.status, stdout: diff.stdout, stderr: diff.stderr }).toEqual({ status: 0, stdout: '', stderr: '' });
@@ -127,14 +134,33 @@ describe('the checks can fail', () => {
     expect(await applyAll([{ source: 'test', object: service }])).toEqual([expect.stringMatching(/Service default\/Traefik was rejected: 422: .*metadata\.name: Invalid value: "Traefik": a DNS-1035 label/)]);
   });
 
+  test('an object in a namespace nobody created yet is refused, so the apply order is checked', async () => {
+    const middleware = find('Middleware');
+    const elsewhere = { ...middleware, object: { ...middleware.object, metadata: { ...middleware.object.metadata, namespace: 'not-created' } } };
+    expect(await applyAll([elsewhere])).toEqual([expect.stringMatching(/Middleware not-created\/\S+ was rejected: 404: namespaces "not-created" not found/)]);
+  });
+
+  test('an API version the CRDs no longer serve is reported', async () => {
+    const release = find('HelmRelease');
+    const old = { ...release, object: { ...release.object, apiVersion: 'helm.toolkit.fluxcd.io/v2beta1' } };
+    expect(await applyAll([old])).toEqual([expect.stringMatching(/HelmRelease \S+ was rejected: the API server does not serve HelmRelease in helm\.toolkit\.fluxcd\.io\/v2beta1 \(404/)]);
+  });
+
   test('a field the schema does not know is rejected, not silently pruned', async () => {
     const release = withSpec(find('HelmRelease'), { intervall: '5m' });
     expect(await applyAll([release])).toEqual([expect.stringMatching(/HelmRelease \S+ was rejected: .*\.spec\.intervall: field not declared in schema/)]);
   });
 
-  test('a changed object shows in the diff', () => {
-    const diff = kubectlDiff([withSpec(find('HelmRelease'), { interval: '5m' })]);
+  test('a changed object shows in the diff, and is written again when applied', async () => {
+    const release = find('HelmRelease');
+    const changed = withSpec(release, { interval: '5m' });
+    const diff = kubectlDiff([changed]);
     expect(diff.status).toBe(1);
     expect(diff.stdout).toMatch(/\+\s+interval: 5m/);
+    const stored: Manifest[] = [];
+    expect(await applyAll([release, changed, release], stored)).toEqual([]);
+    const [steady, edited, restored] = stored;
+    expect(writtenAgain([changed], [steady], [edited])).toEqual([expect.stringMatching(/HelmRelease \S+ was written again/)]);
+    expect(restored.spec).toEqual(steady.spec);
   });
 });

@@ -80,7 +80,7 @@ export class ServerSideApply {
    * a freshly Established CRD can take a moment to appear there.
    */
   private async resource(apiVersion: string, kind: string): Promise<Resource> {
-    const deadline = Date.now() + 5_000;
+    const deadline = Date.now() + 3_000;
     let served: string[] = [];
     for (;;) {
       const found = this.discovered.get(apiVersion)?.get(kind);
