@@ -45,6 +45,20 @@ for (let i = 0; i < RUNS; i++) {
   phases.flux.push(time(() => lib.synthFlux(plan, path.join(out, 'flux'))));
   phases.terraform.push(time(() => lib.synthTerraform(plan, path.join(out, 'cdktf'))));
 }
+
+// 3. Scale: a platform with many application components (5 IngressRoutes each), model + plan + Flux render.
+const scale = [10, 50, 200].map((n) => {
+  const platform = new lib.Platform(new App(), 'ballast', { domain: 'example.com', clusterName: 'bench', git: { url: 'https://git.example.com/p.git' } });
+  new lib.Traefik(platform, 'traefik');
+  const ms = time(() => {
+    for (let i = 0; i < n; i++) {
+      const app = new lib.Component(platform, `app${i}`, { namespace: `app${i}`, tier: 'apps' });
+      for (let j = 0; j < 5; j++) new lib.IngressRoute(app, `route${j}`, { host: `r${j}.app${i}.example.com`, backend: { name: 'web', port: 80 } });
+    }
+    lib.renderFluxRepository(lib.planPlatform(platform));
+  });
+  return { n, ms };
+});
 fs.rmSync(work, { recursive: true, force: true });
 
 console.log(`ballast synth benchmark (${RUNS} runs, median; ${os.cpus().length} CPUs, Node ${process.version})`);
@@ -55,3 +69,4 @@ console.log(`| load the library (first require) | ${load.toFixed(0)} |`);
 console.log(`| build model + plan | ${median(phases.model).toFixed(1)} |`);
 console.log(`| render + write dist/flux | ${median(phases.flux).toFixed(1)} |`);
 console.log(`| render + write dist/cdktf | ${median(phases.terraform).toFixed(1)} |`);
+for (const { n, ms } of scale) console.log(`| ${n} app components x 5 IngressRoutes: model + plan + Flux render | ${ms.toFixed(0)} |`);
