@@ -4,6 +4,7 @@ import { CatalogChart } from '../catalog';
 import { constructPath, fail } from './errors';
 import { HelmChartSpec, HelmValues, mergeValues, SensitiveHelmValue } from './helm-chart';
 import { requireDnsLabel } from './names';
+import { Scheduling } from './node-pool';
 import { platformOf, PlatformContext } from './platform-context';
 import { BootstrapSecret, SecretValue } from './secret';
 
@@ -98,6 +99,14 @@ export class Component extends Chart {
   /** The component's Kubernetes objects (not counting its Helm release), resolved to plain JSON. */
   public manifests(): Record<string, unknown>[] {
     return this.toJson() as Record<string, unknown>[];
+  }
+
+  /**
+   * The nodeSelector and tolerations that place workloads on the node pool `name`; undefined (run
+   * anywhere) when no pool is asked for. Fails with this component's path when the pool does not exist.
+   */
+  protected scheduling(name: string | undefined): Scheduling | undefined {
+    return name === undefined ? undefined : this.platform.nodePool(name, this).scheduling();
   }
 
   /** Gives the component its Helm release. A component has at most one. */

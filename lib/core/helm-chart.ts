@@ -22,6 +22,14 @@ export interface HelmChartSpec {
   readonly sensitiveValues?: readonly SensitiveHelmValue[];
 }
 
+/**
+ * The Secret that holds a Flux-deployed release's sensitive values: Terraform writes it, the HelmRelease
+ * reads it with `valuesFrom`.
+ */
+export function sensitiveValuesSecretName(chart: HelmChartSpec): string {
+  return `${chart.releaseName}-sensitive-values`;
+}
+
 function isPlainObject(v: HelmValue | undefined): v is { [key: string]: HelmValue } {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

@@ -1,4 +1,4 @@
-import { HelmChartSpec } from '../core/helm-chart';
+import { HelmChartSpec, sensitiveValuesSecretName } from '../core/helm-chart';
 import { Manifest } from '../plan/deployment-plan';
 
 /** How often Flux checks a Helm repository for the pinned chart. */
@@ -7,11 +7,6 @@ const REPOSITORY_INTERVAL = '12h';
 const RELEASE_INTERVAL = '30m';
 /** Annotation that stops Flux from deleting an object when it disappears from Git. */
 export const PRUNE_DISABLED = { 'kustomize.toolkit.fluxcd.io/prune': 'disabled' };
-
-/** The name of the Flux Secret that carries a release's sensitive values (created by Terraform). */
-export function sensitiveValuesSecretName(chart: HelmChartSpec): string {
-  return `${chart.releaseName}-sensitive-values`;
-}
 
 /** The HelmRepository a release pulls its chart from, in the release's namespace. */
 export function helmRepository(chart: HelmChartSpec, namespace: string): Manifest {

@@ -2,7 +2,7 @@ import { IConstruct } from 'constructs';
 import { catalog } from '../catalog';
 import { Backend, Component } from '../core/component';
 import { ConfigProblem, constructPath, ValidationError } from '../core/errors';
-import { HelmChartSpec } from '../core/helm-chart';
+import { HelmChartSpec, sensitiveValuesSecretName } from '../core/helm-chart';
 import { isPlatform, PlatformContext } from '../core/platform-context';
 import { BootstrapSecret, SecretValue } from '../core/secret';
 
@@ -56,7 +56,10 @@ export interface DeploymentPlan {
     readonly releases: readonly { component: Component; chart: HelmChartSpec; startsFlux: boolean }[];
     /** Plain (built-in kind) objects of Terraform-managed components. */
     readonly manifests: readonly { component: Component; manifest: Manifest }[];
-    /** Secrets the bootstrap creates before anything else. */
+    /**
+     * Secrets the bootstrap creates before anything else: the components' bootstrap secrets, then one per
+     * Flux-deployed release with sensitive values (its `valuesFrom` source).
+     */
     readonly secrets: readonly BootstrapSecret[];
     /** Sensitive variables, sorted by name, each declared once. */
     readonly variables: readonly SecretValue[];
@@ -112,7 +115,8 @@ export function planDeployment(root: IConstruct): DeploymentPlan {
 
   checkReleases(components, problems);
 
-  const namespaces = planNamespaces(components);
+  const secrets = bootstrapSecrets(components);
+  const namespaces = planNamespaces(components, secrets);
   const flux: FluxPlacement[] = [];
   const tfManifests: { component: Component; manifest: Manifest }[] = [];
   for (const c of components) {
@@ -123,7 +127,6 @@ export function planDeployment(root: IConstruct): DeploymentPlan {
 
   if (problems.length > 0) throw new ValidationError(problems);
 
-  const secrets = components.flatMap((c) => c.bootstrapSecrets);
   const variables = new Map<string, SecretValue>();
   const addVariable = (v: SecretValue) => variables.set(v.variable, v);
   for (const s of secrets) Object.values(s.data).forEach((v) => v instanceof SecretValue && addVariable(v));
@@ -213,27 +216,34 @@ function withNamespaces(placements: FluxPlacement[], namespaces: readonly Namesp
   return placements.map((p) => (first.get(p.component.namespace) === p ? { ...p, namespace: p.component.namespace } : p));
 }
 
+/** Every Secret Terraform writes: bootstrap secrets, then the sensitive values of Flux-deployed releases. */
+function bootstrapSecrets(components: Component[]): BootstrapSecret[] {
+  const sensitive = components.flatMap((c): BootstrapSecret[] => {
+    const chart = c.helmChart;
+    if (c.deployWith !== 'flux' || !chart?.sensitiveValues?.length) return [];
+    const data = Object.fromEntries(chart.sensitiveValues.map((v) => [v.path, v.value]));
+    return [{ namespace: c.namespace, name: sensitiveValuesSecretName(chart), type: 'Opaque', data }];
+  });
+  return [...components.flatMap((c) => c.bootstrapSecrets), ...sensitive];
+}
+
 /**
  * A namespace is created by Terraform when a Terraform-managed component lives in it, or when it holds
- * a bootstrap secret (Terraform writes the secret, so the namespace must exist first); otherwise Flux
- * creates it from Git.
+ * a secret Terraform writes (the namespace must exist first); otherwise Flux creates it from Git.
  */
-function planNamespaces(components: Component[]): NamespacePlan[] {
+function planNamespaces(components: Component[], secrets: BootstrapSecret[]): NamespacePlan[] {
   const byName = new Map<string, Component[]>();
   for (const c of components) byName.set(c.namespace, [...(byName.get(c.namespace) ?? []), c]);
   return [...byName.entries()]
     .map(([name, members]) => ({
       name,
-      owner: members.some((c) => c.deployWith === 'terraform' || c.bootstrapSecrets.length > 0 || hasSensitive(c))
-        ? ('terraform' as const)
-        : ('flux' as const),
+      owner:
+        members.some((c) => c.deployWith === 'terraform') || secrets.some((s) => s.namespace === name)
+          ? ('terraform' as const)
+          : ('flux' as const),
       stateful: members.some((c) => c.stateful),
     }))
     .sort((a, b) => (a.name < b.name ? -1 : 1));
-}
-
-function hasSensitive(c: Component): boolean {
-  return c.deployWith === 'flux' && (c.helmChart?.sensitiveValues?.length ?? 0) > 0;
 }
 
 function checkReleases(components: Component[], problems: ConfigProblem[]): void {

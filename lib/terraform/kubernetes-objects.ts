@@ -1,5 +1,4 @@
 import { SecretValue } from '../core/secret';
-import { sensitiveValuesSecretName } from '../flux/helm';
 import { DeploymentPlan, Manifest } from '../plan/deployment-plan';
 
 /** The Kubernetes objects the Terraform stack creates, in apply order. */
@@ -29,18 +28,6 @@ export function terraformObjects(plan: DeploymentPlan, resolve: (value: SecretVa
       Object.entries(s.data).map(([key, v]) => [key, v instanceof SecretValue ? resolve(v) : v]),
     ),
   }));
-  // Flux reads the sensitive values of its releases from a Secret that only Terraform writes.
-  for (const c of plan.components) {
-    const chart = c.helmChart;
-    if (c.deployWith !== 'flux' || !chart || (chart.sensitiveValues ?? []).length === 0) continue;
-    secrets.push({
-      apiVersion: 'v1',
-      kind: 'Secret',
-      metadata: { name: sensitiveValuesSecretName(chart), namespace: c.namespace },
-      type: 'Opaque',
-      stringData: Object.fromEntries(chart.sensitiveValues!.map((s) => [s.path, resolve(s.value)])),
-    });
-  }
 
   return { namespaces, secrets, manifests: plan.terraform.manifests.map((m) => m.manifest) };
 }

@@ -50,7 +50,7 @@ export class Traefik extends Component {
   constructor(scope: Construct, id: string, props: TraefikProps = {}) {
     super(scope, id, { namespace: props.namespace ?? 'traefik', deployWith: props.deployWith });
     const replicas = props.replicas ?? 2;
-    const scheduling = props.nodePool ? this.platform.nodePool(props.nodePool, this).scheduling() : undefined;
+    const scheduling = this.scheduling(props.nodePool);
 
     this.addChart(
       catalog.traefik,
@@ -69,7 +69,7 @@ export class Traefik extends Component {
         // The chart's own dashboard route is unprotected; ballast creates a protected one below.
         ingressRoute: { dashboard: { enabled: false } },
         resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '256Mi' } },
-        ...(scheduling ? { nodeSelector: scheduling.nodeSelector, tolerations: [...scheduling.tolerations] } : {}),
+        ...scheduling,
       },
       { releaseName: 'traefik', extraValues: props.extraValues },
     );

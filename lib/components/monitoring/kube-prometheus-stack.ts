@@ -58,8 +58,7 @@ export class KubePrometheusStack extends Component {
     // Prometheus keeps its samples on a volume: never pruned, never destroyed by a refactor.
     this.stateful = true;
 
-    const pool = props.nodePool ? this.platform.nodePool(props.nodePool, this).scheduling() : undefined;
-    const placement: HelmValues = pool ? { nodeSelector: pool.nodeSelector, tolerations: [...pool.tolerations] } : {};
+    const placement: HelmValues = this.scheduling(props.nodePool) ?? {};
 
     const services = `${this.namespace}.svc.cluster.local`;
     this.queryUrl = `http://${RELEASE}-prometheus.${services}:9090`;
