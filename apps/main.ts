@@ -1,6 +1,6 @@
 // cdk8s entry point: synthesizes the default platform into a Flux repository (dist/flux).
 import { App } from 'cdk8s';
-import { planPlatform, runEntryPoint, synthFlux, SynthStats, withAtomicOutput } from '../lib';
+import { planPlatform, formatNotes, runEntryPoint, synthFlux, SynthStats, withAtomicOutput } from '../lib';
 import { defaultPlatform } from './platform';
 
 /** Writes the Flux repository of the default platform into `outdir` (an empty folder). */
@@ -10,5 +10,8 @@ export function synthFluxRepository(outdir: string): SynthStats {
 
 // `cdk8s synth` sets CDK8S_OUTDIR from cdk8s.yaml.
 if (require.main === module) {
-  runEntryPoint(() => withAtomicOutput([process.env.CDK8S_OUTDIR ?? 'dist/flux'], ([dir]) => synthFluxRepository(dir)));
+  runEntryPoint(() => {
+    const stats = withAtomicOutput([process.env.CDK8S_OUTDIR ?? 'dist/flux'], ([dir]) => synthFluxRepository(dir));
+    process.stderr.write(formatNotes(stats.notes));
+  });
 }

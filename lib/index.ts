@@ -22,3 +22,6 @@ export * from './components/ingress/ingress-route';
 export * from './components/ingress/traefik';
 export * from './components/monitoring/kube-prometheus-stack';
 export * from './components/monitoring/pod-monitor';
+export * from './reference-sources';
+export * from './reference/locate';
+export * from './reference/chart-schema';

@@ -1,6 +1,6 @@
 import { Construct, IConstruct } from 'constructs';
 import { ConfigProblem, constructPath, fail, ValidationError } from './core/errors';
-import { isDnsLabel, isDnsSubdomain } from './core/names';
+import { isDnsLabel, isDnsSubdomain, isLabelKey, isLabelValue } from './core/names';
 import { NodePool, NodePoolConfig } from './core/node-pool';
 import { markPlatform, platformOf, PlatformContext } from './core/platform-context';
 import { SecretValue } from './core/secret';
@@ -155,7 +155,33 @@ function checkConfig(path: string, config: PlatformConfig): ConfigProblem[] {
     if (Object.keys(pool.labels ?? {}).length === 0) {
       add(`node pool "${pool.name}" has no labels`, 'Give the pool the labels its nodes carry, so workloads can select them');
     }
+    for (const [key, value] of Object.entries(pool.labels ?? {})) {
+      if (!isLabelKey(key)) {
+        add(
+          `node pool "${pool.name}" has the label key "${key}", which is not a valid Kubernetes label key`,
+          'Use an optional DNS prefix and "/", then at most 63 letters, digits, "-", "_" or "." (e.g. "node.example.com/pool")',
+        );
+      }
+      if (typeof value !== 'string' || !isLabelValue(value)) {
+        add(
+          `node pool "${pool.name}" has the label "${key}" with value "${String(value)}", which is not a valid label value`,
+          'Use at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit',
+        );
+      }
+    }
     for (const taint of pool.taints ?? []) {
+      if (!isLabelKey(taint.key ?? '')) {
+        add(
+          `node pool "${pool.name}" has a taint with key "${taint.key ?? ''}", which is not a valid Kubernetes taint key`,
+          'Use an optional DNS prefix and "/", then at most 63 letters, digits, "-", "_" or "."',
+        );
+      }
+      if (taint.value !== undefined && !isLabelValue(taint.value)) {
+        add(
+          `node pool "${pool.name}" has a taint "${taint.key}" with value "${taint.value}", which is not a valid taint value`,
+          'Use at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit',
+        );
+      }
       if (!TAINT_EFFECTS.includes(taint.effect)) {
         add(`node pool "${pool.name}" has a taint with effect "${taint.effect}"`, `Use one of ${TAINT_EFFECTS.join(', ')}`);
       }

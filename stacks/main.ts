@@ -1,7 +1,7 @@
 // cdktf entry point: synthesizes the Terraform side of the default platform (dist/cdktf).
 import { App } from 'cdk8s';
 import { defaultPlatform } from '../apps/platform';
-import { planPlatform, runEntryPoint, SynthStats, synthTerraform, withAtomicOutput } from '../lib';
+import { planPlatform, formatNotes, runEntryPoint, SynthStats, synthTerraform, withAtomicOutput } from '../lib';
 
 /** Writes the Terraform JSON of the default platform into `outdir` (an empty folder). */
 export function synthTerraformStack(outdir: string): SynthStats {
@@ -10,5 +10,8 @@ export function synthTerraformStack(outdir: string): SynthStats {
 
 // `cdktf synth` sets CDKTF_OUTDIR from cdktf.json.
 if (require.main === module) {
-  runEntryPoint(() => withAtomicOutput([process.env.CDKTF_OUTDIR ?? 'dist/cdktf'], ([dir]) => synthTerraformStack(dir)));
+  runEntryPoint(() => {
+    const stats = withAtomicOutput([process.env.CDKTF_OUTDIR ?? 'dist/cdktf'], ([dir]) => synthTerraformStack(dir));
+    process.stderr.write(formatNotes(stats.notes));
+  });
 }

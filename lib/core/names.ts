@@ -25,3 +25,22 @@ export function requireDnsLabel(scope: IConstruct, what: string, value: string):
   }
   return value;
 }
+
+const LABEL_NAME = /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)$/;
+
+/**
+ * True when `key` is a valid label (or taint) key: an optional DNS-subdomain prefix and `/`, then a name
+ * of at most 63 letters, digits, `-`, `_` and `.`, starting and ending with a letter or digit.
+ */
+export function isLabelKey(key: string): boolean {
+  const slash = key.lastIndexOf('/');
+  const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
+  const name = slash >= 0 ? key.slice(slash + 1) : key;
+  if (prefix !== undefined && !isDnsSubdomain(prefix)) return false;
+  return name.length <= 63 && LABEL_NAME.test(name);
+}
+
+/** True when `value` is a valid label (or taint) value: empty, or a label name of at most 63 characters. */
+export function isLabelValue(value: string): boolean {
+  return value === '' || (value.length <= 63 && LABEL_NAME.test(value));
+}

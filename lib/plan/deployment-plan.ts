@@ -5,6 +5,10 @@ import { ConfigProblem, constructPath, ValidationError } from '../core/errors';
 import { HelmChartSpec, sensitiveValuesSecretName } from '../core/helm-chart';
 import { isPlatform, PlatformContext } from '../core/platform-context';
 import { BootstrapSecret, SecretValue } from '../core/secret';
+import { checkChartValues, NO_SCHEMA } from '../reference/chart-schema';
+import { locateReferenceData, REFERENCE_HOW_TO } from '../reference/locate';
+import { checkDependencyCycles } from './dependency-cycles';
+import { checkRouteConflicts } from './route-conflicts';
 
 /** A Kubernetes object as plain JSON. */
 export type Manifest = Record<string, unknown> & {
@@ -64,6 +68,11 @@ export interface DeploymentPlan {
     /** Sensitive variables, sorted by name, each declared once. */
     readonly variables: readonly SecretValue[];
   };
+  /**
+   * What synth could not check, one sentence each (chart values without reference data or schema); the
+   * entry points print them. Not part of the output.
+   */
+  readonly notes: readonly string[];
 }
 
 /** True for API groups Kubernetes serves itself: the core group, `apps`, `batch`, `*.k8s.io`... */
@@ -114,6 +123,8 @@ export function planDeployment(root: IConstruct): DeploymentPlan {
   }
 
   checkReleases(components, problems);
+  checkDependencyCycles(components, problems);
+  const notes = checkChartValuesOf(components, problems);
 
   const secrets = bootstrapSecrets(components);
   const namespaces = planNamespaces(components, secrets);
@@ -124,6 +135,10 @@ export function planDeployment(root: IConstruct): DeploymentPlan {
     flux.push(...placed.flux);
     tfManifests.push(...placed.terraform.map((manifest) => ({ component: c, manifest })));
   }
+  checkRouteConflicts(
+    [...flux.flatMap((p) => p.manifests.map((manifest) => ({ component: p.component, manifest }))), ...tfManifests],
+    problems,
+  );
 
   if (problems.length > 0) throw new ValidationError(problems);
 
@@ -143,7 +158,38 @@ export function planDeployment(root: IConstruct): DeploymentPlan {
       secrets,
       variables: [...variables.values()].sort((a, b) => (a.variable < b.variable ? -1 : 1)),
     },
+    notes,
   };
+}
+
+/**
+ * Every release's values against its chart's values.schema.json, when the reference data has it: values
+ * the chart would refuse at deploy time (often from extraValues) fail synth instead. Returns a note for
+ * the releases whose schema was not available (a chart that ships no schema is documented, not noted).
+ */
+function checkChartValuesOf(components: Component[], problems: ConfigProblem[]): string[] {
+  const reference = locateReferenceData();
+  const unchecked = new Map<string, string[]>();
+  for (const c of components) {
+    const chart = c.helmChart;
+    if (!chart) continue;
+    const check = checkChartValues(chart, reference);
+    const name = `${chart.chart.chart} ${chart.chart.version}`;
+    if (check.status === 'invalid') {
+      problems.push({
+        path: constructPath(c),
+        problem: `the values of chart ${name} break its values.schema.json: ${check.errors.join('; ')}`,
+        fix: "Correct these values in the component's props or extraValues",
+      });
+    } else if (check.status === 'unchecked' && check.reason !== NO_SCHEMA) {
+      unchecked.set(check.reason, [...(unchecked.get(check.reason) ?? []), name]);
+    }
+  }
+  return [...unchecked.entries()].map(([reason, charts]) =>
+    reason === 'no reference data'
+      ? `chart values not checked against the charts' values.schema.json (${charts.join(', ')}): no reference data; ${REFERENCE_HOW_TO}`
+      : `chart values not checked against a values.schema.json (${charts.join(', ')}): ${reason}`,
+  );
 }
 
 /**

@@ -11,6 +11,8 @@ import { writeFiles } from './output';
 export interface SynthStats {
   readonly files: number;
   readonly kinds: Record<string, number>;
+  /** What synth could not check (the plan's notes), for the entry point to print. */
+  readonly notes: readonly string[];
 }
 
 /** Plans a platform: every decision both backends render. Throws a ValidationError on bad input. */
@@ -22,7 +24,7 @@ export function planPlatform(platform: IConstruct): DeploymentPlan {
 export function synthFlux(plan: DeploymentPlan, outdir: string): SynthStats {
   const repo = renderFluxRepository(plan);
   writeFiles(outdir, repo.files);
-  return { files: repo.files.size, kinds: repo.kinds };
+  return { files: repo.files.size, kinds: repo.kinds, notes: plan.notes };
 }
 
 /** Name of the Terraform stack, and of its folder under `dist/cdktf/stacks/`. */
@@ -37,7 +39,7 @@ export function synthTerraform(plan: DeploymentPlan, outdir: string): SynthStats
   const stack = JSON.parse(fs.readFileSync(stackFile, 'utf8')) as { resource?: Record<string, Record<string, unknown>> };
   const kinds: Record<string, number> = {};
   for (const [type, resources] of Object.entries(stack.resource ?? {})) kinds[type] = Object.keys(resources).length;
-  return { files: countFiles(outdir), kinds: sorted(kinds) };
+  return { files: countFiles(outdir), kinds: sorted(kinds), notes: plan.notes };
 }
 
 function countFiles(dir: string): number {
@@ -49,6 +51,11 @@ function countFiles(dir: string): number {
 
 function sorted(kinds: Record<string, number>): Record<string, number> {
   return Object.fromEntries(Object.entries(kinds).sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+
+/** The notes of a synth as `note: ...` lines for stderr (empty when there are none). */
+export function formatNotes(notes: readonly string[]): string {
+  return notes.map((n) => `ballast: note: ${n}\n`).join('');
 }
 
 /** One line per kind, for the synth summary. */

@@ -1,9 +1,6 @@
-import Ajv, { ValidateFunction } from 'ajv';
-import Ajv2019 from 'ajv/dist/2019';
-import Ajv2020 from 'ajv/dist/2020';
 import { parse } from 'yaml';
 import { HelmValue, HelmValues, mergeValues } from '../../lib';
-import { chartSchema, chartValues, hasSharedFile, sharedFile } from './shared-data';
+import { chartValues, hasSharedFile, sharedFile } from './shared-data';
 
 type Json = HelmValue | undefined;
 
@@ -46,34 +43,4 @@ export function unknownValuePaths(defaults: HelmValues, values: HelmValues): str
   };
   walk(defaults, values, []);
   return out;
-}
-
-const validators = new Map<string, ValidateFunction | undefined>();
-
-/** The chart's values.schema.json compiled with the JSON Schema draft it declares, if it ships one. */
-export function schemaValidator(chart: string): ValidateFunction | undefined {
-  if (!validators.has(chart)) {
-    const schema = chartSchema(chart) as { $schema?: string } | undefined;
-    if (!schema) {
-      validators.set(chart, undefined);
-    } else {
-      const draft = schema.$schema ?? '';
-      const options = { strict: false, allErrors: true, validateFormats: false };
-      const ajv = draft.includes('2020-12') ? new Ajv2020(options) : draft.includes('2019-09') ? new Ajv2019(options) : new Ajv(options);
-      validators.set(chart, ajv.compile(schema));
-    }
-  }
-  return validators.get(chart);
-}
-
-/**
- * Schema errors of `values` for `chart`, checked as Helm does: the chart's defaults with the values merged
- * over them. Empty when the chart ships no schema.
- */
-export function schemaErrors(chart: string, values: HelmValues): string[] {
-  const validate = schemaValidator(chart);
-  if (!validate) return [];
-  const merged = mergeValues((chartValues(chart) ?? {}) as HelmValues, values);
-  if (validate(merged)) return [];
-  return (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''} ${JSON.stringify(e.params)}`);
 }

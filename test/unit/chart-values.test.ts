@@ -1,7 +1,7 @@
-// Every Helm release's values against the pinned chart: its values.schema.json when it ships one, and
-// the keys of its values.yaml (a path the chart does not know is an error).
-import { HelmChartSpec } from '../../lib';
-import { chartDefaults, schemaErrors, unknownValuePaths } from '../support/chart-values';
+// Every Helm release's values against the pinned chart: its values.schema.json when it ships one (the
+// check synth itself runs), and the keys of its values.yaml (a path the chart does not know is an error).
+import { catalog, checkChartValues, HelmChartSpec, HelmValues, locateReferenceData } from '../../lib';
+import { chartDefaults, unknownValuePaths } from '../support/chart-values';
 import { chartVersion } from '../support/shared-data';
 import { defaultPlan } from '../support/synth';
 
@@ -25,8 +25,13 @@ test.each(cases)('%s: every value path exists in the chart', (chart, release) =>
   expect(unknownValuePaths(chartDefaults(chart), release.values)).toEqual([]);
 });
 
+const reference = locateReferenceData();
+const withSchema = ['flux-instance', 'flux-operator', 'traefik'];
+
 test.each(cases)('%s: the values satisfy the chart schema (if it ships one)', (chart, release) => {
-  expect(schemaErrors(chart, release.values)).toEqual([]);
+  expect(checkChartValues(release, reference)).toEqual(
+    withSchema.includes(chart) ? { status: 'valid' } : { status: 'unchecked', reason: 'the chart ships no values.schema.json' },
+  );
 });
 
 test('an unknown value path is reported with its full path', () => {
@@ -39,7 +44,24 @@ test('an unknown value path is reported with its full path', () => {
   ).toEqual(['prometheus.prometheusSpec.enableRemoteWriteReciever', 'grafana.adminPasword']);
 });
 
-test('a value the schema forbids is reported', () => {
-  expect(schemaErrors('traefik', { deployment: { replicas: 'two' } }).join()).toMatch(/replicas/);
-  expect(schemaErrors('traefik', { notAValue: true }).join()).toMatch(/notAValue/);
+describe('the schema check', () => {
+  const traefik = (values: HelmValues): HelmChartSpec => ({ chart: catalog.traefik, releaseName: 'traefik', values });
+
+  test('reports a value of the wrong type and a key the chart does not know, by value path', () => {
+    expect(checkChartValues(traefik({ deployment: { replicas: 'two' }, notAValue: true }), reference)).toEqual({
+      status: 'invalid',
+      errors: ['deployment.replicas: instance type "string" is invalid, expected "integer", "null"', 'notAValue is not a value the chart knows'],
+    });
+  });
+
+  test('checks the values merged over the chart defaults, as Helm does', () => {
+    // ports.web.port is set in values.yaml; only ports.web.expose is given here, and the merge keeps both.
+    expect(checkChartValues(traefik({ ports: { web: { expose: { default: false } } } }), reference)).toEqual({ status: 'valid' });
+  });
+
+  test('says why it did not check: no reference data, another chart version', () => {
+    expect(checkChartValues(traefik({}), undefined)).toEqual({ status: 'unchecked', reason: 'no reference data' });
+    const other = { chart: { ...catalog.traefik, version: '1.0.0' }, releaseName: 'traefik', values: {} };
+    expect(checkChartValues(other, reference)).toEqual({ status: 'unchecked', reason: 'the reference data holds version 41.3.0 of the chart' });
+  });
 });

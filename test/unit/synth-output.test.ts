@@ -1,7 +1,8 @@
 // A failed synth leaves the previous output as it was and says why, without a stack trace.
+import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { ValidationError, withAtomicOutput } from '../../lib';
+import { ValidationError, withAtomicOutput, writeFiles } from '../../lib';
 import { runEntryPoint } from '../../lib/synth/cli';
 import { tempDir } from '../support/synth';
 
@@ -41,4 +42,76 @@ test('an entry point prints validation problems without a stack and exits non-ze
   expect(write).toHaveBeenCalledWith('ballast: synth failed, nothing was written:\nballast/traefik: something is wrong. Fix it.\n');
   process.exitCode = before;
   write.mockRestore();
+});
+
+describe('a synth that was killed', () => {
+  /** The pid of a process that has ended (so its leftovers are stale). */
+  function deadPid(): number {
+    const child = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+    return Number(child.stdout);
+  }
+
+  test('leaves nothing the next synth does not clean up; a running synth keeps its folders', () => {
+    const dir = tempOutdir();
+    const stale = `${dir}.staging-${deadPid()}`;
+    const staleBackup = `${dir}.previous-${deadPid()}`;
+    // This test's parent (jest's own process) is running: its folders must survive.
+    const running = `${dir}.staging-${process.ppid}`;
+    [stale, staleBackup, running].forEach((d) => fs.mkdirSync(d));
+    withAtomicOutput([dir], ([staging]) => fs.writeFileSync(path.join(staging, 'new.yaml'), 'new: true\n'));
+    expect(fs.readdirSync(path.dirname(dir)).sort()).toEqual(['dist', path.basename(running)]);
+  });
+
+  test('between the two renames of a swap: the next synth puts the previous output back, even if it fails', () => {
+    const dir = tempOutdir();
+    const previous = `${dir}.previous-${deadPid()}`;
+    fs.renameSync(dir, previous);
+    expect(() => withAtomicOutput([dir], () => { throw new Error('bad config'); })).toThrow('bad config');
+    expect(fs.readdirSync(dir)).toEqual(['old.yaml']);
+    expect(fs.readdirSync(path.dirname(dir))).toEqual(['dist']);
+  });
+
+  test('by SIGKILL at any moment never loses the output folder of either backend', async () => {
+    // A child synthesizes two trees in a loop with the real withAtomicOutput (transpiled for plain node);
+    // it is killed at spread-out moments, and after each kill the output must be there or recoverable.
+    const work = tempDir('ballast-kill-');
+    const ts = await import('typescript');
+    const source = fs.readFileSync(path.resolve(__dirname, '../../lib/synth/output.ts'), 'utf8');
+    fs.writeFileSync(path.join(work, 'output.js'), ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } }).outputText);
+    fs.writeFileSync(
+      path.join(work, 'loop.js'),
+      `const { withAtomicOutput, writeFiles } = require('./output');
+       const files = new Map(Array.from({ length: 300 }, (_, i) => [\`step/\${i}.yaml\`, 'x: ' + i + '\\n']));
+       process.stdout.write('ready\\n');
+       for (;;) withAtomicOutput(['dist/flux', 'dist/cdktf'], (dirs) => dirs.forEach((d) => writeFiles(d, files)));`,
+    );
+    const dist = path.join(work, 'dist');
+    const outputs = [path.join(dist, 'flux'), path.join(dist, 'cdktf')];
+    const files = new Map(Array.from({ length: 300 }, (_, i) => [`step/${i}.yaml`, `x: ${i}\n`]));
+    // A first synth, so that every kill has an output to lose.
+    withAtomicOutput(outputs, (dirs) => dirs.forEach((d) => writeFiles(d, files)));
+    const problems: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      const child = spawn(process.execPath, ['loop.js'], { cwd: work, stdio: ['ignore', 'pipe', 'inherit'] });
+      await new Promise((resolve) => child.stdout!.once('data', resolve));
+      await new Promise((resolve) => setTimeout(resolve, 40 + i * 23));
+      child.kill('SIGKILL');
+      await new Promise((resolve) => child.once('exit', resolve));
+      const left = fs.existsSync(dist) ? fs.readdirSync(dist).sort() : [];
+      for (const out of ['flux', 'cdktf']) {
+        const there = left.includes(out) || left.some((n) => n.startsWith(`${out}.previous-`));
+        if (!there) problems.push(`kill ${i}: no ${out} and nothing to restore it from (${left.join(', ')})`);
+      }
+      // The next synth (here: one that fails) recovers: both trees complete, no leftovers.
+      expect(() => withAtomicOutput(outputs, () => { throw new Error('stop'); })).toThrow('stop');
+      const after = fs.readdirSync(dist).sort();
+      if (after.join() !== 'cdktf,flux') problems.push(`kill ${i}: after recovery dist holds ${after.join(', ')}`);
+      for (const out of after) {
+        const count = fs.existsSync(path.join(dist, out, "step")) ? fs.readdirSync(path.join(dist, out, "step")).length : -1;
+        if (count !== 300) problems.push(`kill ${i}: dist/${out} holds ${count} of 300 files`);
+      }
+    }
+    expect(problems).toEqual([]);
+    expect(fs.readdirSync(dist).sort()).toEqual(['cdktf', 'flux']);
+  }, 60_000);
 });
