@@ -6,4 +6,5 @@ module.exports = {
   testMatch: ['<rootDir>/test/unit/**/*.test.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.jest.json' }] },
   testTimeout: 60000,
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
 };

@@ -1,20 +1,19 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse, parseAllDocuments } from 'yaml';
+import { locateReferenceData, REFERENCE_HOW_TO } from '../../lib';
 
 /**
- * The upstream reference data (CRDs, chart values and schemas) the tests check against: `$BALLAST_SCHEMAS`
- * or `../shared/schemas` beside the repository. Every read goes through here and fails loudly when the
- * data is missing: a check without its data must not pass.
+ * The upstream reference data (CRDs, chart values and schemas) the tests check against: the folder the
+ * global setup chose (`$BALLAST_SCHEMAS`, `../shared/schemas` or the cache filled from upstream). Every
+ * read goes through here and fails loudly when the data is missing: a check without its data must not pass.
  */
 export function schemasDir(): string {
-  const dir = process.env.BALLAST_SCHEMAS ?? path.resolve(__dirname, '..', '..', '..', 'shared', 'schemas');
-  if (!fs.existsSync(path.join(dir, 'README.md'))) {
-    throw new Error(
-      `reference schemas not found at ${dir}: put the shared data beside the repository (../shared/schemas) or set BALLAST_SCHEMAS`,
-    );
+  const found = locateReferenceData();
+  if (!found) {
+    throw new Error(`no reference data: ${REFERENCE_HOW_TO}`);
   }
-  return dir;
+  return found.dir;
 }
 
 /** A file of the reference data, by path relative to the schemas folder; throws when it is missing. */
