@@ -32,6 +32,14 @@ export interface ComponentProps extends ComponentOptions {
   readonly tier?: Tier;
 }
 
+/** A URL a component hands to other components or to people, by name. */
+export interface OutputUrl {
+  /** The property that holds it, e.g. `queryUrl`. */
+  readonly name: string;
+  /** An in-cluster Service URL (`http://<service>.<namespace>.svc.cluster.local:<port>/...`) or a public URL. */
+  readonly url: string;
+}
+
 /** Options for a component's Helm release. */
 export interface AddChartOptions {
   /** @default the chart name */
@@ -60,6 +68,7 @@ export class Component extends Chart {
   private chartSpec?: HelmChartSpec;
   private readonly after: Component[] = [];
   private readonly secrets: BootstrapSecret[] = [];
+  private readonly urls: OutputUrl[] = [];
 
   constructor(scope: Construct, id: string, props: ComponentProps) {
     super(scope, uniqueId(scope, id), { namespace: props.namespace, disableResourceNameHashes: true });
@@ -80,6 +89,14 @@ export class Component extends Chart {
   /** Bootstrap secrets this component needs, created by Terraform before anything else. */
   public get bootstrapSecrets(): readonly BootstrapSecret[] {
     return this.secrets;
+  }
+
+  /**
+   * The URLs this component exposes to others (`KubePrometheusStack.queryUrl`...). The chart tier checks
+   * that each one reaches a Service port or a route that the rendered charts and ballast really create.
+   */
+  public get outputUrls(): readonly OutputUrl[] {
+    return this.urls;
   }
 
   /** Components that must be ready before this one is installed. */
@@ -122,6 +139,12 @@ export class Component extends Chart {
       sensitiveValues: options.sensitiveValues ?? [],
     };
     return this.chartSpec;
+  }
+
+  /** Records a URL output under the name of the property that holds it, and returns the URL. */
+  protected addOutputUrl(name: string, url: string): string {
+    this.urls.push({ name, url });
+    return url;
   }
 
   /** Declares a Secret that the Terraform bootstrap creates in this component's namespace. */

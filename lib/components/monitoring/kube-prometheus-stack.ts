@@ -61,9 +61,9 @@ export class KubePrometheusStack extends Component {
     const placement: HelmValues = this.scheduling(props.nodePool) ?? {};
 
     const services = `${this.namespace}.svc.cluster.local`;
-    this.queryUrl = `http://${RELEASE}-prometheus.${services}:9090`;
-    this.remoteWriteUrl = `${this.queryUrl}/api/v1/write`;
-    this.grafanaUrl = `http://${RELEASE}-grafana.${services}`;
+    this.queryUrl = this.addOutputUrl('queryUrl', `http://${RELEASE}-prometheus.${services}:9090`);
+    this.remoteWriteUrl = this.addOutputUrl('remoteWriteUrl', `${this.queryUrl}/api/v1/write`);
+    this.grafanaUrl = this.addOutputUrl('grafanaUrl', `http://${RELEASE}-grafana.${services}`);
 
     const admin = this.addBootstrapSecret('grafana-admin', {
       'admin-user': 'admin',

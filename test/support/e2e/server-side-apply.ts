@@ -53,6 +53,25 @@ export class ServerSideApply {
     return { stored: JSON.parse(answer.body) as Manifest, warnings: answer.warnings };
   }
 
+  /** True when `kind` of `apiVersion` is namespaced (from the server's discovery). */
+  public async isNamespaced(apiVersion: string, kind: string): Promise<boolean> {
+    return (await this.resource(apiVersion, kind)).namespaced;
+  }
+
+  /** What the server serves, as `helm --api-versions` takes it: every `group/version` and `group/version/Kind`. */
+  public async servedApiVersions(): Promise<string[]> {
+    const core = JSON.parse((await this.server.request('GET', '/api')).body) as { versions: string[] };
+    const groups = JSON.parse((await this.server.request('GET', '/apis')).body) as { groups: { versions: { groupVersion: string }[] }[] };
+    const versions = [...core.versions, ...groups.groups.flatMap((g) => g.versions.map((v) => v.groupVersion))];
+    const out: string[] = [];
+    for (const gv of versions) {
+      const answer = await this.server.request('GET', gv.includes('/') ? `/apis/${gv}` : `/api/${gv}`);
+      const kinds = answer.status === 200 ? (JSON.parse(answer.body) as { resources: { name: string; kind: string }[] }).resources : [];
+      out.push(gv, ...kinds.filter((r) => !r.name.includes('/')).map((r) => `${gv}/${r.kind}`));
+    }
+    return [...new Set(out)].sort();
+  }
+
   /** Waits until every named CRD reports Established; throws with the ones that did not and their conditions. */
   public async waitEstablished(names: string[], timeoutMs = 60_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;

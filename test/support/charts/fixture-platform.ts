@@ -1,0 +1,62 @@
+import { Construct } from 'constructs';
+import {
+  CatalogChart,
+  Component,
+  ComponentOptions,
+  HelmValues,
+  IngressRoute,
+  PodMonitor,
+  Platform,
+  SecretValue,
+} from '../../../lib';
+import { testPlatform } from '../platforms';
+
+/** How a fixture app points at what its chart creates; each field can be set wrong on purpose. */
+export interface FixtureAppProps extends ComponentOptions {
+  readonly chart: CatalogChart;
+  /** @default {} */
+  readonly values?: HelmValues;
+  /** Port of the route's backend. @default 80 (the fixture Service's port) */
+  readonly routePort?: number;
+  /** Labels the PodMonitor selects. @default the fixture pods' labels */
+  readonly monitorSelector?: Record<string, string>;
+  /** Key the chart reads from the bootstrap secret. @default 'password' (the key the secret has) */
+  readonly secretKey?: string;
+  /** Port of the output URL. @default 80 */
+  readonly urlPort?: number;
+}
+
+/**
+ * An app on the fixture chart with the references a real component makes: a route to the chart's Service,
+ * a PodMonitor of its pods, a bootstrap secret the chart reads (existingSecret style), a secret chart
+ * value and an output URL.
+ */
+export class FixtureApp extends Component {
+  constructor(scope: Construct, id: string, props: FixtureAppProps) {
+    super(scope, id, { namespace: props.namespace ?? id, deployWith: props.deployWith });
+    const secret = this.addBootstrapSecret('fixture-credentials', { password: SecretValue.fromVariable(`${id.replace(/-/g, '_')}_password`, 'Fixture password.') });
+    this.addChart(
+      props.chart,
+      { existingSecret: secret.name, existingSecretKey: props.secretKey ?? 'password', ...props.values },
+      { releaseName: 'fixture', sensitiveValues: [{ path: 'token', value: SecretValue.fromVariable(`${id.replace(/-/g, '_')}_token`, 'Fixture token.') }] },
+    );
+    new IngressRoute(this, 'web', { host: `${id}.example.com`, backend: { name: 'fixture-web', port: props.routePort ?? 80 } });
+    new PodMonitor(this, 'metrics', {
+      selector: props.monitorSelector ?? { 'app.kubernetes.io/name': 'ballast-fixture', 'app.kubernetes.io/instance': 'fixture' },
+      port: 'metrics',
+    });
+    this.addOutputUrl('url', `http://fixture-web.${this.namespace}.svc.cluster.local:${props.urlPort ?? 80}`);
+  }
+}
+
+/**
+ * A platform of fixture apps. The Flux one's chart entry also claims the traefik.io and
+ * monitoring.coreos.com CRD groups: the rollout then installs those CRDs from the reference data, as it
+ * does for CRDs a controller installs at run time, and the IngressRoute and PodMonitor can be applied.
+ */
+export function fixturePlatform(chart: CatalogChart, flux: Partial<FixtureAppProps> = {}, terraform?: Partial<FixtureAppProps>): Platform {
+  const platform = testPlatform({ nodePools: [] });
+  new FixtureApp(platform, 'fixture', { chart: { ...chart, crdGroups: [...(chart.crdGroups ?? []), 'traefik.io', 'monitoring.coreos.com'] }, ...flux });
+  if (terraform) new FixtureApp(platform, 'fixture-tf', { chart: { ...chart, crdGroups: [] }, deployWith: 'terraform', ...terraform });
+  return platform;
+}
