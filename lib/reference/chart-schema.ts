@@ -1,9 +1,9 @@
-import { Validator } from '@cfworker/json-schema';
+import type { Validator } from '@cfworker/json-schema';
+import * as crypto from 'crypto';
 import * as fs from 'fs';
-import { load } from 'js-yaml';
 import * as path from 'path';
 import { HelmChartSpec, HelmValue, HelmValues, mergeValues } from '../core/helm-chart';
-import { ReferenceData } from './locate';
+import { ballastCacheDir, ReferenceData } from './locate';
 
 /** The outcome of checking one release's values against its chart's `values.schema.json`. */
 export type ChartValuesCheck =
@@ -29,6 +29,7 @@ const outcomes = new Map<string, ChartValuesCheck>();
 function defaultsOf(file: string): HelmValues {
   let values = defaultValues.get(file);
   if (!values) {
+    const { load } = require('js-yaml') as typeof import('js-yaml');
     values = (load(fs.readFileSync(file, 'utf8')) ?? {}) as HelmValues;
     defaultValues.set(file, values);
   }
@@ -48,7 +49,9 @@ function validatorFor(file: string): Validator {
         : declared.includes('draft-04')
           ? '4'
           : '7';
-    validator = new Validator(schema as object, draft, false);
+    // Loaded on first use: a re-synth whose values passed before never needs the validator.
+    const { Validator: SchemaValidator } = require('@cfworker/json-schema') as typeof import('@cfworker/json-schema');
+    validator = new SchemaValidator(schema as object, draft, false);
     validators.set(file, validator);
   }
   return validator;
@@ -87,23 +90,55 @@ export function checkChartValues(release: HelmChartSpec, reference: ReferenceDat
   const dir = path.join(reference.dir, 'charts', chart);
   const meta = path.join(dir, 'Chart.yaml');
   if (!fs.existsSync(meta)) return { status: 'unchecked', reason: 'the reference data has no copy of the chart' };
-  const referenceVersion = String((load(fs.readFileSync(meta, 'utf8')) as { version?: unknown }).version);
+  const referenceVersion = /^version:\s*["']?([^"'\s#]+)/m.exec(fs.readFileSync(meta, 'utf8'))?.[1];
   if (referenceVersion !== version) {
     return { status: 'unchecked', reason: `the reference data holds version ${referenceVersion} of the chart` };
   }
   const schemaFile = path.join(dir, 'values.schema.json');
   if (!fs.existsSync(schemaFile)) return { status: 'unchecked', reason: NO_SCHEMA };
 
-  let values = mergeValues(defaultsOf(path.join(dir, 'values.yaml')), release.values);
+  const valuesFile = path.join(dir, 'values.yaml');
+  let values = release.values;
   for (const s of release.sensitiveValues ?? []) values = withValueAt(values, s.path, `sensitive-${s.value.variable}`);
 
   const key = `${schemaFile}\n${JSON.stringify(values)}`;
   let outcome = outcomes.get(key);
   if (!outcome) {
-    outcome = validate(validatorFor(schemaFile), values);
+    // A re-synth with unchanged values and reference files skips parsing and validating: the digest of
+    // what was valid last time is kept in ballast's cache (never in the output).
+    const stamp = validStamp(schemaFile, valuesFile, values);
+    if (stamp && fs.existsSync(stamp)) {
+      outcome = { status: 'valid' };
+    } else {
+      outcome = validate(validatorFor(schemaFile), mergeValues(defaultsOf(valuesFile), values));
+      if (outcome.status === 'valid' && stamp) writeStamp(stamp);
+    }
     outcomes.set(key, outcome);
   }
   return outcome;
+}
+
+/** The cache file that says "these values passed this schema", keyed by the files' identity and the values. */
+function validStamp(schemaFile: string, valuesFile: string, values: HelmValues): string | undefined {
+  try {
+    const identity = [schemaFile, valuesFile].map((f) => {
+      const st = fs.statSync(f);
+      return `${f}:${st.size}:${st.mtimeMs}`;
+    });
+    const digest = crypto.createHash('sha256').update(`${identity.join('\n')}\n${JSON.stringify(values)}`).digest('hex');
+    return path.join(ballastCacheDir(), 'values-checks', digest.slice(0, 32));
+  } catch {
+    return undefined;
+  }
+}
+
+function writeStamp(stamp: string): void {
+  try {
+    fs.mkdirSync(path.dirname(stamp), { recursive: true });
+    fs.writeFileSync(stamp, '');
+  } catch {
+    // A read-only cache only costs the next synth the check again.
+  }
 }
 
 function validate(validator: Validator, values: HelmValues): ChartValuesCheck {

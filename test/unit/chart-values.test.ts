@@ -2,7 +2,10 @@
 // check synth itself runs), and the keys of its values.yaml (a path the chart does not know is an error).
 import { catalog, checkChartValues, HelmChartSpec, HelmValues, locateReferenceData } from '../../lib';
 import { chartDefaults, unknownValuePaths } from '../support/chart-values';
+import * as fs from 'fs';
+import * as path from 'path';
 import { chartVersion } from '../support/shared-data';
+import { tempDir } from '../support/synth';
 import { defaultPlan } from '../support/synth';
 
 const { plan } = defaultPlan();
@@ -57,6 +60,20 @@ describe('the schema check', () => {
   test('checks the values merged over the chart defaults, as Helm does', () => {
     // ports.web.port is set in values.yaml; only ports.web.expose is given here, and the merge keeps both.
     expect(checkChartValues(traefik({ ports: { web: { expose: { default: false } } } }), reference)).toEqual({ status: 'valid' });
+  });
+
+  test('remembers values that passed (in ballast cache, never the output), not values that failed', () => {
+    const cache = tempDir('ballast-cache-');
+    const before = process.env.BALLAST_CACHE;
+    process.env.BALLAST_CACHE = cache;
+    try {
+      expect(checkChartValues(traefik({ deployment: { replicas: 3 } }), reference).status).toBe('valid');
+      expect(checkChartValues(traefik({ deployment: { replicas: 'three' } }), reference).status).toBe('invalid');
+      expect(fs.readdirSync(path.join(cache, 'values-checks'))).toHaveLength(1);
+    } finally {
+      if (before === undefined) delete process.env.BALLAST_CACHE;
+      else process.env.BALLAST_CACHE = before;
+    }
   });
 
   test('says why it did not check: no reference data, another chart version', () => {
