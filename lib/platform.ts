@@ -2,6 +2,7 @@ import { Construct, IConstruct } from 'constructs';
 import { ConfigProblem, constructPath, fail, ValidationError } from './core/errors';
 import { isDnsLabel, isDnsSubdomain, isLabelKey, isLabelValue } from './core/names';
 import { NodePool, NodePoolConfig } from './core/node-pool';
+import { K6_METRICS_MODES, K6MetricsMode } from './core/k6-metrics';
 import { markPlatform, platformOf, PlatformContext } from './core/platform-context';
 import { SecretValue } from './core/secret';
 
@@ -54,6 +55,12 @@ export interface PlatformConfig {
   readonly git: GitSourceConfig;
   /** @default interval 10m, retryInterval 2m, timeout 10m */
   readonly flux?: FluxSyncConfig;
+  /**
+   * How k6 writes its Trend metrics to Prometheus: the k6 dashboard and every load test follow this one
+   * setting. Native histograms need Prometheus 3.9 or newer (kube-prometheus-stack 88 ships 3.14).
+   * @default 'native-histograms'
+   */
+  readonly k6Metrics?: K6MetricsMode;
 }
 
 const DURATION = /^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$/;
@@ -73,6 +80,7 @@ export class Platform extends Construct implements PlatformContext {
   public readonly clusterName: string;
   public readonly git: PlatformContext['git'];
   public readonly flux: Required<FluxSyncConfig>;
+  public readonly k6Metrics: K6MetricsMode;
   private readonly pools: Map<string, NodePool>;
 
   constructor(scope: Construct, id: string, config: PlatformConfig) {
@@ -87,6 +95,7 @@ export class Platform extends Construct implements PlatformContext {
       retryInterval: config.flux?.retryInterval ?? '2m',
       timeout: config.flux?.timeout ?? '10m',
     };
+    this.k6Metrics = config.k6Metrics ?? 'native-histograms';
     this.pools = new Map((config.nodePools ?? []).map((p) => [p.name, new NodePool(p)]));
     markPlatform(this);
   }
@@ -145,6 +154,10 @@ function checkConfig(path: string, config: PlatformConfig): ConfigProblem[] {
     if (value !== undefined && !DURATION.test(value)) {
       add(`flux.${key} "${value}" is not a duration`, 'Use a Go duration such as "10m" or "1h30m"');
     }
+  }
+
+  if (config.k6Metrics !== undefined && !K6_METRICS_MODES.includes(config.k6Metrics)) {
+    add(`k6Metrics "${String(config.k6Metrics)}" is not a k6 metrics mode`, `Use one of ${K6_METRICS_MODES.map((m) => `"${m}"`).join(', ')}`);
   }
 
   const seen = new Set<string>();

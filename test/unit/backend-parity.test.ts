@@ -33,7 +33,7 @@ test.each(['traefik', 'kube-prometheus-stack'])('%s: HelmRelease values equal he
 test('custom resources go to Flux whichever backend deploys the component', () => {
   const kinds = (dir: string) => fluxObjects(dir).filter((o) => o.object.kind === 'IngressRoute').map((o) => o.object.metadata.name).sort();
   expect(kinds(viaTerraform.flux)).toEqual(kinds(viaFlux.flux));
-  expect(kinds(viaFlux.flux)).toEqual(['dashboard', 'grafana']);
+  expect(kinds(viaFlux.flux)).toEqual(['dashboard', 'grafana', 'prometheus']);
 });
 
 test('a Terraform-managed component leaves no HelmRelease in the Flux repository', () => {

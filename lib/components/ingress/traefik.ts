@@ -6,6 +6,20 @@ import { SecretValue } from '../../core/secret';
 import { IngressRoute } from './ingress-route';
 import { Middleware } from './middleware';
 import { PodMonitor } from '../monitoring/pod-monitor';
+import { PrometheusRule } from '../monitoring/prometheus-rule';
+
+/**
+ * Series recorded from Traefik's per-service metrics (with `metrics: true`), by Traefik service label
+ * (`<namespace>-<service>-<port>@kubernetescrd` for an IngressRoute backend). Autoscalers scale on these.
+ */
+export const TRAEFIK_RECORDED = {
+  /** Requests per second over the last minute. */
+  requestRate: 'service:traefik_service_requests:rate1m',
+  /** Share of 5xx answers over the last minute. */
+  errorRatio: 'service:traefik_service_requests_errors:ratio_rate1m',
+  /** 95th percentile of the request duration over the last minute, in seconds. */
+  durationP95: 'service:traefik_service_request_duration_seconds:p95_1m',
+} as const;
 
 /** Properties of the Traefik ingress controller. */
 export interface TraefikProps extends ComponentOptions {
@@ -69,6 +83,8 @@ export class Traefik extends Component {
         // The chart's own dashboard route is unprotected; ballast creates a protected one below.
         ingressRoute: { dashboard: { enabled: false } },
         resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '256Mi' } },
+        // Per-service request metrics are what the platform's recording rules and autoscalers read.
+        ...(props.metrics ? { metrics: { prometheus: { addServicesLabels: true } } } : {}),
         ...scheduling,
       },
       { releaseName: 'traefik', extraValues: props.extraValues },
@@ -92,6 +108,26 @@ export class Traefik extends Component {
         name: 'traefik',
         selector: { 'app.kubernetes.io/name': 'traefik', 'app.kubernetes.io/instance': 'traefik' },
         port: 'metrics',
+      });
+      const requests = 'traefik_service_requests_total';
+      new PrometheusRule(this, 'request-rates', {
+        name: 'traefik-request-rates',
+        groups: [
+          {
+            name: 'traefik.services',
+            rules: [
+              { record: TRAEFIK_RECORDED.requestRate, expr: `sum by (service) (rate(${requests}[1m]))` },
+              {
+                record: TRAEFIK_RECORDED.errorRatio,
+                expr: `sum by (service) (rate(${requests}{code=~"5.."}[1m])) / sum by (service) (rate(${requests}[1m]))`,
+              },
+              {
+                record: TRAEFIK_RECORDED.durationP95,
+                expr: 'histogram_quantile(0.95, sum by (service, le) (rate(traefik_service_request_duration_seconds_bucket[1m])))',
+              },
+            ],
+          },
+        ],
       });
     }
     this.dashboard = new IngressRoute(this, 'dashboard', {

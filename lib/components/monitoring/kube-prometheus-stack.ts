@@ -6,6 +6,11 @@ import { HelmValues } from '../../core/helm-chart';
 import { SecretValue } from '../../core/secret';
 import { IngressRoute } from '../ingress/ingress-route';
 import { Traefik } from '../ingress/traefik';
+import { CommunityDashboard, k6Dashboard, KUBERNETES_DASHBOARDS, TRAEFIK_DASHBOARD } from './community-dashboards';
+import { loadTestOverview } from './dashboards/load-test-overview';
+import { DASHBOARD_FOLDER_ANNOTATION, DASHBOARD_LABEL, GrafanaDashboard } from './grafana-dashboard';
+import { platformAlerts } from './platform-alerts';
+import { PrometheusRule } from './prometheus-rule';
 
 /** Properties of the monitoring stack. */
 export interface KubePrometheusStackProps extends ComponentOptions {
@@ -23,13 +28,33 @@ export interface KubePrometheusStackProps extends ComponentOptions {
   readonly storageClassName?: string;
   /** @default the sensitive Terraform variable `grafana_admin_password` */
   readonly grafanaAdminPassword?: SecretValue;
-  /** Serves Grafana at `grafana.<domain>` behind the ingress' admin Middlewares. @default not exposed */
+  /**
+   * Serves Grafana at `grafana.<domain>` (admin networks only; Grafana has its own login) and Prometheus
+   * at `prometheus.<domain>` (admin networks and admin login: Prometheus has none).
+   * @default not exposed
+   */
   readonly ingress?: Traefik;
+  /**
+   * Runs Alertmanager. Its configuration is the chart's: routes and inhibitions on the `severity` label,
+   * whose values (`critical`, `warning`, `info`) are the ones ballast's alerting rules carry.
+   * @default false (alerts are visible in Prometheus)
+   */
+  readonly alertmanager?: boolean;
+  /**
+   * Dashboards Grafana downloads from grafana.com at start (needs egress to grafana.com).
+   * @default the Kubernetes views, the k6 dashboard of the platform's k6 mode, and Traefik's when `ingress` is set
+   */
+  readonly communityDashboards?: CommunityDashboard[];
+  /** The Load test overview dashboard (k6 beside the service under load). @default true */
+  readonly loadTestDashboard?: boolean;
   /** Chart values deep-merged over ballast's. @default none */
   readonly extraValues?: HelmValues;
 }
 
 const RELEASE = 'kube-prometheus-stack';
+const DATASOURCE_UID = 'prometheus';
+/** The Grafana dashboard provider of the community dashboards, and the folder it shows them in. */
+const COMMUNITY_PROVIDER = 'community';
 const QUANTITY = /^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$/;
 
 /**
@@ -44,6 +69,8 @@ export class KubePrometheusStack extends Component {
   public readonly queryUrl: string;
   /** Grafana's in-cluster URL. */
   public readonly grafanaUrl: string;
+  /** The uid of Grafana's Prometheus datasource (at `queryUrl`); every ballast dashboard queries it. */
+  public readonly datasourceUid = DATASOURCE_UID;
 
   constructor(scope: Construct, id: string, props: KubePrometheusStackProps = {}) {
     super(scope, id, { namespace: props.namespace ?? 'monitoring', deployWith: props.deployWith });
@@ -59,6 +86,14 @@ export class KubePrometheusStack extends Component {
     this.stateful = true;
 
     const placement: HelmValues = this.scheduling(props.nodePool) ?? {};
+    const community = props.communityDashboards ?? [
+      ...KUBERNETES_DASHBOARDS,
+      k6Dashboard(this.platform.k6Metrics),
+      ...(props.ingress ? [TRAEFIK_DASHBOARD] : []),
+    ];
+    const names = community.map((d) => d.name);
+    const twice = names.find((n, i) => names.indexOf(n) !== i);
+    if (twice) fail(this, `community dashboard "${twice}" is listed twice`, 'Give every community dashboard a unique name');
 
     const services = `${this.namespace}.svc.cluster.local`;
     this.queryUrl = this.addOutputUrl('queryUrl', `http://${RELEASE}-prometheus.${services}:9090`);
@@ -99,11 +134,41 @@ export class KubePrometheusStack extends Component {
             ...placement,
           },
         },
-        alertmanager: { alertmanagerSpec: { ...placement } },
+        alertmanager: { enabled: props.alertmanager ?? false, alertmanagerSpec: { ...placement } },
         prometheusOperator: { ...placement },
         'kube-state-metrics': { ...placement },
         grafana: {
           admin: { existingSecret: admin.name, userKey: 'admin-user', passwordKey: 'admin-password' },
+          sidecar: {
+            // Dashboards are ConfigMaps with this label in any namespace: components keep theirs beside them.
+            dashboards: {
+              enabled: true,
+              label: DASHBOARD_LABEL.name,
+              labelValue: DASHBOARD_LABEL.value,
+              searchNamespace: 'ALL',
+              folderAnnotation: DASHBOARD_FOLDER_ANNOTATION,
+              provider: { foldersFromFilesStructure: true },
+            },
+            // One datasource with a fixed uid, at the URL other components get as queryUrl.
+            datasources: { enabled: true, defaultDatasourceEnabled: true, isDefaultDatasource: true, uid: DATASOURCE_UID, url: this.queryUrl },
+          },
+          dashboardProviders: {
+            'dashboardproviders.yaml': {
+              apiVersion: 1,
+              providers: [
+                {
+                  name: COMMUNITY_PROVIDER,
+                  orgId: 1,
+                  folder: 'Community',
+                  type: 'file',
+                  disableDeletion: true,
+                  editable: false,
+                  options: { path: `/var/lib/grafana/dashboards/${COMMUNITY_PROVIDER}` },
+                },
+              ],
+            },
+          },
+          dashboards: { [COMMUNITY_PROVIDER]: communityDashboardValues(community, DATASOURCE_UID) },
           ...placement,
         },
       },
@@ -116,6 +181,24 @@ export class KubePrometheusStack extends Component {
         backend: { name: `${RELEASE}-grafana`, port: 80 },
         middlewares: [props.ingress.allowAdminNetworks],
       });
+      new IngressRoute(this, 'prometheus', {
+        host: `prometheus.${this.platform.domain}`,
+        backend: { name: `${RELEASE}-prometheus`, port: 9090 },
+        middlewares: props.ingress.adminMiddlewares,
+      });
+    }
+    new PrometheusRule(this, 'platform-alerts', { groups: [platformAlerts()] });
+    if (props.loadTestDashboard ?? true) {
+      new GrafanaDashboard(this, 'load-test-overview', {
+        dashboard: loadTestOverview({ datasourceUid: DATASOURCE_UID, k6Metrics: this.platform.k6Metrics }),
+      });
     }
   }
+}
+
+/** The grafana chart's `dashboards.<provider>` entries: id, pinned revision, datasource input mapped to `uid`. */
+function communityDashboardValues(dashboards: readonly CommunityDashboard[], uid: string): HelmValues {
+  return Object.fromEntries(
+    dashboards.map((d) => [d.name, { gnetId: d.id, revision: d.revision, datasource: [{ name: d.datasourceInput ?? 'DS_PROMETHEUS', value: uid }] }]),
+  );
 }

@@ -1,0 +1,54 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { fail } from '../../core/errors';
+import { requireDnsLabel } from '../../core/names';
+
+/**
+ * The label Grafana's dashboard sidecar looks for, as KubePrometheusStack sets it in the chart values
+ * (`grafana.sidecar.dashboards.label` / `labelValue`); the sidecar searches every namespace.
+ */
+export const DASHBOARD_LABEL = { name: 'grafana_dashboard', value: '1' } as const;
+/** The annotation that puts a dashboard into a Grafana folder (`grafana.sidecar.dashboards.folderAnnotation`). */
+export const DASHBOARD_FOLDER_ANNOTATION = 'grafana_folder';
+
+/** A dashboard as Grafana's JSON model: at least a uid and a title. */
+export type DashboardModel = { uid?: string; title?: string; [key: string]: unknown };
+
+/** Properties of a GrafanaDashboard. */
+export interface GrafanaDashboardProps {
+  /** ConfigMap name. @default the construct id */
+  readonly name?: string;
+  /** The dashboard's JSON model (from the foundation SDK's `build()`, or hand-written). */
+  readonly dashboard: DashboardModel;
+  /** Grafana folder. @default 'ballast' */
+  readonly folder?: string;
+}
+
+/**
+ * A Grafana dashboard as a ConfigMap that Grafana's sidecar picks up, in any namespace: the component
+ * that owns the data keeps the dashboard beside it.
+ */
+export class GrafanaDashboard extends Construct {
+  public readonly uid: string;
+
+  constructor(scope: Construct, id: string, props: GrafanaDashboardProps) {
+    super(scope, id);
+    const uid = props.dashboard.uid;
+    if (!uid || !/^[a-zA-Z0-9_-]{1,40}$/.test(uid)) {
+      fail(this, `the dashboard uid "${uid ?? ''}" is missing or not valid`, 'Give the dashboard a fixed uid of at most 40 letters, digits, "-" or "_"');
+    }
+    if (!props.dashboard.title) fail(this, 'the dashboard has no title', 'Give the dashboard a title');
+    this.uid = uid;
+    const name = requireDnsLabel(this, 'ConfigMap name', props.name ?? id);
+    new ApiObject(this, 'resource', {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: {
+        name,
+        labels: { [DASHBOARD_LABEL.name]: DASHBOARD_LABEL.value },
+        annotations: { [DASHBOARD_FOLDER_ANNOTATION]: props.folder ?? 'ballast' },
+      },
+      data: { [`${name}.json`]: JSON.stringify(props.dashboard, null, 2) },
+    });
+  }
+}

@@ -1,0 +1,110 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { fail } from '../../core/errors';
+import { requireDnsLabel } from '../../core/names';
+
+/** How urgent an alert is; the same values kube-prometheus-stack's Alertmanager config inhibits on. */
+export type AlertSeverity = 'critical' | 'warning' | 'info';
+
+/** A recording rule: stores the result of `expr` as the series `record`. */
+export interface RecordingRule {
+  /** Name of the recorded series, `level:metric:operations` by convention. */
+  readonly record: string;
+  /** PromQL expression. */
+  readonly expr: string;
+  /** @default none */
+  readonly labels?: Record<string, string>;
+}
+
+/** An alerting rule: fires when `expr` returns series for longer than `for`. */
+export interface AlertingRule {
+  /** Alert name, in CamelCase by convention. */
+  readonly alert: string;
+  /** PromQL expression; every series it returns is an alert. */
+  readonly expr: string;
+  /** How long the condition must hold. @default fires at once */
+  readonly for?: string;
+  readonly severity: AlertSeverity;
+  /** One line that says what is wrong; may use `{{ $labels.x }}` and `{{ $value }}`. */
+  readonly summary: string;
+  /** @default none */
+  readonly description?: string;
+  /** Extra labels. @default none */
+  readonly labels?: Record<string, string>;
+}
+
+/** A group of rules evaluated together. */
+export interface RuleGroup {
+  readonly name: string;
+  /** @default Prometheus' evaluation interval */
+  readonly interval?: string;
+  readonly rules: readonly (RecordingRule | AlertingRule)[];
+}
+
+/** Properties of a PrometheusRule. */
+export interface PrometheusRuleProps {
+  /** Object name. @default the construct id */
+  readonly name?: string;
+  readonly groups: readonly RuleGroup[];
+}
+
+const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
+const ALERT_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+const DURATION = /^([0-9]+(ms|s|m|h|d|w|y))+$/;
+
+export function isAlertingRule(rule: RecordingRule | AlertingRule): rule is AlertingRule {
+  return 'alert' in rule;
+}
+
+/**
+ * A prometheus-operator PrometheusRule (`monitoring.coreos.com/v1`) with typed recording and alerting
+ * rules. kube-prometheus-stack as ballast configures it loads every PrometheusRule, so no `release` label
+ * is needed. Names and durations are checked here; PromQL is checked by promtool in the tests.
+ */
+export class PrometheusRule extends Construct {
+  public readonly groups: readonly RuleGroup[];
+
+  constructor(scope: Construct, id: string, props: PrometheusRuleProps) {
+    super(scope, id);
+    this.groups = props.groups;
+    if (props.groups.length === 0) fail(this, 'it has no rule groups', 'Add at least one group with rules');
+    const names = new Set<string>();
+    for (const g of props.groups) {
+      if (names.has(g.name)) fail(this, `rule group "${g.name}" is defined twice`, 'Give every group a unique name');
+      names.add(g.name);
+      if (g.interval !== undefined && !DURATION.test(g.interval)) fail(this, `group "${g.name}" has interval "${g.interval}", which is not a duration`, 'Use a duration such as "1m"');
+      if (g.rules.length === 0) fail(this, `rule group "${g.name}" has no rules`, 'Add rules or remove the group');
+      for (const r of g.rules) {
+        if (!r.expr.trim()) fail(this, `a rule of group "${g.name}" has an empty expr`, 'Write the PromQL expression');
+        if (isAlertingRule(r)) {
+          if (!ALERT_NAME.test(r.alert)) fail(this, `alert name "${r.alert}" is not valid`, 'Use letters, digits and "_", e.g. "TargetDown"');
+          if (r.for !== undefined && !DURATION.test(r.for)) fail(this, `alert "${r.alert}" has for "${r.for}", which is not a duration`, 'Use a duration such as "5m"');
+        } else if (!METRIC_NAME.test(r.record)) {
+          fail(this, `record name "${r.record}" is not a metric name`, 'Use letters, digits, "_" and ":", e.g. "service:http_requests:rate1m"');
+        }
+      }
+    }
+    new ApiObject(this, 'resource', {
+      apiVersion: 'monitoring.coreos.com/v1',
+      kind: 'PrometheusRule',
+      metadata: { name: requireDnsLabel(this, 'PrometheusRule name', props.name ?? id) },
+      spec: {
+        groups: props.groups.map((g) => ({
+          name: g.name,
+          ...(g.interval ? { interval: g.interval } : {}),
+          rules: g.rules.map((r) =>
+            isAlertingRule(r)
+              ? {
+                  alert: r.alert,
+                  expr: r.expr,
+                  ...(r.for ? { for: r.for } : {}),
+                  labels: { ...r.labels, severity: r.severity },
+                  annotations: { summary: r.summary, ...(r.description ? { description: r.description } : {}) },
+                }
+              : { record: r.record, expr: r.expr, ...(r.labels ? { labels: r.labels } : {}) },
+          ),
+        })),
+      },
+    });
+  }
+}
