@@ -19,7 +19,8 @@ export function cachedJson<T>(kind: string, sourceFile: string, version: string,
   } catch {
     file = undefined;
   }
-  const value = build();
+  // As plain JSON, so a fresh build and a remembered one are the same value.
+  const value = JSON.parse(JSON.stringify(build())) as T;
   if (file) {
     try {
       fs.mkdirSync(path.dirname(file), { recursive: true });

@@ -8,6 +8,8 @@ import { Scheduling } from './node-pool';
 import { platformOf, PlatformContext } from './platform-context';
 import { BootstrapSecret, SecretValue } from './secret';
 
+const COMPONENT_MARK = Symbol.for('ballast.Component');
+
 /** The backend that deploys a component: Flux from Git, or Terraform at bootstrap. */
 export type Backend = 'flux' | 'terraform';
 
@@ -56,6 +58,14 @@ export interface AddChartOptions {
  * ballast constructs) land in its namespace.
  */
 export class Component extends Chart {
+  /**
+   * True for a ballast Component. Use it, not `instanceof`: cdk8s answers `instanceof` of every Chart
+   * subclass for any Chart, so `x instanceof Traefik` is true for every component.
+   */
+  public static isComponent(x: unknown): x is Component {
+    return typeof x === 'object' && x !== null && (x as Record<symbol, unknown>)[COMPONENT_MARK] === true;
+  }
+
   public declare readonly namespace: string;
   public readonly platform: PlatformContext;
   public readonly deployWith: Backend;
@@ -72,6 +82,7 @@ export class Component extends Chart {
 
   constructor(scope: Construct, id: string, props: ComponentProps) {
     super(scope, uniqueId(scope, id), { namespace: props.namespace, disableResourceNameHashes: true });
+    Object.defineProperty(this, COMPONENT_MARK, { value: true });
     this.platform = platformOf(this);
     requireDnsLabel(this, 'namespace', props.namespace);
     if (props.deployWith !== undefined && props.deployWith !== 'flux' && props.deployWith !== 'terraform') {

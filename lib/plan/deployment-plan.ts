@@ -1,3 +1,4 @@
+import { Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { catalog } from '../catalog';
 import { Backend, Component } from '../core/component';
@@ -89,7 +90,7 @@ export function apiGroup(apiVersion: string): string {
 export function componentsOf(root: IConstruct): Component[] {
   return root.node
     .findAll()
-    .filter((c): c is Component => c instanceof Component)
+    .filter((c): c is Component => Component.isComponent(c))
     .sort((a, b) => (a.node.path < b.node.path ? -1 : a.node.path > b.node.path ? 1 : 0));
 }
 
@@ -103,6 +104,13 @@ export function planDeployment(root: IConstruct): DeploymentPlan {
   }
   const problems: ConfigProblem[] = [];
   const components = componentsOf(root);
+  for (const chart of root.node.findAll().filter((c) => Chart.isChart(c) && !Component.isComponent(c))) {
+    problems.push({
+      path: constructPath(chart),
+      problem: 'it is a cdk8s Chart but not a ballast Component, so no backend would deploy its objects',
+      fix: 'Extend Component instead of Chart (it is a Chart with a namespace and a backend)',
+    });
+  }
 
   // Which component's chart installs the CRDs of each API group.
   const crdOwner = new Map<string, Component>();

@@ -5,16 +5,18 @@ import {
   catalog,
   Component,
   Flux,
+  GrafanaDashboard,
   IngressRoute,
   KubePrometheusStack,
   Middleware,
   planDeployment,
+  PrometheusRule,
   Platform,
   SecretValue,
   Traefik,
   ValidationError,
 } from '../../lib';
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Chart } from 'cdk8s';
 import { testConfig, testPlatform } from '../support/platforms';
 
 /** A component that installs a chart of the catalog (to provoke release and CRD conflicts). */
@@ -177,6 +179,45 @@ const cases: [string, () => void, string | ReturnType<typeof expect.stringContai
     'Flux version that is not a version',
     () => new Flux(testPlatform(), 'flux', { distributionVersion: 'latest' }),
     'ballast/flux/instance: distributionVersion "latest" is not a Flux version or range. Use a version such as "2.x" or "2.7.x".',
+  ],
+  [
+    'a plain cdk8s Chart in the platform, which no backend would deploy',
+    () => {
+      const p = testPlatform();
+      new Chart(p, 'extra');
+      planDeployment(p);
+    },
+    'ballast/extra: it is a cdk8s Chart but not a ballast Component, so no backend would deploy its objects. Extend Component instead of Chart (it is a Chart with a namespace and a backend).',
+  ],
+  [
+    'k6Metrics that is not a mode',
+    () => testPlatform({ k6Metrics: 'histograms' as 'trend-stats' }),
+    'ballast: k6Metrics "histograms" is not a k6 metrics mode. Use one of "native-histograms", "trend-stats".',
+  ],
+  [
+    'recording rule whose name is not a metric name',
+    () => new PrometheusRule(testPlatform(), 'rules', { groups: [{ name: 'g', rules: [{ record: 'requests-per-second', expr: 'up' }] }] }),
+    'ballast/rules: record name "requests-per-second" is not a metric name. Use letters, digits, "_" and ":", e.g. "service:http_requests:rate1m".',
+  ],
+  [
+    'alert whose for is not a duration',
+    () => new PrometheusRule(testPlatform(), 'rules', { groups: [{ name: 'g', rules: [{ alert: 'Down', expr: 'up == 0', for: '5 minutes', severity: 'warning', summary: 'down' }] }] }),
+    'ballast/rules: alert "Down" has for "5 minutes", which is not a duration. Use a duration such as "5m".',
+  ],
+  [
+    'rule group defined twice',
+    () => new PrometheusRule(testPlatform(), 'rules', { groups: [{ name: 'g', rules: [{ record: 'a', expr: 'up' }] }, { name: 'g', rules: [{ record: 'b', expr: 'up' }] }] }),
+    'ballast/rules: rule group "g" is defined twice. Give every group a unique name.',
+  ],
+  [
+    'dashboard without a uid',
+    () => new GrafanaDashboard(new KubePrometheusStack(testPlatform(), 'monitoring'), 'board', { dashboard: { title: 'No uid' } }),
+    'ballast/monitoring/board: the dashboard uid "" is missing or not valid. Give the dashboard a fixed uid of at most 40 letters, digits, "-" or "_".',
+  ],
+  [
+    'community dashboard listed twice',
+    () => new KubePrometheusStack(testPlatform(), 'monitoring', { communityDashboards: [{ name: 'k6', id: 18030, revision: 8 }, { name: 'k6', id: 19665, revision: 3 }] }),
+    'ballast/monitoring: community dashboard "k6" is listed twice. Give every community dashboard a unique name.',
   ],
   [
     'deployAfter cycle between two components',

@@ -1,0 +1,155 @@
+// Every PromQL expression ballast writes (rules, dashboard panels and variables) parses in the real
+// promtool, and every alerting and recording rule passes `promtool test rules` with input series.
+import * as path from 'path';
+import { isAlertingRule, PrometheusRule, TRAEFIK_RECORDED } from '../../lib';
+import { checkQueries, emittedQueries, testRules, withVariablesReplaced } from '../support/promql';
+import { chartValues } from '../support/shared-data';
+import { defaultPlan, fluxObjects, synthToTemp } from '../support/synth';
+
+const objects = fluxObjects(path.join(synthToTemp(), 'flux'));
+const queries = emittedQueries(objects);
+const ruleGroups = objects
+  .filter((o) => o.object.kind === 'PrometheusRule')
+  .flatMap((o) => (o.object.spec as { groups: { name: string; rules: Record<string, unknown>[] }[] }).groups);
+
+test('the queries come from both rules and dashboards', () => {
+  const sources = queries.map((q) => q.source);
+  expect(sources.filter((s) => s.includes('PrometheusRule platform-alerts'))).toHaveLength(4);
+  expect(sources.filter((s) => s.includes('PrometheusRule traefik-request-rates'))).toHaveLength(3);
+  expect(sources.filter((s) => s.includes('load-test-overview.json panel')).length).toBeGreaterThanOrEqual(10);
+  expect(sources.filter((s) => s.includes('load-test-overview.json variable'))).toHaveLength(4);
+});
+
+test('promtool parses every one of them', () => {
+  const result = checkQueries(queries);
+  expect({ status: result.status, output: result.status === 0 ? '' : result.output }).toEqual({ status: 0, output: '' });
+  expect(result.output).toContain(`SUCCESS: ${queries.length} rules found`);
+});
+
+test('Grafana variables are replaced by values PromQL accepts', () => {
+  expect(withVariablesReplaced('sum(rate(k6_http_reqs_total{testid=~"$testid"}[$__rate_interval])) by (${label})')).toBe(
+    'sum(rate(k6_http_reqs_total{testid=~"x"}[1m])) by (x)',
+  );
+});
+
+test('a query that does not parse fails the check, naming where it is', () => {
+  const broken = [...queries, { source: 'dist/flux/x.yaml: ConfigMap ns/broken broken.json panel "Oops"', expr: 'sum(rate(http_requests_total[5m])' }];
+  const result = checkQueries(broken);
+  expect(result.status).not.toBe(0);
+  expect(result.output).toContain('ConfigMap ns/broken broken.json panel \\"Oops\\"');
+  expect(result.output).toMatch(/unclosed left parenthesis|unexpected end of input/);
+});
+
+/** promtool unit tests, with input series for every alert and recorded series ballast writes. */
+const ruleTests = [
+  {
+    name: 'a target down for 5 minutes',
+    interval: '1m',
+    input_series: [{ series: 'up{job="traefik", instance="10.0.0.1:9100"}', values: '1 0x10' }],
+    alert_rule_test: [
+      { eval_time: '4m', alertname: 'ScrapeTargetDown', exp_alerts: [] },
+      {
+        eval_time: '7m',
+        alertname: 'ScrapeTargetDown',
+        exp_alerts: [
+          {
+            exp_labels: { severity: 'warning', job: 'traefik', instance: '10.0.0.1:9100' },
+            exp_annotations: {
+              summary: 'Prometheus cannot scrape traefik at 10.0.0.1:9100',
+              description: 'The target has been down for 5 minutes: its metrics, and every autoscaler reading them, are blind.',
+            },
+          },
+        ],
+      },
+    ],
+  },
+  {
+    name: 'remote writes refused: 10 of 110 per minute',
+    interval: '1m',
+    input_series: [
+      { series: 'prometheus_http_requests_total{handler="/api/v1/write", code="204"}', values: '0+100x20' },
+      { series: 'prometheus_http_requests_total{handler="/api/v1/write", code="400"}', values: '0+10x20' },
+    ],
+    alert_rule_test: [
+      {
+        eval_time: '15m',
+        alertname: 'RemoteWriteReceiverErrors',
+        exp_alerts: [{ exp_labels: { severity: 'warning' }, exp_annotations: { summary: 'Prometheus refuses 9.091% of remote writes', description: 'Load-test metrics pushed by k6 (or any remote-write client) are being lost.' } }],
+      },
+    ],
+  },
+  {
+    name: 'remote writes all accepted',
+    interval: '1m',
+    input_series: [{ series: 'prometheus_http_requests_total{handler="/api/v1/write", code="204"}', values: '0+100x20' }],
+    alert_rule_test: [{ eval_time: '15m', alertname: 'RemoteWriteReceiverErrors', exp_alerts: [] }],
+  },
+  {
+    name: 'a volume with 5% free, then 2%',
+    interval: '1m',
+    input_series: [
+      { series: 'kubelet_volume_stats_available_bytes{namespace="monitoring", persistentvolumeclaim="data"}', values: '5x15 2x15' },
+      { series: 'kubelet_volume_stats_capacity_bytes{namespace="monitoring", persistentvolumeclaim="data"}', values: '100x30' },
+    ],
+    alert_rule_test: [
+      {
+        eval_time: '12m',
+        alertname: 'VolumeFillingUp',
+        exp_alerts: [{ exp_labels: { severity: 'warning', namespace: 'monitoring', persistentvolumeclaim: 'data' }, exp_annotations: { summary: 'Volume data in monitoring has less than 10% free' } }],
+      },
+      { eval_time: '12m', alertname: 'VolumeAlmostFull', exp_alerts: [] },
+      {
+        eval_time: '25m',
+        alertname: 'VolumeAlmostFull',
+        exp_alerts: [{ exp_labels: { severity: 'critical', namespace: 'monitoring', persistentvolumeclaim: 'data' }, exp_annotations: { summary: 'Volume data in monitoring has less than 3% free' } }],
+      },
+    ],
+  },
+  {
+    name: 'Traefik request rate, error ratio and p95 per service',
+    interval: '15s',
+    input_series: [
+      { series: 'traefik_service_requests_total{service="apps-api-80@kubernetescrd", code="200", method="GET", protocol="http"}', values: '0+45x20' },
+      { series: 'traefik_service_requests_total{service="apps-api-80@kubernetescrd", code="503", method="GET", protocol="http"}', values: '0+15x20' },
+      { series: 'traefik_service_request_duration_seconds_bucket{service="apps-api-80@kubernetescrd", le="0.1"}', values: '0+30x20' },
+      { series: 'traefik_service_request_duration_seconds_bucket{service="apps-api-80@kubernetescrd", le="0.3"}', values: '0+60x20' },
+      { series: 'traefik_service_request_duration_seconds_bucket{service="apps-api-80@kubernetescrd", le="+Inf"}', values: '0+60x20' },
+    ],
+    // round(): rates are computed in floating point (4 comes out as 3.9999999999999996).
+    promql_expr_test: [
+      { expr: `round(${TRAEFIK_RECORDED.requestRate}, 0.001)`, eval_time: '4m', exp_samples: [{ labels: '{service="apps-api-80@kubernetescrd"}', value: 4 }] },
+      { expr: `round(${TRAEFIK_RECORDED.errorRatio}, 0.001)`, eval_time: '4m', exp_samples: [{ labels: '{service="apps-api-80@kubernetescrd"}', value: 0.25 }] },
+      // 95% of 60 requests is the 57th; 30 lie under 0.1 s, all 60 under 0.3 s: 0.1 + 0.2 * 27/30.
+      { expr: `round(${TRAEFIK_RECORDED.durationP95}, 0.001)`, eval_time: '4m', exp_samples: [{ labels: '{service="apps-api-80@kubernetescrd"}', value: 0.28 }] },
+    ],
+  },
+];
+
+test('every alert has a promtool unit test', () => {
+  const alerts = ruleGroups.flatMap((g) => g.rules.filter((r) => r.alert).map((r) => String(r.alert))).sort();
+  const tested = [...new Set(ruleTests.flatMap((t) => (t.alert_rule_test ?? []).map((a) => a.alertname)))].sort();
+  expect(tested).toEqual(alerts);
+});
+
+test('promtool test rules: every alert fires on its input series, with its labels and summary, and every recorded series has its value', () => {
+  const result = testRules(ruleGroups, ruleTests);
+  expect({ status: result.status, output: result.status === 0 ? '' : result.output }).toEqual({ status: 0, output: '' });
+});
+
+test('a rule test with a wrong expectation fails', () => {
+  const wrong = [{ ...ruleTests[0], alert_rule_test: [{ eval_time: '2m', alertname: 'ScrapeTargetDown', exp_alerts: [{ exp_labels: { severity: 'warning', job: 'traefik', instance: '10.0.0.1:9100' } }] }] }];
+  const result = testRules(ruleGroups, wrong);
+  expect(result.status).not.toBe(0);
+  expect(result.output).toContain('alertname: ScrapeTargetDown, time: 2m');
+});
+
+test("the rules' severities are the ones Alertmanager's configuration inhibits on", () => {
+  const { platform } = defaultPlan();
+  const rules = platform.node.findAll().filter((c): c is PrometheusRule => c instanceof PrometheusRule);
+  const severities = new Set(rules.flatMap((r) => r.groups.flatMap((g) => g.rules.filter(isAlertingRule).map((a) => a.severity))));
+  // The chart's alertmanager.config (kept by ballast) inhibits by severity: the values its matchers name.
+  const config = (chartValues('kube-prometheus-stack') as { alertmanager: { config: unknown } }).alertmanager.config;
+  const named = new Set([...JSON.stringify(config).matchAll(/severity\s*=~?\s*([a-z|]+)/g)].flatMap((m) => m[1].split('|')));
+  expect([...severities].sort()).toEqual(['critical', 'warning']);
+  [...severities].forEach((s) => expect(named).toContain(s));
+});
