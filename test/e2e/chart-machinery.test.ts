@@ -69,11 +69,12 @@ test('releases of both backends render from the cached chart and apply after the
   });
   expect(result.problems).toEqual([]);
   expect(result.releases.map((r) => `${r.release.backend} ${r.release.namespace}/${r.release.releaseName}: ${r.objects}`)).toEqual([
-    'terraform fixture-tf/fixture: 5',
-    'flux fixture/fixture: 5',
+    'terraform fixture-tf/fixture: 6',
+    'flux fixture/fixture: 6',
   ]);
   const applied = result.applied.map((l) => `${l.object.kind} ${l.object.metadata.namespace ?? ''}/${l.object.metadata.name}`);
-  // CRD, Deployment, Service, the Secret made of the secret value, the subchart's ConfigMap; CRDs "installed at run time".
+  // CRD, Deployment, Service, the Secret made of the secret value, the datasource and the subchart's
+  // ConfigMaps; CRDs "installed at run time".
   expect(applied).toEqual(
     expect.arrayContaining([
       'CustomResourceDefinition /widgets.fixtures.ballast.dev',
@@ -120,6 +121,20 @@ describe('each broken reference fails the check and names both ends', () => {
     const platform = fixturePlatform(chart, { urlPort: 9090 });
     expect(crossReferences(await platformObjects(platform), outputUrls(platform))).toEqual([
       'ballast/fixture output url (http://fixture-web.fixture.svc.cluster.local:9090) -> Service fixture/fixture-web port 9090: ballast-fixture 0.1.0 (flux release fixture/fixture): ballast-fixture/templates/service.yaml: Service fixture/fixture-web has no such port (its ports: http 80)',
+    ]);
+  });
+
+  test('a dashboard in a namespace the dashboard sidecar does not search', async () => {
+    const platform = fixturePlatform(chart, { sidecarNamespaces: 'monitoring' });
+    expect(crossReferences(await platformObjects(platform), outputUrls(platform))).toEqual([
+      expect.stringMatching(/ConfigMap fixture\/dashboard is loaded by no dashboard sidecar \(sidecars: .*Deployment fixture\/fixture-web container dashboards LABEL=grafana_dashboard LABEL_VALUE=1 NAMESPACE=monitoring\)$/),
+    ]);
+  });
+
+  test('a dashboard on a datasource no chart provisions', async () => {
+    const platform = fixturePlatform(chart, { dashboardDatasource: 'thanos' });
+    expect(crossReferences(await platformObjects(platform), outputUrls(platform))).toEqual([
+      expect.stringMatching(/ConfigMap fixture\/dashboard dashboard\.json -> datasource thanos: no chart provisions a datasource with that uid \(provisioned: prometheus\)$/),
     ]);
   });
 

@@ -1,4 +1,6 @@
-import { Manifest } from '../../../lib';
+import { parse } from 'yaml';
+import { DASHBOARD_LABEL, Manifest } from '../../../lib';
+import { panelsOf } from '../promql';
 
 /** An object of the whole platform (ballast's or a chart's), with where it comes from. */
 export interface Located {
@@ -25,8 +27,8 @@ interface ContainerPort {
 }
 interface Container {
   name: string;
+  env?: { name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string; optional?: boolean } } }[];
   ports?: ContainerPort[];
-  env?: { name: string; valueFrom?: { secretKeyRef?: { name: string; key: string; optional?: boolean } } }[];
   envFrom?: { secretRef?: { name: string; optional?: boolean } }[];
   args?: string[];
   command?: string[];
@@ -67,7 +69,10 @@ function podTemplates(objects: readonly Located[]): PodTemplate[] {
  * - PodMonitor / ServiceMonitor selectors (some pod or Service carries the labels) and their port names;
  * - Secret references of every pod and Middleware (the Secret and the key exist), unless a Job of the
  *   same namespace creates that Secret at run time (a chart's certificate hook, say);
- * - output URLs: an in-cluster URL reaches a Service port, a public URL a route's host.
+ * - output URLs: an in-cluster URL reaches a Service port, a public URL a route's host;
+ * - Grafana: every dashboard ConfigMap is loaded by a dashboard sidecar (its LABEL, LABEL_VALUE and
+ *   NAMESPACE), every datasource uid its panels query is provisioned by a datasource ConfigMap, and that
+ *   datasource's URL reaches a Service port.
  */
 export function crossReferences(objects: readonly Located[], urls: readonly LocatedUrl[] = []): string[] {
   const problems: string[] = [];
@@ -191,15 +196,54 @@ export function crossReferences(objects: readonly Located[], urls: readonly Loca
   }
 
   // Output URLs: in-cluster ones reach a Service port, public ones a route.
-  for (const u of urls) {
-    const from = `${u.component} output ${u.name} (${u.url})`;
-    const url = new URL(u.url);
-    const m = /^([a-z0-9-]+)\.([a-z0-9-]+)\.svc(\.cluster\.local)?$/.exec(url.hostname);
-    if (m) {
-      const port = url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
-      checkServicePort(from, m[2], m[1], port);
-    } else if (!objects.some((l) => l.object.kind === 'IngressRoute' && JSON.stringify(l.object.spec).includes(`Host(\`${url.hostname}\`)`))) {
+  const checkUrl = (from: string, raw: string, namespace?: string) => {
+    const url = new URL(raw);
+    const port = url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
+    // <service>.<namespace>[.svc[.cluster.local]], or a bare <service> seen from `namespace`.
+    const m = /^([a-z0-9-]+)(?:\.([a-z0-9-]+)(?:\.svc(?:\.cluster\.local)?)?)?$/.exec(url.hostname);
+    if (m && (m[2] || namespace)) checkServicePort(from, m[2] ?? namespace!, m[1], port);
+    else if (!objects.some((l) => l.object.kind === 'IngressRoute' && JSON.stringify(l.object.spec).includes(`Host(\`${url.hostname}\`)`))) {
       problems.push(`${from}: no IngressRoute answers host ${url.hostname}`);
+    }
+  };
+  for (const u of urls) checkUrl(`${u.component} output ${u.name} (${u.url})`, u.url);
+
+  // Grafana: each dashboard ConfigMap is loaded by a dashboard sidecar, and each datasource uid its
+  // panels query is provisioned, at a URL that reaches a Service port.
+  const sidecars = pods.flatMap((p) =>
+    [...(p.spec.containers ?? []), ...(p.spec.initContainers ?? [])]
+      .filter((c) => (c.env ?? []).some((e) => e.name === 'LABEL'))
+      .map((c) => {
+        const env = Object.fromEntries((c.env ?? []).map((e) => [e.name, e.value ?? '']));
+        return { where: `${where(p.owner)} container ${c.name}`, namespace: p.namespace, env };
+      }),
+  );
+  const loads = (s: (typeof sidecars)[number], cm: Located) => {
+    const labels = (cm.object.metadata.labels ?? {}) as Labels;
+    const ns = cm.object.metadata.namespace ?? '';
+    const searched = !s.env.NAMESPACE ? [s.namespace] : s.env.NAMESPACE === 'ALL' ? 'any' : s.env.NAMESPACE.split(',').map((n) => n.trim());
+    return labels[s.env.LABEL] !== undefined && (!s.env.LABEL_VALUE || labels[s.env.LABEL] === s.env.LABEL_VALUE) && inNamespaces(searched, ns) && (s.env.RESOURCE ?? 'both') !== 'secret';
+  };
+  const dashboards = objects.filter((l) => l.object.kind === 'ConfigMap' && (l.object.metadata.labels as Labels | undefined)?.[DASHBOARD_LABEL.name] !== undefined);
+  const provisioned = new Map<string, { url: string; source: Located }>();
+  for (const l of objects.filter((x) => x.object.kind === 'ConfigMap' && (x.object.metadata.labels as Labels | undefined)?.grafana_datasource !== undefined)) {
+    for (const text of Object.values((l.object as { data?: Labels }).data ?? {})) {
+      const doc = parse(text) as { datasources?: { uid?: string; url?: string }[] } | null;
+      for (const d of doc?.datasources ?? []) if (d.uid && d.url) provisioned.set(d.uid, { url: d.url, source: l });
+    }
+  }
+  for (const [uid, d] of provisioned) checkUrl(`${where(d.source)} datasource ${uid} (${d.url})`, d.url, d.source.object.metadata.namespace);
+  for (const cm of dashboards) {
+    if (!sidecars.some((s) => loads(s, cm))) {
+      const seen = sidecars.map((s) => `${s.where} LABEL=${s.env.LABEL} LABEL_VALUE=${s.env.LABEL_VALUE ?? ''} NAMESPACE=${s.env.NAMESPACE ?? '(own)'}`);
+      problems.push(`${where(cm)} is loaded by no dashboard sidecar (sidecars: ${seen.join('; ') || 'none'})`);
+    }
+    for (const [key, text] of Object.entries((cm.object as { data?: Labels }).data ?? {})) {
+      const json = JSON.parse(text) as { panels?: unknown[] };
+      const uids = new Set(panelsOf(json as never).flatMap((p) => [p.datasource?.uid, ...(p.targets ?? []).map((t) => t.datasource?.uid)]).filter((u): u is string => !!u));
+      for (const uid of uids) {
+        if (!provisioned.has(uid)) problems.push(`${where(cm)} ${key} -> datasource ${uid}: no chart provisions a datasource with that uid (provisioned: ${[...provisioned.keys()].join(', ') || 'none'})`);
+      }
     }
   }
   return problems;

@@ -3,6 +3,7 @@ import {
   CatalogChart,
   Component,
   ComponentOptions,
+  GrafanaDashboard,
   HelmValues,
   IngressRoute,
   PodMonitor,
@@ -24,12 +25,16 @@ export interface FixtureAppProps extends ComponentOptions {
   readonly secretKey?: string;
   /** Port of the output URL. @default 80 */
   readonly urlPort?: number;
+  /** Namespaces the chart's dashboard sidecar searches. @default 'ALL' */
+  readonly sidecarNamespaces?: string;
+  /** Datasource uid the app's dashboard queries. @default 'prometheus' (the one the chart provisions) */
+  readonly dashboardDatasource?: string;
 }
 
 /**
  * An app on the fixture chart with the references a real component makes: a route to the chart's Service,
  * a PodMonitor of its pods, a bootstrap secret the chart reads (existingSecret style), a secret chart
- * value and an output URL.
+ * value, an output URL, and a dashboard for the chart's dashboard sidecar on the datasource it provisions.
  */
 export class FixtureApp extends Component {
   constructor(scope: Construct, id: string, props: FixtureAppProps) {
@@ -37,13 +42,23 @@ export class FixtureApp extends Component {
     const secret = this.addBootstrapSecret('fixture-credentials', { password: SecretValue.fromVariable(`${id.replace(/-/g, '_')}_password`, 'Fixture password.') });
     this.addChart(
       props.chart,
-      { existingSecret: secret.name, existingSecretKey: props.secretKey ?? 'password', ...props.values },
+      {
+        existingSecret: secret.name,
+        existingSecretKey: props.secretKey ?? 'password',
+        sidecar: { enabled: true, searchNamespace: props.sidecarNamespaces ?? 'ALL' },
+        datasource: { enabled: true, uid: 'prometheus', url: `http://fixture-web.${props.namespace ?? id}:80/` },
+        ...props.values,
+      },
       { releaseName: 'fixture', sensitiveValues: [{ path: 'token', value: SecretValue.fromVariable(`${id.replace(/-/g, '_')}_token`, 'Fixture token.') }] },
     );
     new IngressRoute(this, 'web', { host: `${id}.example.com`, backend: { name: 'fixture-web', port: props.routePort ?? 80 } });
     new PodMonitor(this, 'metrics', {
       selector: props.monitorSelector ?? { 'app.kubernetes.io/name': 'ballast-fixture', 'app.kubernetes.io/instance': 'fixture' },
       port: 'metrics',
+    });
+    const datasource = { type: 'prometheus', uid: props.dashboardDatasource ?? 'prometheus' };
+    new GrafanaDashboard(this, 'dashboard', {
+      dashboard: { uid: `${id}-board`, title: id, panels: [{ title: 'Targets up', type: 'stat', datasource, targets: [{ expr: 'up', datasource }] }] },
     });
     this.addOutputUrl('url', `http://fixture-web.${this.namespace}.svc.cluster.local:${props.urlPort ?? 80}`);
   }
