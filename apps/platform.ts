@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { Flux, KubePrometheusStack, Platform, Traefik } from '../lib';
+import { CloudNativePg, Flux, KubePrometheusStack, Platform, PostgresCluster, SonarQube, Traefik } from '../lib';
 
 /**
  * The default platform: the one both entry points synthesize. Edit it to describe yours; moving a
@@ -16,11 +16,20 @@ export function defaultPlatform(scope: Construct): Platform {
         labels: { 'node.ballast.dev/pool': 'monitor' },
         taints: [{ key: 'node.ballast.dev/pool', value: 'monitor', effect: 'NoSchedule' }],
       },
+      {
+        name: 'storage',
+        labels: { 'node.ballast.dev/pool': 'storage' },
+        taints: [{ key: 'node.ballast.dev/pool', value: 'storage', effect: 'NoSchedule' }],
+      },
     ],
   });
 
   new Flux(platform, 'flux');
   const traefik = new Traefik(platform, 'traefik', { deployWith: 'terraform', metrics: true });
   new KubePrometheusStack(platform, 'monitoring', { deployWith: 'flux', nodePool: 'monitor', ingress: traefik });
+  new CloudNativePg(platform, 'cnpg');
+  // One primary and one read replica on the storage pool (two nodes: they never share one).
+  const postgres = new PostgresCluster(platform, 'postgres', { replicas: 1, nodePool: 'storage', storageSize: '20Gi' });
+  new SonarQube(platform, 'sonarqube', { database: postgres, ingress: traefik });
   return platform;
 }

@@ -71,4 +71,15 @@ export const catalog = {
       'image.toolkit.fluxcd.io',
     ],
   },
+  cloudnativePg: {
+    chart: 'cloudnative-pg',
+    version: '0.29.0',
+    repository: { name: 'cloudnative-pg', url: 'https://cloudnative-pg.github.io/charts', type: 'default' },
+    crdGroups: ['postgresql.cnpg.io'],
+  },
+  sonarqube: {
+    chart: 'sonarqube',
+    version: '2026.5.0',
+    repository: { name: 'sonarqube', url: 'https://SonarSource.github.io/helm-chart-sonarqube', type: 'default' },
+  },
 } as const satisfies Record<string, CatalogChart>;

@@ -32,3 +32,7 @@ export * from './components/monitoring/dashboards/load-test-overview';
 export * from './reference-sources';
 export * from './reference/locate';
 export * from './reference/chart-schema';
+export * from './components/database/cloudnative-pg';
+export * from './components/database/database-connection';
+export * from './components/database/postgres-cluster';
+export * from './components/quality/sonarqube';

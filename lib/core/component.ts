@@ -158,13 +158,21 @@ export class Component extends Chart {
     return url;
   }
 
-  /** Declares a Secret that the Terraform bootstrap creates in this component's namespace. */
-  protected addBootstrapSecret(name: string, data: Record<string, SecretValue | string>, type?: string): BootstrapSecret {
+  /**
+   * Declares a Secret that the Terraform bootstrap creates in this component's namespace. Public so that a
+   * component that hands out credentials (a database) can put a copy where its consumer runs.
+   */
+  public addBootstrapSecret(
+    name: string,
+    data: Record<string, SecretValue | string>,
+    type?: string,
+    labels?: Record<string, string>,
+  ): BootstrapSecret {
     requireDnsLabel(this, 'secret name', name);
     if (this.secrets.some((s) => s.name === name)) {
       fail(this, `bootstrap secret "${name}" is declared twice`, 'Give each secret a unique name');
     }
-    const secret: BootstrapSecret = { namespace: this.namespace, name, type, data };
+    const secret: BootstrapSecret = { namespace: this.namespace, name, type, data, ...(labels ? { labels } : {}) };
     this.secrets.push(secret);
     return secret;
   }

@@ -44,3 +44,18 @@ export function isLabelKey(key: string): boolean {
 export function isLabelValue(value: string): boolean {
   return value === '' || (value.length <= 63 && LABEL_NAME.test(value));
 }
+
+const QUANTITY = /^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/;
+
+/** True when `value` is a Kubernetes quantity of bytes such as `50Gi` or `512M`. */
+export function isQuantity(value: string): boolean {
+  return QUANTITY.test(value);
+}
+
+/**
+ * True when `name` is a PostgreSQL identifier that needs no quoting: lowercase letter or `_`, then
+ * lowercase letters, digits or `_`, at most 63 bytes, and not in the reserved `pg_` prefix.
+ */
+export function isPostgresIdentifier(name: string): boolean {
+  return /^[a-z_][a-z0-9_]{0,62}$/.test(name) && !name.startsWith('pg_');
+}

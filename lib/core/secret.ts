@@ -28,6 +28,8 @@ export interface BootstrapSecret {
   readonly name: string;
   /** @default Opaque */
   readonly type?: string;
+  /** @default none */
+  readonly labels?: Record<string, string>;
   /** Secret keys and the values they take; plain strings are for parts that are not secret (user names). */
   readonly data: Record<string, SecretValue | string>;
 }

@@ -22,7 +22,7 @@ export function terraformObjects(plan: DeploymentPlan, resolve: (value: SecretVa
   const secrets: Manifest[] = plan.terraform.secrets.map((s) => ({
     apiVersion: 'v1',
     kind: 'Secret',
-    metadata: { name: s.name, namespace: s.namespace },
+    metadata: { name: s.name, namespace: s.namespace, ...(s.labels ? { labels: s.labels } : {}) },
     type: s.type ?? 'Opaque',
     stringData: Object.fromEntries(
       Object.entries(s.data).map(([key, v]) => [key, v instanceof SecretValue ? resolve(v) : v]),

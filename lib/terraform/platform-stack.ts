@@ -70,7 +70,11 @@ export class PlatformStack extends TerraformStack {
     const secrets = objects.secrets.map(
       (s) =>
         new SecretV1(this, `secret_${s.metadata.namespace}_${s.metadata.name}`, {
-          metadata: { name: s.metadata.name, namespace: namespaceOf(s.metadata.namespace!) },
+          metadata: {
+            name: s.metadata.name,
+            namespace: namespaceOf(s.metadata.namespace!),
+            ...(s.metadata.labels ? { labels: s.metadata.labels as Record<string, string> } : {}),
+          },
           type: s.type as string,
           data: s.stringData as Record<string, string>,
         }),

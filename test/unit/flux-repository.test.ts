@@ -52,11 +52,12 @@ test('kube-prometheus-stack is a HelmRelease with a pinned chart, remediation an
   expect(hr.metadata.annotations).toEqual({ 'kustomize.toolkit.fluxcd.io/prune': 'disabled' });
 });
 
-test('the chart is in controllers, its custom resources in configs', () => {
-  const byFile = (kind: string) => objects.filter((o) => o.object.kind === kind).map((o) => path.dirname(o.file));
-  expect(new Set(byFile('HelmRelease'))).toEqual(new Set(['infrastructure/controllers']));
-  expect(new Set(byFile('IngressRoute'))).toEqual(new Set(['infrastructure/configs']));
-  expect(new Set(byFile('Middleware'))).toEqual(new Set(['infrastructure/configs']));
+test('infrastructure charts are in controllers and their custom resources in configs; apps in apps', () => {
+  const byFile = (kind: string) => objects.filter((o) => o.object.kind === kind).map((o) => `${path.dirname(o.file)} ${o.object.metadata.name}`).sort();
+  expect(byFile('HelmRelease')).toEqual(['apps sonarqube', 'infrastructure/controllers cnpg', 'infrastructure/controllers kube-prometheus-stack']);
+  expect(byFile('IngressRoute')).toEqual(['apps sonarqube', 'infrastructure/configs dashboard', 'infrastructure/configs grafana', 'infrastructure/configs prometheus']);
+  expect(byFile('Middleware')).toEqual(['infrastructure/configs admin-login', 'infrastructure/configs admin-networks']);
+  expect(byFile('Cluster')).toEqual(['infrastructure/configs postgres']);
 });
 
 test('no Secret and no secret value is written to the Flux repository', () => {

@@ -3,6 +3,7 @@ import { catalog } from '../../catalog';
 import { Component, ComponentOptions } from '../../core/component';
 import { fail } from '../../core/errors';
 import { HelmValues } from '../../core/helm-chart';
+import { isQuantity } from '../../core/names';
 import { SecretValue } from '../../core/secret';
 import { IngressRoute } from '../ingress/ingress-route';
 import { Traefik } from '../ingress/traefik';
@@ -55,7 +56,6 @@ const RELEASE = 'kube-prometheus-stack';
 const DATASOURCE_UID = 'prometheus';
 /** The Grafana dashboard provider of the community dashboards, and the folder it shows them in. */
 const COMMUNITY_PROVIDER = 'community';
-const QUANTITY = /^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$/;
 
 /**
  * Prometheus, Alertmanager and Grafana from kube-prometheus-stack. Prometheus accepts remote write
@@ -75,7 +75,7 @@ export class KubePrometheusStack extends Component {
   constructor(scope: Construct, id: string, props: KubePrometheusStackProps = {}) {
     super(scope, id, { namespace: props.namespace ?? 'monitoring', deployWith: props.deployWith });
     const storageSize = props.storageSize ?? '50Gi';
-    if (!QUANTITY.test(storageSize)) {
+    if (!isQuantity(storageSize)) {
       fail(this, `storageSize "${storageSize}" is not a Kubernetes quantity`, 'Use a size such as "50Gi"');
     }
     const retention = props.retention ?? '15d';

@@ -1,0 +1,33 @@
+import { Construct } from 'constructs';
+import { catalog } from '../../catalog';
+import { Component, ComponentOptions } from '../../core/component';
+import { HelmValues } from '../../core/helm-chart';
+
+/** Properties of the CloudNativePG operator. */
+export interface CloudNativePgProps extends ComponentOptions {
+  /** Node pool of the operator. @default any node */
+  readonly nodePool?: string;
+  /** Chart values deep-merged over ballast's. @default none */
+  readonly extraValues?: HelmValues;
+}
+
+/**
+ * The CloudNativePG operator (chart cloudnative-pg, operator 1.30), which installs the
+ * `postgresql.cnpg.io` CRDs and runs PostgreSQL clusters described by `PostgresCluster`.
+ */
+export class CloudNativePg extends Component {
+  constructor(scope: Construct, id: string, props: CloudNativePgProps = {}) {
+    super(scope, id, { namespace: props.namespace ?? 'cnpg-system', deployWith: props.deployWith });
+    this.addChart(
+      catalog.cloudnativePg,
+      {
+        // A fixed name keeps the operator's objects (and its webhook Service) predictable.
+        fullnameOverride: 'cnpg',
+        crds: { create: true },
+        resources: { requests: { cpu: '100m', memory: '200Mi' }, limits: { memory: '400Mi' } },
+        ...this.scheduling(props.nodePool),
+      },
+      { releaseName: 'cnpg', extraValues: props.extraValues },
+    );
+  }
+}

@@ -1,0 +1,201 @@
+import { ApiObject, Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
+import { Component, ComponentOptions } from '../../core/component';
+import { fail } from '../../core/errors';
+import { isPostgresIdentifier, isQuantity, requireDnsLabel } from '../../core/names';
+import { SecretValue } from '../../core/secret';
+import { PRUNE_DISABLED } from '../../flux/helm';
+import { PodMonitor } from '../monitoring/pod-monitor';
+import { ContainerEnv, DatabaseConnection } from './database-connection';
+
+/** CPU and memory of a container. */
+export interface ContainerResources {
+  readonly requests?: { readonly cpu?: string; readonly memory?: string };
+  readonly limits?: { readonly cpu?: string; readonly memory?: string };
+}
+
+/** Properties of a PostgreSQL cluster. */
+export interface PostgresClusterProps extends ComponentOptions {
+  /** Name of the `Cluster`, and prefix of its Services (`<name>-rw`, `<name>-ro`). @default 'postgres' */
+  readonly clusterName?: string;
+  /** Read replicas beside the primary (`instances = 1 + replicas`). @default 1 */
+  readonly replicas?: number;
+  /** Volume size of each instance. @default '20Gi' */
+  readonly storageSize?: string;
+  /** @default the cluster's default storage class */
+  readonly storageClassName?: string;
+  /** @default requests 500m / 1Gi, limit 2Gi memory */
+  readonly resources?: ContainerResources;
+  /** PostgreSQL parameters (`postgresql.conf`). @default max_connections 200, shared_buffers 256MB */
+  readonly parameters?: Record<string, string>;
+  /**
+   * Node pool of the instances; the primary and each replica run on different nodes of it (required
+   * anti-affinity on the host name), so the pool needs at least `1 + replicas` nodes.
+   * @default any node
+   */
+  readonly nodePool?: string;
+  /** PostgreSQL image. @default the operator's default image (PostgreSQL 18 for operator 1.30) */
+  readonly imageName?: string;
+}
+
+/** Options of `addDatabase`. */
+export interface AddDatabaseOptions {
+  /** Role that owns the database and logs in. @default the database name */
+  readonly user?: string;
+  /** The role's password. @default the sensitive Terraform variable `<database>_db_password` */
+  readonly password?: SecretValue;
+}
+
+interface Role {
+  readonly name: string;
+  readonly secretName: string;
+}
+
+const PORT = 5432;
+/** The variable a consumer's container holds the database password in. */
+const PASSWORD_ENV = 'DATABASE_PASSWORD';
+
+/**
+ * PostgreSQL with one primary and `replicas` read replicas, run by CloudNativePG (a `Cluster` of
+ * `postgresql.cnpg.io/v1`). It holds data, so it is `stateful`: the Cluster and every Database carry
+ * Flux's prune-disabled annotation, its namespace is never pruned or destroyed, and the databases are
+ * retained when their objects go. `addDatabase` gives a consumer its own database, role and credentials.
+ */
+export class PostgresCluster extends Component {
+  public readonly clusterName: string;
+  public readonly replicas: number;
+  /** `<cluster>-rw.<namespace>.svc.cluster.local`: the primary. */
+  public readonly readWriteHost: string;
+  /** `<cluster>-ro.<namespace>.svc.cluster.local`: the read replicas. */
+  public readonly readOnlyHost: string;
+  public readonly port = PORT;
+  private readonly roles: Role[] = [];
+  private readonly databases = new Map<string, Construct>();
+
+  constructor(scope: Construct, id: string, props: PostgresClusterProps = {}) {
+    super(scope, id, { namespace: props.namespace ?? 'database', deployWith: props.deployWith });
+    this.stateful = true;
+    this.clusterName = requireDnsLabel(this, 'clusterName', props.clusterName ?? 'postgres');
+    this.replicas = props.replicas ?? 1;
+    if (!Number.isInteger(this.replicas) || this.replicas < 0) {
+      fail(this, `replicas ${this.replicas} is not a whole number of read replicas`, 'Use 0 or more, e.g. 1');
+    }
+    const storageSize = props.storageSize ?? '20Gi';
+    if (!isQuantity(storageSize)) fail(this, `storageSize "${storageSize}" is not a Kubernetes quantity`, 'Use a size such as "20Gi"');
+    const scheduling = this.scheduling(props.nodePool);
+    const services = `${this.namespace}.svc.cluster.local`;
+    this.readWriteHost = `${this.clusterName}-rw.${services}`;
+    this.readOnlyHost = `${this.clusterName}-ro.${services}`;
+
+    new ApiObject(this, 'cluster', {
+      apiVersion: 'postgresql.cnpg.io/v1',
+      kind: 'Cluster',
+      metadata: { name: this.clusterName, annotations: PRUNE_DISABLED },
+      spec: {
+        instances: 1 + this.replicas,
+        ...(props.imageName ? { imageName: props.imageName } : {}),
+        postgresql: { parameters: props.parameters ?? { max_connections: '200', shared_buffers: '256MB' } },
+        storage: { size: storageSize, ...(props.storageClassName ? { storageClass: props.storageClassName } : {}) },
+        resources: props.resources ?? { requests: { cpu: '500m', memory: '1Gi' }, limits: { memory: '2Gi' } },
+        affinity: {
+          enablePodAntiAffinity: true,
+          podAntiAffinityType: 'required',
+          topologyKey: 'kubernetes.io/hostname',
+          ...scheduling,
+        },
+        // Roles are declared by addDatabase, after the Cluster object is created.
+        managed: Lazy.any({
+          produce: () =>
+            this.roles.length === 0
+              ? undefined
+              : { roles: this.roles.map((r) => ({ name: r.name, ensure: 'present', login: true, passwordSecret: { name: r.secretName } })) },
+        }),
+      },
+    });
+    // The operator's exporter listens on the instances' `metrics` port (spec.monitoring.enablePodMonitor is deprecated).
+    new PodMonitor(this, 'metrics', { name: this.clusterName, selector: { 'cnpg.io/cluster': this.clusterName }, port: 'metrics' });
+  }
+
+  /**
+   * A database and its owner role for `consumer`: a `Database` object, a managed role whose password
+   * comes from a bootstrap secret (`kubernetes.io/basic-auth`, here for CloudNativePG and in the
+   * consumer's namespace for the consumer), and the connection.
+   */
+  public addDatabase(consumer: Component, name: string, options: AddDatabaseOptions = {}): DatabaseConnection {
+    const user = options.user ?? name;
+    for (const [what, value] of [['database name', name], ['role name', user]] as const) {
+      if (!isPostgresIdentifier(value)) {
+        fail(consumer, `${what} "${value}" is not a PostgreSQL identifier`, 'Use lowercase letters, digits and "_", starting with a letter, at most 63 characters, not starting with "pg_"');
+      }
+    }
+    const claimed = this.databases.get(name);
+    if (claimed) {
+      fail(consumer, `database "${name}" of ${this.node.path} is already used by ${claimed.node.path}`, 'Give each consumer its own database');
+    }
+    if (this.roles.some((r) => r.name === user)) {
+      fail(consumer, `role "${user}" of ${this.node.path} already owns another database`, 'Give each database its own user');
+    }
+    this.databases.set(name, consumer);
+    const password = options.password ?? SecretValue.fromVariable(`${name}_db_password`, `Password of the PostgreSQL role "${user}".`);
+    const secretName = `${this.clusterName}-${user.replace(/_/g, '-')}-credentials`;
+    const credentials = { username: user, password };
+    // CloudNativePG reads the role's password here and, with the reload label, rolls a changed password.
+    this.addBootstrapSecret(secretName, credentials, 'kubernetes.io/basic-auth', { 'cnpg.io/reload': 'true' });
+    if (consumer.namespace !== this.namespace) consumer.addBootstrapSecret(secretName, credentials, 'kubernetes.io/basic-auth');
+    this.roles.push({ name: user, secretName });
+
+    new ApiObject(this, `database-${name}`, {
+      apiVersion: 'postgresql.cnpg.io/v1',
+      kind: 'Database',
+      metadata: { name: `${this.clusterName}-${name.replace(/_/g, '-')}`, annotations: PRUNE_DISABLED },
+      spec: { name, owner: user, cluster: { name: this.clusterName }, ensure: 'present', databaseReclaimPolicy: 'retain' },
+    });
+    this.addOutputUrl(`${name} (read-write)`, `postgresql://${this.readWriteHost}:${PORT}/${name}`);
+    if (this.replicas > 0) this.addOutputUrl(`${name} (read-only)`, `postgresql://${this.readOnlyHost}:${PORT}/${name}`);
+    return this.connection(consumer, name, user, secretName);
+  }
+
+  private connection(consumer: Component, database: string, user: string, secretName: string): DatabaseConnection {
+    const cluster = this;
+    const rw = this.readWriteHost;
+    const readOnly = (): string => {
+      if (cluster.replicas === 0) {
+        fail(consumer, `it asks for a read-only connection to ${cluster.node.path}, which has no read replica`, 'Give the cluster replicas >= 1, or use the read-write connection');
+      }
+      return cluster.readOnlyHost;
+    };
+    const pw = `$(${PASSWORD_ENV})`;
+    const npgsql = (host: string) => `Host=${host};Port=${PORT};Database=${database};Username=${user};Password=${pw}`;
+    const uri = (host: string) => `postgresql://${user}:${pw}@${host}:${PORT}/${database}`;
+    const jdbc = (host: string) => `jdbc:postgresql://${host}:${PORT}/${database}`;
+    return {
+      database,
+      user,
+      secret: { name: secretName, usernameKey: 'username', passwordKey: 'password' },
+      readWriteHost: rw,
+      get readOnlyHost() {
+        return readOnly();
+      },
+      port: PORT,
+      passwordEnv: PASSWORD_ENV,
+      jdbcUrl: jdbc(rw),
+      get jdbcReadOnlyUrl() {
+        return jdbc(readOnly());
+      },
+      uri: uri(rw),
+      get readOnlyUri() {
+        return uri(readOnly());
+      },
+      npgsql: npgsql(rw),
+      get npgsqlReadOnly() {
+        return npgsql(readOnly());
+      },
+      env(extra: Record<string, string> = {}): ContainerEnv[] {
+        return [
+          { name: PASSWORD_ENV, valueFrom: { secretKeyRef: { name: secretName, key: 'password' } } },
+          ...Object.entries(extra).map(([name, value]) => ({ name, value })),
+        ];
+      },
+    };
+  }
+}

@@ -1,0 +1,86 @@
+import { Construct } from 'constructs';
+import { catalog } from '../../catalog';
+import { Component, ComponentOptions } from '../../core/component';
+import { HelmValues } from '../../core/helm-chart';
+import { SecretValue } from '../../core/secret';
+import { DatabaseConnection } from '../database/database-connection';
+import { ContainerResources, PostgresCluster } from '../database/postgres-cluster';
+import { IngressRoute } from '../ingress/ingress-route';
+import { Traefik } from '../ingress/traefik';
+
+/** Properties of SonarQube. */
+export interface SonarQubeProps extends ComponentOptions {
+  /** PostgreSQL that stores SonarQube's data; a database `sonarqube` and its role are created on it. */
+  readonly database: PostgresCluster;
+  /** Serves SonarQube at `host` through Traefik (admin networks only). @default not exposed */
+  readonly ingress?: Traefik;
+  /** @default `sonarqube.<domain>` */
+  readonly host?: string;
+  /** @default requests 500m / 2Gi, limits 1 CPU / 2Gi (SonarQube and its embedded Elasticsearch) */
+  readonly resources?: ContainerResources;
+  /** Node pool of SonarQube. @default any node */
+  readonly nodePool?: string;
+  /**
+   * Passcode of the monitoring endpoint (`/api/monitoring/metrics`), which the chart's PodMonitor sends.
+   * @default the sensitive Terraform variable `sonarqube_monitoring_passcode`
+   */
+  readonly monitoringPasscode?: SecretValue;
+  /** Password of the database role. @default the sensitive Terraform variable `sonarqube_db_password` */
+  readonly databasePassword?: SecretValue;
+  /** Chart values deep-merged over ballast's. @default none */
+  readonly extraValues?: HelmValues;
+}
+
+const RELEASE = 'sonarqube';
+
+/**
+ * SonarQube Community Build (chart sonarqube 2026.5) on the platform's PostgreSQL: the JDBC settings under
+ * `jdbcOverwrite` with the password from a Secret, the monitoring passcode from a Secret, the chart's
+ * PodMonitor, and a route to the Service the chart creates.
+ */
+export class SonarQube extends Component {
+  /** The database connection SonarQube uses. */
+  public readonly connection: DatabaseConnection;
+  /** The public URL, when an ingress is given. */
+  public readonly url?: string;
+
+  constructor(scope: Construct, id: string, props: SonarQubeProps) {
+    super(scope, id, { namespace: props.namespace ?? 'sonarqube', deployWith: props.deployWith, tier: 'apps' });
+    this.connection = props.database.addDatabase(this, 'sonarqube', { password: props.databasePassword });
+    this.deployAfter(props.database);
+    const passcode = this.addBootstrapSecret('sonarqube-monitoring', {
+      passcode: props.monitoringPasscode ?? SecretValue.fromVariable('sonarqube_monitoring_passcode', 'Passcode of the SonarQube monitoring endpoint.'),
+    });
+    this.addChart(
+      catalog.sonarqube,
+      {
+        // The current chart wants exactly one of community.enabled and edition.
+        community: { enabled: true },
+        monitoringPasscodeSecretName: passcode.name,
+        monitoringPasscodeSecretKey: 'passcode',
+        jdbcOverwrite: {
+          enabled: true,
+          jdbcUrl: this.connection.jdbcUrl,
+          jdbcUsername: this.connection.user,
+          jdbcSecretName: this.connection.secret.name,
+          jdbcSecretPasswordKey: this.connection.secret.passwordKey,
+        },
+        resources: (props.resources ?? { requests: { cpu: '500m', memory: '2Gi' }, limits: { cpu: '1', memory: '2Gi' } }) as HelmValues,
+        prometheusMonitoring: { podMonitor: { enabled: true } },
+        ...this.scheduling(props.nodePool),
+      },
+      { releaseName: RELEASE, extraValues: props.extraValues },
+    );
+    if (props.ingress) {
+      const host = props.host ?? `sonarqube.${this.platform.domain}`;
+      this.url = this.addOutputUrl('url', `https://${host}`);
+      new IngressRoute(this, 'ingress', {
+        name: 'sonarqube',
+        host,
+        // The chart's Service is <release>-sonarqube on its externalPort, 9000.
+        backend: { name: `${RELEASE}-sonarqube`, port: 9000 },
+        middlewares: [props.ingress.allowAdminNetworks],
+      });
+    }
+  }
+}
