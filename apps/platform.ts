@@ -26,10 +26,10 @@ export function defaultPlatform(scope: Construct): Platform {
 
   new Flux(platform, 'flux');
   const traefik = new Traefik(platform, 'traefik', { deployWith: 'terraform', metrics: true });
-  new KubePrometheusStack(platform, 'monitoring', { deployWith: 'flux', nodePool: 'monitor', ingress: traefik });
+  const monitoring = new KubePrometheusStack(platform, 'monitoring', { deployWith: 'flux', nodePool: 'monitor', ingress: traefik });
   new CloudNativePg(platform, 'cnpg');
   // One primary and one read replica on the storage pool (two nodes: they never share one).
-  const postgres = new PostgresCluster(platform, 'postgres', { replicas: 1, nodePool: 'storage', storageSize: '20Gi' });
+  const postgres = new PostgresCluster(platform, 'postgres', { replicas: 1, nodePool: 'storage', storageSize: '20Gi', dashboardsIn: monitoring });
   new SonarQube(platform, 'sonarqube', { database: postgres, ingress: traefik });
   return platform;
 }

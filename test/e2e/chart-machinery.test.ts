@@ -124,6 +124,13 @@ describe('each broken reference fails the check and names both ends', () => {
     ]);
   });
 
+  test('a connection URL a pod gets as an env value, to a port no Service has', async () => {
+    const platform = fixturePlatform(chart, { upstreamPort: 8080 });
+    expect(crossReferences(await platformObjects(platform), outputUrls(platform))).toEqual([
+      expect.stringMatching(/Deployment fixture\/fixture-web container web env UPSTREAM_URL \(http:\/\/fixture-web\.fixture\.svc\.cluster\.local:8080\/api\) -> Service fixture\/fixture-web port 8080: .* has no such port \(its ports: http 80\)$/),
+    ]);
+  });
+
   test('a dashboard in a namespace the dashboard sidecar does not search', async () => {
     const platform = fixturePlatform(chart, { sidecarNamespaces: 'monitoring' });
     expect(crossReferences(await platformObjects(platform), outputUrls(platform))).toEqual([

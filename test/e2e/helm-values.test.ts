@@ -54,6 +54,8 @@ test('every release has reference data, and the ones with a schema are found', (
   // A chart missing from the reference data must fail here, not drop out of the schema check unseen.
   releases.forEach(({ release }) => chartDir(release.chart.chart));
   expect(withSchema.map(({ backend, release }) => `${backend}: ${release.chart.chart}`).sort()).toEqual([
+    'flux: cloudnative-pg',
+    'flux: sonarqube',
     'terraform: flux-instance',
     'terraform: flux-operator',
     'terraform: traefik',

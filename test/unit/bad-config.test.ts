@@ -10,6 +10,7 @@ import {
   KubePrometheusStack,
   Middleware,
   planDeployment,
+  PostgresCluster,
   PrometheusRule,
   Platform,
   SecretValue,
@@ -218,6 +219,44 @@ const cases: [string, () => void, string | ReturnType<typeof expect.stringContai
     'community dashboard listed twice',
     () => new KubePrometheusStack(testPlatform(), 'monitoring', { communityDashboards: [{ name: 'k6', id: 18030, revision: 8 }, { name: 'k6', id: 19665, revision: 3 }] }),
     'ballast/monitoring: community dashboard "k6" is listed twice. Give every community dashboard a unique name.',
+  ],
+  [
+    'a read-only connection to a PostgreSQL cluster without replicas',
+    () => {
+      const p = testPlatform();
+      const postgres = new PostgresCluster(p, 'postgres', { replicas: 0, metrics: false });
+      const app = new Component(p, 'app', { namespace: 'app', tier: 'apps' });
+      void postgres.addDatabase(app, 'articles').npgsqlReadOnly;
+    },
+    'ballast/app: it asks for a read-only connection to ballast/postgres, which has no read replica. Give the cluster replicas >= 1, or use the read-write connection.',
+  ],
+  [
+    'a database name that is not a PostgreSQL identifier',
+    () => {
+      const p = testPlatform();
+      new PostgresCluster(p, 'postgres', { metrics: false }).addDatabase(new Component(p, 'app', { namespace: 'app' }), 'my-db');
+    },
+    'ballast/app: database name "my-db" is not a PostgreSQL identifier. Use lowercase letters, digits and "_", starting with a letter, at most 63 characters, not starting with "pg_".',
+  ],
+  [
+    'two consumers claiming the same database',
+    () => {
+      const p = testPlatform();
+      const postgres = new PostgresCluster(p, 'postgres', { metrics: false });
+      postgres.addDatabase(new Component(p, 'a', { namespace: 'a' }), 'shared');
+      postgres.addDatabase(new Component(p, 'b', { namespace: 'b' }), 'shared', { user: 'b' });
+    },
+    'ballast/b: database "shared" of ballast/postgres is already used by ballast/a. Give each consumer its own database.',
+  ],
+  [
+    'a PostgreSQL storage size that is not a quantity',
+    () => new PostgresCluster(testPlatform(), 'postgres', { storageSize: '20 gigs' }),
+    'ballast/postgres: storageSize "20 gigs" is not a Kubernetes quantity. Use a size such as "20Gi".',
+  ],
+  [
+    'PostgreSQL on a node pool that does not exist',
+    () => new PostgresCluster(testPlatform(), 'postgres', { nodePool: 'storage' }),
+    'ballast/postgres: unknown node pool "storage". Use one of the pools in the platform config (monitor) or add "storage" to nodePools.',
   ],
   [
     'deployAfter cycle between two components',

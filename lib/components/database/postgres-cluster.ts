@@ -5,6 +5,8 @@ import { fail } from '../../core/errors';
 import { isPostgresIdentifier, isQuantity, requireDnsLabel } from '../../core/names';
 import { SecretValue } from '../../core/secret';
 import { PRUNE_DISABLED } from '../../flux/helm';
+import { CLOUDNATIVE_PG_DASHBOARD } from '../monitoring/community-dashboards';
+import type { KubePrometheusStack } from '../monitoring/kube-prometheus-stack';
 import { PodMonitor } from '../monitoring/pod-monitor';
 import { ContainerEnv, DatabaseConnection } from './database-connection';
 
@@ -36,6 +38,14 @@ export interface PostgresClusterProps extends ComponentOptions {
   readonly nodePool?: string;
   /** PostgreSQL image. @default the operator's default image (PostgreSQL 18 for operator 1.30) */
   readonly imageName?: string;
+  /**
+   * A PodMonitor on the instances' `metrics` port (needs a component that installs the prometheus-operator
+   * CRDs, such as KubePrometheusStack).
+   * @default true
+   */
+  readonly metrics?: boolean;
+  /** Adds CloudNativePG's dashboard (grafana.com 20417) to this monitoring stack's Grafana. @default none */
+  readonly dashboardsIn?: KubePrometheusStack;
 }
 
 /** Options of `addDatabase`. */
@@ -113,7 +123,8 @@ export class PostgresCluster extends Component {
       },
     });
     // The operator's exporter listens on the instances' `metrics` port (spec.monitoring.enablePodMonitor is deprecated).
-    new PodMonitor(this, 'metrics', { name: this.clusterName, selector: { 'cnpg.io/cluster': this.clusterName }, port: 'metrics' });
+    props.dashboardsIn?.addCommunityDashboard(CLOUDNATIVE_PG_DASHBOARD);
+    if (props.metrics ?? true) new PodMonitor(this, 'metrics', { name: this.clusterName, selector: { 'cnpg.io/cluster': this.clusterName }, port: 'metrics' });
   }
 
   /**

@@ -71,6 +71,8 @@ export class KubePrometheusStack extends Component {
   public readonly grafanaUrl: string;
   /** The uid of Grafana's Prometheus datasource (at `queryUrl`); every ballast dashboard queries it. */
   public readonly datasourceUid = DATASOURCE_UID;
+  /** The chart values' map of community dashboards, which `addCommunityDashboard` extends. */
+  private community: HelmValues;
 
   constructor(scope: Construct, id: string, props: KubePrometheusStackProps = {}) {
     super(scope, id, { namespace: props.namespace ?? 'monitoring', deployWith: props.deployWith });
@@ -91,9 +93,8 @@ export class KubePrometheusStack extends Component {
       k6Dashboard(this.platform.k6Metrics),
       ...(props.ingress ? [TRAEFIK_DASHBOARD] : []),
     ];
-    const names = community.map((d) => d.name);
-    const twice = names.find((n, i) => names.indexOf(n) !== i);
-    if (twice) fail(this, `community dashboard "${twice}" is listed twice`, 'Give every community dashboard a unique name');
+    this.community = {};
+    community.forEach((d) => this.addCommunityDashboard(d));
 
     const services = `${this.namespace}.svc.cluster.local`;
     this.queryUrl = this.addOutputUrl('queryUrl', `http://${RELEASE}-prometheus.${services}:9090`);
@@ -168,7 +169,7 @@ export class KubePrometheusStack extends Component {
               ],
             },
           },
-          dashboards: { [COMMUNITY_PROVIDER]: communityDashboardValues(community, DATASOURCE_UID) },
+          dashboards: { [COMMUNITY_PROVIDER]: this.community },
           ...placement,
         },
       },
@@ -187,6 +188,8 @@ export class KubePrometheusStack extends Component {
         middlewares: props.ingress.adminMiddlewares,
       });
     }
+    // Values are read at synth, so dashboards added later by other components (a database's) still land.
+    this.community = (this.helmChart!.values.grafana as { dashboards: { [COMMUNITY_PROVIDER]: HelmValues } }).dashboards[COMMUNITY_PROVIDER];
     new PrometheusRule(this, 'platform-alerts', { groups: [platformAlerts()] });
     if (props.loadTestDashboard ?? true) {
       new GrafanaDashboard(this, 'load-test-overview', {
@@ -194,11 +197,19 @@ export class KubePrometheusStack extends Component {
       });
     }
   }
-}
 
-/** The grafana chart's `dashboards.<provider>` entries: id, pinned revision, datasource input mapped to `uid`. */
-function communityDashboardValues(dashboards: readonly CommunityDashboard[], uid: string): HelmValues {
-  return Object.fromEntries(
-    dashboards.map((d) => [d.name, { gnetId: d.id, revision: d.revision, datasource: [{ name: d.datasourceInput ?? 'DS_PROMETHEUS', value: uid }] }]),
-  );
+  /**
+   * Has Grafana download a grafana.com dashboard at a pinned revision, its datasource input mapped to the
+   * platform datasource (a database component adds its dashboard this way).
+   */
+  public addCommunityDashboard(dashboard: CommunityDashboard): void {
+    if (dashboard.name in this.community) {
+      fail(this, `community dashboard "${dashboard.name}" is listed twice`, 'Give every community dashboard a unique name');
+    }
+    this.community[dashboard.name] = {
+      gnetId: dashboard.id,
+      revision: dashboard.revision,
+      datasource: [{ name: dashboard.datasourceInput ?? 'DS_PROMETHEUS', value: DATASOURCE_UID }],
+    };
+  }
 }

@@ -3,6 +3,7 @@ import { allCrds } from '../shared-data';
 import { rolloutOrder } from '../e2e/rollout';
 import { describeObject, ServerSideApply } from '../e2e/server-side-apply';
 import { Located } from './cross-references';
+import { operatorObjects } from './operator-objects';
 import { renderRelease } from './render';
 import { fluxRelease, releaseLabel, SynthesizedRelease, terraformReleases } from './synthesized-releases';
 
@@ -102,5 +103,6 @@ export async function rollOutWithCharts(options: ChartRolloutOptions): Promise<C
     await apply(item);
     if (item.object.kind === 'HelmRelease') await install(fluxRelease(item.source, item.object, charts, secrets));
   }
-  return { problems, applied, releases };
+  // What the operators would create from the custom resources, for the cross-reference check.
+  return { problems, applied: [...applied, ...operatorObjects(applied)], releases };
 }

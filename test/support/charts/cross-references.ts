@@ -69,7 +69,8 @@ function podTemplates(objects: readonly Located[]): PodTemplate[] {
  * - PodMonitor / ServiceMonitor selectors (some pod or Service carries the labels) and their port names;
  * - Secret references of every pod and Middleware (the Secret and the key exist), unless a Job of the
  *   same namespace creates that Secret at run time (a chart's certificate hook, say);
- * - output URLs: an in-cluster URL reaches a Service port, a public URL a route's host;
+ * - output URLs, and URLs a pod gets as an env value (JDBC, libpq, http): an in-cluster one reaches a
+ *   Service port, a public one a route's host;
  * - Grafana: every dashboard ConfigMap is loaded by a dashboard sidecar (its LABEL, LABEL_VALUE and
  *   NAMESPACE), every datasource uid its panels query is provisioned by a datasource ConfigMap, and that
  *   datasource's URL reaches a Service port.
@@ -198,7 +199,8 @@ export function crossReferences(objects: readonly Located[], urls: readonly Loca
   // Output URLs: in-cluster ones reach a Service port, public ones a route.
   const checkUrl = (from: string, raw: string, namespace?: string) => {
     const url = new URL(raw);
-    const port = url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
+    const defaultPort: Record<string, number> = { 'https:': 443, 'postgresql:': 5432, 'postgres:': 5432 };
+    const port = url.port ? Number(url.port) : (defaultPort[url.protocol] ?? 80);
     // <service>.<namespace>[.svc[.cluster.local]], or a bare <service> seen from `namespace`.
     const m = /^([a-z0-9-]+)(?:\.([a-z0-9-]+)(?:\.svc(?:\.cluster\.local)?)?)?$/.exec(url.hostname);
     if (m && (m[2] || namespace)) checkServicePort(from, m[2] ?? namespace!, m[1], port);
@@ -206,7 +208,16 @@ export function crossReferences(objects: readonly Located[], urls: readonly Loca
       problems.push(`${from}: no IngressRoute answers host ${url.hostname}`);
     }
   };
-  for (const u of urls) checkUrl(`${u.component} output ${u.name} (${u.url})`, u.url);
+  for (const u of urls) checkUrl(`${u.component} output ${u.name} (${u.url})`, u.url.replace(/^jdbc:/, ''));
+  // Connection strings a pod receives as a plain env value (a chart's JDBC URL, an API's base URL).
+  for (const p of pods) {
+    for (const c of [...(p.spec.containers ?? []), ...(p.spec.initContainers ?? [])]) {
+      for (const e of c.env ?? []) {
+        const m = /^(?:jdbc:)?((?:postgresql|postgres|https?):\/\/[^\s;]+)$/.exec(e.value ?? '');
+        if (m) checkUrl(`${where(p.owner)} container ${c.name} env ${e.name} (${e.value})`, m[1].replace(/\$\([A-Za-z_][A-Za-z0-9_]*\)/g, 'x'), p.namespace);
+      }
+    }
+  }
 
   // Grafana: each dashboard ConfigMap is loaded by a dashboard sidecar, and each datasource uid its
   // panels query is provisioned, at a URL that reaches a Service port.

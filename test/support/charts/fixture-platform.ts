@@ -27,6 +27,8 @@ export interface FixtureAppProps extends ComponentOptions {
   readonly urlPort?: number;
   /** Namespaces the chart's dashboard sidecar searches. @default 'ALL' */
   readonly sidecarNamespaces?: string;
+  /** Port of the URL the chart's web container gets (UPSTREAM_URL). @default 80 */
+  readonly upstreamPort?: number;
   /** Datasource uid the app's dashboard queries. @default 'prometheus' (the one the chart provisions) */
   readonly dashboardDatasource?: string;
 }
@@ -47,6 +49,7 @@ export class FixtureApp extends Component {
         existingSecretKey: props.secretKey ?? 'password',
         sidecar: { enabled: true, searchNamespace: props.sidecarNamespaces ?? 'ALL' },
         datasource: { enabled: true, uid: 'prometheus', url: `http://fixture-web.${props.namespace ?? id}:80/` },
+        upstreamUrl: `http://fixture-web.${props.namespace ?? id}.svc.cluster.local:${props.upstreamPort ?? 80}/api`,
         ...props.values,
       },
       { releaseName: 'fixture', sensitiveValues: [{ path: 'token', value: SecretValue.fromVariable(`${id.replace(/-/g, '_')}_token`, 'Fixture token.') }] },
