@@ -82,4 +82,10 @@ export const catalog = {
     version: '2026.5.0',
     repository: { name: 'sonarqube', url: 'https://SonarSource.github.io/helm-chart-sonarqube', type: 'default' },
   },
+  keda: {
+    chart: 'keda',
+    version: '2.20.2',
+    repository: { name: 'kedacore', url: 'https://kedacore.github.io/charts', type: 'default' },
+    crdGroups: ['keda.sh'],
+  },
 } as const satisfies Record<string, CatalogChart>;

@@ -47,7 +47,14 @@ export class PlatformStack extends TerraformStack {
     const variables = new Map(
       plan.terraform.variables.map((v) => [
         v.variable,
-        new TerraformVariable(this, v.variable, { type: 'string', sensitive: true, description: v.description }),
+        new TerraformVariable(this, v.variable, {
+          type: 'string',
+          sensitive: true,
+          description: v.description,
+          ...(v.constraint
+            ? { validation: [{ condition: `\${can(regex(${JSON.stringify(v.constraint.pattern)}, var.${v.variable}))}`, errorMessage: v.constraint.message }] }
+            : {}),
+        }),
       ]),
     );
     const objects = terraformObjects(plan, (v) => variables.get(v.variable)!.stringValue);

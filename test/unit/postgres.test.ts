@@ -106,7 +106,11 @@ test('the password is a sensitive variable: no connection string and no file of 
   const sonar = platform.node.findChild('sonarqube') as SonarQube;
   expect(JSON.stringify({ ...sonar.connection })).not.toMatch(/sonarqube_db_password|password=(?!\$\()/i);
   const tf = terraformJson(path.join(synthToTemp(), 'cdktf'));
-  expect(tf.variable.sonarqube_db_password).toMatchObject({ sensitive: true });
+  // Connection strings embed it as it is: Terraform refuses a password that would break them.
+  expect(tf.variable.sonarqube_db_password).toMatchObject({
+    sensitive: true,
+    validation: [{ condition: '${can(regex("^[A-Za-z0-9._~-]{16,}$", var.sonarqube_db_password))}', error_message: expect.stringContaining('no escaping') }],
+  });
   expect(Object.values(readTree(path.join(synthToTemp(), 'flux'))).join()).not.toContain('test-sonarqube_db_password');
 });
 

@@ -52,7 +52,10 @@ export interface PostgresClusterProps extends ComponentOptions {
 export interface AddDatabaseOptions {
   /** Role that owns the database and logs in. @default the database name */
   readonly user?: string;
-  /** The role's password. @default the sensitive Terraform variable `<database>_db_password` */
+  /**
+   * The role's password; it must be URL-safe (see DATABASE_PASSWORD_RULE), since connection strings embed it.
+   * @default the sensitive Terraform variable `<database>_db_password`, validated by that rule
+   */
   readonly password?: SecretValue;
 }
 
@@ -62,6 +65,16 @@ interface Role {
 }
 
 const PORT = 5432;
+/**
+ * Kubernetes expands `$(DATABASE_PASSWORD)` into the connection strings as it is: a password with `/`,
+ * `#`, `?`, `%`, `@`, `:` or `;` would break a URI or an Npgsql string. Passwords are therefore letters,
+ * digits and `-._~` (URL-safe), and long; Terraform refuses any other.
+ */
+export const DATABASE_PASSWORD_RULE = {
+  pattern: '^[A-Za-z0-9._~-]{16,}$',
+  message: 'Use at least 16 letters, digits or "-._~": the password is put into connection strings as it is (no escaping).',
+};
+
 /** The variable a consumer's container holds the database password in. */
 const PASSWORD_ENV = 'DATABASE_PASSWORD';
 
@@ -147,7 +160,8 @@ export class PostgresCluster extends Component {
       fail(consumer, `role "${user}" of ${this.node.path} already owns another database`, 'Give each database its own user');
     }
     this.databases.set(name, consumer);
-    const password = options.password ?? SecretValue.fromVariable(`${name}_db_password`, `Password of the PostgreSQL role "${user}".`);
+    const password =
+      options.password ?? SecretValue.fromVariable(`${name}_db_password`, `Password of the PostgreSQL role "${user}".`, DATABASE_PASSWORD_RULE);
     const secretName = `${this.clusterName}-${user.replace(/_/g, '-')}-credentials`;
     const credentials = { username: user, password };
     // CloudNativePG reads the role's password here and, with the reload label, rolls a changed password.

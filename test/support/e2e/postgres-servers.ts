@@ -62,9 +62,10 @@ export function postgresBinDir(): string {
   }
   const found = candidates.find((dir) => NEEDED.every((b) => fs.existsSync(path.join(dir, b))));
   if (found) return found;
+  const pgConfigNote = pgConfig.status === 0 ? '' : ', which is missing or failed';
   throw new Error(
-    `PostgreSQL server binaries (${NEEDED.join(', ')}) not found; looked in ${candidates.length ? candidates.join(', ') : '`pg_config --bindir` (no pg_config on PATH)'}` +
-      ` and ${debian}/*/bin. Install the Debian package "postgresql" (apt-get install -y postgresql).`,
+    `PostgreSQL server binaries (${NEEDED.join(', ')}) not found. Searched: ${candidates.length ? candidates.join(', ') : 'no folder'}` +
+      ` (from \`pg_config --bindir\`${pgConfigNote}, and ${debian}/*/bin). Install the Debian package "postgresql" (apt-get install -y postgresql).`,
   );
 }
 

@@ -1,0 +1,251 @@
+import { ApiObject, Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
+import { Component, ComponentOptions } from '../../core/component';
+import { fail } from '../../core/errors';
+import { requireDnsLabel } from '../../core/names';
+import { ContainerEnv, DatabaseConnection } from '../database/database-connection';
+import { ContainerResources, PostgresCluster } from '../database/postgres-cluster';
+import { IngressRoute } from '../ingress/ingress-route';
+import { MiddlewareRef } from '../ingress/middleware';
+import { ServiceMonitor } from '../monitoring/service-monitor';
+
+/** An environment value: a plain string, or a key of a Secret in the service's namespace. */
+export type EnvValue = string | { readonly secretName: string; readonly key: string };
+
+/** Where the service is routed from outside. */
+export interface WebServiceRoute {
+  /** Host, e.g. `articles.example.com`. */
+  readonly host: string;
+  /** Only this path prefix. @default every path */
+  readonly pathPrefix?: string;
+  /** @default none */
+  readonly middlewares?: MiddlewareRef[];
+}
+
+/** A database this service gets from a PostgresCluster, and the variables it reads it from. */
+export interface WebServiceDatabase {
+  readonly cluster: PostgresCluster;
+  /** Database name (also the role's, unless `user`). */
+  readonly name: string;
+  /** @default the database name */
+  readonly user?: string;
+  /**
+   * The variables that carry the connection, from the connection ballast creates, e.g.
+   * `(c) => ({ ConnectionStrings__DefaultConnection: c.npgsql })`. The password variable comes first.
+   */
+  readonly env: (connection: DatabaseConnection) => Record<string, string>;
+}
+
+/** HTTP probes on the container port. */
+export interface WebServiceProbes {
+  /** No traffic until this answers 2xx. @default '/healthz' */
+  readonly readinessPath?: string;
+  /** Restart when this stops answering. @default the readiness path */
+  readonly livenessPath?: string;
+  /** Seconds a slow starter gets before liveness counts (a startup probe). @default no startup probe */
+  readonly startupSeconds?: number;
+}
+
+/** Properties of a WebService. */
+export interface WebServiceProps extends ComponentOptions {
+  /** Image with a pinned tag or digest, e.g. `ghcr.io/acme/api:1.4.2`. */
+  readonly image: string;
+  /** The one container port; the Service, probes, monitor and route all use it by its name `http`. @default 8080 */
+  readonly port?: number;
+  /** Port of the Service. @default 80 */
+  readonly servicePort?: number;
+  /** Replicas when no autoscaler manages the Deployment. @default 2 */
+  readonly replicas?: number;
+  /** @default requests 100m / 128Mi, limit 256Mi memory */
+  readonly resources?: ContainerResources;
+  /** @default no route */
+  readonly route?: WebServiceRoute;
+  /** @default { readinessPath: '/healthz' } */
+  readonly probes?: WebServiceProbes;
+  /** Path of the Prometheus metrics on the container port; a ServiceMonitor scrapes it. @default '/metrics'; `false` for none */
+  readonly metricsPath?: string | false;
+  /** @default none */
+  readonly env?: Record<string, EnvValue>;
+  /** @default none */
+  readonly database?: WebServiceDatabase;
+  /** Secret (type dockerconfigjson, in the namespace) to pull the image with. @default none */
+  readonly imagePullSecret?: string;
+  /** @default any node */
+  readonly nodePool?: string;
+  /**
+   * Seconds a stopping pod keeps serving while endpoints and proxies drop it (a `preStop` sleep);
+   * `terminationGracePeriodSeconds` is 30 s above it. @default 10
+   */
+  readonly drainSeconds?: number;
+  /** Root filesystem read-only (an emptyDir is mounted on /tmp). @default true */
+  readonly readOnlyRootFilesystem?: boolean;
+}
+
+/**
+ * A stateless HTTP service: Deployment, Service, optional IngressRoute and a ServiceMonitor, with the
+ * container port declared once and used by name everywhere. Zero-downtime by default: readiness probe,
+ * a preStop pause before SIGTERM, rolling updates that never go below the desired count, a
+ * PodDisruptionBudget when more than one replica can run, requests and limits, and a restricted security
+ * context. An autoscaler (HorizontalAutoscaler or KedaScaler) takes `spec.replicas` off the Deployment.
+ */
+export class WebService extends Component {
+  /** The name of the Deployment, Service and pods' `app.kubernetes.io/name`. */
+  public readonly name: string;
+  public readonly podLabels: Record<string, string>;
+  /** `<name>.<namespace>.svc.cluster.local`. */
+  public readonly host: string;
+  public readonly servicePort: number;
+  public readonly containerPort: number;
+  /** In-cluster URL of the Service. */
+  public readonly url: string;
+  /** The public URL, when routed. */
+  public readonly publicUrl?: string;
+  /** The container's CPU and memory. */
+  public readonly resources: ContainerResources;
+  public readonly connection?: DatabaseConnection;
+  /** The Traefik service label of the route's backend (`<namespace>-<service>-<port>@kubernetescrd`). */
+  public readonly traefikService?: string;
+  private scaler?: { kind: string; path: string; minReplicas: number; maxReplicas: number };
+  private readonly fixedReplicas: number;
+
+  constructor(scope: Construct, id: string, props: WebServiceProps) {
+    super(scope, id, { namespace: props.namespace ?? id, deployWith: props.deployWith, tier: 'apps' });
+    this.name = requireDnsLabel(this, 'service name', id);
+    if (!/^[^\s:@]+(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$/.test(props.image) || !/(:[^/]+|@sha256:[a-f0-9]{64})$/.test(props.image)) {
+      fail(this, `image "${props.image}" has no pinned tag or digest`, 'Name a version, e.g. "ghcr.io/acme/api:1.4.2"');
+    }
+    if (/:latest$/.test(props.image)) fail(this, `image "${props.image}" uses the tag latest`, 'Pin a version so that a re-apply installs the same thing');
+    this.containerPort = props.port ?? 8080;
+    this.servicePort = props.servicePort ?? 80;
+    this.fixedReplicas = props.replicas ?? 2;
+    if (!Number.isInteger(this.fixedReplicas) || this.fixedReplicas < 1) fail(this, `replicas ${this.fixedReplicas} is not a positive whole number`, 'Use 1 or more');
+    this.podLabels = { 'app.kubernetes.io/name': this.name, 'app.kubernetes.io/part-of': 'ballast' };
+    this.host = `${this.name}.${this.namespace}.svc.cluster.local`;
+    this.url = this.addOutputUrl('url', `http://${this.host}${this.servicePort === 80 ? '' : `:${this.servicePort}`}`);
+    this.resources = props.resources ?? { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '256Mi' } };
+    const drain = props.drainSeconds ?? 10;
+    const readOnlyRoot = props.readOnlyRootFilesystem ?? true;
+    const readiness = props.probes?.readinessPath ?? '/healthz';
+    const probe = (path: string, extra: Record<string, number>) => ({ httpGet: { path, port: 'http' }, periodSeconds: 5, timeoutSeconds: 2, ...extra });
+
+    let env: ContainerEnv[] = Object.entries(props.env ?? {}).map(([name, v]) =>
+      typeof v === 'string' ? { name, value: v } : { name, valueFrom: { secretKeyRef: { name: v.secretName, key: v.key } } },
+    );
+    if (props.database) {
+      this.connection = props.database.cluster.addDatabase(this, props.database.name, { user: props.database.user });
+      // The password variable first: later values expand $(DATABASE_PASSWORD).
+      env = [...this.connection.env(props.database.env(this.connection)), ...env];
+      this.deployAfter(props.database.cluster);
+    }
+
+    const scheduling = this.scheduling(props.nodePool);
+    new ApiObject(this, 'deployment', {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: this.name, labels: this.podLabels },
+      spec: {
+        // An autoscaled Deployment leaves replicas to its autoscaler: a re-apply must not reset them.
+        replicas: Lazy.any({ produce: () => (this.scaler ? undefined : this.fixedReplicas) }),
+        revisionHistoryLimit: 5,
+        selector: { matchLabels: this.podLabels },
+        strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: '25%' } },
+        template: {
+          metadata: { labels: this.podLabels },
+          spec: {
+            terminationGracePeriodSeconds: drain + 30,
+            automountServiceAccountToken: false,
+            securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
+            ...(props.imagePullSecret ? { imagePullSecrets: [{ name: props.imagePullSecret }] } : {}),
+            ...(scheduling ?? {}),
+            containers: [
+              {
+                name: this.name,
+                image: props.image,
+                ports: [{ name: 'http', containerPort: this.containerPort, protocol: 'TCP' }],
+                ...(env.length > 0 ? { env } : {}),
+                resources: this.resources,
+                readinessProbe: probe(readiness, { failureThreshold: 3 }),
+                livenessProbe: probe(props.probes?.livenessPath ?? readiness, { failureThreshold: 6 }),
+                ...(props.probes?.startupSeconds
+                  ? { startupProbe: probe(readiness, { failureThreshold: Math.ceil(props.probes.startupSeconds / 5) }) }
+                  : {}),
+                // Keep serving while the endpoint removal reaches every proxy, then take SIGTERM.
+                lifecycle: { preStop: { sleep: { seconds: drain } } },
+                securityContext: {
+                  allowPrivilegeEscalation: false,
+                  readOnlyRootFilesystem: readOnlyRoot,
+                  capabilities: { drop: ['ALL'] },
+                },
+                ...(readOnlyRoot ? { volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }] } : {}),
+              },
+            ],
+            ...(readOnlyRoot ? { volumes: [{ name: 'tmp', emptyDir: {} }] } : {}),
+          },
+        },
+      },
+    });
+    new ApiObject(this, 'service', {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: this.name, labels: this.podLabels },
+      spec: { type: 'ClusterIP', selector: this.podLabels, ports: [{ name: 'http', port: this.servicePort, targetPort: 'http', protocol: 'TCP' }] },
+    });
+    if (this.fixedReplicas > 1) this.addDisruptionBudget();
+    if (props.metricsPath !== false) {
+      new ServiceMonitor(this, 'metrics', { name: this.name, selector: this.podLabels, port: 'http', path: props.metricsPath ?? '/metrics' });
+    }
+    if (props.route) {
+      this.publicUrl = this.addOutputUrl('publicUrl', `https://${props.route.host}${props.route.pathPrefix ?? ''}`);
+      new IngressRoute(this, 'route', {
+        name: this.name,
+        host: props.route.host,
+        pathPrefix: props.route.pathPrefix,
+        backend: { name: this.name, port: this.servicePort },
+        middlewares: props.route.middlewares,
+      });
+      this.traefikService = `${this.namespace}-${this.name}-${this.servicePort}@kubernetescrd`;
+    }
+  }
+
+  /** The replica count when no autoscaler manages it. */
+  public get replicas(): number {
+    return this.fixedReplicas;
+  }
+
+  /** The autoscaler that manages the Deployment, if any. */
+  public get autoscaler(): { readonly kind: string; readonly path: string; readonly minReplicas: number; readonly maxReplicas: number } | undefined {
+    return this.scaler;
+  }
+
+  /**
+   * Hands the Deployment's replica count to an autoscaler (the `markHasAutoscaler` of cdk8s-plus): the
+   * Deployment then carries no `spec.replicas`. A workload has one autoscaler, HPA or KEDA, never both.
+   */
+  public markAutoscaled(by: Construct, kind: string, minReplicas: number, maxReplicas: number): void {
+    if (this.scaler) {
+      fail(by, `${this.node.path} is already scaled by the ${this.scaler.kind} ${this.scaler.path}`, 'Keep one autoscaler per workload: an HPA or a KEDA ScaledObject, not both');
+    }
+    this.scaler = { kind, path: by.node.path, minReplicas, maxReplicas };
+    if (maxReplicas > 1) this.addDisruptionBudget();
+  }
+
+  /**
+   * More than one replica can run (fixed, or an autoscaler's maximum): voluntary disruptions (node drains)
+   * take one pod at a time. `maxUnavailable: 1` allows a disruption at any count, the minimum included,
+   * so a drain never blocks on it.
+   */
+  private addDisruptionBudget(): void {
+    if (this.node.tryFindChild('pdb')) return;
+    new ApiObject(this, 'pdb', {
+      apiVersion: 'policy/v1',
+      kind: 'PodDisruptionBudget',
+      metadata: { name: this.name, labels: this.podLabels },
+      spec: { maxUnavailable: 1, selector: { matchLabels: this.podLabels } },
+    });
+  }
+
+  /** The most replicas that can run: the autoscaler's maximum, or the fixed count. */
+  public get maxReplicas(): number {
+    return this.scaler?.maxReplicas ?? this.fixedReplicas;
+  }
+}

@@ -1,0 +1,51 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { fail } from '../../core/errors';
+import { WebService } from '../apps/web-service';
+import { checkReplicaRange, hpaBehavior, requireRequest, ScalingBehavior } from './scaling-behavior';
+
+/** Properties of a HorizontalAutoscaler. */
+export interface HorizontalAutoscalerProps {
+  readonly target: WebService;
+  /** @default 1 */
+  readonly minReplicas?: number;
+  readonly maxReplicas: number;
+  /** Average CPU use as a share of the request, in %. @default none */
+  readonly cpuUtilization?: number;
+  /** Average memory use as a share of the request, in %. @default none */
+  readonly memoryUtilization?: number;
+  /** @default Kubernetes' */
+  readonly behavior?: ScalingBehavior;
+}
+
+/** An `autoscaling/v2` HorizontalPodAutoscaler of a WebService's Deployment, on CPU and/or memory. */
+export class HorizontalAutoscaler extends Construct {
+  constructor(scope: Construct, id: string, props: HorizontalAutoscalerProps) {
+    super(scope, id);
+    const min = props.minReplicas ?? 1;
+    checkReplicaRange(this, min, props.maxReplicas);
+    if (min < 1) fail(this, 'minReplicas 0 needs KEDA (an HPA keeps at least one replica)', 'Use minReplicas >= 1, or a KedaScaler');
+    const metrics: Record<string, unknown>[] = [];
+    for (const [resource, value] of [['cpu', props.cpuUtilization], ['memory', props.memoryUtilization]] as const) {
+      if (value === undefined) continue;
+      if (!Number.isInteger(value) || value < 1) fail(this, `${resource}Utilization ${value} is not a percentage`, 'Use a whole number such as 70');
+      requireRequest(this, resource, props.target.resources.requests, props.target.node.path);
+      metrics.push({ type: 'Resource', resource: { name: resource, target: { type: 'Utilization', averageUtilization: value } } });
+    }
+    if (metrics.length === 0) fail(this, 'it has no metric to scale on', 'Set cpuUtilization and/or memoryUtilization');
+    props.target.markAutoscaled(this, 'HorizontalPodAutoscaler', min, props.maxReplicas);
+    const behavior = hpaBehavior(props.behavior);
+    new ApiObject(this, 'resource', {
+      apiVersion: 'autoscaling/v2',
+      kind: 'HorizontalPodAutoscaler',
+      metadata: { name: props.target.name, namespace: props.target.namespace },
+      spec: {
+        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: props.target.name },
+        minReplicas: min,
+        maxReplicas: props.maxReplicas,
+        metrics,
+        ...(behavior ? { behavior } : {}),
+      },
+    });
+  }
+}
