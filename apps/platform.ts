@@ -1,5 +1,18 @@
 import { Construct } from 'constructs';
-import { CloudNativePg, Flux, KubePrometheusStack, Platform, PostgresCluster, SonarQube, Traefik } from '../lib';
+import {
+  CloudNativePg,
+  Flux,
+  HorizontalAutoscaler,
+  Keda,
+  KedaScaler,
+  KubePrometheusStack,
+  Platform,
+  PostgresCluster,
+  SonarQube,
+  Traefik,
+  TRAEFIK_RECORDED,
+  WebService,
+} from '../lib';
 
 /**
  * The default platform: the one both entry points synthesize. Edit it to describe yours; moving a
@@ -31,5 +44,44 @@ export function defaultPlatform(scope: Construct): Platform {
   // One primary and one read replica on the storage pool (two nodes: they never share one).
   const postgres = new PostgresCluster(platform, 'postgres', { replicas: 1, nodePool: 'storage', storageSize: '20Gi', dashboardsIn: monitoring });
   new SonarQube(platform, 'sonarqube', { database: postgres, ingress: traefik });
+  new Keda(platform, 'keda');
+
+  // The demo: an Articles API that writes to the primary and reads from the replica, and its UI, on one
+  // host: /api to the API, the rest to the UI. The images are the user's builds of the demo (pinned tags).
+  const host = `articles.${platform.domain}`;
+  const api = new WebService(platform, 'articles-api', {
+    namespace: 'articles',
+    image: 'ghcr.io/example/articles-api:1.0.0',
+    port: 8080,
+    route: { host, pathPrefix: '/api' },
+    resources: { requests: { cpu: '250m', memory: '256Mi' }, limits: { memory: '512Mi' } },
+    database: {
+      cluster: postgres,
+      name: 'articles',
+      env: (db) => ({ ConnectionStrings__DefaultConnection: db.npgsql, ConnectionStrings__DefaultRoConnection: db.npgsqlReadOnly }),
+    },
+  });
+  // Scaled on the requests Traefik routes to it: one replica per 50 requests per second, 2 to 10.
+  new KedaScaler(api, 'scaler', {
+    target: api,
+    trigger: {
+      prometheus: monitoring,
+      query: `sum(${TRAEFIK_RECORDED.requestRate}{service="${api.traefikService}"})`,
+      threshold: 50,
+      activationThreshold: 1,
+    },
+    minReplicas: 2,
+    maxReplicas: 10,
+    fallback: { failureThreshold: 3, replicas: 4 },
+    behavior: { scaleDown: { stabilizationWindowSeconds: 120, percent: 50, periodSeconds: 60 } },
+  });
+  const ui = new WebService(platform, 'articles-ui', {
+    namespace: 'articles',
+    image: 'ghcr.io/example/articles-ui:1.0.0',
+    port: 8080,
+    route: { host },
+    metricsPath: false,
+  });
+  new HorizontalAutoscaler(ui, 'hpa', { target: ui, minReplicas: 2, maxReplicas: 4, cpuUtilization: 70 });
   return platform;
 }

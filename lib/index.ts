@@ -36,3 +36,8 @@ export * from './components/database/cloudnative-pg';
 export * from './components/database/database-connection';
 export * from './components/database/postgres-cluster';
 export * from './components/quality/sonarqube';
+export * from './components/apps/web-service';
+export * from './components/autoscaling/scaling-behavior';
+export * from './components/autoscaling/horizontal-autoscaler';
+export * from './components/autoscaling/keda';
+export * from './components/autoscaling/keda-scaler';

@@ -54,8 +54,16 @@ test('kube-prometheus-stack is a HelmRelease with a pinned chart, remediation an
 
 test('infrastructure charts are in controllers and their custom resources in configs; apps in apps', () => {
   const byFile = (kind: string) => objects.filter((o) => o.object.kind === kind).map((o) => `${path.dirname(o.file)} ${o.object.metadata.name}`).sort();
-  expect(byFile('HelmRelease')).toEqual(['apps sonarqube', 'infrastructure/controllers cnpg', 'infrastructure/controllers kube-prometheus-stack']);
-  expect(byFile('IngressRoute')).toEqual(['apps sonarqube', 'infrastructure/configs dashboard', 'infrastructure/configs grafana', 'infrastructure/configs prometheus']);
+  expect(byFile('HelmRelease')).toEqual(['apps sonarqube', 'infrastructure/controllers cnpg', 'infrastructure/controllers keda', 'infrastructure/controllers kube-prometheus-stack']);
+  expect(byFile('IngressRoute')).toEqual([
+    'apps articles-api',
+    'apps articles-ui',
+    'apps sonarqube',
+    'infrastructure/configs dashboard',
+    'infrastructure/configs grafana',
+    'infrastructure/configs prometheus',
+  ]);
+  expect(byFile('ScaledObject')).toEqual(['apps articles-api']);
   expect(byFile('Middleware')).toEqual(['infrastructure/configs admin-login', 'infrastructure/configs admin-networks']);
   expect(byFile('Cluster')).toEqual(['infrastructure/configs postgres']);
 });

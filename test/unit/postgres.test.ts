@@ -125,7 +125,7 @@ test('every object that holds data is protected from a prune and a destroy', () 
     .filter((o) => (o.metadata.annotations as Record<string, string> | undefined)?.['kustomize.toolkit.fluxcd.io/prune'] !== 'disabled')
     .map((o) => `${o.kind} ${o.metadata.namespace}/${o.metadata.name}`);
   expect(unprotected).toEqual([]);
-  expect(objects.filter((o) => ['Cluster', 'Database'].includes(o.kind))).toHaveLength(2);
+  expect(objects.filter((o) => ['Cluster', 'Database'].includes(o.kind)).map((o) => o.metadata.name)).toEqual(['postgres', 'postgres-sonarqube', 'postgres-articles']);
   // Their namespaces: Terraform's refuse to be destroyed, Flux's are never pruned.
   const tf = terraformJson(path.join(dir, 'cdktf'));
   for (const c of stateful) {
@@ -167,6 +167,8 @@ test("what ballast points at in the database resolves to what CloudNativePG crea
   expect(dbUrls.map((u) => u.url)).toEqual([
     'postgresql://postgres-rw.database.svc.cluster.local:5432/sonarqube',
     'postgresql://postgres-ro.database.svc.cluster.local:5432/sonarqube',
+    'postgresql://postgres-rw.database.svc.cluster.local:5432/articles',
+    'postgresql://postgres-ro.database.svc.cluster.local:5432/articles',
   ]);
   // Only what points into the database: the rest needs the charts (the chart tier checks it).
   const problems = crossReferences(objects, dbUrls).filter((p) => p.includes('postgres'));
