@@ -12,8 +12,9 @@ const ruleGroups = objects
   .filter((o) => o.object.kind === 'PrometheusRule')
   .flatMap((o) => (o.object.spec as { groups: { name: string; rules: Record<string, unknown>[] }[] }).groups);
 
-test('the queries come from both rules and dashboards', () => {
+test('the queries come from rules, autoscalers and dashboards', () => {
   const sources = queries.map((q) => q.source);
+  expect(sources.filter((s) => s.includes('ScaledObject articles/articles-api trigger 0'))).toHaveLength(1);
   expect(sources.filter((s) => s.includes('PrometheusRule platform-alerts'))).toHaveLength(4);
   expect(sources.filter((s) => s.includes('PrometheusRule traefik-request-rates'))).toHaveLength(3);
   expect(sources.filter((s) => s.includes('load-test-overview.json panel')).length).toBeGreaterThanOrEqual(10);

@@ -39,8 +39,8 @@ function variableSelector(query: string): string | undefined {
 }
 
 /**
- * Every PromQL expression of the objects: the rules of each PrometheusRule, and each dashboard's panel
- * targets and variable queries.
+ * Every PromQL expression of the objects: the rules of each PrometheusRule, the Prometheus triggers of
+ * each KEDA ScaledObject, and each dashboard's panel targets and variable queries.
  */
 export function emittedQueries(objects: readonly { file: string; object: Manifest }[]): EmittedQuery[] {
   const out: EmittedQuery[] = [];
@@ -50,6 +50,12 @@ export function emittedQueries(objects: readonly { file: string; object: Manifes
         out.push({ source: `${o.file}: PrometheusRule ${o.object.metadata.name} group ${g.name} ${String(r.record ?? r.alert)}`, expr: String(r.expr), rule: r });
       }
     }
+  }
+  for (const o of objects.filter((x) => x.object.kind === 'ScaledObject')) {
+    const triggers = ((o.object.spec as { triggers?: { type: string; metadata?: { query?: string } }[] }).triggers ?? []);
+    triggers.forEach((t, i) => {
+      if (t.type === 'prometheus' && t.metadata?.query) out.push({ source: `${o.file}: ScaledObject ${o.object.metadata.namespace}/${o.object.metadata.name} trigger ${i}`, expr: t.metadata.query });
+    });
   }
   for (const d of dashboardsOf(objects)) {
     for (const v of d.json.templating?.list ?? []) {

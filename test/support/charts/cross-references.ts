@@ -117,6 +117,34 @@ export function crossReferences(objects: readonly Located[], urls: readonly Loca
     }
   }
 
+  // Services: their selector picks pods, and a named targetPort is a port of those pods.
+  for (const svc of objects.filter((x) => x.object.kind === 'Service')) {
+    const spec = svc.object.spec as { selector?: Labels; ports?: ServicePort[]; type?: string };
+    if (!spec.selector || Object.keys(spec.selector).length === 0) continue;
+    const ns = svc.object.metadata.namespace ?? '';
+    const selected = pods.filter((p) => p.namespace === ns && matches(p.labels, spec.selector!));
+    if (selected.length === 0) {
+      // A chart's Service of pods an operator creates (Prometheus, Alertmanager...) has no template here.
+      if (svc.source.startsWith('dist/')) problems.push(`${where(svc)} selects pods ${showLabels(spec.selector)}, which no workload has`);
+      continue;
+    }
+    for (const port of spec.ports ?? []) {
+      if (typeof port.targetPort !== 'string') continue;
+      const names = selected.flatMap((p) => (p.spec.containers ?? []).flatMap((c) => (c.ports ?? []).map((cp) => cp.name)));
+      if (!names.includes(port.targetPort)) {
+        problems.push(`${where(svc)} port ${port.name ?? port.port} -> targetPort ${port.targetPort}: the selected pods (${selected.map((p) => where(p.owner)).join('; ')}) name no such port`);
+      }
+    }
+  }
+
+  // Autoscalers: their target workload exists.
+  for (const l of objects.filter((x) => ['HorizontalPodAutoscaler', 'ScaledObject'].includes(x.object.kind))) {
+    const ref = (l.object.spec as { scaleTargetRef?: { kind?: string; name: string } }).scaleTargetRef;
+    if (ref && !named(ref.kind ?? 'Deployment', l.object.metadata.namespace ?? '', ref.name)) {
+      problems.push(`${where(l)} -> ${ref.kind ?? 'Deployment'} ${l.object.metadata.namespace}/${ref.name}: no such workload`);
+    }
+  }
+
   // Monitors: what they select exists, with the port they scrape.
   const selectedNamespaces = (l: Located): string[] | 'any' => {
     const sel = (l.object.spec as { namespaceSelector?: { any?: boolean; matchNames?: string[] } })?.namespaceSelector;
