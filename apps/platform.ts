@@ -28,22 +28,26 @@ export function defaultPlatform(scope: Construct): Platform {
         name: 'monitor',
         labels: { 'node.ballast.dev/pool': 'monitor' },
         taints: [{ key: 'node.ballast.dev/pool', value: 'monitor', effect: 'NoSchedule' }],
+        capacity: { nodes: 1, cpu: '3800m', memory: '14Gi' },
       },
       {
         name: 'storage',
         labels: { 'node.ballast.dev/pool': 'storage' },
         taints: [{ key: 'node.ballast.dev/pool', value: 'storage', effect: 'NoSchedule' }],
+        capacity: { nodes: 2, cpu: '3800m', memory: '7Gi' },
       },
+      // Applications: no taint, so anything unplaced may also land here.
+      { name: 'apps', labels: { 'node.ballast.dev/pool': 'apps' }, capacity: { nodes: 3, cpu: '3800m', memory: '7Gi' } },
     ],
   });
 
-  new Flux(platform, 'flux');
+  const flux = new Flux(platform, 'flux');
   const traefik = new Traefik(platform, 'traefik', { deployWith: 'terraform', metrics: true });
   const monitoring = new KubePrometheusStack(platform, 'monitoring', { deployWith: 'flux', nodePool: 'monitor', ingress: traefik });
   new CloudNativePg(platform, 'cnpg');
   // One primary and one read replica on the storage pool (two nodes: they never share one).
   const postgres = new PostgresCluster(platform, 'postgres', { replicas: 1, nodePool: 'storage', storageSize: '20Gi', dashboardsIn: monitoring });
-  new SonarQube(platform, 'sonarqube', { database: postgres, ingress: traefik });
+  new SonarQube(platform, 'sonarqube', { database: postgres, ingress: traefik, nodePool: 'apps' });
   new Keda(platform, 'keda');
 
   // The demo: an Articles API that writes to the primary and reads from the replica, and its UI, on one
@@ -51,9 +55,12 @@ export function defaultPlatform(scope: Construct): Platform {
   const host = `articles.${platform.domain}`;
   const api = new WebService(platform, 'articles-api', {
     namespace: 'articles',
+    nodePool: 'apps',
     image: 'ghcr.io/example/articles-api:1.0.0',
     port: 8080,
     route: { host, pathPrefix: '/api' },
+    // Flux follows new 1.x tags of the image and commits them to the image line.
+    imageAutomation: { flux, semverRange: '^1.0.0' },
     resources: { requests: { cpu: '250m', memory: '256Mi' }, limits: { memory: '512Mi' } },
     database: {
       cluster: postgres,
@@ -77,6 +84,7 @@ export function defaultPlatform(scope: Construct): Platform {
   });
   const ui = new WebService(platform, 'articles-ui', {
     namespace: 'articles',
+    nodePool: 'apps',
     image: 'ghcr.io/example/articles-ui:1.0.0',
     port: 8080,
     route: { host },

@@ -2,6 +2,7 @@ import { Construct, IConstruct } from 'constructs';
 import { ConfigProblem, constructPath, fail, ValidationError } from './core/errors';
 import { isDnsLabel, isDnsSubdomain, isLabelKey, isLabelValue } from './core/names';
 import { NodePool, NodePoolConfig } from './core/node-pool';
+import { parseCpu, parseMemory } from './core/capacity';
 import { K6_METRICS_MODES, K6MetricsMode } from './core/k6-metrics';
 import { markPlatform, platformOf, PlatformContext } from './core/platform-context';
 import { SecretValue } from './core/secret';
@@ -181,6 +182,12 @@ function checkConfig(path: string, config: PlatformConfig): ConfigProblem[] {
           'Use at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit',
         );
       }
+    }
+    if (pool.capacity) {
+      const { nodes, cpu, memory } = pool.capacity;
+      if (!Number.isInteger(nodes) || nodes < 1) add(`node pool "${pool.name}" has capacity.nodes ${nodes}`, 'Give the number of nodes, 1 or more');
+      if (parseCpu(String(cpu)) === undefined) add(`node pool "${pool.name}" has capacity.cpu "${cpu}", which is not a CPU quantity`, 'Use cores or millicores, e.g. "4" or "3800m"');
+      if (parseMemory(String(memory)) === undefined) add(`node pool "${pool.name}" has capacity.memory "${memory}", which is not a memory quantity`, 'Use a size such as "14Gi"');
     }
     for (const taint of pool.taints ?? []) {
       if (!isLabelKey(taint.key ?? '')) {

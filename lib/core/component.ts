@@ -1,6 +1,7 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { CatalogChart } from '../catalog';
+import { CapacityClaim } from './capacity';
 import { constructPath, fail } from './errors';
 import { HelmChartSpec, HelmValues, mergeValues, SensitiveHelmValue } from './helm-chart';
 import { requireDnsLabel } from './names';
@@ -42,6 +43,14 @@ export interface OutputUrl {
   readonly url: string;
 }
 
+/** A comment on one line of one of the component's objects in the Flux repository. */
+export interface ObjectComment {
+  readonly kind: string;
+  readonly name: string;
+  readonly path: readonly (string | number)[];
+  readonly comment: string;
+}
+
 /** Options for a component's Helm release. */
 export interface AddChartOptions {
   /** @default the chart name */
@@ -79,6 +88,8 @@ export class Component extends Chart {
   private readonly after: Component[] = [];
   private readonly secrets: BootstrapSecret[] = [];
   private readonly urls: OutputUrl[] = [];
+  private readonly comments: ObjectComment[] = [];
+  private readonly claims: CapacityClaim[] = [];
 
   constructor(scope: Construct, id: string, props: ComponentProps) {
     super(scope, uniqueId(scope, id), { namespace: props.namespace, disableResourceNameHashes: true });
@@ -108,6 +119,26 @@ export class Component extends Chart {
    */
   public get outputUrls(): readonly OutputUrl[] {
     return this.urls;
+  }
+
+  /** The pods this component places on node pools, for the capacity check. */
+  public get capacityClaims(): readonly CapacityClaim[] {
+    return this.claims;
+  }
+
+  /** Records pods this component runs on a pool (from the requests ballast sets), for the capacity check. */
+  protected claimCapacity(claim: CapacityClaim): void {
+    this.claims.push(claim);
+  }
+
+  /** Line comments the Flux repository carries on this component's objects (Flux image-policy markers). */
+  public get objectComments(): readonly ObjectComment[] {
+    return this.comments;
+  }
+
+  /** Puts `comment` at the end of the line of the value at `path` of the object `kind`/`name`. */
+  public addObjectComment(comment: ObjectComment): void {
+    this.comments.push(comment);
   }
 
   /** Components that must be ready before this one is installed. */

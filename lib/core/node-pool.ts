@@ -17,6 +17,20 @@ export interface NodePoolConfig {
   readonly labels: Record<string, string>;
   /** @default no taints */
   readonly taints?: NodeTaint[];
+  /**
+   * How big the pool is: synth sums the requests of every workload placed on it (at their autoscalers'
+   * maximum) and fails when they do not fit. @default unknown (not checked)
+   */
+  readonly capacity?: NodePoolCapacity;
+}
+
+/** The size of a node pool. */
+export interface NodePoolCapacity {
+  readonly nodes: number;
+  /** Allocatable CPU of one node (after the kubelet's and system reservations), e.g. `3800m` or `4`. */
+  readonly cpu: string;
+  /** Allocatable memory of one node, e.g. `14Gi`. */
+  readonly memory: string;
 }
 
 /** A Kubernetes toleration, as pod specs and most charts spell it (a type, so it fits Helm values). */

@@ -21,6 +21,8 @@ export interface PlatformContext {
   /** How k6 writes Trend metrics; dashboards and load tests follow it. */
   readonly k6Metrics: K6MetricsMode;
   nodePool(name: string, requester: IConstruct): NodePool;
+  /** All node pools, in config order. */
+  readonly nodePools: readonly NodePool[];
 }
 
 const PLATFORM_MARK = Symbol.for('ballast.Platform');

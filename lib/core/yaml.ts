@@ -1,4 +1,4 @@
-import { stringify } from 'yaml';
+import { Document, isScalar, stringify } from 'yaml';
 
 /**
  * Deterministic YAML for every file ballast writes.
@@ -7,11 +7,27 @@ import { stringify } from 'yaml';
  * consumers (kubectl, Flux, Helm) read YAML 1.1 and would otherwise turn them into booleans or numbers.
  * No line folding and no anchors, so a diff of the output shows exactly what changed.
  */
-export function toYaml(value: unknown): string {
-  return stringify(value, { version: '1.1', lineWidth: 0, aliasDuplicateObjects: false, indent: 2 });
+export function toYaml(value: unknown, comments: readonly LineComment[] = []): string {
+  if (comments.length === 0) return stringify(value, OPTIONS);
+  const doc = new Document(value, OPTIONS);
+  for (const c of comments) {
+    const node = doc.getIn(c.path, true);
+    if (!isScalar(node)) throw new Error(`no scalar at ${c.path.join('.')} for the comment ${c.comment}`);
+    node.comment = ` ${c.comment}`;
+  }
+  return doc.toString(OPTIONS);
 }
 
-/** Several objects as one multi-document YAML file. */
-export function toYamlDocuments(values: readonly unknown[]): string {
-  return values.map(toYaml).join('---\n');
+const OPTIONS = { version: '1.1', lineWidth: 0, aliasDuplicateObjects: false, indent: 2 } as const;
+
+/** A comment at the end of the line of one value (a Flux image-policy marker, say). */
+export interface LineComment {
+  /** Keys and list indexes from the document root to the value. */
+  readonly path: readonly (string | number)[];
+  readonly comment: string;
+}
+
+/** Several objects as one multi-document YAML file, each with its line comments. */
+export function toYamlDocuments(values: readonly unknown[], comments: (value: unknown) => readonly LineComment[] = () => []): string {
+  return values.map((v) => toYaml(v, comments(v))).join('---\n');
 }

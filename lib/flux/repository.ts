@@ -39,9 +39,10 @@ export function renderFluxRepository(plan: DeploymentPlan): FluxRepository {
   const platform = plan.platform;
   const files: FileTree = new Map();
   const kinds: Record<string, number> = {};
-  const write = (file: string, objects: Manifest[]) => {
+  const write = (file: string, objects: Manifest[], component?: Component) => {
     objects.forEach((o) => (kinds[o.kind] = (kinds[o.kind] ?? 0) + 1));
-    files.set(file, toYamlDocuments(objects));
+    const comments = component?.objectComments ?? [];
+    files.set(file, toYamlDocuments(objects, (o) => comments.filter((c) => c.kind === (o as Manifest).kind && c.name === (o as Manifest).metadata.name)));
   };
   for (const step of FLUX_STEPS) {
     const folder = STEP_FOLDERS[step];
@@ -69,7 +70,7 @@ export function renderFluxRepository(plan: DeploymentPlan): FluxRepository {
       objects.push(...placement.manifests);
       const name = `${componentFileName(placement.component)}.yaml`;
       names.push(name);
-      write(`${folder}/${name}`, objects);
+      write(`${folder}/${name}`, objects, placement.component);
     }
     files.set(`${folder}/kustomization.yaml`, kustomizeFile(names.sort()));
   }

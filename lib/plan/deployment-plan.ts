@@ -8,7 +8,9 @@ import { isPlatform, PlatformContext } from '../core/platform-context';
 import { BootstrapSecret, SecretValue } from '../core/secret';
 import { checkChartValues, NO_SCHEMA } from '../reference/chart-schema';
 import { locateReferenceData, REFERENCE_HOW_TO } from '../reference/locate';
+import { checkCapacity } from './capacity';
 import { checkDependencyCycles } from './dependency-cycles';
+import { checkImageMarkers } from './image-markers';
 import { checkRouteConflicts } from './route-conflicts';
 
 /** A Kubernetes object as plain JSON. */
@@ -143,6 +145,8 @@ export function planDeployment(root: IConstruct): DeploymentPlan {
     flux.push(...placed.flux);
     tfManifests.push(...placed.terraform.map((manifest) => ({ component: c, manifest })));
   }
+  checkImageMarkers(components, flux.flatMap((p) => p.manifests), problems);
+  checkCapacity(root, components, problems, notes);
   checkRouteConflicts(
     [...flux.flatMap((p) => p.manifests.map((manifest) => ({ component: p.component, manifest }))), ...tfManifests],
     problems,

@@ -7,6 +7,7 @@ import { ContainerEnv, DatabaseConnection } from '../database/database-connectio
 import { ContainerResources, PostgresCluster } from '../database/postgres-cluster';
 import { IngressRoute } from '../ingress/ingress-route';
 import { MiddlewareRef } from '../ingress/middleware';
+import type { Flux } from '../gitops/flux';
 import { ServiceMonitor } from '../monitoring/service-monitor';
 
 /** An environment value: a plain string, or a key of a Secret in the service's namespace. */
@@ -46,6 +47,16 @@ export interface WebServiceProbes {
   readonly startupSeconds?: number;
 }
 
+/** Flux image automation of a WebService: Flux follows new tags of its image within a semver range. */
+export interface WebServiceImageAutomation {
+  /** The Flux bootstrap; its image controllers are turned on. */
+  readonly flux: Flux;
+  /** Tags to follow, e.g. `^1.0.0` or `>=1.0.0 <2.0.0`. */
+  readonly semverRange: string;
+  /** How often the registry is scanned. @default '5m' */
+  readonly interval?: string;
+}
+
 /** Properties of a WebService. */
 export interface WebServiceProps extends ComponentOptions {
   /** Image with a pinned tag or digest, e.g. `ghcr.io/acme/api:1.4.2`. */
@@ -79,6 +90,12 @@ export interface WebServiceProps extends ComponentOptions {
   readonly drainSeconds?: number;
   /** Root filesystem read-only (an emptyDir is mounted on /tmp). @default true */
   readonly readOnlyRootFilesystem?: boolean;
+  /**
+   * An ImageRepository and ImagePolicy (`image.toolkit.fluxcd.io/v1`) for the image, and the setter marker
+   * on the image line of the Deployment, naming that policy (an ImageUpdateAutomation then commits new tags).
+   * @default none
+   */
+  readonly imageAutomation?: WebServiceImageAutomation;
 }
 
 /**
@@ -139,6 +156,7 @@ export class WebService extends Component {
     }
 
     const scheduling = this.scheduling(props.nodePool);
+    this.claimCapacity({ pool: props.nodePool, what: this.name, replicas: () => this.maxReplicas, requests: this.resources.requests ?? {} });
     new ApiObject(this, 'deployment', {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
@@ -194,6 +212,7 @@ export class WebService extends Component {
     if (props.metricsPath !== false) {
       new ServiceMonitor(this, 'metrics', { name: this.name, selector: this.podLabels, port: 'http', path: props.metricsPath ?? '/metrics' });
     }
+    if (props.imageAutomation) this.automateImage(props.image, props.imageAutomation, props.imagePullSecret);
     if (props.route) {
       this.publicUrl = this.addOutputUrl('publicUrl', `https://${props.route.host}${props.route.pathPrefix ?? ''}`);
       new IngressRoute(this, 'route', {
@@ -205,6 +224,33 @@ export class WebService extends Component {
       });
       this.traefikService = `${this.namespace}-${this.name}-${this.servicePort}@kubernetescrd`;
     }
+  }
+
+  /** The image's ImageRepository and ImagePolicy, and the marker Flux's image automation rewrites. */
+  private automateImage(image: string, automation: WebServiceImageAutomation, pullSecret?: string): void {
+    if (this.deployWith !== 'flux') {
+      fail(this, 'image automation needs the Deployment in Git, but the service is deployed by Terraform', 'Deploy it with Flux, or drop imageAutomation');
+    }
+    automation.flux.enableImageAutomation();
+    const repository = image.replace(/@sha256:[a-f0-9]{64}$/, '').replace(/:[^/:]+$/, '');
+    new ApiObject(this, 'image-repository', {
+      apiVersion: 'image.toolkit.fluxcd.io/v1',
+      kind: 'ImageRepository',
+      metadata: { name: this.name },
+      spec: { image: repository, interval: automation.interval ?? '5m', ...(pullSecret ? { secretRef: { name: pullSecret } } : {}) },
+    });
+    new ApiObject(this, 'image-policy', {
+      apiVersion: 'image.toolkit.fluxcd.io/v1',
+      kind: 'ImagePolicy',
+      metadata: { name: this.name },
+      spec: { imageRepositoryRef: { name: this.name }, policy: { semver: { range: automation.semverRange } } },
+    });
+    this.addObjectComment({
+      kind: 'Deployment',
+      name: this.name,
+      path: ['spec', 'template', 'spec', 'containers', 0, 'image'],
+      comment: imagePolicyMarker(this.namespace, this.name),
+    });
   }
 
   /** The replica count when no autoscaler manages it. */
@@ -248,4 +294,9 @@ export class WebService extends Component {
   public get maxReplicas(): number {
     return this.scaler?.maxReplicas ?? this.fixedReplicas;
   }
+}
+
+/** The setter marker of Flux image automation: `{"$imagepolicy": "<namespace>:<policy>"}`. */
+export function imagePolicyMarker(namespace: string, policy: string): string {
+  return `{"$imagepolicy": "${namespace}:${policy}"}`;
 }

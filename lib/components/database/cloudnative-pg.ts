@@ -3,6 +3,8 @@ import { catalog } from '../../catalog';
 import { Component, ComponentOptions } from '../../core/component';
 import { HelmValues } from '../../core/helm-chart';
 
+const REQUESTS = { cpu: '100m', memory: '200Mi' };
+
 /** Properties of the CloudNativePG operator. */
 export interface CloudNativePgProps extends ComponentOptions {
   /** Node pool of the operator. @default any node */
@@ -24,10 +26,11 @@ export class CloudNativePg extends Component {
         // A fixed name keeps the operator's objects (and its webhook Service) predictable.
         fullnameOverride: 'cnpg',
         crds: { create: true },
-        resources: { requests: { cpu: '100m', memory: '200Mi' }, limits: { memory: '400Mi' } },
+        resources: { requests: { ...REQUESTS }, limits: { memory: '400Mi' } },
         ...this.scheduling(props.nodePool),
       },
       { releaseName: 'cnpg', extraValues: props.extraValues },
     );
+    this.claimCapacity({ pool: props.nodePool, what: 'CloudNativePG operator', replicas: () => 1, requests: REQUESTS });
   }
 }

@@ -110,6 +110,8 @@ export class PostgresCluster extends Component {
     this.readWriteHost = `${this.clusterName}-rw.${services}`;
     this.readOnlyHost = `${this.clusterName}-ro.${services}`;
 
+    const resources = props.resources ?? { requests: { cpu: '500m', memory: '1Gi' }, limits: { memory: '2Gi' } };
+    this.claimCapacity({ pool: props.nodePool, what: `PostgreSQL ${this.clusterName}`, replicas: () => 1 + this.replicas, requests: resources.requests ?? {}, onePerNode: true });
     new ApiObject(this, 'cluster', {
       apiVersion: 'postgresql.cnpg.io/v1',
       kind: 'Cluster',
@@ -119,7 +121,7 @@ export class PostgresCluster extends Component {
         ...(props.imageName ? { imageName: props.imageName } : {}),
         postgresql: { parameters: props.parameters ?? { max_connections: '200', shared_buffers: '256MB' } },
         storage: { size: storageSize, ...(props.storageClassName ? { storageClass: props.storageClassName } : {}) },
-        resources: props.resources ?? { requests: { cpu: '500m', memory: '1Gi' }, limits: { memory: '2Gi' } },
+        resources,
         affinity: {
           enablePodAntiAffinity: true,
           podAntiAffinityType: 'required',

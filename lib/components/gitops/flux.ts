@@ -33,6 +33,11 @@ export class Flux extends Construct {
     this.instance = new FluxInstance(this, 'instance', props);
     this.instance.deployAfter(this.operator);
   }
+
+  /** Runs the image-reflector and image-automation controllers (for ImageRepository and ImagePolicy). */
+  public enableImageAutomation(): void {
+    (this.instance as FluxInstance).addControllers(['image-reflector-controller', 'image-automation-controller']);
+  }
 }
 
 class FluxOperator extends Component {
@@ -43,6 +48,9 @@ class FluxOperator extends Component {
 }
 
 class FluxInstance extends Component {
+  /** The controller list inside the chart values (read at synth, so later additions land). */
+  private readonly components: string[];
+
   constructor(scope: Construct, id: string, props: FluxProps) {
     super(scope, id, { namespace: FLUX_NAMESPACE, deployWith: 'terraform' });
     const version = props.distributionVersion ?? '2.x';
@@ -64,7 +72,7 @@ class FluxInstance extends Component {
             'kustomize-controller',
             'helm-controller',
             'notification-controller',
-            ...(props.extraControllers ?? []),
+            ...new Set(props.extraControllers ?? []),
           ],
           cluster: { type: 'kubernetes', networkPolicy: true, domain: 'cluster.local' },
           sync: {
@@ -80,5 +88,10 @@ class FluxInstance extends Component {
       },
       { releaseName: 'flux', extraValues: props.extraValues },
     );
+    this.components = (this.helmChart!.values.instance as { components: string[] }).components;
+  }
+
+  public addControllers(controllers: FluxExtraController[]): void {
+    for (const c of controllers) if (!this.components.includes(c)) this.components.push(c);
   }
 }

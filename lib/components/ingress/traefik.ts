@@ -90,6 +90,7 @@ export class Traefik extends Component {
       { releaseName: 'traefik', extraValues: props.extraValues },
     );
 
+    this.claimCapacity({ pool: props.nodePool, what: 'Traefik', replicas: () => replicas, requests: { cpu: '100m', memory: '128Mi' } });
     const authSecret = this.addBootstrapSecret('traefik-admin-users', {
       users: props.adminUsers ?? SecretValue.fromVariable('traefik_admin_users', 'htpasswd lines of the users allowed on admin routes (Traefik dashboard, Grafana).'),
     });

@@ -54,6 +54,7 @@ export interface KubePrometheusStackProps extends ComponentOptions {
 
 const RELEASE = 'kube-prometheus-stack';
 const DATASOURCE_UID = 'prometheus';
+const PROMETHEUS_REQUESTS = { cpu: '500m', memory: '2Gi' };
 /** The Grafana dashboard provider of the community dashboards, and the folder it shows them in. */
 const COMMUNITY_PROVIDER = 'community';
 
@@ -101,6 +102,8 @@ export class KubePrometheusStack extends Component {
     this.remoteWriteUrl = this.addOutputUrl('remoteWriteUrl', `${this.queryUrl}/api/v1/write`);
     this.grafanaUrl = this.addOutputUrl('grafanaUrl', `http://${RELEASE}-grafana.${services}`);
 
+    // The pods whose requests ballast sets (the chart's others set none by default).
+    this.claimCapacity({ pool: props.nodePool, what: 'Prometheus', replicas: () => 1, requests: PROMETHEUS_REQUESTS });
     const admin = this.addBootstrapSecret('grafana-admin', {
       'admin-user': 'admin',
       'admin-password':
@@ -131,7 +134,7 @@ export class KubePrometheusStack extends Component {
                 },
               },
             },
-            resources: { requests: { cpu: '500m', memory: '2Gi' }, limits: { memory: '4Gi' } },
+            resources: { requests: { ...PROMETHEUS_REQUESTS }, limits: { memory: '4Gi' } },
             ...placement,
           },
         },

@@ -51,6 +51,8 @@ export class SonarQube extends Component {
     const passcode = this.addBootstrapSecret('sonarqube-monitoring', {
       passcode: props.monitoringPasscode ?? SecretValue.fromVariable('sonarqube_monitoring_passcode', 'Passcode of the SonarQube monitoring endpoint.'),
     });
+    const resources = props.resources ?? { requests: { cpu: '500m', memory: '2Gi' }, limits: { cpu: '1', memory: '2Gi' } };
+    this.claimCapacity({ pool: props.nodePool, what: 'SonarQube', replicas: () => 1, requests: resources.requests ?? {} });
     this.addChart(
       catalog.sonarqube,
       {
@@ -65,7 +67,7 @@ export class SonarQube extends Component {
           jdbcSecretName: this.connection.secret.name,
           jdbcSecretPasswordKey: this.connection.secret.passwordKey,
         },
-        resources: (props.resources ?? { requests: { cpu: '500m', memory: '2Gi' }, limits: { cpu: '1', memory: '2Gi' } }) as HelmValues,
+        resources: resources as HelmValues,
         prometheusMonitoring: { podMonitor: { enabled: true } },
         ...this.scheduling(props.nodePool),
       },
