@@ -23,8 +23,10 @@ const objects = fluxObjects(path.join(dist, 'flux')).map((o) => o.object);
  * The test's values of the sensitive Terraform variables (`TF_VAR_<name>`). Random per run, from
  * characters that need no escaping in a URI or an Npgsql string (ballast puts the password in both as is).
  */
-const password = crypto.randomBytes(18).toString('base64url');
-const tfvars = new Map([['sonarqube_db_password', password]]);
+const tfvars = new Map(
+  plan.terraform.variables.filter((v) => v.variable.endsWith('_db_password')).map((v) => [v.variable, crypto.randomBytes(18).toString('base64url')] as const),
+);
+const password = tfvars.get('sonarqube_db_password')!;
 
 /** A key of a bootstrap Secret that Terraform creates, with the variables' test values filled in. */
 function secretValue(namespace: string, name: string, key: string): string {
