@@ -126,6 +126,25 @@ const ruleTests = [
   },
 ];
 
+test("the demo API's KEDA query gives the request rate of its own Traefik service label, as Traefik's scrape writes it", () => {
+  const scaled = objects.find((o) => o.object.kind === 'ScaledObject')!.object as { spec: { triggers: { metadata: { query: string } }[] } };
+  const query = scaled.spec.triggers[0].metadata.query;
+  const series = (service: string, perScrape: number) => ({
+    series: `traefik_service_requests_total{service="${service}", code="200", method="GET", protocol="http"}`,
+    values: `0+${perScrape}x20`,
+  });
+  const result = testRules(ruleGroups, [
+    {
+      name: 'KEDA query over the recorded rate',
+      interval: '15s',
+      // 1200 requests per minute to the API (20/s), and traffic to another service that must not count.
+      input_series: [series('articles-articles-api-80@kubernetescrd', 300), series('articles-articles-ui-80@kubernetescrd', 150)],
+      promql_expr_test: [{ expr: `round(${query}, 0.001)`, eval_time: '4m', exp_samples: [{ labels: '{}', value: 20 }] }],
+    },
+  ]);
+  expect({ status: result.status, output: result.status === 0 ? '' : result.output }).toEqual({ status: 0, output: '' });
+});
+
 test('every alert has a promtool unit test', () => {
   const alerts = ruleGroups.flatMap((g) => g.rules.filter((r) => r.alert).map((r) => String(r.alert))).sort();
   const tested = [...new Set(ruleTests.flatMap((t) => (t.alert_rule_test ?? []).map((a) => a.alertname)))].sort();
