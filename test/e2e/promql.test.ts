@@ -127,8 +127,8 @@ const ruleTests = [
 ];
 
 test("the demo API's KEDA query gives the request rate of its own Traefik service label, as Traefik's scrape writes it", () => {
-  const scaled = objects.find((o) => o.object.kind === 'ScaledObject')!.object as { spec: { triggers: { metadata: { query: string } }[] } };
-  const query = scaled.spec.triggers[0].metadata.query;
+  const spec = objects.find((o) => o.object.kind === 'ScaledObject')!.object.spec as { triggers: { metadata: { query: string } }[] };
+  const query = spec.triggers[0].metadata.query;
   const series = (service: string, perScrape: number) => ({
     series: `traefik_service_requests_total{service="${service}", code="200", method="GET", protocol="http"}`,
     values: `0+${perScrape}x20`,
