@@ -1,11 +1,15 @@
 import { Construct } from 'constructs';
+import * as path from 'path';
 import {
   CloudNativePg,
   Flux,
   HorizontalAutoscaler,
   Keda,
+  K6Operator,
   KedaScaler,
   KubePrometheusStack,
+  LoadTest,
+  packageRoot,
   Platform,
   PostgresCluster,
   SonarQube,
@@ -34,6 +38,13 @@ export function defaultPlatform(scope: Construct): Platform {
         name: 'storage',
         labels: { 'node.ballast.dev/pool': 'storage' },
         taints: [{ key: 'node.ballast.dev/pool', value: 'storage', effect: 'NoSchedule' }],
+        capacity: { nodes: 2, cpu: '3800m', memory: '7Gi' },
+      },
+      // Load generators: k6 pods never share nodes with what they measure.
+      {
+        name: 'loadgen',
+        labels: { 'node.ballast.dev/pool': 'loadgen' },
+        taints: [{ key: 'node.ballast.dev/pool', value: 'loadgen', effect: 'NoSchedule' }],
         capacity: { nodes: 2, cpu: '3800m', memory: '7Gi' },
       },
       // Applications: no taint, so anything unplaced may also land here.
@@ -91,5 +102,31 @@ export function defaultPlatform(scope: Construct): Platform {
     metricsPath: false,
   });
   new HorizontalAutoscaler(ui, 'hpa', { target: ui, minReplicas: 2, maxReplicas: 4, cpuUtilization: 70 });
+
+  // Load tests of the API, in dist/flux/loadtests/<name>/: run one with kubectl apply -k (see the README).
+  const operator = new K6Operator(platform, 'k6-operator');
+  const script = path.join(packageRoot(), 'loadtests', 'articles-crawl.ts');
+  const loadTest = { script, target: api, prometheus: monitoring, nodePool: 'loadgen' } as const;
+  new LoadTest(platform, 'crawl', { ...loadTest, options: { vus: 1, iterations: 1, thresholds: { checks: ['rate==1'] } } });
+  new LoadTest(platform, 'constant', { ...loadTest, options: { vus: 200, duration: '3m', thresholds: { http_req_duration: ['p(95)<700'] } } });
+  new LoadTest(platform, 'ramp', {
+    ...loadTest,
+    runner: 'testrun',
+    operator,
+    parallelism: 2,
+    resources: { requests: { cpu: '1500m', memory: '2Gi' }, limits: { memory: '3Gi' } },
+    options: {
+      stages: [
+        { duration: '1m', target: 50 },
+        { duration: '2m', target: 150 },
+        { duration: '2m', target: 300 },
+        { duration: '2m', target: 500 },
+        { duration: '2m', target: 800 },
+        { duration: '2m', target: 1200 },
+        { duration: '2m', target: 50 },
+      ],
+      thresholds: { http_req_duration: ['p(95)<700'], http_req_failed: ['rate<0.01'] },
+    },
+  });
   return platform;
 }

@@ -88,4 +88,10 @@ export const catalog = {
     repository: { name: 'kedacore', url: 'https://kedacore.github.io/charts', type: 'default' },
     crdGroups: ['keda.sh'],
   },
+  k6Operator: {
+    chart: 'k6-operator',
+    version: '4.6.0',
+    repository: { name: 'grafana', url: 'https://grafana.github.io/helm-charts', type: 'default' },
+    crdGroups: ['k6.io'],
+  },
 } as const satisfies Record<string, CatalogChart>;

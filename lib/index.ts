@@ -41,3 +41,6 @@ export * from './components/autoscaling/scaling-behavior';
 export * from './components/autoscaling/horizontal-autoscaler';
 export * from './components/autoscaling/keda';
 export * from './components/autoscaling/keda-scaler';
+export * from './components/loadtest/k6-script';
+export * from './components/loadtest/k6-operator';
+export * from './components/loadtest/load-test';

@@ -16,9 +16,10 @@ export type Backend = 'flux' | 'terraform';
 
 /**
  * Where a component sits in the Flux layout. `infrastructure` components are applied first (charts in
- * `infrastructure/controllers`, their custom resources in `infrastructure/configs`); `apps` after both.
+ * `infrastructure/controllers`, their custom resources in `infrastructure/configs`); `apps` after both;
+ * `loadtests` in `loadtests/<name>/`, which no Flux Kustomization reconciles (applied by hand).
  */
-export type Tier = 'infrastructure' | 'apps';
+export type Tier = 'infrastructure' | 'apps' | 'loadtests';
 
 /** Options every component accepts. */
 export interface ComponentOptions {

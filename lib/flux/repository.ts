@@ -10,6 +10,8 @@ export const STEP_FOLDERS: Record<FluxStep, string> = {
   configs: 'infrastructure/configs',
   apps: 'apps',
 };
+/** Folder of the objects applied by hand (load tests), outside every path Flux reconciles. */
+export const MANUAL_FOLDER = 'loadtests';
 /** Name of the Flux Kustomization that applies each step. */
 const STEP_KUSTOMIZATIONS: Record<FluxStep, string> = {
   controllers: 'infra-controllers',
@@ -68,11 +70,22 @@ export function renderFluxRepository(plan: DeploymentPlan): FluxRepository {
         );
       }
       objects.push(...placement.manifests);
-      const name = `${componentFileName(placement.component)}.yaml`;
+      // A load test's placement only carries its namespace; without it there is nothing to write.
+      if (objects.length === 0) continue;
+      // A placement that only creates a namespace (for load tests) is named after the namespace.
+      const onlyNamespace = objects.length === 1 && placement.namespace && !placement.chart;
+      const name = onlyNamespace ? `namespace-${placement.namespace}.yaml` : `${componentFileName(placement.component)}.yaml`;
       names.push(name);
       write(`${folder}/${name}`, objects, placement.component);
     }
     files.set(`${folder}/kustomization.yaml`, kustomizeFile(names.sort()));
+  }
+
+  // Load tests: one folder each, applied by hand (kubectl apply -k), never by a Flux Kustomization.
+  for (const { component, manifests } of plan.manual) {
+    const name = componentFileName(component);
+    write(`${MANUAL_FOLDER}/${name}/${name}.yaml`, [...manifests], component);
+    files.set(`${MANUAL_FOLDER}/${name}/kustomization.yaml`, kustomizeFile([`${name}.yaml`]));
   }
 
   const cluster = `clusters/${platform.clusterName}`;

@@ -54,6 +54,11 @@ export interface DeploymentPlan {
   readonly components: readonly Component[];
   readonly namespaces: readonly NamespacePlan[];
   readonly flux: readonly FluxPlacement[];
+  /**
+   * Objects written to `loadtests/<name>/` of the Flux repository, outside every path Flux reconciles:
+   * someone applies them to run a test. Their namespace is created by the `apps` step.
+   */
+  readonly manual: readonly { readonly component: Component; readonly manifests: readonly Manifest[] }[];
   readonly terraform: {
     /**
      * Helm releases Terraform installs, in dependency order. The one that starts Flux comes last and
@@ -140,7 +145,14 @@ export function planDeployment(root: IConstruct): DeploymentPlan {
   const namespaces = planNamespaces(components, secrets);
   const flux: FluxPlacement[] = [];
   const tfManifests: { component: Component; manifest: Manifest }[] = [];
+  const manual: { component: Component; manifests: Manifest[] }[] = [];
   for (const c of components) {
+    if (c.tier === 'loadtests') {
+      manual.push({ component: c, manifests: placeManual(c, crdOwner, problems) });
+      // The namespace must exist before anyone applies the test: the apps step creates it.
+      flux.push({ component: c, step: 'apps', manifests: [] });
+      continue;
+    }
     const placed = placeComponent(c, crdOwner, problems);
     flux.push(...placed.flux);
     tfManifests.push(...placed.terraform.map((manifest) => ({ component: c, manifest })));
@@ -164,6 +176,7 @@ export function planDeployment(root: IConstruct): DeploymentPlan {
     components,
     namespaces,
     flux: withNamespaces(flux, namespaces),
+    manual,
     terraform: {
       releases: terraformReleases(components),
       manifests: tfManifests,
@@ -261,6 +274,21 @@ function placeComponent(
     manifests: byStep.get(step)!,
   }));
   return { flux, terraform };
+}
+
+/** The objects of a component applied by hand (a load test): built-in kinds, and custom resources of a known CRD. */
+function placeManual(c: Component, crdOwner: ReadonlyMap<string, Component>, problems: ConfigProblem[]): Manifest[] {
+  const out: Manifest[] = [];
+  for (const m of c.manifests() as Manifest[]) {
+    if (m.kind === 'Secret' || m.kind === 'Namespace') {
+      problems.push({ path: constructPath(c), problem: `it creates ${m.kind} "${m.metadata.name}" in a folder applied by hand`, fix: 'Leave namespaces and secrets to ballast' });
+    } else if (!isBuiltInGroup(m.apiVersion) && !crdOwner.has(apiGroup(m.apiVersion))) {
+      problems.push({ path: constructPath(c), problem: `no component installs the CRD of ${m.kind} "${m.metadata.name}" (${m.apiVersion})`, fix: `Add the component whose chart installs the ${apiGroup(m.apiVersion)} CRDs` });
+    } else {
+      out.push(m);
+    }
+  }
+  return out;
 }
 
 /** Puts each Flux-owned namespace into the earliest step that deploys something into it. */

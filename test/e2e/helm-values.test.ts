@@ -55,6 +55,7 @@ test('every release has reference data, and the ones with a schema are found', (
   releases.forEach(({ release }) => chartDir(release.chart.chart));
   expect(withSchema.map(({ backend, release }) => `${backend}: ${release.chart.chart}`).sort()).toEqual([
     'flux: cloudnative-pg',
+    'flux: k6-operator',
     'flux: sonarqube',
     'terraform: flux-instance',
     'terraform: flux-operator',

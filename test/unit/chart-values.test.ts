@@ -55,7 +55,7 @@ test.each(Object.entries(DOCUMENTED_IN_COMMENTS).flatMap(([chart, paths]) => pat
 );
 
 const reference = locateReferenceData();
-const withSchema = ['cloudnative-pg', 'flux-instance', 'flux-operator', 'sonarqube', 'traefik'];
+const withSchema = ['cloudnative-pg', 'flux-instance', 'flux-operator', 'k6-operator', 'sonarqube', 'traefik'];
 
 test.each(cases)('%s: the values satisfy the chart schema (if it ships one)', (chart, release) => {
   expect(checkChartValues(release, reference)).toEqual(

@@ -16,7 +16,15 @@ const folders = Object.keys(readTree(dist))
 const build = (dir: string) => execFileSync(kubectl, ['kustomize', dir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 
 test('every step folder and the cluster folder have a kustomization.yaml', () => {
-  expect(folders).toEqual(['apps', 'clusters/production', 'infrastructure/configs', 'infrastructure/controllers']);
+  expect(folders).toEqual([
+    'apps',
+    'clusters/production',
+    'infrastructure/configs',
+    'infrastructure/controllers',
+    'loadtests/constant',
+    'loadtests/crawl',
+    'loadtests/ramp',
+  ]);
 });
 
 test.each(folders)('kubectl kustomize %s', (folder) => {

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse, parseAllDocuments } from 'yaml';
-import { DeploymentPlan, FLUX_STEPS, Manifest, STEP_FOLDERS, terraformObjects } from '../../../lib';
+import { componentFileName, DeploymentPlan, FLUX_STEPS, Manifest, MANUAL_FOLDER, STEP_FOLDERS, terraformObjects } from '../../../lib';
 
 /** One object to apply, and where it comes from (for error messages). */
 export interface Rollout {
@@ -42,5 +42,7 @@ export function rolloutOrder(plan: DeploymentPlan, fluxDir: string): Rollout[] {
     ...tf.manifests.map((object) => ({ source: 'dist/cdktf (Terraform manifest)', object })),
     ...folderObjects(fluxDir, path.join('clusters', plan.platform.clusterName)),
     ...FLUX_STEPS.flatMap((step) => folderObjects(fluxDir, STEP_FOLDERS[step])),
+    // Load tests, as someone applies them by hand once the platform runs.
+    ...plan.manual.flatMap(({ component }) => folderObjects(fluxDir, path.join(MANUAL_FOLDER, componentFileName(component)))),
   ];
 }

@@ -1,0 +1,29 @@
+import { Construct } from 'constructs';
+import { catalog } from '../../catalog';
+import { Component, ComponentOptions } from '../../core/component';
+import { HelmValues } from '../../core/helm-chart';
+
+/** Properties of the k6 operator. */
+export interface K6OperatorProps extends ComponentOptions {
+  /** @default any node */
+  readonly nodePool?: string;
+  /** Chart values deep-merged over ballast's. @default none */
+  readonly extraValues?: HelmValues;
+}
+
+/** The k6 operator (chart k6-operator 4.6.0): runs `TestRun`s (`k6.io/v1alpha1`) split over several pods. */
+export class K6Operator extends Component {
+  constructor(scope: Construct, id: string, props: K6OperatorProps = {}) {
+    super(scope, id, { namespace: props.namespace ?? 'k6-operator-system', deployWith: props.deployWith });
+    this.addChart(
+      catalog.k6Operator,
+      {
+        // ballast creates the namespace; the chart creating it too would fight over it.
+        namespace: { create: false },
+        installCRDs: true,
+        ...this.scheduling(props.nodePool),
+      },
+      { releaseName: 'k6-operator', extraValues: props.extraValues },
+    );
+  }
+}

@@ -1,0 +1,180 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { Component, ComponentOptions } from '../../core/component';
+import { fail } from '../../core/errors';
+import { K6_BUILTIN_METRICS, K6_IMAGE, k6MetricsEnv } from '../../core/k6-metrics';
+import { requireDnsLabel } from '../../core/names';
+import { platformOf } from '../../core/platform-context';
+import { WebService } from '../apps/web-service';
+import { ContainerResources } from '../database/postgres-cluster';
+import { KubePrometheusStack } from '../monitoring/kube-prometheus-stack';
+import { compileK6Script, foreignImports } from './k6-script';
+import { K6Operator } from './k6-operator';
+
+/** One stage of a ramping load: reach `target` VUs over `duration`. */
+export interface LoadStage {
+  readonly duration: string;
+  readonly target: number;
+}
+
+/** How hard and how long: constant VUs for a duration, or ramping stages; and the pass criteria. */
+export type LoadOptions = (
+  | { readonly vus: number; readonly duration: string; readonly stages?: never; readonly iterations?: never }
+  | { readonly stages: readonly LoadStage[]; readonly vus?: never; readonly duration?: never; readonly iterations?: never }
+  | { readonly vus: number; readonly iterations: number; readonly duration?: never; readonly stages?: never }
+) & {
+  /** k6 thresholds by metric, e.g. `{ http_req_duration: ['p(95)<700'] }`; a failed one fails the run. @default none */
+  readonly thresholds?: Record<string, readonly string[]>;
+};
+
+/** Properties of a LoadTest. */
+export interface LoadTestProps extends ComponentOptions {
+  /** The TypeScript k6 script (e.g. `loadtests/articles-crawl.ts`), type-checked against @types/k6. */
+  readonly script: string;
+  /** The service under load: a WebService of this platform. */
+  readonly target: WebService;
+  /** Its in-cluster Service URL, or its public URL (through Traefik, as users reach it). @default 'public' when routed */
+  readonly via?: 'service' | 'public';
+  /** Where the results go: k6 writes them to this stack's remoteWriteUrl. */
+  readonly prometheus: KubePrometheusStack;
+  readonly options: LoadOptions;
+  /** A Job (one pod), or a k6-operator TestRun split over `parallelism` pods. @default 'job' */
+  readonly runner?: 'job' | 'testrun';
+  /** Needed with `runner: 'testrun'`. @default none */
+  readonly operator?: K6Operator;
+  /** Pods of a TestRun. @default 1 */
+  readonly parallelism?: number;
+  /** Node pool of the k6 pods: load generators should not share nodes with what they measure. @default any node */
+  readonly nodePool?: string;
+  /** @default requests 1 CPU / 1Gi, limit 2Gi memory */
+  readonly resources?: ContainerResources;
+  /** Extra environment of the script. @default none */
+  readonly env?: Record<string, string>;
+}
+
+const DURATION = /^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$/;
+const THRESHOLD = /^(avg|min|max|med|count|rate|value|p\([0-9]+(\.[0-9]+)?\))\s*(<|<=|>|>=|==|===|!=)\s*-?[0-9]+(\.[0-9]+)?$/;
+
+/**
+ * A k6 load test of a WebService, written to `dist/flux/loadtests/<name>/`: outside every path Flux
+ * reconciles, so it runs when someone applies it, not on every reconcile. The script is TypeScript,
+ * compiled at synth into the ConfigMap; k6 writes its metrics to Prometheus by remote write, tagged
+ * `testid=<name>`, in the platform's k6 mode (the one the dashboards read).
+ */
+export class LoadTest extends Component {
+  /** The k6 `testid` tag: the name of the test. */
+  public readonly testId: string;
+  /** The object to delete before applying again (Jobs and TestRuns are not re-run by an unchanged apply). */
+  public readonly runObject: { readonly kind: string; readonly name: string };
+
+  constructor(scope: Construct, id: string, props: LoadTestProps) {
+    super(scope, id, { namespace: props.namespace ?? 'loadtests', deployWith: props.deployWith, tier: 'loadtests' });
+    if (this.deployWith !== 'flux') fail(this, 'a load test is applied by hand from the Flux repository, not by Terraform', 'Leave deployWith at "flux"');
+    this.testId = requireDnsLabel(this, 'load test name', id);
+    if (platformOf(props.target) !== this.platform || !Component.isComponent(props.target)) {
+      fail(this, `its target ${props.target.node.path} is not a WebService of this platform`, 'Target a WebService created in the same Platform');
+    }
+    checkOptions(this, props.options);
+    const runner = props.runner ?? 'job';
+    const parallelism = props.parallelism ?? 1;
+    if (!Number.isInteger(parallelism) || parallelism < 1) fail(this, `parallelism ${parallelism} is not 1 or more`, 'Run at least one pod');
+    if (runner === 'job' && parallelism !== 1) fail(this, 'parallelism needs the k6 operator', "Use runner: 'testrun' with an operator");
+    if (runner === 'testrun' && !props.operator) fail(this, "runner 'testrun' needs the k6 operator", 'Pass operator: the K6Operator component');
+
+    const script = compileK6Script(props.script);
+    const foreign = foreignImports(script);
+    if (foreign.length > 0) {
+      fail(this, `script ${props.script} imports ${foreign.join(', ')}, which k6 cannot load`, 'Import only k6 modules (k6, k6/http...); put shared code in the script itself');
+    }
+    const via = props.via ?? (props.target.publicUrl ? 'public' : 'service');
+    const targetUrl = via === 'public' ? props.target.publicUrl : props.target.url;
+    if (!targetUrl) fail(this, `it tests ${props.target.node.path} through its public URL, but the service has no route`, "Give the service a route, or use via: 'service'");
+    const scheduling = this.scheduling(props.nodePool);
+    const resources = props.resources ?? { requests: { cpu: '1', memory: '1Gi' }, limits: { memory: '2Gi' } };
+    this.claimCapacity({ pool: props.nodePool, what: `load test ${this.testId}`, replicas: () => parallelism, requests: resources.requests ?? {} });
+
+    const configMap = `k6-${this.testId}`;
+    new ApiObject(this, 'script', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: configMap }, data: { [script.fileName]: script.source } });
+    const env = [
+      { name: 'K6_PROMETHEUS_RW_SERVER_URL', value: props.prometheus.remoteWriteUrl },
+      ...k6MetricsEnv(this.platform.k6Metrics),
+      { name: 'K6_OPTIONS', value: JSON.stringify(props.options) },
+      // The script adds the API paths to the origin (scheme, host, port).
+      { name: 'TARGET_URL', value: new URL(targetUrl).origin },
+      ...Object.entries(props.env ?? {}).map(([name, value]) => ({ name, value })),
+    ];
+    const outputArgs = ['-o', 'experimental-prometheus-rw', '--tag', `testid=${this.testId}`];
+    const name = `k6-${this.testId}`;
+    if (runner === 'job') {
+      this.runObject = { kind: 'Job', name };
+      new ApiObject(this, 'job', {
+        apiVersion: 'batch/v1',
+        kind: 'Job',
+        metadata: { name },
+        spec: {
+          // A load test that fails must not run again by itself.
+          backoffLimit: 0,
+          ttlSecondsAfterFinished: 86400,
+          template: {
+            metadata: { labels: { 'app.kubernetes.io/name': 'k6', 'ballast.dev/load-test': this.testId } },
+            spec: {
+              restartPolicy: 'Never',
+              automountServiceAccountToken: false,
+              ...(scheduling ?? {}),
+              containers: [
+                {
+                  name: 'k6',
+                  image: K6_IMAGE,
+                  args: ['run', ...outputArgs, `/scripts/${script.fileName}`],
+                  env,
+                  resources,
+                  volumeMounts: [{ name: 'scripts', mountPath: '/scripts', readOnly: true }],
+                  securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+                },
+              ],
+              volumes: [{ name: 'scripts', configMap: { name: configMap } }],
+            },
+          },
+        },
+      });
+    } else {
+      this.runObject = { kind: 'TestRun', name };
+      new ApiObject(this, 'testrun', {
+        apiVersion: 'k6.io/v1alpha1',
+        kind: 'TestRun',
+        metadata: { name },
+        spec: {
+          parallelism,
+          script: { configMap: { name: configMap, file: script.fileName } },
+          arguments: outputArgs.join(' '),
+          // The runner pods go once the run is over; the results are in Prometheus.
+          cleanup: 'post',
+          runner: { image: K6_IMAGE, env, resources, ...(scheduling ?? {}) },
+        },
+      });
+    }
+  }
+}
+
+function checkOptions(scope: Construct, options: LoadOptions): void {
+  const o = options as { vus?: number; duration?: string; stages?: readonly LoadStage[]; iterations?: number; thresholds?: Record<string, readonly string[]> };
+  if (o.stages !== undefined) {
+    if (o.stages.length === 0) fail(scope, 'options.stages is empty', 'Give at least one stage, e.g. { duration: "1m", target: 50 }');
+    o.stages.forEach((st, i) => {
+      if (!DURATION.test(st.duration)) fail(scope, `stage ${i} has duration "${st.duration}", which is not a k6 duration`, 'Use a duration such as "2m"');
+      if (!Number.isInteger(st.target) || st.target < 0) fail(scope, `stage ${i} has target ${st.target}`, 'Use a whole number of VUs, 0 or more');
+    });
+  } else {
+    if (!Number.isInteger(o.vus) || (o.vus ?? 0) < 1) fail(scope, `options.vus ${o.vus} is not 1 or more`, 'Give the number of virtual users');
+    if (o.duration !== undefined && !DURATION.test(o.duration)) fail(scope, `options.duration "${o.duration}" is not a k6 duration`, 'Use a duration such as "3m"');
+  }
+  for (const [metric, rules] of Object.entries(o.thresholds ?? {})) {
+    const base = metric.replace(/\{.*\}$/, '');
+    if (!(K6_BUILTIN_METRICS as readonly string[]).includes(base)) {
+      fail(scope, `a threshold names the metric "${base}", which k6 does not have`, `Use one of k6's metrics (${K6_BUILTIN_METRICS.join(', ')})`);
+    }
+    for (const rule of rules) {
+      if (!THRESHOLD.test(rule.trim())) fail(scope, `threshold "${rule}" of ${metric} is not a k6 threshold expression`, 'Write it like "p(95)<700" or "rate<0.01"');
+    }
+  }
+}
