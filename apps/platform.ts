@@ -18,15 +18,29 @@ import {
   WebService,
 } from '../lib';
 
+/** What the tests (or a CI) change in the default platform. */
+export interface DefaultPlatformOptions {
+  /** Age public keys that may decrypt the Secrets written to Git. @default the example key below */
+  readonly ageRecipients?: string[];
+}
+
+/**
+ * The example age public key of the default platform. Its private key was thrown away: put yours here
+ * (`age-keygen -o flux.agekey` prints it), and give the private key to Terraform as `sops_age_key`.
+ */
+export const EXAMPLE_AGE_RECIPIENT = 'age1z9hn08z3lqq336q4645gerwh7ekxpsxfdqrn8efa98glrhe9dphsvjjh8v';
+
 /**
  * The default platform: the one both entry points synthesize. Edit it to describe yours; moving a
- * component to the other backend is a change of its `deployWith`.
+ * component to the other backend is a change of its `deployWith`, and its Secrets between Terraform and
+ * SOPS files in Git a change of its `secrets`.
  */
-export function defaultPlatform(scope: Construct): Platform {
+export function defaultPlatform(scope: Construct, options: DefaultPlatformOptions = {}): Platform {
   const platform = new Platform(scope, 'ballast', {
     domain: 'platform.example.com',
     clusterName: 'production',
     git: { url: 'https://github.com/example/platform-gitops.git', branch: 'main' },
+    sops: { ageRecipients: options.ageRecipients ?? [EXAMPLE_AGE_RECIPIENT] },
     nodePools: [
       {
         name: 'monitor',
@@ -57,8 +71,16 @@ export function defaultPlatform(scope: Construct): Platform {
   const monitoring = new KubePrometheusStack(platform, 'monitoring', { deployWith: 'flux', nodePool: 'monitor', ingress: traefik });
   new CloudNativePg(platform, 'cnpg');
   // One primary and one read replica on the storage pool (two nodes: they never share one).
-  const postgres = new PostgresCluster(platform, 'postgres', { replicas: 1, nodePool: 'storage', storageSize: '20Gi', dashboardsIn: monitoring });
-  new SonarQube(platform, 'sonarqube', { database: postgres, ingress: traefik, nodePool: 'apps' });
+  // The database layer keeps its Secrets in Git, SOPS-encrypted: generated passwords (kept in
+  // .ballast/generated-secrets.json between synths), no Terraform apply to change one.
+  const postgres = new PostgresCluster(platform, 'postgres', {
+    replicas: 1,
+    nodePool: 'storage',
+    storageSize: '20Gi',
+    dashboardsIn: monitoring,
+    secrets: 'sops',
+  });
+  new SonarQube(platform, 'sonarqube', { database: postgres, ingress: traefik, nodePool: 'apps', secrets: 'sops' });
   new Keda(platform, 'keda');
 
   // The demo: an Articles API that writes to the primary and reads from the replica, and its UI, on one
@@ -67,6 +89,7 @@ export function defaultPlatform(scope: Construct): Platform {
   const api = new WebService(platform, 'articles-api', {
     namespace: 'articles',
     nodePool: 'apps',
+    secrets: 'sops',
     image: 'ghcr.io/example/articles-api:1.0.0',
     port: 8080,
     route: { host, pathPrefix: '/api' },

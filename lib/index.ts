@@ -44,3 +44,8 @@ export * from './components/autoscaling/keda-scaler';
 export * from './components/loadtest/k6-script';
 export * from './components/loadtest/k6-operator';
 export * from './components/loadtest/load-test';
+export * from './plan/secret-placement';
+export * from './secrets/encrypted-secret';
+export * from './terraform/tfvars-example';
+export * from './secrets/age';
+export * from './secrets/sops';

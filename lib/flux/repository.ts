@@ -2,6 +2,8 @@ import { Component } from '../core/component';
 import { isPlatform } from '../core/platform-context';
 import { toYaml, toYamlDocuments } from '../core/yaml';
 import { DeploymentPlan, FLUX_STEPS, FluxStep, Manifest } from '../plan/deployment-plan';
+import { SOPS_AGE_SECRET } from '../plan/secret-placement';
+import { encryptedSecretDocument } from '../secrets/encrypted-secret';
 import { helmRelease, helmRepository, PRUNE_DISABLED } from './helm';
 
 /** Folder of each Flux step inside the repository. */
@@ -71,12 +73,18 @@ export function renderFluxRepository(plan: DeploymentPlan): FluxRepository {
       }
       objects.push(...placement.manifests);
       // A load test's placement only carries its namespace; without it there is nothing to write.
-      if (objects.length === 0) continue;
+      if (objects.length === 0 && placement.encryptedSecrets.length === 0) continue;
       // A placement that only creates a namespace (for load tests) is named after the namespace.
       const onlyNamespace = objects.length === 1 && placement.namespace && !placement.chart;
       const name = onlyNamespace ? `namespace-${placement.namespace}.yaml` : `${componentFileName(placement.component)}.yaml`;
       names.push(name);
       write(`${folder}/${name}`, objects, placement.component);
+      if (placement.encryptedSecrets.length > 0) {
+        kinds.Secret = (kinds.Secret ?? 0) + placement.encryptedSecrets.length;
+        const encrypted = placement.encryptedSecrets.map((secret) => encryptedSecretDocument(secret, plan.sops.recipients));
+        const file = `${folder}/${name}`;
+        files.set(file, [files.get(file), ...encrypted].filter((part) => part).join('---\n'));
+      }
     }
     files.set(`${folder}/kustomization.yaml`, kustomizeFile(names.sort()));
   }
@@ -103,6 +111,8 @@ export function renderFluxRepository(plan: DeploymentPlan): FluxRepository {
       path: `${base}/${STEP_FOLDERS[step]}`,
       prune: true,
       wait: true,
+      // Files of this step hold SOPS-encrypted Secrets: decrypt them with the key Terraform wrote.
+      ...(plan.sops.steps.includes(step) ? { decryption: { provider: 'sops', secretRef: { name: SOPS_AGE_SECRET } } } : {}),
     },
   });
   write(`${cluster}/infrastructure.yaml`, [sync('controllers'), sync('configs', 'controllers')]);

@@ -3,7 +3,7 @@ import { IConstruct } from 'constructs';
 import { catalog } from '../catalog';
 import { Backend, Component } from '../core/component';
 import { ConfigProblem, constructPath, ValidationError } from '../core/errors';
-import { HelmChartSpec, sensitiveValuesSecretName } from '../core/helm-chart';
+import { HelmChartSpec } from '../core/helm-chart';
 import { isPlatform, PlatformContext } from '../core/platform-context';
 import { BootstrapSecret, SecretValue } from '../core/secret';
 import { checkChartValues, NO_SCHEMA } from '../reference/chart-schema';
@@ -12,6 +12,7 @@ import { checkCapacity } from './capacity';
 import { checkDependencyCycles } from './dependency-cycles';
 import { checkImageMarkers } from './image-markers';
 import { checkRouteConflicts } from './route-conflicts';
+import { placeSecrets } from './secret-placement';
 
 /** A Kubernetes object as plain JSON. */
 export type Manifest = Record<string, unknown> & {
@@ -33,6 +34,8 @@ export interface FluxPlacement {
   /** The component's Helm release, when Flux deploys it and it belongs to this step. */
   readonly chart?: HelmChartSpec;
   readonly manifests: Manifest[];
+  /** Secrets written SOPS-encrypted into this step's file: plaintext here, encrypted by the renderer. */
+  readonly encryptedSecrets: Manifest[];
 }
 
 /** A namespace and the backend that creates it. */
@@ -76,6 +79,8 @@ export interface DeploymentPlan {
     /** Sensitive variables, sorted by name, each declared once. */
     readonly variables: readonly SecretValue[];
   };
+  /** SOPS: the age recipients, and the Flux steps whose files hold encrypted Secrets (their Kustomizations decrypt). */
+  readonly sops: { readonly recipients: readonly string[]; readonly steps: readonly FluxStep[] };
   /**
    * What synth could not check, one sentence each (chart values without reference data or schema); the
    * entry points print them. Not part of the output.
@@ -141,7 +146,8 @@ export function planDeployment(root: IConstruct): DeploymentPlan {
   checkDependencyCycles(components, problems);
   const notes = checkChartValuesOf(components, problems);
 
-  const secrets = bootstrapSecrets(components);
+  const placedSecrets = placeSecrets(components, root.sops.ageRecipients, constructPath(root), problems);
+  const secrets = placedSecrets.terraform;
   const namespaces = planNamespaces(components, secrets);
   const flux: FluxPlacement[] = [];
   const tfManifests: { component: Component; manifest: Manifest }[] = [];
@@ -150,12 +156,18 @@ export function planDeployment(root: IConstruct): DeploymentPlan {
     if (c.tier === 'loadtests') {
       manual.push({ component: c, manifests: placeManual(c, crdOwner, problems) });
       // The namespace must exist before anyone applies the test: the apps step creates it.
-      flux.push({ component: c, step: 'apps', manifests: [] });
+      flux.push({ component: c, step: 'apps', manifests: [], encryptedSecrets: [] });
       continue;
     }
     const placed = placeComponent(c, crdOwner, problems);
     flux.push(...placed.flux);
     tfManifests.push(...placed.terraform.map((manifest) => ({ component: c, manifest })));
+  }
+  // Encrypted Secrets go with the component's objects, in the step its Flux placement applies first.
+  for (const { component, secret } of placedSecrets.sops) {
+    const own = flux.find((p) => p.component === component);
+    if (own) own.encryptedSecrets.push(secret);
+    else flux.push({ component, step: component.tier === 'apps' ? 'apps' : 'controllers', manifests: [], encryptedSecrets: [secret] });
   }
   checkImageMarkers(components, flux.flatMap((p) => p.manifests), problems);
   checkCapacity(root, components, problems, notes);
@@ -168,7 +180,7 @@ export function planDeployment(root: IConstruct): DeploymentPlan {
 
   const variables = new Map<string, SecretValue>();
   const addVariable = (v: SecretValue) => variables.set(v.variable, v);
-  for (const s of secrets) Object.values(s.data).forEach((v) => v instanceof SecretValue && addVariable(v));
+  for (const s of secrets) Object.values(s.data).forEach((v) => v instanceof SecretValue && v.source.kind === 'variable' && addVariable(v));
   for (const c of components) (c.helmChart?.sensitiveValues ?? []).forEach((s) => addVariable(s.value));
 
   return {
@@ -182,6 +194,10 @@ export function planDeployment(root: IConstruct): DeploymentPlan {
       manifests: tfManifests,
       secrets,
       variables: [...variables.values()].sort((a, b) => (a.variable < b.variable ? -1 : 1)),
+    },
+    sops: {
+      recipients: root.sops.ageRecipients,
+      steps: FLUX_STEPS.filter((step) => flux.some((p) => p.step === step && p.encryptedSecrets.length > 0)),
     },
     notes,
   };
@@ -272,6 +288,7 @@ function placeComponent(
     step,
     chart: step === ownStep && c.deployWith === 'flux' ? c.helmChart : undefined,
     manifests: byStep.get(step)!,
+    encryptedSecrets: [],
   }));
   return { flux, terraform };
 }
@@ -300,17 +317,6 @@ function withNamespaces(placements: FluxPlacement[], namespaces: readonly Namesp
     if (p) first.set(ns.name, p);
   }
   return placements.map((p) => (first.get(p.component.namespace) === p ? { ...p, namespace: p.component.namespace } : p));
-}
-
-/** Every Secret Terraform writes: bootstrap secrets, then the sensitive values of Flux-deployed releases. */
-function bootstrapSecrets(components: Component[]): BootstrapSecret[] {
-  const sensitive = components.flatMap((c): BootstrapSecret[] => {
-    const chart = c.helmChart;
-    if (c.deployWith !== 'flux' || !chart?.sensitiveValues?.length) return [];
-    const data = Object.fromEntries(chart.sensitiveValues.map((v) => [v.path, v.value]));
-    return [{ namespace: c.namespace, name: sensitiveValuesSecretName(chart), type: 'Opaque', data }];
-  });
-  return [...components.flatMap((c) => c.bootstrapSecrets), ...sensitive];
 }
 
 /**

@@ -5,6 +5,7 @@ import { IConstruct } from 'constructs';
 import { renderFluxRepository } from '../flux/repository';
 import { DeploymentPlan, planDeployment } from '../plan/deployment-plan';
 import { PlatformStack } from '../terraform/platform-stack';
+import { tfvarsExample } from '../terraform/tfvars-example';
 import { writeFiles } from './output';
 
 /** What a backend wrote: file count and objects (or resources) per kind. */
@@ -35,6 +36,7 @@ export function synthTerraform(plan: DeploymentPlan, outdir: string): SynthStats
   const app = new TerraformApp({ outdir, skipValidation: false });
   new PlatformStack(app, STACK_NAME, { plan });
   app.synth();
+  fs.writeFileSync(path.join(outdir, 'stacks', STACK_NAME, 'terraform.tfvars.example'), tfvarsExample(plan));
   const stackFile = path.join(outdir, 'stacks', STACK_NAME, 'cdk.tf.json');
   const stack = JSON.parse(fs.readFileSync(stackFile, 'utf8')) as { resource?: Record<string, Record<string, unknown>> };
   const kinds: Record<string, number> = {};

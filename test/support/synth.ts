@@ -4,11 +4,17 @@ import * as os from 'os';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { defaultPlatform } from '../../apps/platform';
-import { DeploymentPlan, Manifest, planPlatform, Platform, synthFlux, synthTerraform } from '../../lib';
+import { DeploymentPlan, generateAgeIdentity, Manifest, planPlatform, Platform, synthFlux, synthTerraform } from '../../lib';
 
-/** The default platform, planned (fresh constructs every call). */
+/**
+ * The age key of this test run: the default platform's encrypted Secrets are written for it, so that the
+ * tests can decrypt them (the example recipient's private key does not exist).
+ */
+export const TEST_AGE = generateAgeIdentity();
+
+/** The default platform, planned (fresh constructs every call), its Secrets encrypted for TEST_AGE. */
 export function defaultPlan(): { platform: Platform; plan: DeploymentPlan } {
-  const platform = defaultPlatform(new App());
+  const platform = defaultPlatform(new App(), { ageRecipients: [TEST_AGE.recipient] });
   return { platform, plan: planPlatform(platform) };
 }
 

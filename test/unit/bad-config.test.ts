@@ -179,7 +179,7 @@ const cases: [string, () => void, string | ReturnType<typeof expect.stringContai
   [
     'Flux version that is not a version',
     () => new Flux(testPlatform(), 'flux', { distributionVersion: 'latest' }),
-    'ballast/flux/instance: distributionVersion "latest" is not a Flux version or range. Use a version such as "2.x" or "2.7.x".',
+    'ballast/flux/instance: distributionVersion "latest" is not a pinned Flux version. Use an exact version or a patch range such as "2.9.x": a wider range lets a re-apply install another Flux.',
   ],
   [
     'a plain cdk8s Chart in the platform, which no backend would deploy',

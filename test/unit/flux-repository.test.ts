@@ -68,14 +68,21 @@ test('infrastructure charts are in controllers and their custom resources in con
   expect(byFile('Cluster')).toEqual(['infrastructure/configs postgres']);
 });
 
-test('no Secret and no secret value is written to the Flux repository', () => {
-  expect(objects.filter((o) => o.object.kind === 'Secret')).toEqual([]);
+test('no Secret is written to the Flux repository unencrypted, and no secret value in plaintext', () => {
+  // Every Secret carries a sops block, and every value under data/stringData is a SOPS ciphertext.
+  const secrets = objects.filter((o) => o.object.kind === 'Secret');
+  expect(secrets.length).toBeGreaterThan(0);
+  for (const { object } of secrets) {
+    const o = object as Manifest & { sops?: { mac?: string }; data?: Record<string, string>; stringData?: Record<string, string> };
+    expect(o.sops?.mac).toMatch(/^ENC\[AES256_GCM,/);
+    for (const v of [...Object.values(o.data ?? {}), ...Object.values(o.stringData ?? {})]) expect(v).toMatch(/^ENC\[AES256_GCM,data:/);
+  }
   // The values the e2e tier gives the sensitive variables, and what real ones look like.
   const placeholders = defaultPlan().plan.terraform.variables.map((v) => `test-${v.variable}`);
   expect(placeholders.length).toBeGreaterThan(0);
   const text = Object.values(files).join('\n');
   placeholders.forEach((p) => expect(text).not.toContain(p));
-  expect(text).not.toMatch(/password:|\$apr1\$/);
+  expect(text).not.toMatch(/password: (?!ENC\[)|\$apr1\$/);
 });
 
 test('strings that YAML 1.1 reads as booleans are quoted', () => {

@@ -101,17 +101,24 @@ test('addDatabase: a Database, a managed role, its credentials where CloudNative
   ]);
 });
 
-test('the password is a sensitive variable: no connection string and no file of dist/flux holds it', () => {
-  const { platform } = defaultPlan();
-  const sonar = platform.node.findChild('sonarqube') as SonarQube;
-  expect(JSON.stringify({ ...sonar.connection })).not.toMatch(/sonarqube_db_password|password=(?!\$\()/i);
-  const tf = terraformJson(path.join(synthToTemp(), 'cdktf'));
-  // Connection strings embed it as it is: Terraform refuses a password that would break them.
-  expect(tf.variable.sonarqube_db_password).toMatchObject({
+test('the password is in no connection string and, in plaintext, nowhere in dist/ (Terraform variable, or generated and encrypted)', () => {
+  // With Terraform secrets: a sensitive variable, validated because connection strings embed it as it is.
+  const { platform, postgres } = database();
+  const app = new Component(platform, 'app', { namespace: 'apps' });
+  const db = postgres.addDatabase(app, 'sonarqube');
+  expect(JSON.stringify({ ...db })).not.toMatch(/sonarqube_db_password|password=(?!\$\()/i);
+  const tfDir = path.join(synthToTemp(platform), 'cdktf');
+  expect(terraformJson(tfDir).variable.sonarqube_db_password).toMatchObject({
     sensitive: true,
     validation: [{ condition: '${can(regex("^[A-Za-z0-9._~-]{16,}$", var.sonarqube_db_password))}', error_message: expect.stringContaining('no escaping') }],
   });
-  expect(Object.values(readTree(path.join(synthToTemp(), 'flux'))).join()).not.toContain('test-sonarqube_db_password');
+  // The default platform's database Secrets go to Git: the generated password is encrypted there.
+  const { plan } = defaultPlan();
+  const password = plan.flux.flatMap((p) => p.encryptedSecrets).find((s) => s.metadata.name === 'postgres-sonarqube-credentials')!.stringData as { password: string };
+  expect(password.password).toMatch(/^[A-Za-z0-9_-]{32}$/);
+  const tree = Object.values(readTree(synthToTemp())).join();
+  expect(tree).not.toContain(password.password);
+  expect(tree).not.toContain(Buffer.from(password.password).toString('base64').replace(/=+$/, ''));
 });
 
 test('every object that holds data is protected from a prune and a destroy', () => {

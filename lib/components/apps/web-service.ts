@@ -126,7 +126,7 @@ export class WebService extends Component {
   private readonly fixedReplicas: number;
 
   constructor(scope: Construct, id: string, props: WebServiceProps) {
-    super(scope, id, { namespace: props.namespace ?? id, deployWith: props.deployWith, tier: 'apps' });
+    super(scope, id, { namespace: props.namespace ?? id, deployWith: props.deployWith, secrets: props.secrets, tier: 'apps' });
     this.name = requireDnsLabel(this, 'service name', id);
     if (!/^[^\s:@]+(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$/.test(props.image) || !/(:[^/]+|@sha256:[a-f0-9]{64})$/.test(props.image)) {
       fail(this, `image "${props.image}" has no pinned tag or digest`, 'Name a version, e.g. "ghcr.io/acme/api:1.4.2"');

@@ -14,7 +14,7 @@ export interface KedaProps extends ComponentOptions {
 /** KEDA (chart keda 2.20.2): event-driven autoscaling, the `keda.sh` CRDs and the metrics API server. */
 export class Keda extends Component {
   constructor(scope: Construct, id: string, props: KedaProps = {}) {
-    super(scope, id, { namespace: props.namespace ?? 'keda', deployWith: props.deployWith });
+    super(scope, id, { namespace: props.namespace ?? 'keda', deployWith: props.deployWith, secrets: props.secrets });
     this.addChart(
       catalog.keda,
       { crds: { install: true }, ...this.scheduling(props.nodePool) },

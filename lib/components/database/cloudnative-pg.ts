@@ -19,7 +19,7 @@ export interface CloudNativePgProps extends ComponentOptions {
  */
 export class CloudNativePg extends Component {
   constructor(scope: Construct, id: string, props: CloudNativePgProps = {}) {
-    super(scope, id, { namespace: props.namespace ?? 'cnpg-system', deployWith: props.deployWith });
+    super(scope, id, { namespace: props.namespace ?? 'cnpg-system', deployWith: props.deployWith, secrets: props.secrets });
     this.addChart(
       catalog.cloudnativePg,
       {

@@ -54,7 +54,8 @@ export interface AddDatabaseOptions {
   readonly user?: string;
   /**
    * The role's password; it must be URL-safe (see DATABASE_PASSWORD_RULE), since connection strings embed it.
-   * @default the sensitive Terraform variable `<database>_db_password`, validated by that rule
+   * @default the sensitive Terraform variable `<database>_db_password` (validated by that rule), or a
+   * generated value of that name when the cluster's secrets go to Git (`secrets: 'sops'`)
    */
   readonly password?: SecretValue;
 }
@@ -96,7 +97,7 @@ export class PostgresCluster extends Component {
   private readonly databases = new Map<string, Construct>();
 
   constructor(scope: Construct, id: string, props: PostgresClusterProps = {}) {
-    super(scope, id, { namespace: props.namespace ?? 'database', deployWith: props.deployWith });
+    super(scope, id, { namespace: props.namespace ?? 'database', deployWith: props.deployWith, secrets: props.secrets });
     this.stateful = true;
     this.clusterName = requireDnsLabel(this, 'clusterName', props.clusterName ?? 'postgres');
     this.replicas = props.replicas ?? 1;
@@ -162,8 +163,7 @@ export class PostgresCluster extends Component {
       fail(consumer, `role "${user}" of ${this.node.path} already owns another database`, 'Give each database its own user');
     }
     this.databases.set(name, consumer);
-    const password =
-      options.password ?? SecretValue.fromVariable(`${name}_db_password`, `Password of the PostgreSQL role "${user}".`, DATABASE_PASSWORD_RULE);
+    const password = options.password ?? this.defaultSecret(`${name}_db_password`, `Password of the PostgreSQL role "${user}".`, DATABASE_PASSWORD_RULE);
     const secretName = `${this.clusterName}-${user.replace(/_/g, '-')}-credentials`;
     const credentials = { username: user, password };
     // CloudNativePG reads the role's password here and, with the reload label, rolls a changed password.

@@ -8,10 +8,21 @@ import { FLUX_NAMESPACE, FLUX_SOURCE_NAME } from '../../flux/repository';
 /** Flux controllers to run besides the four defaults. */
 export type FluxExtraController = 'image-reflector-controller' | 'image-automation-controller' | 'source-watcher';
 
+/**
+ * The Flux the platform runs: the 2.9 line (source-controller 1.9, kustomize-controller 1.9, helm-controller
+ * 1.6, the versions of the reference CRDs), from the distribution artifact of the pinned Flux Operator.
+ * The artifact is immutable, so the newest 2.9 patch it holds is the same on every apply; upgrading Flux is
+ * a change of these two lines (and of the flux-operator chart in the catalog).
+ */
+export const FLUX_VERSION = '2.9.x';
+export const FLUX_DISTRIBUTION_ARTIFACT = 'oci://ghcr.io/controlplaneio-fluxcd/flux-operator-manifests:v0.49.0';
+
 /** Properties of the Flux bootstrap. */
 export interface FluxProps {
-  /** Flux distribution version range the operator installs. @default '2.x' */
+  /** Flux distribution version (exact, or a patch range like `2.9.x`). @default FLUX_VERSION */
   readonly distributionVersion?: string;
+  /** The distribution manifests artifact, pinned by tag. @default FLUX_DISTRIBUTION_ARTIFACT */
+  readonly distributionArtifact?: string;
   /** @default none */
   readonly extraControllers?: FluxExtraController[];
   /** Chart values deep-merged over the FluxInstance values. @default none */
@@ -53,9 +64,13 @@ class FluxInstance extends Component {
 
   constructor(scope: Construct, id: string, props: FluxProps) {
     super(scope, id, { namespace: FLUX_NAMESPACE, deployWith: 'terraform' });
-    const version = props.distributionVersion ?? '2.x';
-    if (!/^[0-9]+\.([0-9]+|x)(\.([0-9]+|x))?$/.test(version)) {
-      fail(this, `distributionVersion "${version}" is not a Flux version or range`, 'Use a version such as "2.x" or "2.7.x"');
+    const version = props.distributionVersion ?? FLUX_VERSION;
+    if (!/^[0-9]+\.[0-9]+\.([0-9]+|x)$/.test(version)) {
+      fail(this, `distributionVersion "${version}" is not a pinned Flux version`, 'Use an exact version or a patch range such as "2.9.x": a wider range lets a re-apply install another Flux');
+    }
+    const artifact = props.distributionArtifact ?? FLUX_DISTRIBUTION_ARTIFACT;
+    if (!/^oci:\/\/[^\s:]+:[A-Za-z0-9_.-]+$/.test(artifact) || artifact.endsWith(':latest')) {
+      fail(this, `distributionArtifact "${artifact}" is not pinned to a tag`, 'Name a released tag of the manifests artifact, e.g. ":v0.49.0"');
     }
     const git = this.platform.git;
     const pullSecret = git.auth
@@ -66,7 +81,7 @@ class FluxInstance extends Component {
       catalog.fluxInstance,
       {
         instance: {
-          distribution: { version, registry: 'ghcr.io/fluxcd' },
+          distribution: { version, registry: 'ghcr.io/fluxcd', artifact },
           components: [
             'source-controller',
             'kustomize-controller',

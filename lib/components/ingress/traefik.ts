@@ -62,7 +62,7 @@ export class Traefik extends Component {
   public readonly dashboard: IngressRoute;
 
   constructor(scope: Construct, id: string, props: TraefikProps = {}) {
-    super(scope, id, { namespace: props.namespace ?? 'traefik', deployWith: props.deployWith });
+    super(scope, id, { namespace: props.namespace ?? 'traefik', deployWith: props.deployWith, secrets: props.secrets });
     const replicas = props.replicas ?? 2;
     const scheduling = this.scheduling(props.nodePool);
 

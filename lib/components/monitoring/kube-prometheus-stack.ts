@@ -76,7 +76,7 @@ export class KubePrometheusStack extends Component {
   private community: HelmValues;
 
   constructor(scope: Construct, id: string, props: KubePrometheusStackProps = {}) {
-    super(scope, id, { namespace: props.namespace ?? 'monitoring', deployWith: props.deployWith });
+    super(scope, id, { namespace: props.namespace ?? 'monitoring', deployWith: props.deployWith, secrets: props.secrets });
     const storageSize = props.storageSize ?? '50Gi';
     if (!isQuantity(storageSize)) {
       fail(this, `storageSize "${storageSize}" is not a Kubernetes quantity`, 'Use a size such as "50Gi"');
@@ -107,7 +107,7 @@ export class KubePrometheusStack extends Component {
     const admin = this.addBootstrapSecret('grafana-admin', {
       'admin-user': 'admin',
       'admin-password':
-        props.grafanaAdminPassword ?? SecretValue.fromVariable('grafana_admin_password', 'Password of the Grafana "admin" user.'),
+        props.grafanaAdminPassword ?? this.defaultSecret('grafana_admin_password', 'Password of the Grafana "admin" user.'),
     });
 
     this.addChart(

@@ -22,7 +22,7 @@ export interface SonarQubeProps extends ComponentOptions {
   readonly nodePool?: string;
   /**
    * Passcode of the monitoring endpoint (`/api/monitoring/metrics`), which the chart's PodMonitor sends.
-   * @default the sensitive Terraform variable `sonarqube_monitoring_passcode`
+   * @default the sensitive Terraform variable `sonarqube_monitoring_passcode`, or a generated value with `secrets: 'sops'`
    */
   readonly monitoringPasscode?: SecretValue;
   /** Password of the database role. @default the sensitive Terraform variable `sonarqube_db_password` */
@@ -45,11 +45,11 @@ export class SonarQube extends Component {
   public readonly url?: string;
 
   constructor(scope: Construct, id: string, props: SonarQubeProps) {
-    super(scope, id, { namespace: props.namespace ?? 'sonarqube', deployWith: props.deployWith, tier: 'apps' });
+    super(scope, id, { namespace: props.namespace ?? 'sonarqube', deployWith: props.deployWith, secrets: props.secrets, tier: 'apps' });
     this.connection = props.database.addDatabase(this, 'sonarqube', { password: props.databasePassword });
     this.deployAfter(props.database);
     const passcode = this.addBootstrapSecret('sonarqube-monitoring', {
-      passcode: props.monitoringPasscode ?? SecretValue.fromVariable('sonarqube_monitoring_passcode', 'Passcode of the SonarQube monitoring endpoint.'),
+      passcode: props.monitoringPasscode ?? this.defaultSecret('sonarqube_monitoring_passcode', 'Passcode of the SonarQube monitoring endpoint.'),
     });
     const resources = props.resources ?? { requests: { cpu: '500m', memory: '2Gi' }, limits: { cpu: '1', memory: '2Gi' } };
     this.claimCapacity({ pool: props.nodePool, what: 'SonarQube', replicas: () => 1, requests: resources.requests ?? {} });

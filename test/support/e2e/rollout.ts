@@ -1,6 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse, parseAllDocuments } from 'yaml';
+import { sopsDecrypt } from '../../../lib';
+import { TEST_AGE } from '../synth';
 import { componentFileName, DeploymentPlan, FLUX_STEPS, Manifest, MANUAL_FOLDER, STEP_FOLDERS, terraformObjects } from '../../../lib';
 
 /** One object to apply, and where it comes from (for error messages). */
@@ -13,16 +15,20 @@ export interface Rollout {
  * The objects of a Flux Kustomization's folder, in the order its kustomization.yaml lists them (a listed
  * folder is followed into its own kustomization.yaml, as kustomize does).
  */
-export function folderObjects(fluxDir: string, folder: string): Rollout[] {
+export function folderObjects(fluxDir: string, folder: string, identity: string = TEST_AGE.identity): Rollout[] {
   const listing = path.join(fluxDir, folder, 'kustomization.yaml');
   if (!fs.existsSync(listing)) throw new Error(`${path.relative(fluxDir, listing)} is missing`);
   const { resources = [] } = parse(fs.readFileSync(listing, 'utf8')) as { resources?: string[] };
   return resources.flatMap((entry) => {
     const rel = path.join(folder, entry);
     const file = path.join(fluxDir, rel);
-    if (fs.statSync(file).isDirectory()) return folderObjects(fluxDir, rel);
+    if (fs.statSync(file).isDirectory()) return folderObjects(fluxDir, rel, identity);
     return parseAllDocuments(fs.readFileSync(file, 'utf8'))
-      .map((doc) => doc.toJSON() as Manifest | null)
+      // An encrypted Secret reaches the cluster decrypted, as kustomize-controller applies it.
+      .map((doc) => {
+        const object = doc.toJSON() as (Manifest & { sops?: unknown }) | null;
+        return object?.sops ? (sopsDecrypt(doc.toString(), identity) as Manifest) : object;
+      })
       .filter((object): object is Manifest => object !== null)
       .map((object) => ({ source: `dist/flux/${rel}`, object }));
   });
