@@ -460,7 +460,8 @@ export function sopsDecrypt(text: string, identity: string): Record<string, unkn
       return out;
     }
     if (isSeq(node)) return node.items.map((item) => walk(item, path)).filter((v) => v !== COMMENT);
-    if (isScalar(node)) return leaf(node.value, path);
+    // yaml.v3 writes a "<<" string as `!!merge <<` and reads it back as the string; so does this reader.
+    if (isScalar(node)) return leaf(typeof node.value === 'symbol' && node.value.description === '<<' ? '<<' : node.value, path);
     if (node === null || node === undefined) return null;
     throw new Error(`sops: unsupported YAML node under ${pathText(path)}`);
   };

@@ -20,18 +20,27 @@ const dist = synthToTemp(platform);
 const objects = fluxObjects(path.join(dist, 'flux')).map((o) => o.object);
 
 /**
- * The test's values of the sensitive Terraform variables (`TF_VAR_<name>`). Random per run, from
- * characters that need no escaping in a URI or an Npgsql string (ballast puts the password in both as is).
+ * The test's values of the sensitive Terraform variables (`TF_VAR_<name>`), for Secrets Terraform writes.
+ * Random per run, from characters that need no escaping in a URI or an Npgsql string (ballast puts the
+ * password in both as is).
  */
 const tfvars = new Map(
   plan.terraform.variables.filter((v) => v.variable.endsWith('_db_password')).map((v) => [v.variable, crypto.randomBytes(18).toString('base64url')] as const),
 );
-const password = tfvars.get('sonarqube_db_password')!;
 
-/** A key of a bootstrap Secret that Terraform creates, with the variables' test values filled in. */
+/**
+ * A key of a Secret the cluster gets: one SOPS-encrypted into Git (its value is the one synth read: the
+ * generated password), or a bootstrap Secret Terraform creates (the variable's test value).
+ */
 function secretValue(namespace: string, name: string, key: string): string {
+  const encrypted = plan.flux.flatMap((p) => p.encryptedSecrets).find((s) => s.metadata.namespace === namespace && s.metadata.name === name);
+  if (encrypted) {
+    const value = (encrypted.stringData as Record<string, string> | undefined)?.[key];
+    if (value === undefined) throw new Error(`encrypted Secret ${namespace}/${name} has no key "${key}"`);
+    return value;
+  }
   const secret = plan.terraform.secrets.find((s) => s.namespace === namespace && s.name === name);
-  if (!secret) throw new Error(`no bootstrap Secret ${namespace}/${name} in the plan`);
+  if (!secret) throw new Error(`no Secret ${namespace}/${name} in the plan`);
   const value = secret.data[key];
   if (value === undefined) throw new Error(`bootstrap Secret ${namespace}/${name} has no key "${key}"`);
   if (!(value instanceof SecretValue)) return value;
@@ -39,6 +48,9 @@ function secretValue(namespace: string, name: string, key: string): string {
   if (test === undefined) throw new Error(`the test has no value for the Terraform variable "${value.variable}" (${namespace}/${name} ${key})`);
   return test;
 }
+
+/** The password of the SonarQube connection's role, as the cluster receives it. */
+const password = secretValue('sonarqube', 'postgres-sonarqube-credentials', 'password');
 
 /**
  * Kubernetes' expansion of an env value (k8s.io/kubernetes third_party/forked/golang/expansion):
@@ -265,9 +277,11 @@ test('the password is in no connection string and nowhere in the synthesized Flu
   for (const s of all) expect(s).not.toContain(password);
   for (const s of [connection.uri, connection.readOnlyUri, connection.npgsql, connection.npgsqlReadOnly]) expect(s).toContain(reference);
   for (const [file, content] of Object.entries(readTree(path.join(dist, 'flux')))) expect({ file, hasPassword: content.includes(password) }).toEqual({ file, hasPassword: false });
-  // The credentials Secret comes from Terraform, from a sensitive variable, never from the Git tree.
-  expect(objects.filter((o) => o.kind === 'Secret' && o.metadata?.name === connection.secret.name)).toEqual([]);
-  expect(terraformJson(path.join(dist, 'cdktf')).variable?.sonarqube_db_password).toMatchObject({ sensitive: true });
+  // The default platform keeps these credentials in Git, SOPS-encrypted: the Secret is there, its values are not.
+  const inGit = objects.filter((o) => o.kind === 'Secret' && o.metadata?.name === connection.secret.name) as { stringData?: Record<string, string> }[];
+  expect(inGit.length).toBeGreaterThan(0);
+  for (const s of inGit) expect(s.stringData?.password).toMatch(/^ENC\[AES256_GCM,/);
+  expect(terraformJson(path.join(dist, 'cdktf')).variable?.sonarqube_db_password).toBeUndefined();
 });
 
 test('a wrong password, or one Kubernetes left unexpanded, is refused', async () => {
