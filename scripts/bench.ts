@@ -46,18 +46,23 @@ for (let i = 0; i < RUNS; i++) {
   phases.terraform.push(time(() => lib.synthTerraform(plan, path.join(out, 'cdktf'))));
 }
 
-// 3. Scale: a platform with many application components (5 IngressRoutes each), model + plan + Flux render.
-const scale = [10, 50, 200].map((n) => {
+// 3. Scale: N WebServices, each with an HPA, a ServiceMonitor and an IngressRoute (beside Traefik and
+//    kube-prometheus-stack): model, plan and Flux render, in this process.
+const scale = [10, 100, 1000].map((n) => {
   const platform = new lib.Platform(new App(), 'ballast', { domain: 'example.com', clusterName: 'bench', git: { url: 'https://git.example.com/p.git' } });
-  new lib.Traefik(platform, 'traefik');
+  const traefik = new lib.Traefik(platform, 'traefik', { metrics: true });
+  new lib.KubePrometheusStack(platform, 'monitoring', { ingress: traefik });
+  let planMs = 0;
   const ms = time(() => {
     for (let i = 0; i < n; i++) {
-      const app = new lib.Component(platform, `app${i}`, { namespace: `app${i}`, tier: 'apps' });
-      for (let j = 0; j < 5; j++) new lib.IngressRoute(app, `route${j}`, { host: `r${j}.app${i}.example.com`, backend: { name: 'web', port: 80 } });
+      const service = new lib.WebService(platform, `svc${i}`, { image: 'ghcr.io/acme/api:1.0.0', route: { host: `svc${i}.example.com` } });
+      new lib.HorizontalAutoscaler(service, 'hpa', { target: service, maxReplicas: 4, cpuUtilization: 70 });
     }
-    lib.renderFluxRepository(lib.planPlatform(platform));
+    let plan!: import('../lib').DeploymentPlan;
+    planMs = time(() => (plan = lib.planPlatform(platform)));
+    lib.renderFluxRepository(plan);
   });
-  return { n, ms };
+  return { n, ms, planMs };
 });
 fs.rmSync(work, { recursive: true, force: true });
 
@@ -69,4 +74,6 @@ console.log(`| load the library (first require) | ${load.toFixed(0)} |`);
 console.log(`| build model + plan | ${median(phases.model).toFixed(1)} |`);
 console.log(`| render + write dist/flux | ${median(phases.flux).toFixed(1)} |`);
 console.log(`| render + write dist/cdktf | ${median(phases.terraform).toFixed(1)} |`);
-for (const { n, ms } of scale) console.log(`| ${n} app components x 5 IngressRoutes: model + plan + Flux render | ${ms.toFixed(0)} |`);
+for (const { n, ms, planMs } of scale) {
+  console.log(`| ${n} WebServices (HPA, ServiceMonitor, IngressRoute each): model + plan + Flux render (plan alone) | ${ms.toFixed(0)} (${planMs.toFixed(0)}) |`);
+}

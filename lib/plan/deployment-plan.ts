@@ -1,7 +1,7 @@
 import { Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { catalog } from '../catalog';
-import { Backend, Component } from '../core/component';
+import { Backend, Component, prepareApp } from '../core/component';
 import { ConfigProblem, constructPath, ValidationError } from '../core/errors';
 import { HelmChartSpec } from '../core/helm-chart';
 import { isPlatform, PlatformContext } from '../core/platform-context';
@@ -116,6 +116,7 @@ export function planDeployment(root: IConstruct): DeploymentPlan {
   }
   const problems: ConfigProblem[] = [];
   const components = componentsOf(root);
+  prepareApp(components);
   for (const chart of root.node.findAll().filter((c) => Chart.isChart(c) && !Component.isComponent(c))) {
     problems.push({
       path: constructPath(chart),
