@@ -1,21 +1,14 @@
 // Node pool capacity at synth, and Flux image automation of a WebService.
 import * as path from 'path';
-import { Flux, HorizontalAutoscaler, planPlatform, Platform, PlatformConfig, ValidationError, WebService } from '../../lib';
+import { Flux, HorizontalAutoscaler, planPlatform, Platform, PlatformConfig, WebService } from '../../lib';
 import { testPlatform } from '../support/platforms';
+import { problemOf } from '../support/problems';
 import { defaultPlan, readTree, synthToTemp } from '../support/synth';
 
 const appsPool = (capacity: { nodes: number; cpu: string; memory: string }): Partial<PlatformConfig> => ({
   nodePools: [{ name: 'apps', labels: { pool: 'apps' }, capacity }],
 });
-function planProblems(platform: Platform): string {
-  try {
-    planPlatform(platform);
-    return 'no error';
-  } catch (err) {
-    if (err instanceof ValidationError) return err.message;
-    throw err;
-  }
-}
+const planProblems = (platform: Platform) => problemOf(() => planPlatform(platform));
 const api = (platform: Platform, maxReplicas = 10) => {
   const service = new WebService(platform, 'api', { image: 'ghcr.io/acme/api:1.0.0', nodePool: 'apps', resources: { requests: { cpu: '500m', memory: '512Mi' } }, metricsPath: false });
   new HorizontalAutoscaler(service, 'hpa', { target: service, maxReplicas, cpuUtilization: 70 });

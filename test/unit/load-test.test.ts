@@ -15,12 +15,12 @@ import {
   Platform,
   renderFluxRepository,
   Traefik,
-  ValidationError,
   WebService,
 } from '../../lib';
 import { App } from 'cdk8s';
 import { testConfig, testPlatform } from '../support/platforms';
 import { panelsOf } from '../support/promql';
+import { problemOf } from '../support/problems';
 
 const script = path.join(packageRoot(), 'loadtests', 'articles-crawl.ts');
 
@@ -33,15 +33,6 @@ function setup(k6Metrics: K6MetricsMode = 'native-histograms', platform: Platfor
   return { platform, monitoring, api, operator, test };
 }
 const objectOf = (c: LoadTest, kind: string) => (c.manifests() as Manifest[]).find((m) => m.kind === kind) as any;
-const problemOf = (build: () => void) => {
-  try {
-    build();
-  } catch (err) {
-    if (err instanceof ValidationError) return err.message;
-    throw err;
-  }
-  return 'no error';
-};
 
 test('a Job runs the official k6 image on the script ConfigMap, writes to remoteWriteUrl with testid, never retries, on the runner pool', () => {
   const { test, monitoring } = setup();

@@ -1,9 +1,10 @@
 // Secret sources, and the plan's choice per component: Terraform's sensitive variables, or SOPS files in Git.
 import * as fs from 'fs';
 import * as path from 'path';
-import { Component, planPlatform, Platform, PostgresCluster, SecretValue, sopsDecrypt, synthFlux, synthTerraform, ValidationError } from '../../lib';
+import { Component, planPlatform, Platform, PostgresCluster, SecretValue, sopsDecrypt, synthFlux, synthTerraform } from '../../lib';
 import { testPlatform } from '../support/platforms';
 import { defaultPlan, fluxObjects, readTree, synthToTemp, tempDir, TEST_AGE, terraformJson } from '../support/synth';
+import { problemOf } from '../support/problems';
 
 class App extends Component {
   constructor(scope: Platform, id: string, data: Record<string, SecretValue | string>, secrets: 'terraform' | 'sops' = 'sops') {
@@ -12,15 +13,6 @@ class App extends Component {
   }
 }
 const withSops = () => testPlatform({ sops: { ageRecipients: [TEST_AGE.recipient] } });
-const problemOf = (build: () => void) => {
-  try {
-    build();
-  } catch (err) {
-    if (err instanceof ValidationError) return err.message;
-    throw err;
-  }
-  return 'no error';
-};
 
 describe('sources', () => {
   test('an environment variable, a file, a generated value kept between synths', () => {

@@ -8,7 +8,6 @@ import {
   KubePrometheusStack,
   Manifest,
   Traefik,
-  ValidationError,
   WebService,
   WebServiceProps,
 } from '../../lib';
@@ -16,6 +15,7 @@ import { crossReferences, Located } from '../support/charts/cross-references';
 import { rolloutOrder } from '../support/e2e/rollout';
 import { testPlatform } from '../support/platforms';
 import { defaultPlan, synthToTemp } from '../support/synth';
+import { problemOf } from '../support/problems';
 
 function setup(props: Partial<WebServiceProps> = {}) {
   const platform = testPlatform();
@@ -25,15 +25,6 @@ function setup(props: Partial<WebServiceProps> = {}) {
   return { platform, monitoring, api };
 }
 const objectOf = (c: Component, kind: string) => (c.manifests() as Manifest[]).find((m) => m.kind === kind) as any;
-const problemOf = (build: () => void) => {
-  try {
-    build();
-  } catch (err) {
-    if (err instanceof ValidationError) return err.message;
-    throw err;
-  }
-  return 'no error';
-};
 
 test('zero-downtime defaults: readiness, preStop pause under the grace period, surge-only rollout, requests, restricted context', () => {
   const { api } = setup();

@@ -1,8 +1,8 @@
 import { ChildProcess, spawn, spawnSync } from 'child_process';
+import { freePort, HAS_SETPRIV } from './processes';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as https from 'https';
-import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { toolPath } from '../tools';
@@ -31,23 +31,6 @@ interface Child {
 
 const READY_TIMEOUT_MS = 120_000;
 const LOG_TAIL = 6000;
-
-/** A free TCP port on loopback (the OS picks it; the tiny race until the server binds it is accepted). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/**
- * `setpriv --pdeathsig` makes the kernel kill a child when the test process dies, even by SIGKILL (a
- * Jest timeout, an OOM): the `exit` hook below does not run then. Without setpriv the hook is all we have.
- */
-const setpriv = spawnSync('setpriv', ['--help'], { stdio: 'ignore' }).status === 0;
 
 /**
  * A real etcd + kube-apiserver on 127.0.0.1 with free ports, in one temporary folder (etcd data,
@@ -205,7 +188,7 @@ export class ApiServer {
   }
 
   private run(name: string, binary: string, args: string[]): void {
-    const [cmd, argv] = setpriv ? ['setpriv', ['--pdeathsig', 'KILL', binary, ...args]] : [binary, args];
+    const [cmd, argv] = HAS_SETPRIV ? ['setpriv', ['--pdeathsig', 'KILL', binary, ...args]] : [binary, args];
     const child: Child = { name, process: spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'pipe'] }), log: '' };
     // Keep only the tail: kube-apiserver logs a lot, the reason for a failure is at the end.
     const keep = (chunk: Buffer) => (child.log = (child.log + chunk.toString()).slice(-LOG_TAIL));

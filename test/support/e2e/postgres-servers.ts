@@ -1,7 +1,7 @@
 import { ChildProcess, spawn, spawnSync } from 'child_process';
+import { freePort, HAS_SETPRIV } from './processes';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
-import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { Client } from 'pg';
@@ -32,17 +32,6 @@ const ADMIN = 'ballast_admin';
 const SERVER_USER = 'postgres';
 const NEEDED = ['initdb', 'postgres', 'pg_basebackup'];
 
-/** A free TCP port on loopback (the OS picks it; the tiny race until the server binds it is accepted). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
@@ -70,19 +59,12 @@ export function postgresBinDir(): string {
 }
 
 /**
- * `setpriv --pdeathsig` makes the kernel kill a child when the test process dies, even by SIGKILL (a
- * Jest timeout, an OOM): the `exit` hook below does not run then. setpriv sets the signal after it
- * changes the user, so it also holds for the servers run as `postgres` under root.
- */
-const setpriv = spawnSync('setpriv', ['--help'], { stdio: 'ignore' }).status === 0;
-
-/**
  * PostgreSQL refuses to run as root. Under root the servers and their tools run as the `postgres` OS
  * user, and their folders belong to it; otherwise as the current user.
  */
 function serverUser(): { uid: number; gid: number } | undefined {
   if (process.getuid?.() !== 0) return undefined;
-  if (!setpriv) throw new Error('the tests run as root, and PostgreSQL refuses root: setpriv (util-linux) is needed to run it as the "postgres" user');
+  if (!HAS_SETPRIV) throw new Error('the tests run as root, and PostgreSQL refuses root: setpriv (util-linux) is needed to run it as the "postgres" user');
   const id = (flag: string) => spawnSync('id', [flag, SERVER_USER], { encoding: 'utf8' });
   const [uid, gid] = [id('-u'), id('-g')];
   if (uid.status !== 0 || gid.status !== 0) {
@@ -303,9 +285,9 @@ export class PostgresServers {
 
   /** The command line that runs `binary` as the server user, killed with the test process. */
   private wrap(binary: string, args: string[]): [string, string[]] {
-    const pdeathsig = setpriv ? ['--pdeathsig', 'KILL'] : [];
+    const pdeathsig = HAS_SETPRIV ? ['--pdeathsig', 'KILL'] : [];
     const reuid = this.user ? ['--reuid', SERVER_USER, '--regid', SERVER_USER, '--init-groups'] : [];
-    return setpriv ? ['setpriv', [...pdeathsig, ...reuid, binary, ...args]] : [binary, args];
+    return HAS_SETPRIV ? ['setpriv', [...pdeathsig, ...reuid, binary, ...args]] : [binary, args];
   }
 
   /** Under root, hands a file or folder to the server user (PostgreSQL insists on owning its data folder). */

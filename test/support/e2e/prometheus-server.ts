@@ -1,22 +1,10 @@
-import { ChildProcess, spawn, spawnSync } from 'child_process';
+import { ChildProcess, spawn } from 'child_process';
+import { freePort, HAS_SETPRIV } from './processes';
 import * as fs from 'fs';
-import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { stringify } from 'yaml';
 import { toolPath } from '../tools';
-
-const setpriv = spawnSync('setpriv', ['--help'], { stdio: 'ignore' }).status === 0;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * The real Prometheus (the pinned build) on 127.0.0.1 with a free port, its own data folder, the given
@@ -33,7 +21,7 @@ export class PrometheusServer {
     );
     const args = [`--config.file=${path.join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${path.join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, ...flags];
     const binary = toolPath('prometheus');
-    const [cmd, argv] = setpriv ? ['setpriv', ['--pdeathsig', 'KILL', binary, ...args]] : [binary, args];
+    const [cmd, argv] = HAS_SETPRIV ? ['setpriv', ['--pdeathsig', 'KILL', binary, ...args]] : [binary, args];
     const server = new PrometheusServer(dir, port, spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'pipe'] }));
     await server.waitReady();
     return server;
