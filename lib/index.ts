@@ -49,3 +49,4 @@ export * from './secrets/encrypted-secret';
 export * from './terraform/tfvars-example';
 export * from './secrets/age';
 export * from './secrets/sops';
+export * from './core/fast-yaml';

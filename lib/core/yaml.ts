@@ -1,4 +1,5 @@
 import { Document, isScalar, stringify } from 'yaml';
+import { fastYaml } from './fast-yaml';
 
 /**
  * Deterministic YAML for every file ballast writes.
@@ -8,7 +9,7 @@ import { Document, isScalar, stringify } from 'yaml';
  * No line folding and no anchors, so a diff of the output shows exactly what changed.
  */
 export function toYaml(value: unknown, comments: readonly LineComment[] = []): string {
-  if (comments.length === 0) return stringify(value, OPTIONS);
+  if (comments.length === 0) return fastYaml(value, OPTIONS) ?? stringify(value, OPTIONS);
   const doc = new Document(value, OPTIONS);
   for (const c of comments) {
     const node = doc.getIn(c.path, true);
