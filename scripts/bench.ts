@@ -48,16 +48,20 @@ for (let i = 0; i < RUNS; i++) {
 
 // 3. Scale: N WebServices, each with an HPA, a ServiceMonitor and an IngressRoute (beside Traefik and
 //    kube-prometheus-stack): model, plan and Flux render, in this process.
-const scale = [10, 100, 1000].map((n) => {
+function scalePlatform(n: number): import('../lib').Platform {
   const platform = new lib.Platform(new App(), 'ballast', { domain: 'example.com', clusterName: 'bench', git: { url: 'https://git.example.com/p.git' } });
   const traefik = new lib.Traefik(platform, 'traefik', { metrics: true });
   new lib.KubePrometheusStack(platform, 'monitoring', { ingress: traefik });
+  for (let i = 0; i < n; i++) {
+    const service = new lib.WebService(platform, `svc${i}`, { image: 'ghcr.io/acme/api:1.0.0', route: { host: `svc${i}.example.com` } });
+    new lib.HorizontalAutoscaler(service, 'hpa', { target: service, maxReplicas: 4, cpuUtilization: 70 });
+  }
+  return platform;
+}
+const scale = [10, 100, 1000].map((n) => {
   let planMs = 0;
   const ms = time(() => {
-    for (let i = 0; i < n; i++) {
-      const service = new lib.WebService(platform, `svc${i}`, { image: 'ghcr.io/acme/api:1.0.0', route: { host: `svc${i}.example.com` } });
-      new lib.HorizontalAutoscaler(service, 'hpa', { target: service, maxReplicas: 4, cpuUtilization: 70 });
-    }
+    const platform = scalePlatform(n);
     let plan!: import('../lib').DeploymentPlan;
     planMs = time(() => (plan = lib.planPlatform(platform)));
     lib.renderFluxRepository(plan);
@@ -91,16 +95,7 @@ const stockRuns = Array.from({ length: Math.min(RUNS, 3) }, () =>
   cli([path.join(root, 'node_modules', 'cdktf-cli', 'bundle', 'bin', 'cdktf'), 'synth', '--output', path.join(work, 'cli-tf')]),
 );
 
-const scaleRaw = [10, 100, 1000].map((n) => {
-  const platform = new lib.Platform(new App(), 'ballast', { domain: 'example.com', clusterName: 'bench', git: { url: 'https://git.example.com/p.git' } });
-  const traefik = new lib.Traefik(platform, 'traefik', { metrics: true });
-  new lib.KubePrometheusStack(platform, 'monitoring', { ingress: traefik });
-  for (let i = 0; i < n; i++) {
-    const service = new lib.WebService(platform, `svc${i}`, { image: 'ghcr.io/acme/api:1.0.0', route: { host: `svc${i}.example.com` } });
-    new lib.HorizontalAutoscaler(service, 'hpa', { target: service, maxReplicas: 4, cpuUtilization: 70 });
-  }
-  return rawCdk8s(lib.planPlatform(platform));
-});
+const scaleRaw = [10, 100, 1000].map((n) => rawCdk8s(lib.planPlatform(scalePlatform(n))));
 fs.rmSync(work, { recursive: true, force: true });
 
 const bench = {

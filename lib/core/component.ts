@@ -39,6 +39,14 @@ export interface ComponentOptions {
   readonly namespace?: string;
 }
 
+/** Options of a component that installs one chart: where its pods run, and values over ballast's. */
+export interface ChartComponentOptions extends ComponentOptions {
+  /** Node pool of the chart's workloads. @default any node */
+  readonly nodePool?: string;
+  /** Chart values deep-merged over ballast's. @default none */
+  readonly extraValues?: HelmValues;
+}
+
 /** What a concrete component passes to its base class. */
 export interface ComponentProps extends ComponentOptions {
   readonly namespace: string;

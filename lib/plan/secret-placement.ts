@@ -17,14 +17,11 @@ export interface SecretPlacement {
   readonly sops: { readonly component: Component; readonly secret: Manifest }[];
 }
 
-/** Every Secret a component needs: its declared ones, and the `valuesFrom` Secret of a Flux release's sensitive values. */
-function secretsOf(c: Component): BootstrapSecret[] {
+/** The `valuesFrom` Secret of a Flux-deployed release's sensitive values, if it has any. */
+function sensitiveValuesSecret(c: Component): BootstrapSecret[] {
   const chart = c.helmChart;
-  const sensitive: BootstrapSecret[] =
-    c.deployWith === 'flux' && chart?.sensitiveValues?.length
-      ? [{ namespace: c.namespace, name: sensitiveValuesSecretName(chart), type: 'Opaque', data: Object.fromEntries(chart.sensitiveValues.map((v) => [v.path, v.value])) }]
-      : [];
-  return [...c.bootstrapSecrets, ...sensitive];
+  if (c.deployWith !== 'flux' || !chart?.sensitiveValues?.length) return [];
+  return [{ namespace: c.namespace, name: sensitiveValuesSecretName(chart), type: 'Opaque', data: Object.fromEntries(chart.sensitiveValues.map((v) => [v.path, v.value])) }];
 }
 
 /**
@@ -43,7 +40,7 @@ export function placeSecrets(components: readonly Component[], sopsRecipients: r
       problems.push({ path: constructPath(c), problem: "its Secrets go to Git (secrets: 'sops'), but Terraform deploys it before Flux applies them", fix: "Deploy it with Flux, or keep secrets: 'terraform'" });
       continue;
     }
-    for (const s of secretsOf(c)) {
+    for (const s of [...c.bootstrapSecrets, ...sensitiveValuesSecret(c)]) {
       const stringData: Record<string, string> = {};
       for (const [key, value] of Object.entries(s.data)) {
         if (!(value instanceof SecretValue)) {
@@ -71,7 +68,7 @@ export function placeSecrets(components: readonly Component[], sopsRecipients: r
   }
   // The valuesFrom Secrets of Terraform-secret components come after every declared Secret, as before.
   for (const c of components.filter((x) => x.secretsWith === 'terraform')) {
-    placement.terraform.push(...secretsOf(c).slice(c.bootstrapSecrets.length));
+    placement.terraform.push(...sensitiveValuesSecret(c));
   }
   if (placement.sops.length > 0) {
     if (sopsRecipients.length === 0) {

@@ -10,14 +10,19 @@ export interface HelmResult {
   readonly stderr: string;
 }
 
+/** A fresh folder for Helm's config, cache and data, and the environment that points Helm at it. */
+function privateHelmHome(): { home: string; env: NodeJS.ProcessEnv } {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'ballast-helm-home-'));
+  return { home, env: { ...process.env, HELM_CONFIG_HOME: home, HELM_CACHE_HOME: home, HELM_DATA_HOME: home } };
+}
+
 /**
  * Runs the pinned helm with its config, cache and data in a private folder (nothing read from or left in
  * the user's Helm setup) and a time limit, so that an unreachable repository fails instead of hanging.
  */
 export function runHelm(helm: string, args: string[], options: { timeoutMs?: number; input?: string } = {}): HelmResult {
-  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'ballast-helm-home-'));
+  const { home, env } = privateHelmHome();
   try {
-    const env = { ...process.env, HELM_CONFIG_HOME: home, HELM_CACHE_HOME: home, HELM_DATA_HOME: home };
     const result = spawnSync(helm, args, {
       env,
       input: options.input,
@@ -40,9 +45,8 @@ export function runHelm(helm: string, args: string[], options: { timeoutMs?: num
  * process (the tests' loopback repository).
  */
 export function runHelmAsync(helm: string, args: string[], options: { timeoutMs?: number } = {}): Promise<HelmResult> {
-  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'ballast-helm-home-'));
+  const { home, env } = privateHelmHome();
   const timeoutMs = options.timeoutMs ?? 120_000;
-  const env = { ...process.env, HELM_CONFIG_HOME: home, HELM_CACHE_HOME: home, HELM_DATA_HOME: home };
   return new Promise<HelmResult>((resolve) => {
     const child = spawn(helm, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';

@@ -10,9 +10,9 @@ import { CatalogChart, componentsOf } from '../../lib';
 import { chartCacheDir, chartLabel, findCachedChart, pullArgs } from '../../scripts/reference/chart-archive';
 import { helmError, runHelm } from '../../scripts/reference/helm';
 import { rollOutWithCharts, ChartRolloutResult } from '../support/charts/chart-rollout';
-import { crossReferences } from '../support/charts/cross-references';
+import { crossReferences, outputUrlsOf } from '../support/charts/cross-references';
 import { renderRelease } from '../support/charts/render';
-import { fluxRelease, releaseLabel, SynthesizedRelease, terraformReleases } from '../support/charts/synthesized-releases';
+import { releaseLabel, SynthesizedRelease, synthesizedReleases } from '../support/charts/synthesized-releases';
 import { ApiServer } from '../support/e2e/api-server';
 import { rolloutOrder } from '../support/e2e/rollout';
 import { ServerSideApply } from '../support/e2e/server-side-apply';
@@ -25,12 +25,7 @@ const dist = synthToTemp(platform);
 const fluxDir = path.join(dist, 'flux');
 const stack = terraformJson(path.join(dist, 'cdktf'));
 const charts = plan.components.flatMap((c) => (c.helmChart ? [c.helmChart.chart] : []));
-const rollout = rolloutOrder(plan, fluxDir);
-const secrets = rollout.filter((r) => r.object.kind === 'Secret').map((r) => r.object);
-const releases: SynthesizedRelease[] = [
-  ...terraformReleases(stack, charts),
-  ...rollout.filter((r) => r.object.kind === 'HelmRelease').map((r) => fluxRelease(r.source, r.object, charts, secrets)),
-];
+const releases: SynthesizedRelease[] = synthesizedReleases(stack, rolloutOrder(plan, fluxDir), charts);
 
 /** Each chart from the cache, or pulled into it now; the reason when neither works. */
 const cache = chartCacheDir();
@@ -92,7 +87,7 @@ if (missing.length > 0) {
   });
 
   test('every reference ballast makes resolves to what the charts create', () => {
-    const urls = componentsOf(platform).flatMap((c) => c.outputUrls.map((u) => ({ component: c.node.path, name: u.name, url: u.url })));
+    const urls = outputUrlsOf(componentsOf(platform));
     expect(urls.length).toBeGreaterThan(0);
     expect(crossReferences(result.applied, urls)).toEqual([]);
   });

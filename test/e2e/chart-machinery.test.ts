@@ -5,10 +5,10 @@ import * as path from 'path';
 import { catalog, CatalogChart, componentsOf, planPlatform, Platform } from '../../lib';
 import { findCachedChart } from '../../scripts/reference/chart-archive';
 import { rollOutWithCharts } from '../support/charts/chart-rollout';
-import { crossReferences, Located } from '../support/charts/cross-references';
+import { crossReferences, Located, outputUrlsOf } from '../support/charts/cross-references';
 import { fixturePlatform } from '../support/charts/fixture-platform';
 import { renderRelease } from '../support/charts/render';
-import { fluxRelease, terraformReleases } from '../support/charts/synthesized-releases';
+import { synthesizedReleases } from '../support/charts/synthesized-releases';
 import { ApiServer } from '../support/e2e/api-server';
 import { rolloutOrder } from '../support/e2e/rollout';
 import { ServerSideApply } from '../support/e2e/server-side-apply';
@@ -39,18 +39,14 @@ beforeAll(async () => {
 afterAll(() => server?.stop());
 
 const outputUrls = (platform: Platform) =>
-  componentsOf(platform).flatMap((c) => c.outputUrls.map((u) => ({ component: c.node.path, name: u.name, url: u.url })));
+  outputUrlsOf(componentsOf(platform));
 
 /** Everything a platform and its charts would create, without applying it: for the failure cases. */
 async function platformObjects(platform: Platform): Promise<Located[]> {
   const dist = synthToTemp(platform);
   const plan = planPlatform(platform);
   const rollout = rolloutOrder(plan, path.join(dist, 'flux'));
-  const secrets = rollout.filter((r) => r.object.kind === 'Secret').map((r) => r.object);
-  const releases = [
-    ...terraformReleases(terraformJson(path.join(dist, 'cdktf')), [chart]),
-    ...rollout.filter((r) => r.object.kind === 'HelmRelease').map((r) => fluxRelease(r.source, r.object, [chart], secrets)),
-  ];
+  const releases = synthesizedReleases(terraformJson(path.join(dist, 'cdktf')), rollout, [chart]);
   const apiVersions = await ssa.servedApiVersions();
   return [...rollout, ...releases.flatMap((r) => renderRelease(helm, r, chartPath(r.chart), apiVersions))];
 }

@@ -11,7 +11,7 @@ import {
   SonarQube,
   terraformObjects,
 } from '../../lib';
-import { crossReferences } from '../support/charts/cross-references';
+import { crossReferences, outputUrlsOf } from '../support/charts/cross-references';
 import { operatorObjects } from '../support/charts/operator-objects';
 import { rolloutOrder } from '../support/e2e/rollout';
 import { testPlatform } from '../support/platforms';
@@ -169,7 +169,7 @@ test("what ballast points at in the database resolves to what CloudNativePG crea
   const { platform, plan } = defaultPlan();
   const rollout = rolloutOrder(plan, path.join(synthToTemp(platform), 'flux'));
   const objects = [...rollout, ...operatorObjects(rollout)];
-  const urls = plan.components.flatMap((c) => c.outputUrls.map((u) => ({ component: c.node.path, name: u.name, url: u.url })));
+  const urls = outputUrlsOf(plan.components);
   const dbUrls = urls.filter((u) => u.component === 'ballast/postgres');
   expect(dbUrls.map((u) => u.url)).toEqual([
     'postgresql://postgres-rw.database.svc.cluster.local:5432/sonarqube',

@@ -2,7 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { fail } from '../../core/errors';
 import { WebService } from '../apps/web-service';
-import { checkReplicaRange, hpaBehavior, requireRequest, ScalingBehavior } from './scaling-behavior';
+import { checkReplicaRange, deploymentRef, hpaBehavior, requireRequest, ScalingBehavior } from './scaling-behavior';
 
 /** Properties of a HorizontalAutoscaler. */
 export interface HorizontalAutoscalerProps {
@@ -40,7 +40,7 @@ export class HorizontalAutoscaler extends Construct {
       kind: 'HorizontalPodAutoscaler',
       metadata: { name: props.target.name, namespace: props.target.namespace },
       spec: {
-        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: props.target.name },
+        scaleTargetRef: deploymentRef(props.target.name),
         minReplicas: min,
         maxReplicas: props.maxReplicas,
         metrics,

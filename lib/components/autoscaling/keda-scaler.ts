@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { fail } from '../../core/errors';
 import { WebService } from '../apps/web-service';
 import { KubePrometheusStack } from '../monitoring/kube-prometheus-stack';
-import { checkReplicaRange, hpaBehavior, requireRequest, ScalingBehavior } from './scaling-behavior';
+import { checkReplicaRange, deploymentRef, hpaBehavior, requireRequest, ScalingBehavior } from './scaling-behavior';
 
 /** A Prometheus query KEDA scales on. */
 export interface PrometheusTrigger {
@@ -59,7 +59,7 @@ export class KedaScaler extends Construct {
       kind: 'ScaledObject',
       metadata: { name: props.target.name, namespace: props.target.namespace },
       spec: {
-        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: props.target.name },
+        scaleTargetRef: deploymentRef(props.target.name),
         minReplicaCount: min,
         maxReplicaCount: props.maxReplicas,
         pollingInterval: props.pollingInterval ?? 15,

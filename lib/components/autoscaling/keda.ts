@@ -1,15 +1,9 @@
 import { Construct } from 'constructs';
 import { catalog } from '../../catalog';
-import { Component, ComponentOptions } from '../../core/component';
-import { HelmValues } from '../../core/helm-chart';
+import { ChartComponentOptions, Component } from '../../core/component';
 
-/** Properties of KEDA. */
-export interface KedaProps extends ComponentOptions {
-  /** @default any node */
-  readonly nodePool?: string;
-  /** Chart values deep-merged over ballast's. @default none */
-  readonly extraValues?: HelmValues;
-}
+/** Properties of Keda: its node pool and extra chart values. */
+export type KedaProps = ChartComponentOptions;
 
 /** KEDA (chart keda 2.20.2): event-driven autoscaling, the `keda.sh` CRDs and the metrics API server. */
 export class Keda extends Component {

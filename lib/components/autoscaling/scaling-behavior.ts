@@ -21,6 +21,11 @@ export interface ScalingBehavior {
   readonly scaleDown?: ScalingRules;
 }
 
+/** The `scaleTargetRef` of an autoscaler of a WebService's Deployment (HPA and KEDA spell it alike). */
+export function deploymentRef(name: string): { apiVersion: string; kind: string; name: string } {
+  return { apiVersion: 'apps/v1', kind: 'Deployment', name };
+}
+
 /** Checks the replica range an autoscaler is given. */
 export function checkReplicaRange(scope: IConstruct, min: number, max: number): void {
   if (!Number.isInteger(min) || min < 0) fail(scope, `minReplicas ${min} is not a whole number of replicas`, 'Use 0 or more (1 or more for an HPA)');

@@ -1,17 +1,11 @@
 import { Construct } from 'constructs';
 import { catalog } from '../../catalog';
-import { Component, ComponentOptions } from '../../core/component';
-import { HelmValues } from '../../core/helm-chart';
+import { ChartComponentOptions, Component } from '../../core/component';
 
 const REQUESTS = { cpu: '100m', memory: '200Mi' };
 
-/** Properties of the CloudNativePG operator. */
-export interface CloudNativePgProps extends ComponentOptions {
-  /** Node pool of the operator. @default any node */
-  readonly nodePool?: string;
-  /** Chart values deep-merged over ballast's. @default none */
-  readonly extraValues?: HelmValues;
-}
+/** Properties of CloudNativePg: its node pool and extra chart values. */
+export type CloudNativePgProps = ChartComponentOptions;
 
 /**
  * The CloudNativePG operator (chart cloudnative-pg, operator 1.30), which installs the

@@ -1,15 +1,9 @@
 import { Construct } from 'constructs';
 import { catalog } from '../../catalog';
-import { Component, ComponentOptions } from '../../core/component';
-import { HelmValues } from '../../core/helm-chart';
+import { ChartComponentOptions, Component } from '../../core/component';
 
-/** Properties of the k6 operator. */
-export interface K6OperatorProps extends ComponentOptions {
-  /** @default any node */
-  readonly nodePool?: string;
-  /** Chart values deep-merged over ballast's. @default none */
-  readonly extraValues?: HelmValues;
-}
+/** Properties of K6Operator: its node pool and extra chart values. */
+export type K6OperatorProps = ChartComponentOptions;
 
 /** The k6 operator (chart k6-operator 4.6.0): runs `TestRun`s (`k6.io/v1alpha1`) split over several pods. */
 export class K6Operator extends Component {

@@ -52,7 +52,8 @@ export async function rollOutWithCharts(options: ChartRolloutOptions): Promise<C
   const applied: Located[] = [];
   const releases: ChartRolloutResult['releases'] = [];
   const rollout = rolloutOrder(options.plan, options.fluxDir);
-  const secrets = rollout.filter((r) => r.source.startsWith('dist/cdktf') && r.object.kind === 'Secret').map((r) => r.object);
+  // valuesFrom reads a Secret of the release's namespace, whoever wrote it (Terraform, or SOPS in Git).
+  const secrets = rollout.filter((r) => r.object.kind === 'Secret').map((r) => r.object);
 
   const apply = async (item: Located, dryRun = false) => {
     try {

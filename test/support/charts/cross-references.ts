@@ -15,6 +15,11 @@ export interface LocatedUrl {
   readonly url: string;
 }
 
+/** The URLs every component of a platform registered (`Component.outputUrls`), with their component. */
+export function outputUrlsOf(components: readonly { node: { path: string }; outputUrls: readonly { name: string; url: string }[] }[]): LocatedUrl[] {
+  return components.flatMap((c) => c.outputUrls.map((u) => ({ component: c.node.path, name: u.name, url: u.url })));
+}
+
 type Labels = Record<string, string>;
 interface ServicePort {
   name?: string;

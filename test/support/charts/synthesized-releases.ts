@@ -15,6 +15,19 @@ export interface SynthesizedRelease {
   readonly sensitive: readonly { path: string; value: string }[];
 }
 
+/**
+ * Every release of a synthesized platform, in install order: Terraform's (from the stack JSON), then each
+ * HelmRelease of the Flux rollout with its `valuesFrom` read from the Secrets the rollout holds.
+ */
+export function synthesizedReleases(stack: Record<string, any>, rollout: readonly { source: string; object: Manifest }[], charts: readonly CatalogChart[]): SynthesizedRelease[] {
+  // valuesFrom reads a Secret of the release's namespace, whoever wrote it (Terraform, or SOPS in Git).
+  const secrets = rollout.filter((r) => r.object.kind === 'Secret').map((r) => r.object);
+  return [
+    ...terraformReleases(stack, charts),
+    ...rollout.filter((r) => r.object.kind === 'HelmRelease').map((r) => fluxRelease(r.source, r.object, charts, secrets)),
+  ];
+}
+
 /** `namespace/release (backend)`, for messages. */
 export function releaseLabel(r: SynthesizedRelease): string {
   return `${r.chart.chart} ${r.chart.version} (${r.backend} release ${r.namespace}/${r.releaseName})`;
