@@ -1,17 +1,18 @@
-// `npm run synth`: runs both entry points in one process, into dist/flux and dist/cdktf, and prints what
-// they wrote. Both trees are swapped in together, so dist/ never mixes two versions of the platform.
-import { synthFluxRepository } from '../apps/main';
-import { formatNotes, formatStats, runEntryPoint, withAtomicOutput } from '../lib';
-import { synthTerraformStack } from '../stacks/main';
+// `npm run synth`: plans the default platform once and renders both backends from that one plan, into
+// dist/flux and dist/cdktf, then prints what they wrote. Both trees are swapped in together, so dist/ never
+// mixes two versions of the platform. (`cdk8s synth` and `cdktf synth` run apps/main.ts and
+// stacks/main.ts instead, one backend each.)
+import { App } from 'cdk8s';
+import { formatNotes, formatStats, planPlatform, runEntryPoint, synthFlux, synthTerraform, withAtomicOutput } from '../lib';
+import { defaultPlatform } from '../apps/platform';
 
 runEntryPoint(() => {
   const start = process.hrtime.bigint();
-  const [flux, terraform] = withAtomicOutput(['dist/flux', 'dist/cdktf'], ([fluxDir, tfDir]) => [
-    synthFluxRepository(fluxDir),
-    synthTerraformStack(tfDir),
-  ]);
+  const [flux, terraform] = withAtomicOutput(['dist/flux', 'dist/cdktf'], ([fluxDir, tfDir]) => {
+    const plan = planPlatform(defaultPlatform(new App()));
+    return [synthFlux(plan, fluxDir), synthTerraform(plan, tfDir)];
+  });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  // Both backends plan the same platform: its notes are printed once.
   process.stderr.write(formatNotes(flux.notes));
   console.log(formatStats('flux', 'dist/flux', flux));
   console.log(formatStats('terraform', 'dist/cdktf', terraform));

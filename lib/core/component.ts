@@ -1,7 +1,8 @@
-import { ApiObject, App, Chart, DependencyGraph } from 'cdk8s';
+import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { CatalogChart } from '../catalog';
 import { CapacityClaim } from './capacity';
+import { chartObjects } from './chart-objects';
 import { constructPath, fail } from './errors';
 import { HelmChartSpec, HelmValues, mergeValues, SensitiveHelmValue } from './helm-chart';
 import { requireDnsLabel } from './names';
@@ -189,16 +190,12 @@ export class Component extends Chart {
 
   /**
    * The component's Kubernetes objects (not counting its Helm release), resolved to plain JSON, in the
-   * order cdk8s gives them (its dependency graph of this chart). Unlike `Chart.toJson()`, this does not
+   * order cdk8s gives them (the topology of this chart's dependency graph). Unlike `Chart.toJson()`, this does not
    * repeat cdk8s' app-wide preparation (dependency inference and validation) for every chart: the planner
    * runs that once for the whole app (`prepareApp`), which keeps synth linear in the number of components.
    */
   public manifests(): Record<string, unknown>[] {
-    return new DependencyGraph(this.node)
-      .topology()
-      .filter((x): x is ApiObject => ApiObject.isApiObject(x))
-      .filter((x) => Chart.of(x) === this)
-      .map((o) => o.toJson() as Record<string, unknown>);
+    return chartObjects(this).map((o) => o.toJson() as Record<string, unknown>);
   }
 
   /**

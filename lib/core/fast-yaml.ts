@@ -49,20 +49,26 @@ function scalar(v: unknown, options: object): string {
   throw new NotSure();
 }
 
-function entries(m: Record<string, unknown>): [string, unknown][] {
-  return Object.entries(m).filter(([, v]) => v !== undefined);
+/** True when `m` has a key whose value is not undefined (`yaml` leaves undefined values out). */
+function hasEntries(m: Record<string, unknown>): boolean {
+  for (const k in m) if (m[k] !== undefined) return true;
+  return false;
 }
+
+// The emitters below loop with `for...in` over plain objects (whose prototype is Object.prototype, so no
+// inherited keys) rather than `Object.entries`: no arrays to allocate for every map of every object.
 
 function emitMap(m: Record<string, unknown>, indent: number, out: string[], options: object): void {
   const pad = ' '.repeat(indent);
-  for (const [k, v] of entries(m)) {
-    emitEntry(`${pad}${key(k)}:`, v, indent, out, options);
+  for (const k in m) {
+    const v = m[k];
+    if (v !== undefined) emitEntry(`${pad}${key(k)}:`, v, indent, out, options);
   }
 }
 
 function emitEntry(head: string, v: unknown, indent: number, out: string[], options: object): void {
   if (isMap(v)) {
-    if (entries(v).length === 0) out.push(`${head} {}`);
+    if (!hasEntries(v)) out.push(`${head} {}`);
     else {
       out.push(head);
       emitMap(v, indent + 2, out, options);
@@ -82,12 +88,12 @@ function emitSeq(list: unknown[], indent: number, out: string[], options: object
   const pad = ' '.repeat(indent);
   for (const item of list) {
     if (item === undefined) throw new NotSure();
-    if ((isMap(item) && entries(item).length > 0) || (Array.isArray(item) && item.length > 0)) {
-      const lines: string[] = [];
-      if (isMap(item)) emitMap(item, indent + 2, lines, options);
-      else emitSeq(item as unknown[], indent + 2, lines, options);
+    if ((isMap(item) && hasEntries(item)) || (Array.isArray(item) && item.length > 0)) {
       // The first line of the nested block goes on the dash line.
-      out.push(`${pad}- ${lines[0].slice(indent + 2)}`, ...lines.slice(1));
+      const first = out.length;
+      if (isMap(item)) emitMap(item, indent + 2, out, options);
+      else emitSeq(item as unknown[], indent + 2, out, options);
+      out[first] = `${pad}- ${out[first].slice(indent + 2)}`;
     } else if (isMap(item)) out.push(`${pad}- {}`);
     else if (Array.isArray(item)) out.push(`${pad}- []`);
     else out.push(`${pad}- ${scalar(item, options)}`);
@@ -98,7 +104,7 @@ function emitSeq(list: unknown[], indent: number, out: string[], options: object
 export function fastYaml(value: unknown, options: object): string | undefined {
   if (!isMap(value)) return undefined;
   try {
-    if (entries(value).length === 0) return '{}\n';
+    if (!hasEntries(value)) return '{}\n';
     const out: string[] = [];
     emitMap(value, 0, out, options);
     return `${out.join('\n')}\n`;

@@ -43,6 +43,7 @@ export function renderFluxRepository(plan: DeploymentPlan): FluxRepository {
   const platform = plan.platform;
   const files: FileTree = new Map();
   const kinds: Record<string, number> = {};
+  const namespaces = new Map(plan.namespaces.map((n) => [n.name, n]));
   const write = (file: string, objects: Manifest[], component?: Component) => {
     objects.forEach((o) => (kinds[o.kind] = (kinds[o.kind] ?? 0) + 1));
     const comments = component?.objectComments ?? [];
@@ -53,8 +54,7 @@ export function renderFluxRepository(plan: DeploymentPlan): FluxRepository {
     const names: string[] = [];
     for (const placement of plan.flux.filter((p) => p.step === step)) {
       const objects: Manifest[] = [];
-      const ns = plan.namespaces.find((n) => n.name === placement.component.namespace)!;
-      if (placement.namespace) objects.push(namespaceObject(placement.namespace, ns.stateful));
+      if (placement.namespace) objects.push(namespaceObject(placement.namespace, namespaces.get(placement.namespace)!.stateful));
       if (placement.chart) {
         objects.push(helmRepository(placement.chart, placement.component.namespace));
         objects.push(

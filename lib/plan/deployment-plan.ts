@@ -100,10 +100,13 @@ export function apiGroup(apiVersion: string): string {
 
 /** The components under `root`, in construct-path order. */
 export function componentsOf(root: IConstruct): Component[] {
+  // A construct's path is built from its scopes on every read: read it once per component, not per comparison.
   return root.node
     .findAll()
     .filter((c): c is Component => Component.isComponent(c))
-    .sort((a, b) => (a.node.path < b.node.path ? -1 : a.node.path > b.node.path ? 1 : 0));
+    .map((c) => ({ c, path: c.node.path }))
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+    .map(({ c }) => c);
 }
 
 /**
@@ -165,10 +168,16 @@ export function planDeployment(root: IConstruct): DeploymentPlan {
     tfManifests.push(...placed.terraform.map((manifest) => ({ component: c, manifest })));
   }
   // Encrypted Secrets go with the component's objects, in the step its Flux placement applies first.
+  const firstPlacement = new Map<Component, FluxPlacement>();
+  for (const p of flux) if (!firstPlacement.has(p.component)) firstPlacement.set(p.component, p);
   for (const { component, secret } of placedSecrets.sops) {
-    const own = flux.find((p) => p.component === component);
+    const own = firstPlacement.get(component);
     if (own) own.encryptedSecrets.push(secret);
-    else flux.push({ component, step: component.tier === 'apps' ? 'apps' : 'controllers', manifests: [], encryptedSecrets: [secret] });
+    else {
+      const placement: FluxPlacement = { component, step: component.tier === 'apps' ? 'apps' : 'controllers', manifests: [], encryptedSecrets: [secret] };
+      flux.push(placement);
+      firstPlacement.set(component, placement);
+    }
   }
   checkImageMarkers(components, flux.flatMap((p) => p.manifests), problems);
   checkCapacity(root, components, problems, notes);
@@ -247,7 +256,11 @@ function placeComponent(
   const ownStep: FluxStep = c.tier === 'apps' ? 'apps' : 'controllers';
   const crStep: FluxStep = c.tier === 'apps' ? 'apps' : 'configs';
   const byStep = new Map<FluxStep, Manifest[]>();
-  const put = (step: FluxStep, m: Manifest) => byStep.set(step, [...(byStep.get(step) ?? []), m]);
+  const put = (step: FluxStep, m: Manifest) => {
+    const list = byStep.get(step);
+    if (list) list.push(m);
+    else byStep.set(step, [m]);
+  };
   const terraform: Manifest[] = [];
   const problem = (text: string, fix: string) => problems.push({ path: constructPath(c), problem: text, fix });
 
@@ -311,11 +324,12 @@ function placeManual(c: Component, crdOwner: ReadonlyMap<string, Component>, pro
 
 /** Puts each Flux-owned namespace into the earliest step that deploys something into it. */
 function withNamespaces(placements: FluxPlacement[], namespaces: readonly NamespacePlan[]): FluxPlacement[] {
+  const fluxOwned = new Set(namespaces.filter((n) => n.owner === 'flux').map((n) => n.name));
   const sorted = [...placements].sort((a, b) => FLUX_STEPS.indexOf(a.step) - FLUX_STEPS.indexOf(b.step));
   const first = new Map<string, FluxPlacement>();
-  for (const ns of namespaces.filter((n) => n.owner === 'flux')) {
-    const p = sorted.find((x) => x.component.namespace === ns.name);
-    if (p) first.set(ns.name, p);
+  for (const p of sorted) {
+    const ns = p.component.namespace;
+    if (fluxOwned.has(ns) && !first.has(ns)) first.set(ns, p);
   }
   return placements.map((p) => (first.get(p.component.namespace) === p ? { ...p, namespace: p.component.namespace } : p));
 }
@@ -326,12 +340,17 @@ function withNamespaces(placements: FluxPlacement[], namespaces: readonly Namesp
  */
 function planNamespaces(components: Component[], secrets: BootstrapSecret[]): NamespacePlan[] {
   const byName = new Map<string, Component[]>();
-  for (const c of components) byName.set(c.namespace, [...(byName.get(c.namespace) ?? []), c]);
+  for (const c of components) {
+    const members = byName.get(c.namespace);
+    if (members) members.push(c);
+    else byName.set(c.namespace, [c]);
+  }
+  const secretNamespaces = new Set(secrets.map((s) => s.namespace));
   return [...byName.entries()]
     .map(([name, members]) => ({
       name,
       owner:
-        members.some((c) => c.deployWith === 'terraform') || secrets.some((s) => s.namespace === name)
+        members.some((c) => c.deployWith === 'terraform') || secretNamespaces.has(name)
           ? ('terraform' as const)
           : ('flux' as const),
       stateful: members.some((c) => c.stateful),

@@ -33,11 +33,13 @@ function overlap(a: RouteKey['entryPoints'], b: RouteKey['entryPoints']): boolea
  * them silently (equal rule length, equal priority), so synth refuses it and names both.
  */
 export function checkRouteConflicts(objects: readonly { component: Component; manifest: Manifest }[], problems: ConfigProblem[]): void {
-  const seen: (RouteKey & { component: Component })[] = [];
+  // Routes seen so far by host and path: a lookup per route keeps the check linear in the routes.
+  const seen = new Map<string, RouteKey[]>();
   for (const { component, manifest } of objects) {
     if (manifest.kind !== 'IngressRoute' || !manifest.apiVersion.startsWith('traefik.io/')) continue;
     for (const key of routeKeys(component, manifest)) {
-      const other = seen.find((s) => s.host === key.host && s.path === key.path && overlap(s.entryPoints, key.entryPoints));
+      const sameTarget = seen.get(`${key.host} ${key.path}`);
+      const other = sameTarget?.find((s) => overlap(s.entryPoints, key.entryPoints));
       if (other && other.owner !== key.owner) {
         problems.push({
           path: constructPath(component),
@@ -45,7 +47,8 @@ export function checkRouteConflicts(objects: readonly { component: Component; ma
           fix: 'Give one of the routes another host or path prefix',
         });
       } else if (!other) {
-        seen.push({ ...key, component });
+        if (sameTarget) sameTarget.push(key);
+        else seen.set(`${key.host} ${key.path}`, [key]);
       }
     }
   }

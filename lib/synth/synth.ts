@@ -1,3 +1,5 @@
+// First, so that cdktf finds its deferred modules in place when it loads.
+import '../terraform/deferred-modules';
 import { App as TerraformApp } from 'cdktf';
 import * as fs from 'fs';
 import * as path from 'path';

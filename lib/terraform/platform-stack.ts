@@ -1,3 +1,5 @@
+// First, so that cdktf finds its deferred modules in place when it loads.
+import './deferred-modules';
 import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { Release } from '@cdktf/provider-helm/lib/release';
 import { Manifest as ManifestResource } from '@cdktf/provider-kubernetes/lib/manifest';

@@ -6,7 +6,7 @@ import * as os from 'os';
 import * as path from 'path';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
-const root = path.resolve(__dirname, '..', '..');
+const root = path.resolve(__dirname, '..', '..', '..');
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -27,14 +27,14 @@ const processRuns = Array.from({ length: RUNS }, () =>
 );
 
 // 2. Phases inside one process: loading the library, building the model, each backend.
-const load = time(() => require('../lib'));
-const lib = require('../lib') as typeof import('../lib');
+const load = time(() => require('../../lib'));
+const lib = require('../../lib') as typeof import('../../lib');
 const { App } = require('cdk8s') as typeof import('cdk8s');
-const { defaultPlatform } = require('../apps/platform') as typeof import('../apps/platform');
+const { defaultPlatform } = require('../../apps/platform') as typeof import('../../apps/platform');
 const phases = { model: [] as number[], flux: [] as number[], terraform: [] as number[] };
 for (let i = 0; i < RUNS; i++) {
-  let platform!: import('../lib').Platform;
-  let plan!: import('../lib').DeploymentPlan;
+  let platform!: import('../../lib').Platform;
+  let plan!: import('../../lib').DeploymentPlan;
   phases.model.push(time(() => {
     platform = defaultPlatform(new App());
     plan = lib.planPlatform(platform);
@@ -48,7 +48,7 @@ for (let i = 0; i < RUNS; i++) {
 
 // 3. Scale: N WebServices, each with an HPA, a ServiceMonitor and an IngressRoute (beside Traefik and
 //    kube-prometheus-stack): model, plan and Flux render, in this process.
-function scalePlatform(n: number): import('../lib').Platform {
+function scalePlatform(n: number): import('../../lib').Platform {
   const platform = new lib.Platform(new App(), 'ballast', { domain: 'example.com', clusterName: 'bench', git: { url: 'https://git.example.com/p.git' } });
   const traefik = new lib.Traefik(platform, 'traefik', { metrics: true });
   new lib.KubePrometheusStack(platform, 'monitoring', { ingress: traefik });
@@ -62,7 +62,7 @@ const scale = [10, 100, 1000].map((n) => {
   let planMs = 0;
   const ms = time(() => {
     const platform = scalePlatform(n);
-    let plan!: import('../lib').DeploymentPlan;
+    let plan!: import('../../lib').DeploymentPlan;
     planMs = time(() => (plan = lib.planPlatform(platform)));
     lib.renderFluxRepository(plan);
   });
@@ -71,7 +71,7 @@ const scale = [10, 100, 1000].map((n) => {
 
 // 4. The same objects written by a plain cdk8s program: one Chart per component holding its objects as
 //    ApiObjects, `App.synth()` to YAML files (the raw cost of cdk8s + YAML, without ballast's plan).
-function rawCdk8s(plan: import('../lib').DeploymentPlan): number {
+function rawCdk8s(plan: import('../../lib').DeploymentPlan): number {
   const out = fs.mkdtempSync(path.join(work, 'raw-'));
   const { Chart, ApiObject } = require('cdk8s') as typeof import('cdk8s');
   return time(() => {
