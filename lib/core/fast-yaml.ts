@@ -1,4 +1,6 @@
-import { stringify } from 'yaml';
+import { yaml } from './yaml-package';
+
+const { stringify } = yaml;
 
 /**
  * A fast path for `toYaml`: writes plain JSON (maps, lists, strings, safe integers, booleans, null) in

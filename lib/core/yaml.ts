@@ -1,5 +1,7 @@
-import { Document, isScalar, stringify } from 'yaml';
+import { yaml } from './yaml-package';
 import { fastYaml } from './fast-yaml';
+
+const { Document, isScalar, stringify } = yaml;
 
 /**
  * Deterministic YAML for every file ballast writes.

@@ -11,8 +11,11 @@
 //  - The `sops` block is written with its keys sorted: age (each entry: enc, recipient), encrypted_regex,
 //    lastmodified, mac, version; empty key-source lists are left out.
 import { createCipheriv, createDecipheriv, createHash, Hash, randomBytes } from 'crypto';
-import { Document, isAlias, isMap, isNode, isScalar, isSeq, parseAllDocuments, visit } from 'yaml';
+import type { Document as YamlDocument } from 'yaml';
+import { yaml } from '../core/yaml-package';
 import { ageDecrypt, ageEncrypt, parseAgeRecipient } from './age';
+
+const { Document, isAlias, isMap, isNode, isScalar, isSeq, parseAllDocuments, visit } = yaml;
 
 /** The sops version written into `sops.version`: the one the e2e tier checks the format against. */
 export const SOPS_VERSION = '3.13.3';
@@ -405,7 +408,7 @@ export function sopsDecrypt(text: string, identity: string): Record<string, unkn
   const docs = parseAllDocuments(text, { intAsBigInt: true });
   if (!Array.isArray(docs)) throw new Error('sops: the text holds no YAML document');
   if (docs.length !== 1) throw new Error(`sops: expected one YAML document, found ${docs.length}`);
-  const doc: Document.Parsed = docs[0];
+  const doc: YamlDocument.Parsed = docs[0];
   if (doc.errors.length > 0) throw new Error(`sops: invalid YAML: ${doc.errors[0].message}`);
   const root = doc.contents;
   if (!isMap(root)) throw new Error('sops: the document is not a mapping');

@@ -1,129 +1,176 @@
-// `npm run bench`: how long synthesizing the default platform takes, end to end and by phase.
-// A benchmark, not a test: it prints numbers for the README and never fails on them.
+// `npm run bench`: how long synthesizing takes, as whole processes (Node start-up and module loading
+// included), against the routes a cdk8s/cdktf user would otherwise take. A benchmark, not a test: it
+// prints a table for the README and writes dist/bench.json, and never fails on the numbers.
+//
+// Every measure runs in processes of its own, once to warm the file cache and then BENCH_RUNS times
+// (median, min and max). Output folders are kept until the end: deleting thousands of files right
+// before a measured run slows its file creation on some disks.
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { parseAllDocuments } from 'yaml';
+import type { PlainProgramInput } from './plain-program';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const SCALE = (process.env.BENCH_SCALE ?? '10,100,1000,3000').split(',').map(Number);
 const root = path.resolve(__dirname, '..', '..', '..');
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
-
-function time(fn: () => void): number {
-  const start = process.hrtime.bigint();
-  fn();
-  return Number(process.hrtime.bigint() - start) / 1e6;
-}
-
-// 1. The whole `node dist-js/scripts/synth.js` process (module loading included), as `npm run synth`
-//    runs it after compiling.
+const js = (file: string) => path.join(root, 'dist-js', 'scripts', file);
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'ballast-bench-'));
-const processRuns = Array.from({ length: RUNS }, () =>
-  time(() => execFileSync(process.execPath, [path.join(root, 'dist-js', 'scripts', 'synth.js')], { cwd: work, stdio: 'ignore' })),
-);
+let folders = 0;
+const freshFolder = () => {
+  const dir = path.join(work, `run-${folders++}`);
+  fs.mkdirSync(dir);
+  return dir;
+};
 
-// 2. Phases inside one process: loading the library, building the model, each backend.
-const load = time(() => require('../../lib'));
-const lib = require('../../lib') as typeof import('../../lib');
-const { App } = require('cdk8s') as typeof import('cdk8s');
-const { defaultPlatform } = require('../../apps/platform') as typeof import('../../apps/platform');
-const phases = { model: [] as number[], flux: [] as number[], terraform: [] as number[] };
-for (let i = 0; i < RUNS; i++) {
-  let platform!: import('../../lib').Platform;
-  let plan!: import('../../lib').DeploymentPlan;
-  phases.model.push(time(() => {
-    platform = defaultPlatform(new App());
-    plan = lib.planPlatform(platform);
-  }));
-  const out = fs.mkdtempSync(path.join(work, 'run-'));
-  fs.mkdirSync(path.join(out, 'flux'));
-  fs.mkdirSync(path.join(out, 'cdktf'));
-  phases.flux.push(time(() => lib.synthFlux(plan, path.join(out, 'flux'))));
-  phases.terraform.push(time(() => lib.synthTerraform(plan, path.join(out, 'cdktf'))));
+interface Runs {
+  readonly ms: number;
+  readonly minMs: number;
+  readonly maxMs: number;
+  /** Median CPU time (user + system) and largest peak RSS, when the process reports them. */
+  readonly cpuMs?: number;
+  readonly rssMb?: number;
 }
 
-// 3. Scale: N WebServices, each with an HPA, a ServiceMonitor and an IngressRoute (beside Traefik and
-//    kube-prometheus-stack): model, plan and Flux render, in this process.
-function scalePlatform(n: number): import('../../lib').Platform {
-  const platform = new lib.Platform(new App(), 'ballast', { domain: 'example.com', clusterName: 'bench', git: { url: 'https://git.example.com/p.git' } });
-  const traefik = new lib.Traefik(platform, 'traefik', { metrics: true });
-  new lib.KubePrometheusStack(platform, 'monitoring', { ingress: traefik });
-  for (let i = 0; i < n; i++) {
-    const service = new lib.WebService(platform, `svc${i}`, { image: 'ghcr.io/acme/api:1.0.0', route: { host: `svc${i}.example.com` } });
-    new lib.HorizontalAutoscaler(service, 'hpa', { target: service, maxReplicas: 4, cpuUtilization: 70 });
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const round = (x: number) => Math.round(x);
+
+/**
+ * Runs `node <args>` (in `cwd`, or a fresh folder) once to warm up and then `runs` times, with the usage
+ * probe preloaded; `stdout` of the last run is returned beside the measures.
+ */
+function measure(args: (dir: string) => string[], options: { runs?: number; cwd?: string; probe?: boolean; env?: NodeJS.ProcessEnv } = {}): Runs & { stdout: string } {
+  const usageFile = path.join(work, `usage-${folders}.jsonl`);
+  const walls: number[] = [];
+  let stdout = '';
+  for (let i = 0; i <= (options.runs ?? RUNS); i++) {
+    if (i === 1) fs.rmSync(usageFile, { force: true });
+    const dir = freshFolder();
+    const probe = options.probe === false ? [] : ['-r', js('bench/usage-probe.js')];
+    const start = process.hrtime.bigint();
+    stdout = execFileSync(process.execPath, [...probe, ...args(dir)], {
+      cwd: options.cwd ?? dir,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+      env: { ...process.env, ...options.env, BALLAST_BENCH_USAGE: usageFile },
+    });
+    if (i > 0) walls.push(Number(process.hrtime.bigint() - start) / 1e6);
   }
-  return platform;
+  const usage = fs.existsSync(usageFile)
+    ? fs.readFileSync(usageFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { cpuMs: number; rssMb: number })
+    : [];
+  return {
+    ms: median(walls),
+    minMs: Math.min(...walls),
+    maxMs: Math.max(...walls),
+    ...(usage.length > 0 ? { cpuMs: median(usage.map((u) => u.cpuMs)), rssMb: Math.max(...usage.map((u) => u.rssMb)) } : {}),
+    stdout,
+  };
 }
-const scale = [10, 100, 1000].map((n) => {
-  let planMs = 0;
-  const ms = time(() => {
-    const platform = scalePlatform(n);
-    let plan!: import('../../lib').DeploymentPlan;
-    planMs = time(() => (plan = lib.planPlatform(platform)));
-    lib.renderFluxRepository(plan);
+
+/** The objects ballast wrote into `dist` (Flux files; the Terraform stack unless `fluxOnly`), for the plain program. */
+function objectsWritten(dist: string, fluxOnly: boolean): string {
+  const flux: { file: string; objects: Record<string, unknown>[] }[] = [];
+  const walk = (dir: string) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const file = path.join(dir, e.name);
+      if (e.isDirectory()) walk(file);
+      else if (e.name.endsWith('.yaml')) {
+        const objects = parseAllDocuments(fs.readFileSync(file, 'utf8')).map((d) => d.toJSON() as Record<string, unknown>);
+        flux.push({ file: path.relative(dist, file), objects: objects.filter((o) => o !== null) });
+      }
+    }
+  };
+  walk(path.join(dist, 'flux'));
+  const stack = path.join(dist, 'cdktf', 'stacks', 'ballast', 'cdk.tf.json');
+  const input: PlainProgramInput = { flux, ...(fluxOnly ? {} : { terraform: JSON.parse(fs.readFileSync(stack, 'utf8')) }) };
+  const file = path.join(work, `objects-${folders++}.json`);
+  fs.writeFileSync(file, JSON.stringify(input));
+  return file;
+}
+
+// 1. The default platform: `npm run synth` after compiling, i.e. `node dist-js/scripts/synth.js`.
+const synthCwd = freshFolder();
+const ballast = measure(() => [js('synth.js')], { cwd: synthCwd });
+const defaultDist = path.join(synthCwd, 'dist');
+
+// 2. The same objects written by a plain cdk8s + cdktf program, and by plain cdk8s alone.
+const defaultObjects = objectsWritten(defaultDist, false);
+const plain = measure((dir) => [js('bench/plain-program.js'), defaultObjects, dir]);
+const rawCdk8s = measure((dir) => [js('bench/plain-program.js'), defaultObjects, dir, '--cdk8s-only']);
+
+// 3. The stock route of a new cdk8s/cdktf user: the CLIs, as `cdk8s synth` and `cdktf synth` run the
+//    project's entry points (each compiles TypeScript, starts Node and synthesizes its side).
+const cliEnv = { CHECKPOINT_DISABLE: '1' };
+const cdk8sCli = measure((dir) => [path.join(root, 'node_modules', 'cdk8s-cli', 'bin', 'cdk8s'), 'synth', '--output', path.join(dir, 'flux')], { cwd: root, probe: false, env: cliEnv, runs: Math.min(RUNS, 3) });
+const cdktfCli = measure((dir) => [path.join(root, 'node_modules', 'cdktf-cli', 'bundle', 'bin', 'cdktf'), 'synth', '--output', path.join(dir, 'cdktf')], { cwd: root, probe: false, env: cliEnv, runs: Math.min(RUNS, 3) });
+
+// 4. The scale series: N WebServices with an HPA, a ServiceMonitor and an IngressRoute each, beside
+//    Traefik and kube-prometheus-stack; both backends written, as a synth does.
+const scale = SCALE.map((services) => {
+  let lastOut = '';
+  const run = measure((dir) => {
+    lastOut = dir;
+    return [js('bench/scale-run.js'), String(services), dir];
   });
-  return { n, ms, planMs };
+  const phases = JSON.parse(run.stdout) as Record<string, number>;
+  const objects = objectsWritten(lastOut, true);
+  // Plain cdk8s is quadratic in the number of charts: past 1000 services one run is enough.
+  const raw = measure((dir) => [js('bench/plain-program.js'), objects, dir, '--cdk8s-only'], { runs: services > 1000 ? 1 : RUNS });
+  return { services, run, phases, raw };
 });
 
-// 4. The same objects written by a plain cdk8s program: one Chart per component holding its objects as
-//    ApiObjects, `App.synth()` to YAML files (the raw cost of cdk8s + YAML, without ballast's plan).
-function rawCdk8s(plan: import('../../lib').DeploymentPlan): number {
-  const out = fs.mkdtempSync(path.join(work, 'raw-'));
-  const { Chart, ApiObject } = require('cdk8s') as typeof import('cdk8s');
-  return time(() => {
-    const app = new App({ outdir: out });
-    for (const p of plan.flux) {
-      const chart = new Chart(app, `${p.component.node.id}-${p.step}`, { disableResourceNameHashes: true });
-      p.manifests.forEach((m, i) => new ApiObject(chart, `o${i}`, m as never));
-    }
-    app.synth();
-  });
-}
-const defaultPlanned = lib.planPlatform(defaultPlatform(new App()));
-const rawDefault = median(Array.from({ length: RUNS }, () => rawCdk8s(defaultPlanned)));
-
-// 5. The stock route of a new cdk8s/cdktf user: their CLIs, as `cdk8s synth` and `cdktf synth` run the
-//    project (each compiles, starts Node and synthesizes its side).
-const cli = (args: string[]) =>
-  time(() => execFileSync(process.execPath, args, { cwd: root, stdio: 'ignore', env: { ...process.env, CHECKPOINT_DISABLE: '1', CDK8S_OUTDIR: path.join(work, 'cli-flux'), CDKTF_OUTDIR: path.join(work, 'cli-tf') } }));
-const stockRuns = Array.from({ length: Math.min(RUNS, 3) }, () =>
-  cli([path.join(root, 'node_modules', 'cdk8s-cli', 'bin', 'cdk8s'), 'synth']) +
-  cli([path.join(root, 'node_modules', 'cdktf-cli', 'bundle', 'bin', 'cdktf'), 'synth', '--output', path.join(work, 'cli-tf')]),
-);
-
-const scaleRaw = [10, 100, 1000].map((n) => rawCdk8s(lib.planPlatform(scalePlatform(n))));
 fs.rmSync(work, { recursive: true, force: true });
 
+const marginal = (i: number) => (scale[i].run.ms - scale[i - 1].run.ms) / (scale[i].services - scale[i - 1].services);
 const bench = {
-  machine: { cpus: os.cpus().length, node: process.version },
+  machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', memoryGb: round(os.totalmem() / 2 ** 30), node: process.version, runs: RUNS },
   default: {
-    ballastMs: Math.round(median(processRuns)),
-    ballastMinMs: Math.round(Math.min(...processRuns)),
-    ballastMaxMs: Math.round(Math.max(...processRuns)),
-    stockCliMs: Math.round(median(stockRuns)),
-    rawCdk8sMs: Math.round(rawDefault),
+    ballastMs: round(ballast.ms),
+    ballastMinMs: round(ballast.minMs),
+    ballastMaxMs: round(ballast.maxMs),
+    ballastCpuMs: round(ballast.cpuMs ?? NaN),
+    ballastRssMb: round(ballast.rssMb ?? NaN),
+    stockCliMs: round(cdk8sCli.ms + cdktfCli.ms),
+    stockCdk8sCliMs: round(cdk8sCli.ms),
+    stockCdktfCliMs: round(cdktfCli.ms),
+    plainProgramMs: round(plain.ms),
+    rawCdk8sMs: round(rawCdk8s.ms),
+    speedupOverStockCli: Number(((cdk8sCli.ms + cdktfCli.ms) / ballast.ms).toFixed(1)),
+    ratioToPlainProgram: Number((ballast.ms / plain.ms).toFixed(2)),
   },
-  scale: scale.map((x, i) => ({ services: x.n, ms: Math.round(x.ms), planMs: Math.round(x.planMs), rawCdk8sMs: Math.round(scaleRaw[i]), rssMb: Math.round(process.memoryUsage().rss / 1e6) })),
+  scale: scale.map(({ services, run, phases, raw }, i) => ({
+    services,
+    ms: round(run.ms),
+    minMs: round(run.minMs),
+    maxMs: round(run.maxMs),
+    cpuMs: round(run.cpuMs ?? NaN),
+    rssMb: round(run.rssMb ?? NaN),
+    phasesMs: Object.fromEntries(['loadMs', 'modelMs', 'planMs', 'fluxMs', 'terraformMs'].map((k) => [k.replace(/Ms$/, ''), round(phases[k])])),
+    rawCdk8sMs: round(raw.ms),
+    speedupOverRawCdk8s: Number((raw.ms / run.ms).toFixed(1)),
+    ...(i > 0 ? { marginalMsPerService: Number(marginal(i).toFixed(3)) } : {}),
+  })),
 };
 fs.mkdirSync(path.join(root, 'dist'), { recursive: true });
 fs.writeFileSync(path.join(root, 'dist', 'bench.json'), `${JSON.stringify(bench, null, 2)}\n`);
 
-console.log(`ballast synth benchmark (${RUNS} runs, median; ${os.cpus().length} CPUs, Node ${process.version})`);
-console.log(`| what | ms |`);
-console.log(`|---|---|`);
-console.log(`| whole synth process (node dist-js/scripts/synth.js) | ${median(processRuns).toFixed(0)} |`);
-console.log(`| load the library (first require) | ${load.toFixed(0)} |`);
-console.log(`| build model + plan | ${median(phases.model).toFixed(1)} |`);
-console.log(`| render + write dist/flux | ${median(phases.flux).toFixed(1)} |`);
-console.log(`| render + write dist/cdktf | ${median(phases.terraform).toFixed(1)} |`);
-for (const { n, ms, planMs } of scale) {
-  console.log(`| ${n} WebServices (HPA, ServiceMonitor, IngressRoute each): model + plan + Flux render (plan alone) | ${ms.toFixed(0)} (${planMs.toFixed(0)}) |`);
+const d = bench.default;
+console.log(`ballast synth benchmark: ${bench.machine.cpus} x ${bench.machine.cpuModel}, ${bench.machine.memoryGb} GiB, Node ${process.version}; whole processes, median of ${RUNS} after a warm-up`);
+console.log('');
+console.log('| default platform | wall ms (min-max) | vs ballast |');
+console.log('|---|---|---|');
+console.log(`| ballast: \`node dist-js/scripts/synth.js\` (both backends; CPU ${d.ballastCpuMs} ms, peak RSS ${d.ballastRssMb} MB) | ${d.ballastMs} (${d.ballastMinMs}-${d.ballastMaxMs}) | 1x |`);
+console.log(`| stock route: \`cdk8s synth\` + \`cdktf synth\` CLIs | ${d.stockCliMs} (${d.stockCdk8sCliMs} + ${d.stockCdktfCliMs}) | ${d.speedupOverStockCli}x slower |`);
+console.log(`| plain cdk8s + cdktf program writing the same objects | ${d.plainProgramMs} | ballast takes ${d.ratioToPlainProgram}x |`);
+console.log(`| plain cdk8s \`App.synth()\` of the same Flux objects | ${d.rawCdk8sMs} | |`);
+console.log('');
+console.log('| WebServices | ballast wall ms (min-max) | CPU ms | peak RSS MB | load / model / plan / flux / terraform ms | marginal ms per service | plain cdk8s ms | ballast faster |');
+console.log('|---|---|---|---|---|---|---|---|');
+for (const s of bench.scale) {
+  const p = s.phasesMs;
+  console.log(`| ${s.services} | ${s.ms} (${s.minMs}-${s.maxMs}) | ${s.cpuMs} | ${s.rssMb} | ${p.load} / ${p.model} / ${p.plan} / ${p.flux} / ${p.terraform} | ${'marginalMsPerService' in s ? s.marginalMsPerService : ''} | ${s.rawCdk8sMs} | ${s.speedupOverRawCdk8s}x |`);
 }
-console.log(`| stock route: cdk8s synth + cdktf synth CLIs | ${bench.default.stockCliMs} |`);
-console.log(`| plain cdk8s App.synth() of the default platform's Flux objects (in process) | ${bench.default.rawCdk8sMs} |`);
-scale.forEach((x, i) => console.log(`| plain cdk8s App.synth() of ${x.n} WebServices' objects (in process) | ${Math.round(scaleRaw[i])} |`));
+console.log('');
 console.log('written: dist/bench.json');
