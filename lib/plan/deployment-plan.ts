@@ -100,9 +100,13 @@ export function apiGroup(apiVersion: string): string {
 
 /** The components under `root`, in construct-path order. */
 export function componentsOf(root: IConstruct): Component[] {
+  return componentsAmong(root.node.findAll());
+}
+
+/** The components among `constructs`, in construct-path order. */
+function componentsAmong(constructs: readonly IConstruct[]): Component[] {
   // A construct's path is built from its scopes on every read: read it once per component, not per comparison.
-  return root.node
-    .findAll()
+  return constructs
     .filter((c): c is Component => Component.isComponent(c))
     .map((c) => ({ c, path: c.node.path }))
     .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
@@ -118,9 +122,10 @@ export function planDeployment(root: IConstruct): DeploymentPlan {
     throw new ValidationError([{ path: constructPath(root), problem: 'this construct is not a Platform', fix: 'Pass the Platform itself' }]);
   }
   const problems: ConfigProblem[] = [];
-  const components = componentsOf(root);
+  const constructs = root.node.findAll();
+  const components = componentsAmong(constructs);
   prepareApp(components);
-  for (const chart of root.node.findAll().filter((c) => Chart.isChart(c) && !Component.isComponent(c))) {
+  for (const chart of constructs.filter((c) => Chart.isChart(c) && !Component.isComponent(c))) {
     problems.push({
       path: constructPath(chart),
       problem: 'it is a cdk8s Chart but not a ballast Component, so no backend would deploy its objects',

@@ -71,9 +71,15 @@ export function recoverInterruptedSynth(dir: string): void {
 
 /** Writes `files` (relative path -> content) under `dir`. */
 export function writeFiles(dir: string, files: ReadonlyMap<string, string>): void {
+  // Each folder is created once, not once per file (a thousand apps share one folder).
+  const created = new Set<string>();
   for (const [rel, content] of files) {
     const file = path.join(dir, rel);
-    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const folder = path.dirname(file);
+    if (!created.has(folder)) {
+      fs.mkdirSync(folder, { recursive: true });
+      created.add(folder);
+    }
     fs.writeFileSync(file, content);
   }
 }

@@ -122,7 +122,7 @@ export class WebService extends Component {
   public readonly connection?: DatabaseConnection;
   /** The Traefik service label of the route's backend (`<namespace>-<service>-<port>@kubernetescrd`). */
   public readonly traefikService?: string;
-  private scaler?: { kind: string; path: string; minReplicas: number; maxReplicas: number };
+  private scaler?: { kind: string; by: Construct; minReplicas: number; maxReplicas: number };
   private readonly fixedReplicas: number;
 
   constructor(scope: Construct, id: string, props: WebServiceProps) {
@@ -260,7 +260,8 @@ export class WebService extends Component {
 
   /** The autoscaler that manages the Deployment, if any. */
   public get autoscaler(): { readonly kind: string; readonly path: string; readonly minReplicas: number; readonly maxReplicas: number } | undefined {
-    return this.scaler;
+    const s = this.scaler;
+    return s && { kind: s.kind, path: s.by.node.path, minReplicas: s.minReplicas, maxReplicas: s.maxReplicas };
   }
 
   /**
@@ -269,9 +270,9 @@ export class WebService extends Component {
    */
   public markAutoscaled(by: Construct, kind: string, minReplicas: number, maxReplicas: number): void {
     if (this.scaler) {
-      fail(by, `${this.node.path} is already scaled by the ${this.scaler.kind} ${this.scaler.path}`, 'Keep one autoscaler per workload: an HPA or a KEDA ScaledObject, not both');
+      fail(by, `${this.node.path} is already scaled by the ${this.scaler.kind} ${this.scaler.by.node.path}`, 'Keep one autoscaler per workload: an HPA or a KEDA ScaledObject, not both');
     }
-    this.scaler = { kind, path: by.node.path, minReplicas, maxReplicas };
+    this.scaler = { kind, by, minReplicas, maxReplicas };
     if (maxReplicas > 1) this.addDisruptionBudget();
   }
 

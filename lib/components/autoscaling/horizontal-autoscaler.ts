@@ -29,7 +29,7 @@ export class HorizontalAutoscaler extends Construct {
     for (const [resource, value] of [['cpu', props.cpuUtilization], ['memory', props.memoryUtilization]] as const) {
       if (value === undefined) continue;
       if (!Number.isInteger(value) || value < 1) fail(this, `${resource}Utilization ${value} is not a percentage`, 'Use a whole number such as 70');
-      requireRequest(this, resource, props.target.resources.requests, props.target.node.path);
+      requireRequest(this, resource, props.target.resources.requests, props.target);
       metrics.push({ type: 'Resource', resource: { name: resource, target: { type: 'Utilization', averageUtilization: value } } });
     }
     if (metrics.length === 0) fail(this, 'it has no metric to scale on', 'Set cpuUtilization and/or memoryUtilization');

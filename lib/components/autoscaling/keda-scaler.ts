@@ -51,7 +51,7 @@ export class KedaScaler extends Construct {
     if (props.fallback && (props.fallback.replicas < min || props.fallback.replicas > props.maxReplicas)) {
       fail(this, `fallback replicas ${props.fallback.replicas} is outside ${min}..${props.maxReplicas}`, 'Hold a replica count within the range');
     }
-    if (props.cpuUtilization !== undefined) requireRequest(this, 'cpu', props.target.resources.requests, props.target.node.path);
+    if (props.cpuUtilization !== undefined) requireRequest(this, 'cpu', props.target.resources.requests, props.target);
     props.target.markAutoscaled(this, 'ScaledObject', min, props.maxReplicas);
     const behavior = hpaBehavior(props.behavior);
     new ApiObject(this, 'resource', {

@@ -53,8 +53,10 @@ export function hpaBehavior(behavior: ScalingBehavior | undefined): Record<strin
 }
 
 /** Fails when a utilization target names a resource the container does not request. */
-export function requireRequest(scope: IConstruct, resource: 'cpu' | 'memory', requests: { cpu?: string; memory?: string } | undefined, target: string): void {
+export function requireRequest(scope: IConstruct, resource: 'cpu' | 'memory', requests: { cpu?: string; memory?: string } | undefined, target: IConstruct): void {
   if (!requests?.[resource]) {
-    fail(scope, `it scales ${target} on ${resource} utilization, but the container requests no ${resource}`, `Set resources.requests.${resource} on ${target}: utilization is a share of the request`);
+    // The path is built only here: reading it costs a walk up the tree, once per autoscaler otherwise.
+    const path = target.node.path;
+    fail(scope, `it scales ${path} on ${resource} utilization, but the container requests no ${resource}`, `Set resources.requests.${resource} on ${path}: utilization is a share of the request`);
   }
 }
