@@ -3,8 +3,8 @@
 // prints a table for the README and writes dist/bench.json, and never fails on the numbers.
 //
 // Every measure runs in processes of its own, once to warm the file cache and then BENCH_RUNS times
-// (median, min and max). Output folders are kept until the end: deleting thousands of files right
-// before a measured run slows its file creation on some disks.
+// (median, min and max). Before each run the disk is synced, and output folders are kept until the
+// end: flushing or deleting thousands of files while a measured run creates its own slows it down.
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -16,7 +16,10 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const SCALE = (process.env.BENCH_SCALE ?? '10,100,1000,3000').split(',').map(Number);
 const root = path.resolve(__dirname, '..', '..', '..');
 const js = (file: string) => path.join(root, 'dist-js', 'scripts', file);
-const work = fs.mkdtempSync(path.join(os.tmpdir(), 'ballast-bench-'));
+// Runs write under the project's dist/, where a synth writes (the temporary folder can sit elsewhere on
+// the disk, where creating files costs differently).
+fs.mkdirSync(path.join(root, 'dist'), { recursive: true });
+const work = fs.mkdtempSync(path.join(root, 'dist', '.bench-'));
 let folders = 0;
 const freshFolder = () => {
   const dir = path.join(work, `run-${folders++}`);
@@ -38,24 +41,29 @@ const round = (x: number) => Math.round(x);
 
 /**
  * Runs `node <args>` (in `cwd`, or a fresh folder) once to warm up and then `runs` times, with the usage
- * probe preloaded; `stdout` of the last run is returned beside the measures.
+ * probe preloaded; what each measured run printed is returned beside the measures.
  */
-function measure(args: (dir: string) => string[], options: { runs?: number; cwd?: string; probe?: boolean; env?: NodeJS.ProcessEnv } = {}): Runs & { stdout: string } {
+function measure(args: (dir: string) => string[], options: { runs?: number; cwd?: string; probe?: boolean; env?: NodeJS.ProcessEnv } = {}): Runs & { outputs: string[] } {
   const usageFile = path.join(work, `usage-${folders}.jsonl`);
   const walls: number[] = [];
-  let stdout = '';
+  const outputs: string[] = [];
   for (let i = 0; i <= (options.runs ?? RUNS); i++) {
     if (i === 1) fs.rmSync(usageFile, { force: true });
     const dir = freshFolder();
+    // Earlier runs' writes still being flushed to disk would slow this run's file creation.
+    execFileSync('sync');
     const probe = options.probe === false ? [] : ['-r', js('bench/usage-probe.js')];
     const start = process.hrtime.bigint();
-    stdout = execFileSync(process.execPath, [...probe, ...args(dir)], {
+    const stdout = execFileSync(process.execPath, [...probe, ...args(dir)], {
       cwd: options.cwd ?? dir,
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'ignore'],
       env: { ...process.env, ...options.env, BALLAST_BENCH_USAGE: usageFile },
     });
-    if (i > 0) walls.push(Number(process.hrtime.bigint() - start) / 1e6);
+    if (i > 0) {
+      walls.push(Number(process.hrtime.bigint() - start) / 1e6);
+      outputs.push(stdout);
+    }
   }
   const usage = fs.existsSync(usageFile)
     ? fs.readFileSync(usageFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { cpuMs: number; rssMb: number })
@@ -65,8 +73,14 @@ function measure(args: (dir: string) => string[], options: { runs?: number; cwd?
     minMs: Math.min(...walls),
     maxMs: Math.max(...walls),
     ...(usage.length > 0 ? { cpuMs: median(usage.map((u) => u.cpuMs)), rssMb: Math.max(...usage.map((u) => u.rssMb)) } : {}),
-    stdout,
+    outputs,
   };
+}
+
+/** The median of each measure the runs printed as JSON. */
+function medianOfOutputs(runs: { outputs: string[] }): Record<string, number> {
+  const parsed = runs.outputs.map((o) => JSON.parse(o) as Record<string, number>);
+  return Object.fromEntries(Object.keys(parsed[0]).map((k) => [k, median(parsed.map((p) => p[k]))]));
 }
 
 /** The objects ballast wrote into `dist` (Flux files; the Terraform stack unless `fluxOnly`), for the plain program. */
@@ -114,11 +128,11 @@ const scale = SCALE.map((services) => {
     lastOut = dir;
     return [js('bench/scale-run.js'), String(services), dir];
   });
-  const phases = JSON.parse(run.stdout) as Record<string, number>;
+  const phases = medianOfOutputs(run);
   const objects = objectsWritten(lastOut, true);
   // Plain cdk8s is quadratic in the number of charts: past 1000 services one run is enough.
   const raw = measure((dir) => [js('bench/plain-program.js'), objects, dir, '--cdk8s-only'], { runs: services > 1000 ? 1 : RUNS });
-  return { services, run, phases, raw };
+  return { services, run, phases, raw, rawPhases: medianOfOutputs(raw) };
 });
 
 fs.rmSync(work, { recursive: true, force: true });
@@ -140,7 +154,7 @@ const bench = {
     speedupOverStockCli: Number(((cdk8sCli.ms + cdktfCli.ms) / ballast.ms).toFixed(1)),
     ratioToPlainProgram: Number((ballast.ms / plain.ms).toFixed(2)),
   },
-  scale: scale.map(({ services, run, phases, raw }, i) => ({
+  scale: scale.map(({ services, run, phases, raw, rawPhases }, i) => ({
     services,
     ms: round(run.ms),
     minMs: round(run.minMs),
@@ -150,6 +164,11 @@ const bench = {
     phasesMs: Object.fromEntries(['loadMs', 'modelMs', 'planMs', 'fluxMs', 'terraformMs'].map((k) => [k.replace(/Ms$/, ''), round(phases[k])])),
     rawCdk8sMs: round(raw.ms),
     speedupOverRawCdk8s: Number((raw.ms / run.ms).toFixed(1)),
+    // Without Node's start-up and module loading, which both programs pay: ballast's model, plan and both
+    // backends against plain cdk8s building its charts and running App.synth().
+    synthOnlyMs: round(phases.modelMs + phases.planMs + phases.fluxMs + phases.terraformMs),
+    rawCdk8sSynthOnlyMs: round(rawPhases.synthMs),
+    synthOnlySpeedupOverRawCdk8s: Number((rawPhases.synthMs / (phases.modelMs + phases.planMs + phases.fluxMs + phases.terraformMs)).toFixed(1)),
     ...(i > 0 ? { marginalMsPerService: Number(marginal(i).toFixed(3)) } : {}),
   })),
 };
@@ -166,11 +185,11 @@ console.log(`| stock route: \`cdk8s synth\` + \`cdktf synth\` CLIs | ${d.stockCl
 console.log(`| plain cdk8s + cdktf program writing the same objects | ${d.plainProgramMs} | ballast takes ${d.ratioToPlainProgram}x |`);
 console.log(`| plain cdk8s \`App.synth()\` of the same Flux objects | ${d.rawCdk8sMs} | |`);
 console.log('');
-console.log('| WebServices | ballast wall ms (min-max) | CPU ms | peak RSS MB | load / model / plan / flux / terraform ms | marginal ms per service | plain cdk8s ms | ballast faster |');
-console.log('|---|---|---|---|---|---|---|---|');
+console.log('| WebServices | ballast wall ms (min-max) | CPU ms | peak RSS MB | load / model / plan / flux / terraform ms | marginal ms per service | plain cdk8s wall ms | ballast faster | synth only: ballast / plain cdk8s ms | faster |');
+console.log('|---|---|---|---|---|---|---|---|---|---|');
 for (const s of bench.scale) {
   const p = s.phasesMs;
-  console.log(`| ${s.services} | ${s.ms} (${s.minMs}-${s.maxMs}) | ${s.cpuMs} | ${s.rssMb} | ${p.load} / ${p.model} / ${p.plan} / ${p.flux} / ${p.terraform} | ${'marginalMsPerService' in s ? s.marginalMsPerService : ''} | ${s.rawCdk8sMs} | ${s.speedupOverRawCdk8s}x |`);
+  console.log(`| ${s.services} | ${s.ms} (${s.minMs}-${s.maxMs}) | ${s.cpuMs} | ${s.rssMb} | ${p.load} / ${p.model} / ${p.plan} / ${p.flux} / ${p.terraform} | ${'marginalMsPerService' in s ? s.marginalMsPerService : ''} | ${s.rawCdk8sMs} | ${s.speedupOverRawCdk8s}x | ${s.synthOnlyMs} / ${s.rawCdk8sSynthOnlyMs} | ${s.synthOnlySpeedupOverRawCdk8s}x |`);
 }
 console.log('');
 console.log('written: dist/bench.json');

@@ -5,7 +5,6 @@
 // providers, resources and variables carry the same attributes. The Terraform side uses generic
 // resources rather than the provider classes (converting attribute names back to the classes' props is
 // not what is measured), which makes this program slightly cheaper than a hand-written one.
-import { ApiObject, App, Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -26,6 +25,7 @@ interface TerraformJson {
 }
 
 function writeFlux(input: PlainProgramInput, outdir: string): void {
+  const { ApiObject, App, Chart } = require('cdk8s') as typeof import('cdk8s');
   const app = new App({ outdir });
   input.flux.forEach(({ file, objects }, i) => {
     const chart = new Chart(app, `${path.basename(file, '.yaml')}-${i}`, { disableResourceNameHashes: true });
@@ -35,7 +35,7 @@ function writeFlux(input: PlainProgramInput, outdir: string): void {
 }
 
 function writeTerraform(stackJson: TerraformJson, outdir: string): void {
-  // Loaded here, so that the cdk8s-only measure does not load cdktf.
+  // Required here, so that the cdk8s-only measure does not load cdktf.
   const { App: TerraformApp, LocalBackend, TerraformProvider, TerraformResource, TerraformStack, TerraformVariable } = require('cdktf') as typeof import('cdktf');
 
   class PlainResource extends TerraformResource {
@@ -79,7 +79,15 @@ function writeTerraform(stackJson: TerraformJson, outdir: string): void {
 
 if (require.main === module) {
   const [inputFile, outdir] = process.argv.slice(2);
+  const withTerraform = !process.argv.includes('--cdk8s-only');
   const input = JSON.parse(fs.readFileSync(inputFile, 'utf8')) as PlainProgramInput;
+  // Measured apart: loading the libraries, then building and synthesizing (what `App.synth()` costs).
+  let t = process.hrtime.bigint();
+  require('cdk8s');
+  if (withTerraform) require('cdktf');
+  const loadMs = Number(process.hrtime.bigint() - t) / 1e6;
+  t = process.hrtime.bigint();
   writeFlux(input, path.join(outdir, 'flux'));
-  if (!process.argv.includes('--cdk8s-only') && input.terraform) writeTerraform(input.terraform, path.join(outdir, 'cdktf'));
+  if (withTerraform && input.terraform) writeTerraform(input.terraform, path.join(outdir, 'cdktf'));
+  process.stdout.write(`${JSON.stringify({ loadMs, synthMs: Number(process.hrtime.bigint() - t) / 1e6 })}\n`);
 }
