@@ -10,7 +10,7 @@ runEntryPoint(() => {
   const start = process.hrtime.bigint();
   const [flux, terraform] = withAtomicOutput(['dist/flux', 'dist/cdktf'], ([fluxDir, tfDir]) => {
     const plan = planPlatform(defaultPlatform(new App()));
-    return [synthFlux(plan, fluxDir), synthTerraform(plan, tfDir)];
+    return [synthFlux(plan, fluxDir, { unchangedFrom: 'dist/flux' }), synthTerraform(plan, tfDir)];
   });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   process.stderr.write(formatNotes(flux.notes));

@@ -23,10 +23,20 @@ export function planPlatform(platform: IConstruct): DeploymentPlan {
   return planDeployment(platform);
 }
 
+/** Options of `synthFlux`. */
+export interface FluxSynthOptions {
+  /**
+   * The output folder of the previous synth (`dist/flux` while writing its staging folder): files that
+   * did not change are hard-linked from it rather than written again.
+   * @default none (every file is written)
+   */
+  readonly unchangedFrom?: string;
+}
+
 /** Writes the Flux repository of `plan` into `outdir` (which must be empty). */
-export function synthFlux(plan: DeploymentPlan, outdir: string): SynthStats {
+export function synthFlux(plan: DeploymentPlan, outdir: string, options: FluxSynthOptions = {}): SynthStats {
   const repo = renderFluxRepository(plan);
-  writeFiles(outdir, repo.files);
+  writeFiles(outdir, repo.files, options.unchangedFrom);
   return { files: repo.files.size, kinds: repo.kinds, notes: plan.notes };
 }
 

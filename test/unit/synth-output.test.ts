@@ -32,6 +32,45 @@ test('a failing build leaves the previous output untouched and no staging folder
   expect(fs.readdirSync(path.dirname(dir))).toEqual(['dist']);
 });
 
+describe('a re-synth with the previous output', () => {
+  const synth = (dir: string, files: Record<string, string>) =>
+    withAtomicOutput([dir], ([staging]) => writeFiles(staging, new Map(Object.entries(files)), dir));
+
+  test('links the files that did not change and writes the ones that did', () => {
+    const dir = path.join(tempDir(), 'flux');
+    synth(dir, { 'apps/a.yaml': 'a: 1\n', 'apps/b.yaml': 'b: 1\n', 'apps/c.yaml': 'c: 1\n' });
+    const before = (f: string) => fs.statSync(path.join(dir, f));
+    const [a, b, c] = ['apps/a.yaml', 'apps/b.yaml', 'apps/c.yaml'].map(before);
+    // b keeps its size but not its bytes; c changes size; d is new.
+    synth(dir, { 'apps/a.yaml': 'a: 1\n', 'apps/b.yaml': 'b: 2\n', 'apps/c.yaml': 'c: 10\n', 'apps/d.yaml': 'd: 1\n' });
+    const after = (f: string) => fs.statSync(path.join(dir, f));
+    expect(after('apps/a.yaml').ino).toBe(a.ino);
+    expect(after('apps/a.yaml').mtimeMs).toBe(a.mtimeMs);
+    expect(after('apps/a.yaml').nlink).toBe(1);
+    expect(after('apps/b.yaml').ino).not.toBe(b.ino);
+    expect(after('apps/c.yaml').ino).not.toBe(c.ino);
+    expect(Object.fromEntries(['a', 'b', 'c', 'd'].map((x) => [x, fs.readFileSync(path.join(dir, `apps/${x}.yaml`), 'utf8')]))).toEqual({
+      a: 'a: 1\n',
+      b: 'b: 2\n',
+      c: 'c: 10\n',
+      d: 'd: 1\n',
+    });
+    expect(fs.readdirSync(path.dirname(dir))).toEqual(['flux']);
+  });
+
+  test('writes a regular file where the previous output held a symlink, and leaves its target alone', () => {
+    const dir = path.join(tempDir(), 'flux');
+    synth(dir, { 'a.yaml': 'a: 1\n' });
+    const target = path.join(tempDir(), 'elsewhere.yaml');
+    fs.writeFileSync(target, 'a: 1\n');
+    fs.rmSync(path.join(dir, 'a.yaml'));
+    fs.symlinkSync(target, path.join(dir, 'a.yaml'));
+    synth(dir, { 'a.yaml': 'a: 1\n' });
+    expect(fs.lstatSync(path.join(dir, 'a.yaml')).isFile()).toBe(true);
+    expect(fs.readFileSync(target, 'utf8')).toBe('a: 1\n');
+  });
+});
+
 test('an entry point prints validation problems without a stack and exits non-zero', () => {
   const write = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
   const before = process.exitCode;
