@@ -20,6 +20,8 @@ const js = (file: string) => path.join(root, 'dist-js', 'scripts', file);
 // the disk, where creating files costs differently).
 fs.mkdirSync(path.join(root, 'dist'), { recursive: true });
 const work = fs.mkdtempSync(path.join(root, 'dist', '.bench-'));
+// Removed however the bench ends, a failed run included.
+process.on('exit', () => fs.rmSync(work, { recursive: true, force: true }));
 let folders = 0;
 const freshFolder = () => {
   const dir = path.join(work, `run-${folders++}`);
@@ -138,8 +140,6 @@ const scale = SCALE.map((services) => {
   const raw = measure((dir) => [js('bench/plain-program.js'), objects, dir, '--cdk8s-only'], { runs: services > 1000 ? 1 : RUNS });
   return { services, run, phases, resynth, raw, rawPhases: medianOfOutputs(raw) };
 });
-
-fs.rmSync(work, { recursive: true, force: true });
 
 const marginal = (i: number) => (scale[i].run.ms - scale[i - 1].run.ms) / (scale[i].services - scale[i - 1].services);
 const bench = {
