@@ -1,6 +1,4 @@
 // Public API of ballast.
-// First, so that cdktf finds its deferred modules in place when it loads.
-import './terraform/deferred-modules';
 export * from './catalog';
 export * from './platform';
 export * from './core/component';

@@ -18,7 +18,7 @@ const DEFERRED: readonly { readonly module: string; readonly requiredBy: string 
  * is first loaded (the modules that import cdktf import this one first). A module that is already
  * loaded, or that cdktf does not resolve where expected, is left as it is.
  */
-export function deferCdktfModules(): void {
+function deferCdktfModules(): void {
   let cdktfRoot: string;
   try {
     cdktfRoot = path.dirname(require.resolve('cdktf/package.json'));

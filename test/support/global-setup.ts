@@ -1,9 +1,16 @@
 // Runs once before a test tier: finds (or downloads) the reference data and hands its folder to every
-// test worker through BALLAST_SCHEMAS. Without any, the run stops here with one message.
+// test worker through BALLAST_SCHEMAS. Without any, the run stops here with one message. It also gives
+// the run its own file of generated secret values (BALLAST_GENERATED_SECRETS).
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { provideReferenceData } from '../../scripts/reference/provide-reference-data';
 import { toolPath } from './tools';
 
 export default async function globalSetup(): Promise<void> {
+  // Values the test platforms generate (SecretValue.generated) go to a file of this run, not into the
+  // checkout's .ballast/generated-secrets.json, which holds the developer's own values. Workers inherit it.
+  process.env.BALLAST_GENERATED_SECRETS ??= path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ballast-test-secrets-')), 'generated-secrets.json');
   try {
     const data = await provideReferenceData({
       helm: () => toolPath('helm'),
