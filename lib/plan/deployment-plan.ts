@@ -78,6 +78,13 @@ export interface DeploymentPlan {
     readonly secrets: readonly BootstrapSecret[];
     /** Sensitive variables, sorted by name, each declared once. */
     readonly variables: readonly SecretValue[];
+    /**
+     * The revision of each sensitive variable's write-only uses (1 unless rotated by name): Terraform
+     * re-sends a write-only value only when its revision changes.
+     */
+    readonly revisions: ReadonlyMap<string, number>;
+    /** `namespace/name` of the Secrets of components that hold data: kept when the code drops them. */
+    readonly protectedSecrets: ReadonlySet<string>;
   };
   /** SOPS: the age recipients, and the Flux steps whose files hold encrypted Secrets (their Kustomizations decrypt). */
   readonly sops: { readonly recipients: readonly string[]; readonly steps: readonly FluxStep[] };
@@ -209,6 +216,8 @@ export function planDeployment(root: IConstruct): DeploymentPlan {
       manifests: tfManifests,
       secrets,
       variables: [...variables.values()].sort((a, b) => (a.variable < b.variable ? -1 : 1)),
+      revisions: new Map(),
+      protectedSecrets: new Set(components.filter((c) => c.stateful).flatMap((c) => c.bootstrapSecrets.map((b) => `${b.namespace}/${b.name}`))),
     },
     sops: {
       recipients: root.sops.ageRecipients,

@@ -6,11 +6,13 @@ import { Manifest as ManifestResource } from '@cdktf/provider-kubernetes/lib/man
 import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
-import { ITerraformDependable, LocalBackend, TerraformStack, TerraformVariable } from 'cdktf';
+import { ITerraformDependable, TerraformStack, TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
+import { SecretValue } from '../core/secret';
 import { toYaml } from '../core/yaml';
 import { DeploymentPlan } from '../plan/deployment-plan';
 import { terraformObjects } from './kubernetes-objects';
+import { addStateBackend } from './state-backend';
 
 /** Properties of the Terraform stack. */
 export interface PlatformStackProps {
@@ -27,9 +29,12 @@ export class PlatformStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
     super(scope, id);
     const { plan } = props;
-    // A relative state path keeps the output identical wherever it is synthesized; cdktf runs Terraform
-    // in stacks/<stack>/. Configure a remote backend for real use (the state holds the secrets).
-    new LocalBackend(this, { path: 'terraform.tfstate' });
+    // The platform's backend (default: a local file in the project root, never under dist/, which every
+    // synth replaces); a remote one for real use, since the state holds the secret values.
+    addStateBackend(this, plan.platform.terraform.backend);
+
+    // Write-only attributes need Terraform 1.11; removed blocks 1.7.
+    this.addOverride('terraform.required_version', '>= 1.11');
 
     const kubeconfig = new TerraformVariable(this, 'kubeconfig_path', {
       type: 'string',
@@ -69,25 +74,40 @@ export class PlatformStack extends TerraformStack {
         name,
         new NamespaceV1(this, `namespace_${name}`, {
           metadata: { name },
-          lifecycle: stateful ? { preventDestroy: true } : undefined,
+          lifecycle: {
+            ...(stateful ? { preventDestroy: true } : {}),
+            // Controllers label and annotate namespaces too (flux-operator marks flux-system with
+            // app.kubernetes.io/* and its prune and SSA annotations): Terraform sets neither, so it leaves
+            // them alone instead of stripping them on every apply.
+            ignoreChanges: ['metadata[0].labels', 'metadata[0].annotations'],
+          },
         }),
       );
     }
     // Referencing the namespace resource (not its name) makes Terraform create it first.
     const namespaceOf = (name: string) => namespaces.get(name)?.metadata.name ?? name;
 
-    const secrets = objects.secrets.map(
-      (s) =>
-        new SecretV1(this, `secret_${s.metadata.namespace}_${s.metadata.name}`, {
-          metadata: {
-            name: s.metadata.name,
-            namespace: namespaceOf(s.metadata.namespace!),
-            ...(s.metadata.labels ? { labels: s.metadata.labels as Record<string, string> } : {}),
-          },
-          type: s.type as string,
-          data: s.stringData as Record<string, string>,
-        }),
-    );
+    // Secret values are write-only attributes (Terraform >= 1.11): sent to the provider, never stored in
+    // the state. Terraform cannot see a change of a write-only value, so each carries a revision that a
+    // rotation by name raises (see DeploymentPlan.terraform.revisions).
+    const revision = (values: readonly SecretValue[]) => values.reduce((sum, v) => sum + (plan.terraform.revisions.get(v.variable) ?? 1), 0);
+    const secrets = objects.secrets.map((s, i) => {
+      const declared = plan.terraform.secrets[i];
+      const values = Object.values(declared.data).filter((v): v is SecretValue => v instanceof SecretValue);
+      return new SecretV1(this, `secret_${s.metadata.namespace}_${s.metadata.name}`, {
+        metadata: {
+          name: s.metadata.name,
+          namespace: namespaceOf(s.metadata.namespace!),
+          ...(s.metadata.labels ? { labels: s.metadata.labels as Record<string, string> } : {}),
+        },
+        type: s.type as string,
+        dataWo: s.stringData as Record<string, string>,
+        dataWoRevision: revision(values),
+        // A Secret that a component holding data reads (a database role's password) stays when the code
+        // drops it, like the data itself.
+        lifecycle: plan.terraform.protectedSecrets.has(`${declared.namespace}/${declared.name}`) ? { preventDestroy: true } : undefined,
+      });
+    });
 
     const releases = new Map<string, Release>();
     for (const { component, chart, startsFlux } of plan.terraform.releases) {
@@ -104,9 +124,13 @@ export class PlatformStack extends TerraformStack {
         chart: chart.chart.chart,
         version: chart.chart.version,
         values: [toYaml(chart.values)],
-        setSensitive: sensitive.length
-          ? sensitive.map((s) => ({ name: s.path, value: variables.get(s.value.variable)!.stringValue }))
-          : undefined,
+        // Write-only, like the Secrets: the values reach Helm, not the state.
+        ...(sensitive.length
+          ? {
+              setWo: sensitive.map((s) => ({ name: s.path, value: variables.get(s.value.variable)!.stringValue })),
+              setWoRevision: revision(sensitive.map((s) => s.value)),
+            }
+          : {}),
         wait: true,
         timeout: 600,
         cleanupOnFail: true,

@@ -83,7 +83,7 @@ test('releases of both backends render from the cached chart and apply after the
       'PodMonitor fixture/metrics',
     ]),
   );
-  // The secret values reached the chart: Flux through valuesFrom, Terraform through set_sensitive.
+  // The secret values reached the chart: Flux through valuesFrom, Terraform through set_wo.
   const token = (ns: string) => (result.applied.find((l) => l.object.kind === 'Secret' && l.object.metadata.name === 'fixture-token' && l.object.metadata.namespace === ns)?.object as { stringData?: { token: string } })?.stringData?.token;
   expect([token('fixture'), token('fixture-tf')]).toEqual(['test-fixture_token', 'test-fixture_tf_token']);
   expect(crossReferences(result.applied, outputUrls(platform))).toEqual([]);

@@ -32,7 +32,7 @@ function assembleChart(chart: string): string {
 
 /**
  * `helm template` with ballast's values; sensitive values go in as `--set-string <path>=test-<variable>`,
- * the path syntax both backends hand to Helm (Terraform's set_sensitive, Flux's valuesFrom targetPath).
+ * the path syntax both backends hand to Helm (Terraform's set_wo, Flux's valuesFrom targetPath).
  */
 function helmTemplate(release: HelmChartSpec, values: HelmValues = release.values): void {
   const chart = release.chart.chart;

@@ -137,9 +137,22 @@ test('every object that holds data is protected from a prune and a destroy', () 
   const tf = terraformJson(path.join(dir, 'cdktf'));
   for (const c of stateful) {
     const ns = plan.namespaces.find((n) => n.name === c.namespace)!;
-    if (ns.owner === 'terraform') expect(tf.resource.kubernetes_namespace_v1[`namespace_${ns.name}`].lifecycle).toEqual({ prevent_destroy: true });
+    if (ns.owner === 'terraform') expect(tf.resource.kubernetes_namespace_v1[`namespace_${ns.name}`].lifecycle).toMatchObject({ prevent_destroy: true });
     else expect(objects.find((o) => o.kind === 'Namespace' && o.metadata.name === ns.name)!.metadata.annotations).toEqual(PRUNE_DISABLED);
   }
+  // The role credentials the retained Cluster names (managed.roles[].passwordSecret) stay with it: a Git
+  // Secret is never pruned (its annotation is outside the encrypted values), a Terraform one never destroyed.
+  const cluster = objects.find((o) => o.kind === 'Cluster')! as any;
+  const roleSecrets = cluster.spec.managed.roles.map((r: any) => `database/${r.passwordSecret.name}`).sort();
+  expect(roleSecrets).toEqual(['database/postgres-articles-credentials', 'database/postgres-sonarqube-credentials']);
+  const gitSecrets = plan.flux.flatMap((p) => p.encryptedSecrets).filter((s) => roleSecrets.includes(`${s.metadata.namespace}/${s.metadata.name}`));
+  expect(gitSecrets.map((s) => s.metadata.annotations)).toEqual([PRUNE_DISABLED, PRUNE_DISABLED]);
+  const files = Object.values(readTree(path.join(dir, 'flux'))).join('\n---\n');
+  for (const name of roleSecrets) {
+    expect(files).toMatch(new RegExp(`name: ${name.split('/')[1]}\\n  namespace: database\\n(  labels:\\n(    .*\\n)+)?  annotations:\\n    kustomize.toolkit.fluxcd.io/prune: disabled\\n`));
+  }
+  // ...while the consumers' copies follow their consumers.
+  expect(plan.flux.flatMap((p) => p.encryptedSecrets).filter((s) => s.metadata.namespace !== 'database').every((s) => s.metadata.annotations === undefined)).toBe(true);
 });
 
 test("SonarQube: the current chart's settings, the JDBC URL of its own database, its password from the role's Secret", () => {

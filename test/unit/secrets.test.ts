@@ -40,9 +40,9 @@ describe('sources', () => {
     ['a missing environment variable', () => planPlatform(((p) => (new App(p, 'app', { token: SecretValue.fromEnv('BALLAST_MISSING') }), p))(withSops())), 'ballast/app: Secret app/app-credentials key token cannot be read: the environment variable BALLAST_MISSING is not set. Set BALLAST_MISSING before running synth.'],
     ['a missing file', () => planPlatform(((p) => (new App(p, 'app', { token: SecretValue.fromFile('/nonexistent/token') }), p))(withSops())), 'ballast/app: Secret app/app-credentials key token cannot be read: the file /nonexistent/token does not exist. Write the secret into /nonexistent/token.'],
     [
-      'a Terraform variable in a Secret written to Git',
-      () => planPlatform(((p) => (new App(p, 'app', { token: SecretValue.fromVariable('app_token', 'token') }), p))(withSops())),
-      'ballast/app: Secret app/app-credentials key token cannot be read: it comes from the Terraform variable app_token, which only Terraform sees. Use SecretValue.fromEnv, fromFile or generated for a secret Flux applies, or keep it with Terraform.',
+      'a Secret mixing a Terraform variable and a value read at synth',
+      () => planPlatform(((p) => (new App(p, 'app', { token: SecretValue.fromVariable('app_token', 'token'), key: SecretValue.generated('app_key') }), p))(withSops())),
+      'ballast/app: Secret app/app-credentials mixes the Terraform variable app_token (key token) with the generated secret app_key (key key), which no single backend can write. Give every key of one Secret values from Terraform variables, or every key values synth reads.',
     ],
     [
       'encrypted Secrets without an age recipient',
@@ -56,7 +56,7 @@ describe('sources', () => {
         new PostgresCluster(p, 'postgres', { deployWith: 'terraform', secrets: 'sops', metrics: false }).addDatabase(new Component(p, 'x', { namespace: 'x' }), 'x');
         planPlatform(p);
       },
-      expect.stringContaining("ballast/postgres: its Secrets go to Git (secrets: 'sops'), but Terraform deploys it before Flux applies them. Deploy it with Flux, or keep secrets: 'terraform'."),
+      expect.stringContaining("ballast/postgres: Secret database/postgres-x-credentials must go to Git (its values are read at synth, or secrets: 'sops'), but Terraform deploys this component before Flux applies it. Deploy it with Flux, or give the Secret values from Terraform variables (SecretValue.fromVariable) and keep secrets: 'terraform'."),
     ],
     ['an age recipient that is not one', () => testPlatform({ sops: { ageRecipients: ['age1short'] } }), 'ballast: sops.ageRecipients has "age1short", which is not an age public key. Use the public key age-keygen prints ("age1" and 58 more characters).'],
   ])('%s fails synth with what to provide', (_name, build, message) => {
@@ -92,7 +92,7 @@ test("the default platform: the database layer's Secrets are SOPS files in Git, 
     'infra-controllers': undefined,
   });
   const tf = terraformJson(path.join(dir, 'cdktf'));
-  expect(tf.resource.kubernetes_secret_v1['secret_flux-system_sops-age'].data).toEqual({ 'age.agekey': '${var.sops_age_key}' });
+  expect(tf.resource.kubernetes_secret_v1['secret_flux-system_sops-age'].data_wo).toEqual({ 'age.agekey': '${var.sops_age_key}' });
   expect(Object.keys(tf.variable).sort()).toEqual(['grafana_admin_password', 'kube_context', 'kubeconfig_path', 'sops_age_key', 'traefik_admin_users']);
 });
 

@@ -1,4 +1,4 @@
-// A secret chart value reaches Helm by reference: set_sensitive in Terraform, valuesFrom in Flux.
+// A secret chart value reaches Helm by reference: set_wo (write-only) in Terraform, valuesFrom in Flux.
 import { Construct } from 'constructs';
 import * as path from 'path';
 import { Backend, catalog, Component, planPlatform, SecretValue, terraformObjects } from '../../lib';
@@ -20,11 +20,13 @@ function synth(deployWith: Backend) {
   return { plan: planPlatform(platform), dir: synthToTemp(platform) };
 }
 
-test('Terraform passes it with set_sensitive from a sensitive variable', () => {
+test('Terraform passes it write-only (set_wo) from a sensitive variable, so it never reaches the state', () => {
   const { dir } = synth('terraform');
   const tf = terraformJson(path.join(dir, 'cdktf'));
   const release = Object.values(tf.resource.helm_release as Record<string, any>)[0];
-  expect(release.set_sensitive).toEqual([{ name: 'hub.token', value: '${var.hub_token}' }]);
+  expect(release.set_sensitive).toBeUndefined();
+  expect(release.set_wo).toEqual([{ name: 'hub.token', value: '${var.hub_token}' }]);
+  expect(release.set_wo_revision).toBe(1);
   expect(tf.variable.hub_token).toEqual({ type: 'string', sensitive: true, description: 'Traefik Hub token.' });
 });
 

@@ -18,7 +18,11 @@ test('secret inputs are sensitive variables without defaults', () => {
     expect(tf.variable[name].default).toBeUndefined();
   }
   const secret = Object.values(tf.resource.kubernetes_secret_v1 as Record<string, any>).find((s) => s.metadata.name === 'grafana-admin');
-  expect(secret.data['admin-password']).toBe('${var.grafana_admin_password}');
+  // Write-only: the value reaches the provider, never the state; the revision re-sends it after a rotation.
+  expect(secret.data).toBeUndefined();
+  expect(secret.data_wo['admin-password']).toBe('${var.grafana_admin_password}');
+  expect(secret.data_wo_revision).toBe(1);
+  expect(tf.terraform.required_version).toBe('>= 1.11');
 });
 
 test('Traefik is a helm_release with its values as YAML', () => {
@@ -52,8 +56,14 @@ test('the stack holds no custom resource (it must plan against an empty cluster)
 });
 
 test('the namespace that holds Prometheus data cannot be destroyed', () => {
-  expect(tf.resource.kubernetes_namespace_v1.namespace_monitoring.lifecycle).toEqual({ prevent_destroy: true });
-  expect(tf.resource.kubernetes_namespace_v1.namespace_traefik.lifecycle).toBeUndefined();
+  const metadata = ['metadata[0].labels', 'metadata[0].annotations'];
+  expect(tf.resource.kubernetes_namespace_v1.namespace_monitoring.lifecycle).toEqual({ prevent_destroy: true, ignore_changes: metadata });
+  expect(tf.resource.kubernetes_namespace_v1.namespace_traefik.lifecycle).toEqual({ ignore_changes: metadata });
+});
+
+test('flux-system: the labels and annotations flux-operator puts there are not Terraform\'s to strip', () => {
+  expect(tf.resource.kubernetes_namespace_v1['namespace_flux-system'].lifecycle.ignore_changes).toEqual(['metadata[0].labels', 'metadata[0].annotations']);
+  expect(tf.resource.kubernetes_namespace_v1['namespace_flux-system'].metadata).toEqual({ name: 'flux-system' });
 });
 
 test('the local state path is relative, so the output does not depend on the checkout', () => {

@@ -18,7 +18,7 @@ export interface RenderedObject {
 /**
  * `helm template` of a release as its backend would install it: the values exactly as synthesized, the
  * secret values as `--set-string` at their paths (the path syntax of Flux's targetPath and Terraform's
- * set_sensitive), CRDs included, tests left out (neither backend runs them), for Kubernetes 1.34 and the
+ * set_wo), CRDs included, tests left out (neither backend runs them), for Kubernetes 1.34 and the
  * API versions the cluster serves. Throws with the release and helm's reason when the chart fails.
  */
 export function renderRelease(helm: string, release: SynthesizedRelease, chartPath: string, apiVersions: readonly string[]): RenderedObject[] {

@@ -11,7 +11,7 @@ export interface SynthesizedRelease {
   readonly chart: CatalogChart;
   /** The values as synthesized: the HelmRelease's `spec.values`, or the helm_release's `values`. */
   readonly values: HelmValues;
-  /** Secret values, by value path: what Flux's valuesFrom or Terraform's set_sensitive put there. */
+  /** Secret values, by value path: what Flux's valuesFrom or Terraform's set_wo put there. */
   readonly sensitive: readonly { path: string; value: string }[];
 }
 
@@ -84,7 +84,7 @@ interface HelmReleaseResource {
   chart: string;
   version: string;
   values?: string[];
-  set_sensitive?: { name: string; value: string }[];
+  set_wo?: { name: string; value: string }[];
   depends_on?: string[];
 }
 
@@ -121,7 +121,7 @@ export function terraformReleases(stack: Record<string, any>, charts: readonly C
       namespace: resolve(r.namespace),
       chart: catalogChart(charts, r.chart, r.version, source),
       values: (r.values ?? []).reduce<HelmValues>((acc, text) => mergeValues(acc, (parse(text) as HelmValues) ?? {}), {}),
-      sensitive: (r.set_sensitive ?? []).map((s) => ({ path: s.name, value: `test-${/^\$\{var\.([^}]+)\}$/.exec(s.value)?.[1] ?? 'value'}` })),
+      sensitive: (r.set_wo ?? []).map((s) => ({ path: s.name, value: `test-${/^\$\{var\.([^}]+)\}$/.exec(s.value)?.[1] ?? 'value'}` })),
     };
   });
 }
