@@ -9,6 +9,7 @@ import {
   KedaScaler,
   KubePrometheusStack,
   LoadTest,
+  localAgeKey,
   packageRoot,
   Platform,
   PostgresCluster,
@@ -20,15 +21,17 @@ import {
 
 /** What the tests (or a CI) change in the default platform. */
 export interface DefaultPlatformOptions {
-  /** Age public keys that may decrypt the Secrets written to Git. @default the example key below */
+  /** Age public keys that may decrypt the Secrets written to Git. @default the checkout's own key (LOCAL_AGE_KEY_FILE) */
   readonly ageRecipients?: string[];
 }
 
 /**
- * The example age public key of the default platform. Its private key was thrown away: put yours here
- * (`age-keygen -o flux.agekey` prints it), and give the private key to Terraform as `sops_age_key`.
+ * The age key of this checkout, made on the first synth (git-ignored, mode 0600): the default platform's
+ * Secrets in Git and its secrets file are encrypted for it, and Terraform gives its private key to Flux
+ * (`TF_VAR_sops_age_key`). Your platform names your team's keys in `sops.ageRecipients` instead and commits
+ * its `ballast-secrets.sops.yaml`.
  */
-export const EXAMPLE_AGE_RECIPIENT = 'age1z9hn08z3lqq336q4645gerwh7ekxpsxfdqrn8efa98glrhe9dphsvjjh8v';
+export const LOCAL_AGE_KEY_FILE = '.ballast/age.key';
 
 /**
  * The default platform: the one both entry points synthesize. Edit it to describe yours; moving a
@@ -40,7 +43,9 @@ export function defaultPlatform(scope: Construct, options: DefaultPlatformOption
     domain: 'platform.example.com',
     clusterName: 'production',
     git: { url: 'https://github.com/example/platform-gitops.git', branch: 'main' },
-    sops: { ageRecipients: options.ageRecipients ?? [EXAMPLE_AGE_RECIPIENT] },
+    sops: options.ageRecipients
+      ? { ageRecipients: options.ageRecipients }
+      : { ageRecipients: [localAgeKey(LOCAL_AGE_KEY_FILE).recipient], identityFile: LOCAL_AGE_KEY_FILE },
     nodePools: [
       {
         name: 'monitor',
@@ -71,8 +76,8 @@ export function defaultPlatform(scope: Construct, options: DefaultPlatformOption
   const monitoring = new KubePrometheusStack(platform, 'monitoring', { deployWith: 'flux', nodePool: 'monitor', ingress: traefik });
   new CloudNativePg(platform, 'cnpg');
   // One primary and one read replica on the storage pool (two nodes: they never share one).
-  // The database layer keeps its Secrets in Git, SOPS-encrypted: generated passwords (kept in
-  // .ballast/generated-secrets.json between synths), no Terraform apply to change one.
+  // The database layer keeps its Secrets in Git, SOPS-encrypted: generated passwords (kept in the
+  // SOPS-encrypted ballast-secrets.sops.yaml between synths), no Terraform apply to change one.
   const postgres = new PostgresCluster(platform, 'postgres', {
     replicas: 1,
     nodePool: 'storage',

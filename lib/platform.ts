@@ -6,6 +6,7 @@ import { parseCpu, parseMemory } from './core/capacity';
 import { K6_METRICS_MODES, K6MetricsMode } from './core/k6-metrics';
 import { markPlatform, platformOf, PlatformContext } from './core/platform-context';
 import { SecretValue } from './core/secret';
+import { DEFAULT_STATE_BACKEND, stateBackendProblems, TerraformStateBackend } from './terraform/state-backend-config';
 
 /** The Git repository that Flux reconciles: where the user commits the contents of `dist/flux`. */
 export interface GitSourceConfig {
@@ -34,6 +35,24 @@ export interface GitAuth {
   readonly password: SecretValue;
 }
 
+/** SOPS: who may decrypt the Secrets written to Git, and where generated values are kept. */
+export interface SopsConfig {
+  /** Age public keys (`age1...`) the Secrets in Git and the secrets file are encrypted for. */
+  readonly ageRecipients: string[];
+  /**
+   * The SOPS-encrypted file that keeps generated secret values (`SecretValue.generated`): commit it beside
+   * the platform code. Synth reads it with an age key from `SOPS_AGE_KEY`, `SOPS_AGE_KEY_FILE`, sops'
+   * `~/.config/sops/age/keys.txt` or `identityFile`; `BALLAST_SECRETS_FILE` overrides the path.
+   * @default 'ballast-secrets.sops.yaml' in the folder synth runs in
+   */
+  readonly secretsFile?: string;
+  /**
+   * One more age key file synth may read the secrets file with (keep it out of Git).
+   * @default none
+   */
+  readonly identityFile?: string;
+}
+
 /** How often Flux reconciles the generated Kustomizations. */
 export interface FluxSyncConfig {
   /** @default '10m' */
@@ -42,6 +61,17 @@ export interface FluxSyncConfig {
   readonly retryInterval?: string;
   /** @default '10m' */
   readonly timeout?: string;
+}
+
+/** Settings of the Terraform side (`dist/cdktf`). */
+export interface TerraformConfig {
+  /**
+   * Where Terraform keeps the state, which holds every secret value of the stack in plain text. A real
+   * cluster wants a remote backend: `kubernetes` (a Secret in the cluster, with locking) or `custom`
+   * (S3, GCS, Terraform Cloud... with encryption at rest).
+   * @default { kind: 'local' }: `terraform.ballast.tfstate` in the project root, outside dist/
+   */
+  readonly backend?: TerraformStateBackend;
 }
 
 /** One typed description of a platform. Defaults live here, next to the types. */
@@ -62,14 +92,34 @@ export interface PlatformConfig {
    * `flux-system/sops-age` (variable `sops_age_key`).
    * @default none (every Secret goes through Terraform)
    */
-  readonly sops?: { readonly ageRecipients: string[] };
+  readonly sops?: SopsConfig;
+  /**
+   * Guarded changes this synth may make, by inventory id (`release/monitoring/kube-prometheus-stack`,
+   * `namespace/database`...): removing something that holds data, moving a namespace, release or Secret
+   * between Flux and Terraform, renaming a release or namespace. Synth lists the ids it refuses; an id
+   * that names nothing guarded is an error. `--acknowledge` and `BALLAST_ACKNOWLEDGE` add to it.
+   * @default none
+   */
+  readonly acknowledge?: string[];
+  /**
+   * Secrets to give a new value in this synth, by name: a generated secret (`sonarqube_db_password`) gets a
+   * new random value; a Terraform variable gets a new write-only revision, so that `terraform apply` sends
+   * its current value. `--rotate` and `BALLAST_ROTATE` add to it.
+   * @default none
+   */
+  readonly rotateSecrets?: string[];
   /**
    * How k6 writes its Trend metrics to Prometheus: the k6 dashboard and every load test follow this one
    * setting. Native histograms need Prometheus 3.9 or newer (kube-prometheus-stack 88 ships 3.14).
    * @default 'native-histograms'
    */
   readonly k6Metrics?: K6MetricsMode;
+  /** @default a local state file in the project root */
+  readonly terraform?: TerraformConfig;
 }
+
+/** Where generated secret values are kept when the config does not say. */
+export const DEFAULT_SECRETS_FILE = 'ballast-secrets.sops.yaml';
 
 const DURATION = /^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$/;
 const TAINT_EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
@@ -89,7 +139,10 @@ export class Platform extends Construct implements PlatformContext {
   public readonly git: PlatformContext['git'];
   public readonly flux: Required<FluxSyncConfig>;
   public readonly k6Metrics: K6MetricsMode;
-  public readonly sops: { readonly ageRecipients: readonly string[] };
+  public readonly sops: PlatformContext['sops'];
+  public readonly acknowledge: readonly string[];
+  public readonly rotateSecrets: readonly string[];
+  public readonly terraform: PlatformContext['terraform'];
   private readonly pools: Map<string, NodePool>;
 
   constructor(scope: Construct, id: string, config: PlatformConfig) {
@@ -105,7 +158,14 @@ export class Platform extends Construct implements PlatformContext {
       timeout: config.flux?.timeout ?? '10m',
     };
     this.k6Metrics = config.k6Metrics ?? 'native-histograms';
-    this.sops = { ageRecipients: [...(config.sops?.ageRecipients ?? [])] };
+    this.sops = {
+      ageRecipients: [...(config.sops?.ageRecipients ?? [])],
+      secretsFile: process.env.BALLAST_SECRETS_FILE || config.sops?.secretsFile || DEFAULT_SECRETS_FILE,
+      identityFile: config.sops?.identityFile,
+    };
+    this.acknowledge = [...(config.acknowledge ?? [])];
+    this.rotateSecrets = [...(config.rotateSecrets ?? [])];
+    this.terraform = { backend: config.terraform?.backend ?? DEFAULT_STATE_BACKEND };
     this.pools = new Map((config.nodePools ?? []).map((p) => [p.name, new NodePool(p)]));
     markPlatform(this);
   }
@@ -172,6 +232,10 @@ function checkConfig(path: string, config: PlatformConfig): ConfigProblem[] {
 
   for (const r of config.sops?.ageRecipients ?? []) {
     if (!/^age1[02-9ac-hj-np-z]{58}$/.test(r)) add(`sops.ageRecipients has "${r}", which is not an age public key`, 'Use the public key age-keygen prints ("age1" and 58 more characters)');
+  }
+
+  if (config.terraform?.backend !== undefined) {
+    for (const p of stateBackendProblems(config.terraform.backend, 'terraform.backend')) add(p.problem, p.fix);
   }
 
   const seen = new Set<string>();

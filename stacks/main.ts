@@ -1,17 +1,14 @@
-// cdktf entry point: synthesizes the Terraform side of the default platform (dist/cdktf).
+// cdktf entry point: synthesizes the default platform. `cdktf synth` (and `cdktf deploy`) ask for the
+// Terraform JSON (CDKTF_OUTDIR, dist/cdktf); the Flux repository is written beside it (dist/flux) in the
+// same synth, so the two folders always come from one plan and one inventory.
 import { App } from 'cdk8s';
 import { defaultPlatform } from '../apps/platform';
-import { planPlatform, formatNotes, runEntryPoint, SynthStats, synthTerraform, withAtomicOutput } from '../lib';
+import { formatNotes, formatSynthReport, runEntryPoint, siblingOutput, synthPlatform } from '../lib';
 
-/** Writes the Terraform JSON of the default platform into `outdir` (an empty folder). */
-export function synthTerraformStack(outdir: string): SynthStats {
-  return synthTerraform(planPlatform(defaultPlatform(new App())), outdir);
-}
-
-// `cdktf synth` sets CDKTF_OUTDIR from cdktf.json.
 if (require.main === module) {
   runEntryPoint(() => {
-    const stats = withAtomicOutput([process.env.CDKTF_OUTDIR ?? 'dist/cdktf'], ([dir]) => synthTerraformStack(dir));
-    process.stderr.write(formatNotes(stats.notes));
+    const terraformDir = process.env.CDKTF_OUTDIR ?? 'dist/cdktf';
+    const { plan, terraform } = synthPlatform(() => defaultPlatform(new App()), { fluxDir: siblingOutput(terraformDir, 'flux'), terraformDir });
+    process.stderr.write(formatNotes(terraform.notes) + formatSynthReport(plan));
   });
 }

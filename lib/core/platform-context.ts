@@ -3,6 +3,7 @@ import { fail } from './errors';
 import { K6MetricsMode } from './k6-metrics';
 import { NodePool } from './node-pool';
 import { SecretValue } from './secret';
+import type { TerraformStateBackend } from '../terraform/state-backend-config';
 
 /**
  * What a component may ask of the platform it belongs to. Components depend on this interface rather
@@ -24,7 +25,13 @@ export interface PlatformContext {
   /** All node pools, in config order. */
   readonly nodePools: readonly NodePool[];
   /** SOPS: the age recipients that encrypted Secrets in Git are written for (empty: none configured). */
-  readonly sops: { readonly ageRecipients: readonly string[] };
+  readonly sops: { readonly ageRecipients: readonly string[]; readonly secretsFile: string; readonly identityFile?: string };
+  /** Guarded changes this synth may make, by inventory id. */
+  readonly acknowledge: readonly string[];
+  /** Secrets to give a new value (generated) or a new write-only revision (Terraform variables). */
+  readonly rotateSecrets: readonly string[];
+  /** The Terraform side's settings, defaults applied. */
+  readonly terraform: { readonly backend: TerraformStateBackend };
 }
 
 const PLATFORM_MARK = Symbol.for('ballast.Platform');

@@ -1,4 +1,3 @@
-import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 
@@ -21,8 +20,6 @@ export type SecretSource =
   /** Generated once, then kept in the generated-secrets file (never in `dist/`). */
   | { readonly kind: 'generated'; readonly name: string; readonly length: number };
 
-/** What a generated secret is made of: URL-safe, so it fits in URIs and connection strings as it is. */
-const GENERATED_ALPHABET = /^[A-Za-z0-9_-]+$/;
 
 /**
  * A secret value. Either ballast never sees it (`fromVariable`: a sensitive Terraform variable, for the
@@ -49,9 +46,10 @@ export class SecretValue {
   }
 
   /**
-   * A random value made on the first synth that needs it and kept in the generated-secrets file
-   * (`$BALLAST_GENERATED_SECRETS`, else `.ballast/generated-secrets.json` in the working folder; git-ignore
-   * it, back it up), so that a re-synth does not rotate it.
+   * A random value of `length` URL-safe characters, made on the first synth that needs it and kept in the
+   * platform's SOPS-encrypted secrets file (`sops.secretsFile`, committed beside the platform code), so
+   * that no synth in any checkout that holds the platform's age key changes it; a new value only when it
+   * is rotated by name.
    */
   public static generated(name: string, length = 32): SecretValue {
     return new SecretValue({ kind: 'generated', name, length }, `generated secret ${name}`);
@@ -90,10 +88,11 @@ export class SecretValue {
   }
 
   /**
-   * The value, read now. Throws a `SecretUnavailable` that says what to provide when it cannot be read
-   * (a Terraform variable never can).
+   * The value, read now; a generated one through `generated` (the platform's secrets file, which the plan
+   * opens). Throws a `SecretUnavailable` that says what to provide when it cannot be read (a Terraform
+   * variable never can).
    */
-  public resolve(): string {
+  public resolve(generated?: (name: string, length: number) => string): string {
     const s = this.source;
     switch (s.kind) {
       case 'variable':
@@ -110,7 +109,10 @@ export class SecretValue {
         return fs.readFileSync(file, 'utf8').replace(/\r?\n$/, '');
       }
       case 'generated':
-        return generatedSecret(s.name, s.length);
+        if (!generated) {
+          throw new SecretUnavailable(`${this.origin} is kept in the platform's secrets file`, 'Read it through a synth (the plan opens that file), not on its own');
+        }
+        return generated(s.name, s.length);
     }
   }
 }
@@ -123,34 +125,6 @@ export class SecretUnavailable extends Error {
   ) {
     super(`${problem}. ${fix}.`);
   }
-}
-
-/** The file that keeps generated secrets between synths. */
-export function generatedSecretsFile(): string {
-  return path.resolve(process.env.BALLAST_GENERATED_SECRETS ?? path.join('.ballast', 'generated-secrets.json'));
-}
-
-let generatedCache: { file: string; values: Record<string, string> } | undefined;
-
-/** The generated secret `name`: read from the file, or made now and added to it (mode 0600). */
-function generatedSecret(name: string, length: number): string {
-  const file = generatedSecretsFile();
-  if (generatedCache?.file !== file) {
-    generatedCache = { file, values: fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, string>) : {} };
-  }
-  const known = generatedCache.values[name];
-  if (known !== undefined) {
-    if (!GENERATED_ALPHABET.test(known)) throw new SecretUnavailable(`the generated secret ${name} in ${file} is not URL-safe`, 'Remove it from the file to generate a new one');
-    return known;
-  }
-  const value = crypto.randomBytes(length).toString('base64url').slice(0, length);
-  generatedCache.values[name] = value;
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const sorted = Object.fromEntries(Object.entries(generatedCache.values).sort(([a], [b]) => (a < b ? -1 : 1)));
-  // Written aside and renamed: a killed synth never leaves half a file of secrets.
-  fs.writeFileSync(`${file}.${process.pid}`, `${JSON.stringify(sorted, null, 2)}\n`, { mode: 0o600 });
-  fs.renameSync(`${file}.${process.pid}`, file);
-  return value;
 }
 
 /**

@@ -5,6 +5,7 @@ import { DeploymentPlan, FLUX_STEPS, FluxStep, Manifest } from '../plan/deployme
 import { SOPS_AGE_SECRET } from '../plan/secret-placement';
 import { encryptedSecretDocument } from '../secrets/encrypted-secret';
 import { helmRelease, helmRepository, PRUNE_DISABLED } from './helm';
+import { INVENTORY_FILE, inventoryText } from '../day2/inventory';
 
 /** Folder of each Flux step inside the repository. */
 export const STEP_FOLDERS: Record<FluxStep, string> = {
@@ -118,6 +119,8 @@ export function renderFluxRepository(plan: DeploymentPlan): FluxRepository {
   write(`${cluster}/infrastructure.yaml`, [sync('controllers'), sync('configs', 'controllers')]);
   write(`${cluster}/apps.yaml`, [sync('apps', 'configs')]);
   files.set(`${cluster}/kustomization.yaml`, kustomizeFile(['apps.yaml', 'infrastructure.yaml']));
+  // What this synth put where, for the next one to compare with (committed with the repository).
+  files.set(INVENTORY_FILE, inventoryText(plan.day2.inventory));
   return {
     files: new Map([...files.entries()].sort(([a], [b]) => (a < b ? -1 : 1))),
     kinds: Object.fromEntries(Object.entries(kinds).sort(([a], [b]) => (a < b ? -1 : 1))),

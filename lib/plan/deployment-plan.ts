@@ -5,7 +5,7 @@ import { Backend, Component, prepareApp } from '../core/component';
 import { ConfigProblem, constructPath, ValidationError } from '../core/errors';
 import { HelmChartSpec } from '../core/helm-chart';
 import { isPlatform, PlatformContext } from '../core/platform-context';
-import { BootstrapSecret, SecretValue } from '../core/secret';
+import { BootstrapSecret, SecretUnavailable, SecretValue } from '../core/secret';
 import { checkChartValues, NO_SCHEMA } from '../reference/chart-schema';
 import { locateReferenceData, REFERENCE_HOW_TO } from '../reference/locate';
 import { checkCapacity } from './capacity';
@@ -13,6 +13,10 @@ import { checkDependencyCycles } from './dependency-cycles';
 import { checkImageMarkers } from './image-markers';
 import { checkRouteConflicts } from './route-conflicts';
 import { placeSecrets } from './secret-placement';
+import { guardChanges, Change, Handover } from '../day2/guard';
+import { Inventory, inventoryItems, INVENTORY_FILE, objectId, RetiredResource } from '../day2/inventory';
+import { SecretStore, SecretStoreError } from '../secrets/secret-store';
+import { helmRelease, PRUNE_DISABLED } from '../flux/helm';
 
 /** A Kubernetes object as plain JSON. */
 export type Manifest = Record<string, unknown> & {
@@ -93,6 +97,39 @@ export interface DeploymentPlan {
    * entry points print them. Not part of the output.
    */
   readonly notes: readonly string[];
+  /** Day 2: this synth compared with the previous one. */
+  readonly day2: {
+    /** What this synth puts where; written to `<flux output>/.ballast/inventory.json`. */
+    readonly inventory: Inventory;
+    /** Changes against the previous inventory, guarded and destructive ones first (empty on a first synth). */
+    readonly changes: readonly Change[];
+    /** What the backends emit to carry out acknowledged changes. */
+    readonly handover: Handover;
+    /** Terraform resources forgotten on purpose, this synth's and earlier ones: their removed blocks stay. */
+    readonly retired: readonly RetiredResource[];
+    /** The generated secret values: saved by the entry point once the output is written. */
+    readonly secretStore: SecretStore;
+  };
+}
+
+/** What a plan is compared with, and what the user allows. */
+export interface PlanOptions {
+  /**
+   * The inventory of the previous synth (in its Flux output), compared with this plan.
+   * @default none: a first synth, nothing to compare
+   */
+  readonly previous?: Inventory;
+  /** Where the previous output is, for messages. @default 'the previous output' */
+  readonly previousOutput?: string;
+  /** Guarded changes allowed by id, in addition to the platform's `acknowledge`. @default none */
+  readonly acknowledge?: readonly string[];
+  /** Secrets to rotate by name, in addition to the platform's `rotateSecrets`. @default none */
+  readonly rotate?: readonly string[];
+  /**
+   * False to report guarded changes in `day2.changes` instead of failing (what `diff` does).
+   * @default true
+   */
+  readonly enforceGuard?: boolean;
 }
 
 /** True for API groups Kubernetes serves itself: the core group, `apps`, `batch`, `*.k8s.io`... */
@@ -124,7 +161,7 @@ function componentsAmong(constructs: readonly IConstruct[]): Component[] {
  * Plans the platform rooted at `root`. Throws a ValidationError listing every problem when the
  * platform cannot be deployed as described.
  */
-export function planDeployment(root: IConstruct): DeploymentPlan {
+export function planDeployment(root: IConstruct, options: PlanOptions = {}): DeploymentPlan {
   if (!isPlatform(root)) {
     throw new ValidationError([{ path: constructPath(root), problem: 'this construct is not a Platform', fix: 'Pass the Platform itself' }]);
   }
@@ -162,7 +199,27 @@ export function planDeployment(root: IConstruct): DeploymentPlan {
   checkDependencyCycles(components, problems);
   const notes = checkChartValuesOf(components, problems);
 
-  const placedSecrets = placeSecrets(components, root.sops.ageRecipients, constructPath(root), problems);
+  const previous = options.previous;
+  const previousOutput = options.previousOutput ?? 'the previous output';
+  const rotate = new Set([...root.rotateSecrets, ...(options.rotate ?? [])]);
+  const secretStore = new SecretStore({
+    file: root.sops.secretsFile,
+    recipients: root.sops.ageRecipients,
+    identityFile: root.sops.identityFile,
+    previouslyUsed: new Set(previous?.generatedSecrets ?? []),
+    rotate,
+    previousOutput: `${previousOutput}/${INVENTORY_FILE}`,
+    legacyFile: '.ballast/generated-secrets.json',
+  });
+  const generated = (name: string, length: number) => {
+    try {
+      return secretStore.generated(name, length);
+    } catch (err) {
+      if (err instanceof SecretStoreError) throw new SecretUnavailable(err.problem, err.fix);
+      throw err;
+    }
+  };
+  const placedSecrets = placeSecrets(components, root.sops.ageRecipients, constructPath(root), problems, generated);
   const secrets = placedSecrets.terraform;
   const namespaces = planNamespaces(components, secrets);
   const flux: FluxPlacement[] = [];
@@ -205,7 +262,17 @@ export function planDeployment(root: IConstruct): DeploymentPlan {
   for (const s of secrets) Object.values(s.data).forEach((v) => v instanceof SecretValue && v.source.kind === 'variable' && addVariable(v));
   for (const c of components) (c.helmChart?.sensitiveValues ?? []).forEach((s) => addVariable(s.value));
 
-  return {
+  const sortedVariables = [...variables.values()].sort((a, b) => (a.variable < b.variable ? -1 : 1));
+  // A rotated Terraform variable gets a new write-only revision; the others keep theirs.
+  const revisions = new Map(sortedVariables.map((v) => [v.variable, (previous?.revisions[v.variable] ?? 1) + (rotate.has(v.variable) ? 1 : 0)]));
+  for (const name of secretStore.unusedRotations().filter((n) => !revisions.has(n))) {
+    problems.push({
+      path: constructPath(root),
+      problem: `rotate names ${name}, which is neither a generated secret nor a Terraform variable of this platform`,
+      fix: `Use one of: ${[...secretStore.used.map((u) => u.name), ...revisions.keys()].sort().join(', ') || 'none'}`,
+    });
+  }
+  const plan = {
     platform: root,
     components,
     namespaces,
@@ -215,8 +282,8 @@ export function planDeployment(root: IConstruct): DeploymentPlan {
       releases: terraformReleases(components),
       manifests: tfManifests,
       secrets,
-      variables: [...variables.values()].sort((a, b) => (a.variable < b.variable ? -1 : 1)),
-      revisions: new Map(),
+      variables: sortedVariables,
+      revisions,
       protectedSecrets: new Set(components.filter((c) => c.stateful).flatMap((c) => c.bootstrapSecrets.map((b) => `${b.namespace}/${b.name}`))),
     },
     sops: {
@@ -225,6 +292,57 @@ export function planDeployment(root: IConstruct): DeploymentPlan {
     },
     notes,
   };
+
+  // The guard: this plan against the previous synth's inventory.
+  const items = inventoryItems(plan as unknown as DeploymentPlan);
+  const guard = guardChanges(previous, items, [...root.acknowledge, ...(options.acknowledge ?? [])], constructPath(root), `${previousOutput}/${INVENTORY_FILE}`);
+  if (options.enforceGuard ?? true) problems.push(...guard.problems);
+  if (problems.length > 0) throw new ValidationError(problems);
+
+  const inCode = new Set(items.filter((i) => i.address).map((i) => i.address));
+  const retired = [...(previous?.retired ?? []), ...guard.handover.removed]
+    .filter((r, i, all) => !inCode.has(r.address) && all.findIndex((x) => x.address === r.address) === i)
+    .sort((a, b) => (a.address < b.address ? -1 : 1));
+  const inventory: Inventory = {
+    format: 1,
+    cluster: root.clusterName,
+    items,
+    generatedSecrets: secretStore.used.map((u) => u.name),
+    revisions: Object.fromEntries(revisions),
+    retired,
+  };
+  return {
+    ...plan,
+    flux: [...plan.flux, ...retainedInFlux(guard.handover.fluxRetained, plan.components, tfManifests)],
+    day2: { inventory, changes: guard.changes, handover: guard.handover, retired, secretStore },
+  };
+}
+
+/**
+ * Objects that leave Flux for Terraform in this synth, written into Git once more with pruning disabled
+ * (a HelmRelease also suspended, so helm-controller neither upgrades nor, later, uninstalls it): Flux applies
+ * the annotation before it stops managing them, and then leaves them to Terraform.
+ */
+function retainedInFlux(ids: readonly string[], components: readonly Component[], tfManifests: readonly { component: Component; manifest: Manifest }[]): FluxPlacement[] {
+  const out: FluxPlacement[] = [];
+  for (const id of ids) {
+    const [kind, a, b] = id.split('/');
+    const retained = (component: Component, manifest: Manifest) =>
+      out.push({ component, step: component.tier === 'apps' ? 'apps' : 'controllers', manifests: [manifest], encryptedSecrets: [] });
+    if (kind === 'namespace') {
+      const owner = components.find((c) => c.namespace === a)!;
+      retained(owner, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: a, annotations: { ...PRUNE_DISABLED } } });
+    } else if (kind === 'release') {
+      const owner = components.find((c) => c.namespace === a && c.helmChart?.releaseName === b)!;
+      const release = helmRelease(owner.helmChart!, { namespace: a, stateful: true, dependsOn: [] }) as Manifest;
+      retained(owner, { ...release, spec: { ...(release.spec as object), suspend: true } });
+    } else if (kind === 'object') {
+      const found = tfManifests.find((m) => objectId(m.manifest) === id)!;
+      const m = found.manifest;
+      retained(found.component, { ...m, metadata: { ...m.metadata, annotations: { ...((m.metadata.annotations as object) ?? {}), ...PRUNE_DISABLED } } });
+    }
+  }
+  return out;
 }
 
 /**

@@ -19,7 +19,7 @@ export interface SecretPlacement {
 }
 
 /** The plaintext Secret object of `s`, its values read now; a value that cannot be read is a problem. */
-function encryptable(c: Component, s: BootstrapSecret, problems: ConfigProblem[]): Manifest {
+function encryptable(c: Component, s: BootstrapSecret, problems: ConfigProblem[], generated: (name: string, length: number) => string): Manifest {
   const stringData: Record<string, string> = {};
   for (const [key, value] of Object.entries(s.data)) {
     if (!(value instanceof SecretValue)) {
@@ -27,7 +27,7 @@ function encryptable(c: Component, s: BootstrapSecret, problems: ConfigProblem[]
       continue;
     }
     try {
-      stringData[key] = value.resolve();
+      stringData[key] = value.resolve(generated);
     } catch (err) {
       if (!(err instanceof SecretUnavailable)) throw err;
       problems.push({ path: constructPath(c), problem: `Secret ${s.namespace}/${s.name} key ${key} cannot be read: ${err.problem}`, fix: err.fix });
@@ -96,7 +96,13 @@ function channelOf(c: Component, s: BootstrapSecret, problems: ConfigProblem[]):
  * of the encrypted ones now, so that a missing value fails synth with what to provide.
  * `sopsRecipients` are the platform's age recipients (empty when none are configured).
  */
-export function placeSecrets(components: readonly Component[], sopsRecipients: readonly string[], platformPath: string, problems: ConfigProblem[]): SecretPlacement {
+export function placeSecrets(
+  components: readonly Component[],
+  sopsRecipients: readonly string[],
+  platformPath: string,
+  problems: ConfigProblem[],
+  generated: (name: string, length: number) => string,
+): SecretPlacement {
   const placement: SecretPlacement = { terraform: [], sops: [] };
   // The valuesFrom Secrets that Terraform writes come after every declared Secret.
   const valuesSecrets: BootstrapSecret[] = [];
@@ -119,7 +125,7 @@ export function placeSecrets(components: readonly Component[], sopsRecipients: r
         });
         continue;
       }
-      placement.sops.push({ component: c, secret: encryptable(c, s, problems) });
+      placement.sops.push({ component: c, secret: encryptable(c, s, problems, generated) });
     }
   }
   placement.terraform.push(...valuesSecrets);

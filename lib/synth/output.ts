@@ -1,72 +1,157 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { carryOver } from './output-carry';
+import { displayPath, messageOf, SynthOutputError } from './output-errors';
+import { assertLocksHeld } from './output-lock';
+import { readRecord, RECORD_FILE, writeRecord } from './output-record';
+import { lockForSynth, recoverLocked } from './output-recover';
+import { SwapEntry, swapIn } from './output-swap';
 
-/** Suffixes of the folders a synth keeps beside each output folder while it runs, then removes. */
-const STAGING = '.staging-';
-const PREVIOUS = '.previous-';
+/** How `withAtomicOutput` deals with another synth of the same output folders, and where its notes go. */
+export interface AtomicOutputOptions {
+  /**
+   * When another synth holds an output folder: `wait` for it to finish (up to `lockTimeoutMs`), or
+   * `fail` at once with an OutputLockedError naming it.
+   * @default 'wait'
+   */
+  readonly whenLocked?: 'wait' | 'fail';
+  /**
+   * How long to wait for another synth, in milliseconds.
+   * @default 60000
+   */
+  readonly lockTimeoutMs?: number;
+  /**
+   * Receives notes the user should see: files kept from a folder without a record, a killed synth's swap
+   * finished or undone, waiting for another synth.
+   * @default writes `ballast: note: <message>` lines to stderr
+   */
+  readonly note?: (message: string) => void;
+}
+
+const DEFAULT_LOCK_TIMEOUT_MS = 60_000;
 
 /**
- * Runs `build` against a fresh staging folder for each of `outdirs`, then swaps each staging folder in
- * place of its output folder. When `build` throws, the staging folders are removed and the previous
- * output stays as it was: a failed synth never leaves a half-written tree behind.
+ * Runs `build` against a fresh staging folder for each of `outdirs` (in the same order), then swaps all
+ * of them in as one. While `build` reads the previous output and until the swap is complete, each output
+ * folder is locked (`<outdir>.lock`), so that concurrent synths take turns.
  *
- * The swap renames the old folder aside (`<dir>.previous-<pid>`) and the staging folder in, two renames
- * back to back, then deletes the old tree; deleting first would leave no output for as long as the
- * deletion takes. A synth killed at any point (even by SIGKILL) leaves at most its own staging and
- * previous folders behind: the next synth removes them, and puts the previous folder back if the output
- * folder itself is missing.
+ * After `build`, the staging folder gets the record of the files the build wrote
+ * (`.ballast/files.json`), and every file of the previous output that the previous synth did not write (a
+ * `.git` folder, a README) is hard-linked into it: the swap replaces what ballast wrote and keeps the rest.
+ *
+ * When `build` throws, nothing is written and the staging folders are removed. The swap renames each old
+ * folder aside (`<outdir>.previous-<pid>`) and each staging folder in, after writing a journal
+ * (`.ballast-swap-<pid>.json` beside the folders) that the next synth uses to finish or undo the swap of a
+ * synth killed half-way, so no kill leaves two folders from two different synths. Failures after the swap
+ * began are SynthOutputErrors that say what the output folders hold.
  */
-export function withAtomicOutput<T>(outdirs: readonly string[], build: (staging: string[]) => T): T {
-  const dirs = outdirs.map((dir) => path.resolve(dir));
-  dirs.forEach(recoverInterruptedSynth);
-  const staging = dirs.map((dir) => `${dir}${STAGING}${process.pid}`);
+export function withAtomicOutput<T>(outdirs: readonly string[], build: (staging: string[]) => T, options: AtomicOutputOptions = {}): T {
+  const dirs = outdirs.map(canonicalOutdir);
+  if (new Set(dirs).size !== dirs.length) throw new Error(`withAtomicOutput: the output folders ${outdirs.join(', ')} name the same folder twice`);
+  const note = options.note ?? stderrNote;
+  const { locked, release } = lockForSynth(dirs, {
+    whenLocked: options.whenLocked ?? 'wait',
+    timeoutMs: options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS,
+    note,
+  });
+  let entries: SwapEntry[] = [];
   let result: T;
   try {
-    staging.forEach((dir) => fs.mkdirSync(dir, { recursive: true }));
-    result = build(staging);
-  } catch (err) {
-    for (const dir of staging) fs.rmSync(dir, { recursive: true, force: true });
-    throw err;
+    recoverLocked(locked, note);
+    entries = dirs.map((dir) => ({
+      dir,
+      staging: `${dir}.staging-${process.pid}`,
+      previous: `${dir}.previous-${process.pid}`,
+      hadPrevious: fs.existsSync(dir),
+    }));
+    try {
+      for (const e of entries) fs.mkdirSync(e.staging);
+      result = build(entries.map((e) => e.staging));
+      for (const e of entries) prepareStaging(e, note);
+      assertLocksHeld(locked);
+    } catch (err) {
+      for (const e of entries) fs.rmSync(e.staging, { recursive: true, force: true });
+      throw err;
+    }
+    swapIn(entries, note);
+  } finally {
+    release();
   }
-  const previous = dirs.map((dir) => `${dir}${PREVIOUS}${process.pid}`);
-  dirs.forEach((dir, i) => {
-    if (fs.existsSync(dir)) fs.renameSync(dir, previous[i]);
-    fs.renameSync(staging[i], dir);
-  });
-  for (const dir of previous) fs.rmSync(dir, { recursive: true, force: true });
+  // Outside the lock: the next synth need not wait for this deletion, and leaves a running synth's
+  // previous folders alone.
+  for (const e of entries) {
+    try {
+      fs.rmSync(e.previous, { recursive: true, force: true });
+    } catch (err) {
+      note(`could not remove ${displayPath(e.previous)} (${messageOf(err)}); the next synth does`);
+    }
+  }
   return result;
 }
 
-/** True while process `pid` runs (a signal 0 probe; EPERM means it exists but is not ours). */
-function isRunning(pid: number): boolean {
+/**
+ * Finishes the swap of a synth of `dir` that was killed (and of every folder swapped with it), then
+ * removes what killed synths left beside it. `withAtomicOutput` does this first; it takes the locks.
+ */
+export function recoverInterruptedSynth(dir: string, options: AtomicOutputOptions = {}): void {
+  const note = options.note ?? stderrNote;
+  const { locked, release } = lockForSynth([canonicalOutdir(dir)], {
+    whenLocked: options.whenLocked ?? 'wait',
+    timeoutMs: options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS,
+    note,
+  });
   try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
+    recoverLocked(locked, note);
+  } finally {
+    release();
   }
 }
 
 /**
- * Cleans up after synths of `dir` that were killed: removes their staging folders, and their previous
- * folders once `dir` exists again (restoring the newest one when it does not). Folders of a synth that
- * still runs are left alone.
+ * Records what the build wrote and carries over the previous output's other files. A folder with no
+ * record and something in it is reported once: what this synth kept there may be files an older version
+ * wrote, which the user has to remove by hand.
  */
-export function recoverInterruptedSynth(dir: string): void {
-  const parent = path.dirname(dir);
-  const base = path.basename(dir);
-  if (!fs.existsSync(parent)) return;
-  const leftovers = fs
-    .readdirSync(parent)
-    .flatMap((name) => {
-      const m = new RegExp(`^${base.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(\\.staging-|\\.previous-)([0-9]+)$`).exec(name);
-      return m ? [{ file: path.join(parent, name), kind: m[1], pid: Number(m[2]) }] : [];
-    })
-    .filter((l) => l.pid !== process.pid && !isRunning(l.pid));
-  for (const l of leftovers.filter((x) => x.kind === STAGING)) fs.rmSync(l.file, { recursive: true, force: true });
-  const previous = leftovers.filter((x) => x.kind === PREVIOUS).sort((a, b) => fs.statSync(b.file).mtimeMs - fs.statSync(a.file).mtimeMs);
-  if (!fs.existsSync(dir) && previous.length > 0) fs.renameSync(previous.shift()!.file, dir);
-  for (const l of previous) fs.rmSync(l.file, { recursive: true, force: true });
+function prepareStaging(e: SwapEntry, note: (message: string) => void): void {
+  try {
+    writeRecord(e.staging);
+    const record = e.hadPrevious ? readRecord(e.dir) : undefined;
+    const carried = carryOver(e.dir, e.staging, record);
+    const where = displayPath(e.dir);
+    if (record === undefined && carried.kept.length > 0) {
+      note(
+        `${where} holds no record of the files ballast wrote there (${RECORD_FILE}), so this synth kept everything in it that it does not write: ` +
+          `${summarize(carried.kept)}. Delete what you no longer need; from now on, files ballast stops writing are removed.`,
+      );
+    }
+    if (carried.overwritten.length > 0) note(`${where}: this synth wrote over files it had not written before: ${summarize(carried.overwritten)}`);
+    if (carried.skipped.length > 0) note(`${where}: could not keep ${summarize(carried.skipped)} (neither a link nor a copy is possible)`);
+  } catch (err) {
+    throw new SynthOutputError('unchanged', [e.dir], `${displayPath(e.dir)}: could not carry over the files of the previous output: ${messageOf(err)}`, { cause: err });
+  }
+}
+
+/** `.git/ (12 files), README.md`: top-level entries with counts, the first ten of them. */
+function summarize(paths: readonly string[]): string {
+  const counts = new Map<string, number>();
+  for (const p of paths) {
+    const slash = p.indexOf('/');
+    const top = slash < 0 ? p : `${p.slice(0, slash)}/`;
+    counts.set(top, (counts.get(top) ?? 0) + 1);
+  }
+  const items = [...counts].sort(([a], [b]) => (a < b ? -1 : 1)).map(([top, n]) => (top.endsWith('/') ? `${top} (${n} ${n === 1 ? 'entry' : 'entries'})` : top));
+  return items.length > 10 ? `${items.slice(0, 10).join(', ')} and ${items.length - 10} more` : items.join(', ');
+}
+
+/** The absolute path of an output folder, through symlinks of its parent (created if missing). */
+function canonicalOutdir(dir: string): string {
+  const abs = path.resolve(dir);
+  fs.mkdirSync(path.dirname(abs), { recursive: true });
+  return path.join(fs.realpathSync(path.dirname(abs)), path.basename(abs));
+}
+
+function stderrNote(message: string): void {
+  process.stderr.write(`ballast: note: ${message}\n`);
 }
 
 /**

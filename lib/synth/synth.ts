@@ -5,8 +5,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { IConstruct } from 'constructs';
 import { renderFluxRepository } from '../flux/repository';
-import { DeploymentPlan, planDeployment } from '../plan/deployment-plan';
+import { DeploymentPlan, planDeployment, PlanOptions } from '../plan/deployment-plan';
 import { PlatformStack } from '../terraform/platform-stack';
+import { FINAL_OUTDIR_CONTEXT } from '../terraform/state-backend';
 import { tfvarsExample } from '../terraform/tfvars-example';
 import { writeFiles } from './output';
 
@@ -19,8 +20,8 @@ export interface SynthStats {
 }
 
 /** Plans a platform: every decision both backends render. Throws a ValidationError on bad input. */
-export function planPlatform(platform: IConstruct): DeploymentPlan {
-  return planDeployment(platform);
+export function planPlatform(platform: IConstruct, options: PlanOptions = {}): DeploymentPlan {
+  return planDeployment(platform, options);
 }
 
 /** Options of `synthFlux`. */
@@ -43,9 +44,24 @@ export function synthFlux(plan: DeploymentPlan, outdir: string, options: FluxSyn
 /** Name of the Terraform stack, and of its folder under `dist/cdktf/stacks/`. */
 export const STACK_NAME = 'ballast';
 
+/** Options of `synthTerraform`. */
+export interface TerraformSynthOptions {
+  /**
+   * The folder the output ends up in when `outdir` is a staging folder renamed afterwards (`dist/cdktf`
+   * while writing `dist/cdktf.staging-<pid>`): paths the stack holds relative to its folder (the local
+   * state file) are computed from it.
+   * @default outdir
+   */
+  readonly finalOutdir?: string;
+}
+
 /** Writes the Terraform JSON of `plan` into `outdir` (which must be empty) with cdktf. */
-export function synthTerraform(plan: DeploymentPlan, outdir: string): SynthStats {
-  const app = new TerraformApp({ outdir, skipValidation: false });
+export function synthTerraform(plan: DeploymentPlan, outdir: string, options: TerraformSynthOptions = {}): SynthStats {
+  const app = new TerraformApp({
+    outdir,
+    skipValidation: false,
+    context: { [FINAL_OUTDIR_CONTEXT]: path.resolve(options.finalOutdir ?? outdir) },
+  });
   new PlatformStack(app, STACK_NAME, { plan });
   app.synth();
   fs.writeFileSync(path.join(outdir, 'stacks', STACK_NAME, 'terraform.tfvars.example'), tfvarsExample(plan));

@@ -11,8 +11,10 @@ import { Construct } from 'constructs';
 import { SecretValue } from '../core/secret';
 import { toYaml } from '../core/yaml';
 import { DeploymentPlan } from '../plan/deployment-plan';
+import { terraformIds } from './addresses';
 import { terraformObjects } from './kubernetes-objects';
 import { addStateBackend } from './state-backend';
+import { addImportBlock, addMovedBlock, addRemovedBlock, requireTerraformVersion, TERRAFORM_VERSION_FOR } from './lifecycle-blocks';
 
 /** Properties of the Terraform stack. */
 export interface PlatformStackProps {
@@ -33,8 +35,13 @@ export class PlatformStack extends TerraformStack {
     // synth replaces); a remote one for real use, since the state holds the secret values.
     addStateBackend(this, plan.platform.terraform.backend);
 
-    // Write-only attributes need Terraform 1.11; removed blocks 1.7.
-    this.addOverride('terraform.required_version', '>= 1.11');
+    // Write-only attributes need Terraform 1.11 (removed blocks 1.7).
+    requireTerraformVersion(this, TERRAFORM_VERSION_FOR.writeOnlyAttributes);
+    // Day 2: resources that left the code on purpose are forgotten, not destroyed (for as long as the
+    // inventory remembers them); renamed addresses move; objects that come over from Flux are adopted.
+    for (const r of plan.day2.retired) addRemovedBlock(this, r.address);
+    for (const m of plan.day2.handover.moved) addMovedBlock(this, m.from, m.to);
+    for (const i of plan.day2.handover.imports) addImportBlock(this, i.to, i.id);
 
     const kubeconfig = new TerraformVariable(this, 'kubeconfig_path', {
       type: 'string',
@@ -72,7 +79,7 @@ export class PlatformStack extends TerraformStack {
       const stateful = plan.namespaces.find((n) => n.name === name)!.stateful;
       namespaces.set(
         name,
-        new NamespaceV1(this, `namespace_${name}`, {
+        new NamespaceV1(this, terraformIds.namespace(name), {
           metadata: { name },
           lifecycle: {
             ...(stateful ? { preventDestroy: true } : {}),
@@ -94,7 +101,7 @@ export class PlatformStack extends TerraformStack {
     const secrets = objects.secrets.map((s, i) => {
       const declared = plan.terraform.secrets[i];
       const values = Object.values(declared.data).filter((v): v is SecretValue => v instanceof SecretValue);
-      return new SecretV1(this, `secret_${s.metadata.namespace}_${s.metadata.name}`, {
+      return new SecretV1(this, terraformIds.secret(s.metadata.namespace!, s.metadata.name), {
         metadata: {
           name: s.metadata.name,
           namespace: namespaceOf(s.metadata.namespace!),
@@ -117,7 +124,7 @@ export class PlatformStack extends TerraformStack {
         ...(startsFlux ? [...releases.values()] : []),
       ]);
       const sensitive = chart.sensitiveValues ?? [];
-      const release = new Release(this, `release_${component.namespace}_${chart.releaseName}`, {
+      const release = new Release(this, terraformIds.release(component.namespace, chart.releaseName), {
         name: chart.releaseName,
         namespace: namespaceOf(component.namespace),
         repository: chart.chart.repository.url,
@@ -141,7 +148,7 @@ export class PlatformStack extends TerraformStack {
     }
 
     plan.terraform.manifests.forEach(({ component, manifest }) => {
-      new ManifestResource(this, `manifest_${component.namespace}_${manifest.kind.toLowerCase()}_${manifest.metadata.name}`, {
+      new ManifestResource(this, terraformIds.manifest(component.namespace, manifest.kind, manifest.metadata.name), {
         manifest,
         dependsOn: [...namespaces.values(), ...secrets, ...[releases.get(component.node.path)].filter((r): r is Release => !!r)],
       });

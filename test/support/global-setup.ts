@@ -1,16 +1,19 @@
 // Runs once before a test tier: finds (or downloads) the reference data and hands its folder to every
 // test worker through BALLAST_SCHEMAS. Without any, the run stops here with one message. It also gives
-// the run its own file of generated secret values (BALLAST_GENERATED_SECRETS).
+// the run its own secrets file (BALLAST_SECRETS_FILE) and age key (SOPS_AGE_KEY).
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { provideReferenceData } from '../../scripts/reference/provide-reference-data';
 import { toolPath } from './tools';
+import { generateAgeIdentity } from '../../lib/secrets/age';
 
 export default async function globalSetup(): Promise<void> {
-  // Values the test platforms generate (SecretValue.generated) go to a file of this run, not into the
-  // checkout's .ballast/generated-secrets.json, which holds the developer's own values. Workers inherit it.
-  process.env.BALLAST_GENERATED_SECRETS ??= path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ballast-test-secrets-')), 'generated-secrets.json');
+  // Values the test platforms generate (SecretValue.generated) go to a secrets file of this run, not into
+  // the checkout's, which holds the developer's own values; it is encrypted for an age key of this run,
+  // which every worker reads from SOPS_AGE_KEY (TEST_AGE). Workers inherit both.
+  process.env.BALLAST_SECRETS_FILE ??= path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ballast-test-secrets-')), 'secrets.sops.yaml');
+  process.env.SOPS_AGE_KEY ??= generateAgeIdentity().identity;
   try {
     const data = await provideReferenceData({
       helm: () => toolPath('helm'),

@@ -4,18 +4,28 @@ import * as os from 'os';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { defaultPlatform } from '../../apps/platform';
-import { DeploymentPlan, generateAgeIdentity, Manifest, planPlatform, Platform, synthFlux, synthTerraform } from '../../lib';
+import { ageRecipientOf, DeploymentPlan, generateAgeIdentity, Manifest, planPlatform, Platform, synthFlux, synthTerraform } from '../../lib';
 
 /**
- * The age key of this test run: the default platform's encrypted Secrets are written for it, so that the
- * tests can decrypt them (the example recipient's private key does not exist).
+ * The age key of this test run (SOPS_AGE_KEY, set by the global setup for every worker): the test platforms'
+ * encrypted Secrets and the run's secrets file are written for it, so that the tests can decrypt them.
  */
-export const TEST_AGE = generateAgeIdentity();
+export const TEST_AGE = ((identity = process.env.SOPS_AGE_KEY ?? generateAgeIdentity().identity) => ({ identity, recipient: ageRecipientOf(identity) }))();
 
 /** The default platform, planned (fresh constructs every call), its Secrets encrypted for TEST_AGE. */
 export function defaultPlan(): { platform: Platform; plan: DeploymentPlan } {
   const platform = defaultPlatform(new App(), { ageRecipients: [TEST_AGE.recipient] });
-  return { platform, plan: planPlatform(platform) };
+  return { platform, plan: plannedAndSaved(platform) };
+}
+
+/**
+ * Plans `platform` and saves the generated secrets it made (as a synth does), so that the next plan of the
+ * same platform in this worker reads the same values from the worker's secrets file.
+ */
+export function plannedAndSaved(platform: Platform): DeploymentPlan {
+  const plan = planPlatform(platform);
+  plan.day2.secretStore.save();
+  return plan;
 }
 
 const tempDirs: string[] = [];
@@ -32,11 +42,12 @@ export function tempDir(prefix = 'ballast-test-'): string {
 /** Synthesizes both backends of `platform` into a new temporary folder; returns its path. */
 export function synthToTemp(platform: Platform = defaultPlan().platform): string {
   const dir = tempDir('ballast-dist-');
-  const plan = planPlatform(platform);
+  const plan = plannedAndSaved(platform);
   fs.mkdirSync(path.join(dir, 'flux'));
   fs.mkdirSync(path.join(dir, 'cdktf'));
   synthFlux(plan, path.join(dir, 'flux'));
-  synthTerraform(plan, path.join(dir, 'cdktf'));
+  // As if written to dist/cdktf: the local state path is relative to the final folder.
+  synthTerraform(plan, path.join(dir, 'cdktf'), { finalOutdir: 'dist/cdktf' });
   return dir;
 }
 

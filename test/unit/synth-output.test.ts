@@ -1,10 +1,12 @@
-// A failed synth leaves the previous output as it was and says why, without a stack trace.
+// A synth replaces what it wrote before, keeps everything else, and a failed one says truthfully what
+// the output folders hold.
 import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { ValidationError, withAtomicOutput, writeFiles } from '../../lib';
+import { SynthOutputError, ValidationError, withAtomicOutput, writeFiles } from '../../lib';
 import { runEntryPoint } from '../../lib/synth/cli';
 import { tempDir } from '../support/synth';
+import { platformBuildOf, prepareChildren } from '../support/synth-output-child';
 
 function tempOutdir(): string {
   const dir = path.join(tempDir(), 'dist');
@@ -13,10 +15,20 @@ function tempOutdir(): string {
   return dir;
 }
 
-test('a successful build replaces the output folder as a whole', () => {
+test('a successful build replaces what ballast wrote; a folder without a record keeps the rest, said once', () => {
   const dir = tempOutdir();
-  withAtomicOutput([dir], ([staging]) => fs.writeFileSync(path.join(staging, 'new.yaml'), 'new: true\n'));
-  expect(fs.readdirSync(dir)).toEqual(['new.yaml']);
+  const notes: string[] = [];
+  withAtomicOutput([dir], ([staging]) => fs.writeFileSync(path.join(staging, 'new.yaml'), 'new: true\n'), { note: (m) => notes.push(m) });
+  // old.yaml was there before ballast kept a record: it may be a user's, so it stays, and the user is told.
+  expect(fs.readdirSync(dir).sort()).toEqual(['.ballast', 'new.yaml', 'old.yaml']);
+  expect(notes).toHaveLength(1);
+  expect(notes[0]).toMatch(/holds no record of the files ballast wrote there \(\.ballast\/files\.json\), so this synth kept everything in it that it does not write: old\.yaml\./);
+  expect(JSON.parse(fs.readFileSync(path.join(dir, '.ballast/files.json'), 'utf8')).files).toEqual(['new.yaml']);
+  // The next synth replaces new.yaml (recorded as ballast's) and keeps old.yaml without a word.
+  notes.length = 0;
+  withAtomicOutput([dir], ([staging]) => fs.writeFileSync(path.join(staging, 'newer.yaml'), 'newer: true\n'), { note: (m) => notes.push(m) });
+  expect(fs.readdirSync(dir).sort()).toEqual(['.ballast', 'newer.yaml', 'old.yaml']);
+  expect(notes).toEqual([]);
   expect(fs.readdirSync(path.dirname(dir))).toEqual(['dist']);
 });
 
@@ -71,16 +83,76 @@ describe('a re-synth with the previous output', () => {
   });
 });
 
-test('an entry point prints validation problems without a stack and exits non-zero', () => {
-  const write = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  const before = process.exitCode;
-  runEntryPoint(() => {
-    throw new ValidationError([{ path: 'ballast/traefik', problem: 'something is wrong', fix: 'Fix it' }]);
+describe('an entry point says what the output folders hold', () => {
+  /** What runEntryPoint prints to stderr for `main`, and the exit code it sets. */
+  function entryPoint(main: () => void): { stderr: string; exitCode: number | string | undefined } {
+    const lines: string[] = [];
+    const write = jest.spyOn(process.stderr, 'write').mockImplementation((s) => (lines.push(String(s)), true));
+    const before = process.exitCode;
+    try {
+      runEntryPoint(main);
+      return { stderr: lines.join(''), exitCode: process.exitCode };
+    } finally {
+      process.exitCode = before;
+      write.mockRestore();
+    }
+  }
+
+  test('validation problems: nothing was written, no stack', () => {
+    const run = entryPoint(() => {
+      throw new ValidationError([{ path: 'ballast/traefik', problem: 'something is wrong', fix: 'Fix it' }]);
+    });
+    expect(run.exitCode).toBe(1);
+    expect(run.stderr).toBe('ballast: synth failed, nothing was written:\nballast/traefik: something is wrong. Fix it.\n');
   });
-  expect(process.exitCode).toBe(1);
-  expect(write).toHaveBeenCalledWith('ballast: synth failed, nothing was written:\nballast/traefik: something is wrong. Fix it.\n');
-  process.exitCode = before;
-  write.mockRestore();
+
+  test('a failing build: nothing was written, and it is true', () => {
+    const dir = tempOutdir();
+    const run = entryPoint(() => withAtomicOutput([dir], () => { throw new Error('bad config'); }));
+    expect(run.stderr).toMatch(/^ballast: synth failed, nothing was written:\nError: bad config\n/);
+    expect(fs.readdirSync(dir)).toEqual(['old.yaml']);
+  });
+
+  test('an error after the swap does not claim that nothing was written', () => {
+    const dir = path.join(tempDir(), 'flux');
+    const run = entryPoint(() => {
+      withAtomicOutput([dir], ([staging]) => fs.writeFileSync(path.join(staging, 'a.yaml'), 'a: 1\n'));
+      throw new Error('printing the summary failed');
+    });
+    expect(run.stderr).toMatch(/^ballast: synth failed, after the new output was written to \S*flux:\nError: printing the summary failed/);
+    expect(fs.readFileSync(path.join(dir, 'a.yaml'), 'utf8')).toBe('a: 1\n');
+  });
+
+  test.each([
+    ['unchanged', /^ballast: synth failed, nothing was written:\nwhy\n$/],
+    ['rolled-back', /^ballast: synth failed, the output was not changed: the swap was undone and \S+ and \S+ hold the previous output:\nwhy\n$/],
+    ['interrupted', /^ballast: synth failed, \S+ and \S+ may hold the output of two different synths until the next synth finishes or undoes this one's swap:\nwhy\n$/],
+  ] as const)('a SynthOutputError in state %s', (state, expected) => {
+    const run = entryPoint(() => {
+      throw new SynthOutputError(state, ['/x/flux', '/x/cdktf'], 'why');
+    });
+    expect(run.stderr).toMatch(expected);
+  });
+
+  test('a rename that fails during the swap is undone, and the message says so', () => {
+    // The build puts a non-empty folder where the swap moves the old cdktf aside, so that rename fails
+    // with ENOTEMPTY after flux was already swapped in: flux must be swapped back.
+    const root = tempDir();
+    const outputs = [path.join(root, 'flux'), path.join(root, 'cdktf')];
+    withAtomicOutput(outputs, (dirs) => dirs.forEach((d) => fs.writeFileSync(path.join(d, 'v.txt'), 'one')));
+    const blocker = `${outputs[1]}.previous-${process.pid}`;
+    const run = entryPoint(() =>
+      withAtomicOutput(outputs, (dirs) => {
+        dirs.forEach((d) => fs.writeFileSync(path.join(d, 'v.txt'), 'two'));
+        fs.mkdirSync(blocker);
+        fs.writeFileSync(path.join(blocker, 'x'), '');
+      }),
+    );
+    expect(run.stderr).toMatch(/^ballast: synth failed, the output was not changed: the swap was undone and \S*flux and \S*cdktf hold the previous output:\ncould not swap in the new output: ENOTEMPTY/);
+    expect(outputs.map((d) => fs.readFileSync(path.join(d, 'v.txt'), 'utf8'))).toEqual(['one', 'one']);
+    fs.rmSync(blocker, { recursive: true });
+    expect(fs.readdirSync(root).sort()).toEqual(['cdktf', 'flux']);
+  });
 });
 
 describe('a synth that was killed', () => {
@@ -97,11 +169,15 @@ describe('a synth that was killed', () => {
     // This test's parent (jest's own process) is running: its folders must survive.
     const running = `${dir}.staging-${process.ppid}`;
     [stale, staleBackup, running].forEach((d) => fs.mkdirSync(d));
-    withAtomicOutput([dir], ([staging]) => fs.writeFileSync(path.join(staging, 'new.yaml'), 'new: true\n'));
+    // A lock and a half-broken lock of an ended synth are taken over and removed.
+    fs.writeFileSync(`${dir}.lock`, JSON.stringify({ pid: deadPid(), started: 'then', command: 'node synth.js' }));
+    fs.writeFileSync(`${dir}.lock.stale-${deadPid()}`, '');
+    withAtomicOutput([dir], ([staging]) => fs.writeFileSync(path.join(staging, 'new.yaml'), 'new: true\n'), { note: () => undefined });
     expect(fs.readdirSync(path.dirname(dir)).sort()).toEqual(['dist', path.basename(running)]);
   });
 
   test('between the two renames of a swap: the next synth puts the previous output back, even if it fails', () => {
+    // A synth of an earlier version (no journal) killed between its renames.
     const dir = tempOutdir();
     const previous = `${dir}.previous-${deadPid()}`;
     fs.renameSync(dir, previous);
@@ -110,44 +186,34 @@ describe('a synth that was killed', () => {
     expect(fs.readdirSync(path.dirname(dir))).toEqual(['dist']);
   });
 
-  test('by SIGKILL at any moment never loses the output folder of either backend', async () => {
-    // A child synthesizes two trees in a loop with the real withAtomicOutput (transpiled for plain node);
-    // it is killed at spread-out moments, and after each kill the output must be there or recoverable.
+  test('by SIGKILL at any moment never leaves the two folders from two different synths', async () => {
+    // A child synthesizes both trees in a loop with the real withAtomicOutput (transpiled for plain node),
+    // each synth numbered in both folders' platform.txt; it is killed at spread-out moments, and after each
+    // kill the next synth must find (or restore) two complete folders of one synth, and leave nothing else.
     const work = tempDir('ballast-kill-');
-    const ts = await import('typescript');
-    const source = fs.readFileSync(path.resolve(__dirname, '../../lib/synth/output.ts'), 'utf8');
-    fs.writeFileSync(path.join(work, 'output.js'), ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } }).outputText);
-    fs.writeFileSync(
-      path.join(work, 'loop.js'),
-      `const { withAtomicOutput, writeFiles } = require('./output');
-       const files = new Map(Array.from({ length: 300 }, (_, i) => [\`step/\${i}.yaml\`, 'x: ' + i + '\\n']));
-       process.stdout.write('ready\\n');
-       for (;;) withAtomicOutput(['dist/flux', 'dist/cdktf'], (dirs) => dirs.forEach((d) => writeFiles(d, files)));`,
-    );
+    prepareChildren(work);
+    const { platformBuild, nonceIn } = platformBuildOf(work);
     const dist = path.join(work, 'dist');
     const outputs = [path.join(dist, 'flux'), path.join(dist, 'cdktf')];
-    const files = new Map(Array.from({ length: 300 }, (_, i) => [`step/${i}.yaml`, `x: ${i}\n`]));
     // A first synth, so that every kill has an output to lose.
-    withAtomicOutput(outputs, (dirs) => dirs.forEach((d) => writeFiles(d, files)));
+    withAtomicOutput(outputs, platformBuild(outputs, 'a', '0', 300));
     const problems: string[] = [];
     for (let i = 0; i < 12; i++) {
-      const child = spawn(process.execPath, ['loop.js'], { cwd: work, stdio: ['ignore', 'pipe', 'inherit'] });
+      const config = { outdirs: outputs, platform: 'a', files: 300, loop: true };
+      const child = spawn(process.execPath, ['synth-child.js', JSON.stringify(config)], { cwd: work, stdio: ['ignore', 'pipe', 'inherit'] });
       await new Promise((resolve) => child.stdout!.once('data', resolve));
       await new Promise((resolve) => setTimeout(resolve, 40 + i * 23));
       child.kill('SIGKILL');
       await new Promise((resolve) => child.once('exit', resolve));
-      const left = fs.existsSync(dist) ? fs.readdirSync(dist).sort() : [];
-      for (const out of ['flux', 'cdktf']) {
-        const there = left.includes(out) || left.some((n) => n.startsWith(`${out}.previous-`));
-        if (!there) problems.push(`kill ${i}: no ${out} and nothing to restore it from (${left.join(', ')})`);
-      }
-      // The next synth (here: one that fails) recovers: both trees complete, no leftovers.
-      expect(() => withAtomicOutput(outputs, () => { throw new Error('stop'); })).toThrow('stop');
+      // The next synth (here: one that fails) recovers: both trees complete and from one synth, no leftovers.
+      expect(() => withAtomicOutput(outputs, () => { throw new Error('stop'); }, { note: () => undefined })).toThrow('stop');
       const after = fs.readdirSync(dist).sort();
       if (after.join() !== 'cdktf,flux') problems.push(`kill ${i}: after recovery dist holds ${after.join(', ')}`);
-      for (const out of after) {
-        const count = fs.existsSync(path.join(dist, out, "step")) ? fs.readdirSync(path.join(dist, out, "step")).length : -1;
-        if (count !== 300) problems.push(`kill ${i}: dist/${out} holds ${count} of 300 files`);
+      const nonces = outputs.map(nonceIn);
+      if (nonces[0] !== nonces[1] || nonces[0] === 'none') problems.push(`kill ${i}: flux is from synth ${nonces[0]}, cdktf from synth ${nonces[1]}`);
+      for (const out of outputs) {
+        const count = fs.existsSync(path.join(out, 'apps')) ? fs.readdirSync(path.join(out, 'apps')).length : -1;
+        if (count !== 301) problems.push(`kill ${i}: ${path.basename(out)}/apps holds ${count} of 301 files`);
       }
     }
     expect(problems).toEqual([]);

@@ -66,6 +66,6 @@ test('flux-system: the labels and annotations flux-operator puts there are not T
   expect(tf.resource.kubernetes_namespace_v1['namespace_flux-system'].metadata).toEqual({ name: 'flux-system' });
 });
 
-test('the local state path is relative, so the output does not depend on the checkout', () => {
-  expect(tf.terraform.backend.local.path).toBe('terraform.tfstate');
+test('the local state lives at the project root, outside dist/, by a relative path (the same bytes in every checkout)', () => {
+  expect(tf.terraform.backend.local.path).toBe('../../../../terraform.ballast.tfstate');
 });

@@ -1,0 +1,176 @@
+import { ConfigProblem } from '../core/errors';
+import { Inventory, InventoryItem, RetiredResource } from './inventory';
+
+/** What a synth changes about one inventory item, compared with the previous synth. */
+export interface Change {
+  readonly id: string;
+  readonly kind: 'added' | 'removed' | 'changed' | 'owner' | 'renamed' | 'address';
+  readonly before?: InventoryItem;
+  readonly after?: InventoryItem;
+  /** For a rename: the id it is renamed to. */
+  readonly renamedTo?: string;
+  /** True when applying it would delete something (a Terraform destroy, a Flux prune). */
+  readonly destructive: boolean;
+  /** True when the guard refuses it unless acknowledged by id. */
+  readonly guarded: boolean;
+  readonly acknowledged: boolean;
+  /** What ballast emits for it, or what the user does, in order. */
+  readonly steps: readonly string[];
+}
+
+/** What the backends emit to carry out acknowledged changes safely. */
+export interface Handover {
+  /** Terraform addresses to forget without destroying (`removed { lifecycle { destroy = false } }`). */
+  readonly removed: readonly RetiredResource[];
+  /** Terraform renames without replacement. */
+  readonly moved: readonly { readonly from: string; readonly to: string }[];
+  /** Existing objects Terraform adopts (`import`) because they move to it from Flux. */
+  readonly imports: readonly { readonly to: string; readonly id: string }[];
+  /** Ids of Flux objects that leave Flux in this synth: written once more, prune-disabled (and a HelmRelease suspended). */
+  readonly fluxRetained: readonly string[];
+}
+
+/** The guard's verdict on a plan. */
+export interface GuardResult {
+  readonly changes: readonly Change[];
+  readonly problems: readonly ConfigProblem[];
+  readonly handover: Handover;
+}
+
+const kindOf = (id: string) => id.split('/')[0];
+
+/** The Terraform import id of an item (the provider's `<namespace>/<name>` or name). */
+function importId(item: InventoryItem): string {
+  const [kind, ...rest] = item.id.split('/');
+  if (kind === 'namespace') return rest[0];
+  if (kind === 'object') {
+    const [group, k, ns, name] = rest;
+    const apiVersion = group === 'core' ? 'v1' : group;
+    return `apiVersion=${apiVersion},kind=${k},${ns !== '-' ? `namespace=${ns},` : ''}name=${name}`;
+  }
+  return rest.join('/');
+}
+
+const ownerName = (o: InventoryItem['owner']) => (o === 'flux' ? 'Flux' : o === 'terraform' ? 'Terraform' : 'a person');
+
+/**
+ * Compares the previous synth's inventory with this one. Additions and in-place changes pass. Removing
+ * something that holds data, moving a namespace, release or Secret between Flux and Terraform, and
+ * renaming a release or namespace are refused, with the handover steps, unless `acknowledged` names the
+ * item's id; then the safe part is emitted (see `Handover`). A rename of a Terraform address with the same
+ * object behind it becomes a `moved` block without asking. An acknowledgement that names nothing guarded is
+ * an error, so a stale one never waves a later change through.
+ */
+export function guardChanges(
+  previous: Inventory | undefined,
+  items: readonly InventoryItem[],
+  acknowledged: readonly string[],
+  platformPath: string,
+  inventoryFile: string,
+): GuardResult {
+  const problems: ConfigProblem[] = [];
+  const before = new Map((previous?.items ?? []).map((i) => [i.id, i]));
+  const after = new Map(items.map((i) => [i.id, i]));
+  const acks = new Set(acknowledged);
+  const used = new Set<string>();
+  const changes: Change[] = [];
+  const removed: RetiredResource[] = [];
+  const moved: { from: string; to: string }[] = [];
+  const imports: { to: string; id: string }[] = [];
+  const fluxRetained: string[] = [];
+  const isAcked = (id: string) => {
+    if (!acks.has(id)) return false;
+    used.add(id);
+    return true;
+  };
+
+  // Renames: a release or namespace of one component that disappears while another of the same kind appears.
+  const renames = new Map<string, string>();
+  if (previous) {
+    for (const [id, b] of before) {
+      if (after.has(id) || !['release', 'namespace'].includes(kindOf(id))) continue;
+      const successor = items.find((a) => kindOf(a.id) === kindOf(id) && a.component === b.component && !before.has(a.id));
+      if (successor) renames.set(id, successor.id);
+    }
+  }
+
+  for (const [id, b] of before) {
+    const a = after.get(id);
+    if (!a) {
+      const renamedTo = renames.get(id);
+      const guarded = b.stateful || renamedTo !== undefined;
+      const acknowledged = guarded && isAcked(id);
+      const steps: string[] = [];
+      if (b.owner === 'terraform' && b.address) {
+        if (acknowledged) {
+          removed.push({ id, address: b.address });
+          steps.push(`Terraform forgets ${b.address} without destroying it (a removed block); the object stays in the cluster`);
+        } else {
+          steps.push(`Terraform would destroy ${b.address}`);
+        }
+      } else if (b.owner === 'flux') {
+        steps.push(b.stateful ? 'Flux stops managing it and, as it is prune-disabled, leaves it in the cluster' : 'Flux prunes it from the cluster');
+      }
+      const destructive = b.owner !== 'manual' && !(b.stateful && (b.owner === 'flux' || acknowledged));
+      changes.push({ id, kind: renamedTo ? 'renamed' : 'removed', before: b, renamedTo, destructive, guarded, acknowledged, steps });
+      if (guarded && !acknowledged) {
+        problems.push({
+          path: platformPath,
+          problem: renamedTo
+            ? `${id} would be renamed to ${renamedTo}: ${ownerName(b.owner)} would delete the old one${b.stateful ? ', which holds data' : ''} and install the new one from nothing (${inventoryFile})`
+            : `${id} (of ${b.component}) holds data and is no longer in the code: ${steps.join('; ')}`,
+          fix: `If that is what you want, acknowledge it by name (--acknowledge ${id}, or acknowledge: ['${id}'] in the platform config)${renamedTo ? '; to keep the data, keep the old name' : '; to really delete the data, see the README\'s "To really delete a database"'}`,
+        });
+      }
+      continue;
+    }
+    if (a.owner !== b.owner) {
+      const acknowledged = isAcked(id);
+      const steps: string[] = [];
+      if (b.owner === 'terraform' && b.address) {
+        steps.push(`Terraform forgets ${b.address} without destroying it (a removed block)`, `${ownerName(a.owner)} takes the existing object over on its next apply`);
+        if (acknowledged) removed.push({ id, address: b.address });
+      }
+      if (b.owner === 'flux' && a.owner === 'terraform' && a.address) {
+        steps.push(
+          `this synth writes it into Git once more with kustomize.toolkit.fluxcd.io/prune: disabled${kindOf(id) === 'release' ? ' and suspended' : ''}: commit it and let Flux reconcile first`,
+          `then terraform apply adopts the object (an import block for ${a.address})`,
+          'the next synth leaves it out of Git; Flux does not prune it',
+        );
+        if (acknowledged) {
+          imports.push({ to: a.address, id: importId(a) });
+          fluxRetained.push(id);
+        }
+      }
+      changes.push({ id, kind: 'owner', before: b, after: a, destructive: !acknowledged, guarded: true, acknowledged, steps });
+      if (!acknowledged) {
+        problems.push({
+          path: platformPath,
+          problem: `${id} would move from ${ownerName(b.owner)} to ${ownerName(a.owner)} (because of ${a.component}): without a handover ${ownerName(b.owner)} deletes it and ${ownerName(a.owner)} finds it in the way`,
+          fix: `Acknowledge the move by name (--acknowledge ${id}) and ballast emits the handover: ${steps.join('; ')}`,
+        });
+      }
+      continue;
+    }
+    if (a.address && b.address && a.address !== b.address) {
+      moved.push({ from: b.address, to: a.address });
+      changes.push({ id, kind: 'address', before: b, after: a, destructive: false, guarded: false, acknowledged: false, steps: [`moved block ${b.address} -> ${a.address}`] });
+    } else if (a.digest !== b.digest || a.stateful !== b.stateful) {
+      changes.push({ id, kind: 'changed', before: b, after: a, destructive: false, guarded: false, acknowledged: false, steps: [] });
+    }
+  }
+  for (const [id, a] of after) {
+    if (!before.has(id)) changes.push({ id, kind: 'added', after: a, destructive: false, guarded: false, acknowledged: false, steps: [] });
+  }
+  for (const ack of acks) {
+    if (used.has(ack)) continue;
+    problems.push({
+      path: platformPath,
+      problem: `acknowledge names ${ack}, which this synth neither removes, renames nor moves between owners`,
+      fix: 'Remove it from the acknowledgements (an acknowledgement holds for the one synth that makes the change)',
+    });
+  }
+  const order = (c: Change) => (c.guarded ? 0 : c.destructive ? 1 : 2);
+  changes.sort((x, y) => order(x) - order(y) || (x.id < y.id ? -1 : 1));
+  return { changes, problems, handover: { removed, moved, imports, fluxRetained } };
+}

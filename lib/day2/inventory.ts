@@ -1,0 +1,170 @@
+import * as crypto from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
+import { Component } from '../core/component';
+import { constructPath } from '../core/errors';
+import { SecretValue } from '../core/secret';
+import { PRUNE_DISABLED } from '../flux/helm';
+import type { DeploymentPlan, Manifest } from '../plan/deployment-plan';
+import { terraformAddress } from '../terraform/addresses';
+
+/** Who applies an item: Flux from Git, Terraform, or a person (load tests). */
+export type InventoryOwner = 'flux' | 'terraform' | 'manual';
+
+/**
+ * One thing a synth puts into the cluster, with who owns it. Ids are stable names a user can type:
+ * `namespace/<name>`, `release/<namespace>/<release>`, `secret/<namespace>/<name>`, and
+ * `object/<group or core>/<Kind>/<namespace>/<name>` (`-` for no namespace).
+ */
+export interface InventoryItem {
+  readonly id: string;
+  readonly owner: InventoryOwner;
+  /** Construct path of the component it belongs to (`platform` for the repository's own objects). */
+  readonly component: string;
+  /** True when it holds data, or a retained object needs it (a database role's credentials). */
+  readonly stateful: boolean;
+  /** Its Terraform resource address, when Terraform owns it. */
+  readonly address?: string;
+  /** A digest of what was rendered: of the object, or for a Secret of its keys and their sources, never of a value. */
+  readonly digest: string;
+}
+
+/** A Terraform resource that left the code on purpose: its `removed { destroy = false }` block stays. */
+export interface RetiredResource {
+  readonly id: string;
+  readonly address: string;
+}
+
+/**
+ * What one synth put where: committed with the output (`<flux output>/.ballast/inventory.json`), so the
+ * next synth can tell what a change removes, moves between owners or renames.
+ */
+export interface Inventory {
+  readonly format: 1;
+  readonly cluster: string;
+  readonly items: readonly InventoryItem[];
+  /** Names of the generated secrets the output uses (their values are in the secrets file, not here). */
+  readonly generatedSecrets: readonly string[];
+  /** Revision of each Terraform variable's write-only uses (raised by a rotation). */
+  readonly revisions: Readonly<Record<string, number>>;
+  readonly retired: readonly RetiredResource[];
+}
+
+/** Where the inventory lives inside the Flux output folder. */
+export const INVENTORY_FILE = '.ballast/inventory.json';
+
+/** The inventory of the output in `fluxDir`, or undefined when there is none (a first synth). */
+export function readInventory(fluxDir: string): Inventory | undefined {
+  const file = path.join(fluxDir, INVENTORY_FILE);
+  if (!fs.existsSync(file)) return undefined;
+  const parsed = JSON.parse(fs.readFileSync(file, 'utf8')) as Inventory;
+  if (parsed.format !== 1) throw new Error(`${file}: inventory format ${String(parsed.format)} is not one this version reads. Synthesize with the version that wrote it, or remove the file to start a new history.`);
+  return parsed;
+}
+
+/** The inventory as the bytes of its file: sorted, one item per line, so a Git diff of it reads well. */
+export function inventoryText(inventory: Inventory): string {
+  const items = inventory.items.map((i) => `    ${JSON.stringify(i)}`).join(',\n');
+  const retired = inventory.retired.map((r) => `    ${JSON.stringify(r)}`).join(',\n');
+  return [
+    '{',
+    `  "format": 1,`,
+    `  "cluster": ${JSON.stringify(inventory.cluster)},`,
+    `  "generatedSecrets": ${JSON.stringify(inventory.generatedSecrets)},`,
+    `  "revisions": ${JSON.stringify(inventory.revisions)},`,
+    `  "retired": [${retired ? `\n${retired}\n  ` : ''}],`,
+    `  "items": [${items ? `\n${items}\n  ` : ''}]`,
+    '}',
+    '',
+  ].join('\n');
+}
+
+function digest(value: unknown): string {
+  return crypto.createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 16);
+}
+
+/** The inventory id of a Kubernetes object. */
+export function objectId(m: Manifest): string {
+  const group = m.apiVersion.includes('/') ? m.apiVersion.split('/')[0] : 'core';
+  return `object/${group}/${m.kind}/${m.metadata.namespace ?? '-'}/${m.metadata.name}`;
+}
+
+const isProtected = (m: Manifest) =>
+  (m.metadata.annotations as Record<string, string> | undefined)?.[Object.keys(PRUNE_DISABLED)[0]] === 'disabled';
+
+/** A Secret's shape without its values: keys, type, labels and where each value comes from. */
+function secretShape(type: string | undefined, labels: unknown, data: Record<string, SecretValue | string>): unknown {
+  return { type, labels, data: Object.fromEntries(Object.entries(data).map(([k, v]) => [k, v instanceof SecretValue ? v.origin : v])) };
+}
+
+/** Everything `plan` puts into the cluster, by owner, sorted by id. */
+export function inventoryItems(plan: DeploymentPlan): InventoryItem[] {
+  const items = new Map<string, InventoryItem>();
+  const add = (item: InventoryItem) => items.set(item.id, item);
+  const pathOf = (c: Component) => constructPath(c);
+  const namespaceOwners = new Map<string, Component>();
+  for (const c of plan.components) if (!namespaceOwners.has(c.namespace)) namespaceOwners.set(c.namespace, c);
+
+  for (const ns of plan.namespaces) {
+    add({
+      id: `namespace/${ns.name}`,
+      owner: ns.owner,
+      component: pathOf(namespaceOwners.get(ns.name)!),
+      stateful: ns.stateful,
+      ...(ns.owner === 'terraform' ? { address: terraformAddress('namespace', ns.name) } : {}),
+      digest: digest({ name: ns.name }),
+    });
+  }
+  for (const c of plan.components) {
+    const chart = c.helmChart;
+    if (!chart) continue;
+    add({
+      id: `release/${c.namespace}/${chart.releaseName}`,
+      owner: c.deployWith,
+      component: pathOf(c),
+      stateful: c.stateful,
+      ...(c.deployWith === 'terraform' ? { address: terraformAddress('release', c.namespace, chart.releaseName) } : {}),
+      digest: digest({ chart: chart.chart, values: chart.values, sensitive: (chart.sensitiveValues ?? []).map((v) => [v.path, v.value.origin]) }),
+    });
+  }
+  for (const s of plan.terraform.secrets) {
+    const owner = plan.components.find((c) => c.bootstrapSecrets.includes(s)) ?? namespaceOwners.get(s.namespace);
+    add({
+      id: `secret/${s.namespace}/${s.name}`,
+      owner: 'terraform',
+      component: owner ? pathOf(owner) : constructPath(plan.platform as unknown as Component),
+      stateful: plan.terraform.protectedSecrets.has(`${s.namespace}/${s.name}`),
+      address: terraformAddress('secret', s.namespace, s.name),
+      digest: digest(secretShape(s.type, s.labels, s.data)),
+    });
+  }
+  for (const p of plan.flux) {
+    for (const s of p.encryptedSecrets) {
+      const declared = p.component.bootstrapSecrets.find((b) => b.name === s.metadata.name && b.namespace === s.metadata.namespace);
+      add({
+        id: `secret/${s.metadata.namespace}/${s.metadata.name}`,
+        owner: 'flux',
+        component: pathOf(p.component),
+        stateful: isProtected(s),
+        digest: digest(declared ? secretShape(declared.type, declared.labels, declared.data) : { keys: Object.keys((s.stringData as object) ?? {}) }),
+      });
+    }
+    for (const m of p.manifests) {
+      add({ id: objectId(m), owner: 'flux', component: pathOf(p.component), stateful: isProtected(m), digest: digest(m) });
+    }
+  }
+  for (const { component, manifest } of plan.terraform.manifests) {
+    add({
+      id: objectId(manifest),
+      owner: 'terraform',
+      component: pathOf(component),
+      stateful: component.stateful,
+      address: terraformAddress('manifest', component.namespace, manifest.kind, manifest.metadata.name),
+      digest: digest(manifest),
+    });
+  }
+  for (const { component, manifests } of plan.manual) {
+    for (const m of manifests) add({ id: objectId(m), owner: 'manual', component: pathOf(component), stateful: false, digest: digest(m) });
+  }
+  return [...items.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
+}

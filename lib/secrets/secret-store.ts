@@ -1,0 +1,219 @@
+import * as crypto from 'crypto';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { ageRecipientOf, generateAgeIdentity } from './age';
+import { sopsDecrypt, sopsEncrypt } from './sops';
+
+/** The key of the generated values in the secrets file: the one subtree SOPS encrypts. */
+const VALUES_KEY = 'generated';
+/** What a generated secret is made of: URL-safe, so it fits in URIs and connection strings as it is. */
+const GENERATED_ALPHABET = /^[A-Za-z0-9_-]+$/;
+
+/** Where synth looks for age private keys, in the order sops itself does. */
+export function ageIdentitySources(identityFile?: string): string[] {
+  const sopsDefault = path.join(process.env.XDG_CONFIG_HOME ?? path.join(os.homedir(), '.config'), 'sops', 'age', 'keys.txt');
+  return ['SOPS_AGE_KEY', 'SOPS_AGE_KEY_FILE', sopsDefault, ...(identityFile ? [identityFile] : [])];
+}
+
+/**
+ * The age private keys synth can use: `SOPS_AGE_KEY` (the keys themselves), `SOPS_AGE_KEY_FILE`, sops'
+ * default `~/.config/sops/age/keys.txt`, and the platform's `sops.identityFile`. Lines other than
+ * `AGE-SECRET-KEY-1...` (comments, public keys) are skipped, as age-keygen writes them.
+ */
+export function ageIdentities(identityFile?: string): string[] {
+  const texts: string[] = [];
+  if (process.env.SOPS_AGE_KEY) texts.push(process.env.SOPS_AGE_KEY);
+  const files = [process.env.SOPS_AGE_KEY_FILE, ...ageIdentitySources(identityFile).slice(2)].filter((f): f is string => !!f);
+  for (const file of files) if (fs.existsSync(file)) texts.push(fs.readFileSync(file, 'utf8'));
+  return texts.flatMap((t) => t.split(/\r?\n/).map((l) => l.trim()).filter((l) => l.startsWith('AGE-SECRET-KEY-1')));
+}
+
+/**
+ * The age key in `file`, made (mode 0600, parent folders 0700) when the file does not exist: a key of
+ * this checkout for a platform whose owner has none yet. Returns the private and the public key.
+ */
+export function localAgeKey(file: string): { identity: string; recipient: string } {
+  if (!fs.existsSync(file)) {
+    const made = generateAgeIdentity();
+    fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true, mode: 0o700 });
+    fs.writeFileSync(`${file}.${process.pid}`, `# public key: ${made.recipient}\n${made.identity}\n`, { mode: 0o600 });
+    fs.renameSync(`${file}.${process.pid}`, file);
+  }
+  const identity = fs.readFileSync(file, 'utf8').split(/\r?\n/).find((l) => l.startsWith('AGE-SECRET-KEY-1'));
+  if (!identity) throw new Error(`${file} holds no age private key (AGE-SECRET-KEY-1...)`);
+  return { identity, recipient: ageRecipientOf(identity) };
+}
+
+/** Why a value could not be had from the store. */
+export class SecretStoreError extends Error {
+  constructor(
+    public readonly problem: string,
+    public readonly fix: string,
+  ) {
+    super(`${problem}. ${fix}.`);
+  }
+}
+
+/** What happened to one generated secret in a synth. */
+export type GeneratedStatus = 'kept' | 'new' | 'rotated';
+
+/** Options of a {@link SecretStore}. */
+export interface SecretStoreOptions {
+  /** The SOPS-encrypted secrets file. */
+  readonly file: string;
+  /** Age public keys the file is encrypted for (the platform's `sops.ageRecipients`). */
+  readonly recipients: readonly string[];
+  /** An extra age key file to read the file with (the platform's `sops.identityFile`). */
+  readonly identityFile?: string;
+  /** Names of the generated secrets the previous synth used (from its inventory): never invented again. */
+  readonly previouslyUsed: ReadonlySet<string>;
+  /** Names to give a new value on purpose. */
+  readonly rotate: ReadonlySet<string>;
+  /** Where the previous synth's inventory is, for messages. */
+  readonly previousOutput?: string;
+  /**
+   * The plaintext JSON file earlier versions kept generated values in (`.ballast/generated-secrets.json`):
+   * read once when the encrypted file does not exist yet, so an upgrade keeps every value.
+   * @default none
+   */
+  readonly legacyFile?: string;
+}
+
+/**
+ * The platform's generated secret values, kept SOPS-encrypted in a file committed beside the platform code
+ * (as Pulumi keeps a stack's secrets in its configuration): any checkout that holds one of the platform's
+ * age keys synthesizes the same values. A value is made only on its first use, or when rotated by name; a
+ * value the previous synth used that the file does not hold is an error, never a silent new password.
+ * Decrypting happens on the first read; the file is rewritten only when a value was added or rotated, or
+ * the recipients changed.
+ */
+export class SecretStore {
+  private values: Map<string, string> | undefined;
+  private fileRecipients: string[] = [];
+  private readonly statuses = new Map<string, GeneratedStatus>();
+  private migrated = false;
+
+  constructor(private readonly options: SecretStoreOptions) {}
+
+  /** The file, as given. */
+  public get file(): string {
+    return this.options.file;
+  }
+
+  /** The value of the generated secret `name` of `length` characters (see the class comment). */
+  public generated(name: string, length: number): string {
+    const values = this.load();
+    const known = values.get(name);
+    if (this.options.rotate.has(name) && this.statuses.get(name) !== 'rotated') {
+      const value = randomValue(length);
+      values.set(name, value);
+      this.statuses.set(name, 'rotated');
+      return value;
+    }
+    if (known !== undefined) {
+      if (!this.statuses.has(name)) this.statuses.set(name, 'kept');
+      if (!GENERATED_ALPHABET.test(known)) throw new SecretStoreError(`the generated secret ${name} in ${this.file} is not URL-safe`, `Rotate it: --rotate ${name}`);
+      if (known.length !== length) {
+        throw new SecretStoreError(
+          `the generated secret ${name} is asked for with ${length} characters, but ${this.file} holds one of ${known.length}`,
+          `Ask for it with one length everywhere, or rotate it to the new length: --rotate ${name}`,
+        );
+      }
+      return known;
+    }
+    if (this.options.previouslyUsed.has(name)) {
+      throw new SecretStoreError(
+        `the generated secret ${name} was used by the previous synth${this.options.previousOutput ? ` (${this.options.previousOutput})` : ''}, but ${this.file} does not hold it: a new value would change it under the running workloads`,
+        `Restore ${this.file} (it is committed beside the platform code), or give it a new value on purpose: --rotate ${name}`,
+      );
+    }
+    const value = randomValue(length);
+    values.set(name, value);
+    this.statuses.set(name, 'new');
+    return value;
+  }
+
+  /** Every generated secret this synth asked for, and what happened to it, sorted by name. */
+  public get used(): { name: string; status: GeneratedStatus }[] {
+    return [...this.statuses.entries()].map(([name, status]) => ({ name, status })).sort((a, b) => (a.name < b.name ? -1 : 1));
+  }
+
+  /** Rotations asked for that name no generated secret of this synth. */
+  public unusedRotations(): string[] {
+    return [...this.options.rotate].filter((n) => !this.statuses.has(n));
+  }
+
+  /** True when `save` would write the file. */
+  public get changed(): boolean {
+    if (this.values === undefined) return false;
+    const wanted = [...this.options.recipients].sort();
+    return this.migrated || this.used.some((u) => u.status !== 'kept') || wanted.join() !== [...this.fileRecipients].sort().join();
+  }
+
+  /**
+   * Writes the file when a value was added or rotated or the recipients changed (aside, then renamed):
+   * values of names this synth did not use are kept, since another platform program may share the file.
+   */
+  public save(): void {
+    // Without a recipient nothing can be encrypted; the plan has already refused such a platform.
+    if (!this.changed || this.values === undefined || this.options.recipients.length === 0) return;
+    const generated = Object.fromEntries([...this.values.entries()].sort(([a], [b]) => (a < b ? -1 : 1)));
+    const lastModified = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const text = sopsEncrypt({ [VALUES_KEY]: generated }, { recipients: this.options.recipients, encryptedRegex: `^${VALUES_KEY}$`, lastModified });
+    fs.mkdirSync(path.dirname(path.resolve(this.file)), { recursive: true });
+    fs.writeFileSync(`${this.file}.${process.pid}`, text, { mode: 0o600 });
+    fs.renameSync(`${this.file}.${process.pid}`, this.file);
+    this.fileRecipients = [...this.options.recipients];
+    this.migrated = false;
+  }
+
+  private load(): Map<string, string> {
+    if (this.values) return this.values;
+    if (!fs.existsSync(this.file)) {
+      // Values an earlier version kept in a plaintext, git-ignored file move into the encrypted one.
+      const legacy = this.options.legacyFile;
+      const old = legacy && fs.existsSync(legacy) ? (JSON.parse(fs.readFileSync(legacy, 'utf8')) as Record<string, string>) : {};
+      this.values = new Map(Object.entries(old));
+      this.migrated = this.values.size > 0;
+      return this.values;
+    }
+    const text = fs.readFileSync(this.file, 'utf8');
+    const identities = ageIdentities(this.options.identityFile);
+    let doc: Record<string, unknown> | undefined;
+    let lastError = '';
+    for (const identity of identities) {
+      try {
+        doc = sopsDecrypt(text, identity);
+        break;
+      } catch (err) {
+        lastError = (err as Error).message;
+      }
+    }
+    if (!doc) {
+      throw new SecretStoreError(
+        identities.length === 0
+          ? `${this.file} holds the generated secrets, but no age key was found to decrypt it (looked at ${ageIdentitySources(this.options.identityFile).join(', ')})`
+          : `${this.file} cannot be decrypted with the ${identities.length} age key(s) found (${lastError})`,
+        'Set SOPS_AGE_KEY_FILE to the key file of one of its recipients (age-keygen -y prints a key\'s public key)',
+      );
+    }
+    const values = doc[VALUES_KEY];
+    if (typeof values !== 'object' || values === null || Array.isArray(values)) {
+      throw new SecretStoreError(`${this.file} has no "${VALUES_KEY}" mapping`, 'Restore the file from Git, or remove it to start afresh');
+    }
+    this.values = new Map(Object.entries(values as Record<string, unknown>).map(([k, v]) => [k, String(v)]));
+    this.fileRecipients = recipientsOf(text);
+    return this.values;
+  }
+}
+
+/** The age recipients a sops file is encrypted for (its readable `sops.age[].recipient` entries). */
+function recipientsOf(text: string): string[] {
+  return [...text.matchAll(/^\s*-?\s*recipient:\s*(age1[0-9a-z]+)\s*$/gm)].map((m) => m[1]);
+}
+
+function randomValue(length: number): string {
+  // base64url of enough bytes, cut to length: every character from the URL-safe alphabet.
+  return crypto.randomBytes(Math.ceil((length * 3) / 4) + 3).toString('base64url').slice(0, length);
+}

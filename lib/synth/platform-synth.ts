@@ -1,0 +1,76 @@
+import * as path from 'path';
+import { IConstruct } from 'constructs';
+import { readInventory } from '../day2/inventory';
+import { DeploymentPlan } from '../plan/deployment-plan';
+import { withAtomicOutput } from './output';
+import { planPlatform, SynthStats, synthFlux, synthTerraform } from './synth';
+
+/** Where a platform is synthesized, and what this synth may do. */
+export interface PlatformSynthOptions {
+  /** @default 'dist/flux' */
+  readonly fluxDir?: string;
+  /** @default 'dist/cdktf' */
+  readonly terraformDir?: string;
+  /**
+   * Guarded changes allowed by inventory id (see `PlatformConfig.acknowledge`); the environment variable
+   * `BALLAST_ACKNOWLEDGE` (comma-separated) adds to it, for the stock `cdk8s synth` and `cdktf synth`.
+   * @default none
+   */
+  readonly acknowledge?: readonly string[];
+  /** Secrets to rotate by name; `BALLAST_ROTATE` adds to it. @default none */
+  readonly rotate?: readonly string[];
+}
+
+/** What a synth of both backends did. */
+export interface PlatformSynthResult {
+  readonly plan: DeploymentPlan;
+  readonly flux: SynthStats;
+  readonly terraform: SynthStats;
+}
+
+/** A comma-separated list from the environment variable `name`. */
+export function listFromEnv(name: string): string[] {
+  return (process.env[name] ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+}
+
+/** Plan options of a synth: the previous output's inventory, acknowledgements and rotations. */
+function planOptions(fluxDir: string, options: PlatformSynthOptions, enforceGuard: boolean) {
+  return {
+    previous: readInventory(fluxDir),
+    previousOutput: fluxDir,
+    acknowledge: [...(options.acknowledge ?? []), ...listFromEnv('BALLAST_ACKNOWLEDGE')],
+    rotate: [...(options.rotate ?? []), ...listFromEnv('BALLAST_ROTATE')],
+    enforceGuard,
+  };
+}
+
+/**
+ * Synthesizes both backends of the platform `build` returns, as one pair: the output folders are locked,
+ * the previous inventory is read (inside the lock, so no other synth changes it meanwhile), the plan is
+ * guarded against it, both trees are written aside and swapped in together, and new or rotated generated
+ * secrets are saved to the platform's secrets file. A refused or failed synth writes nothing.
+ */
+export function synthPlatform(build: () => IConstruct, options: PlatformSynthOptions = {}): PlatformSynthResult {
+  const fluxDir = options.fluxDir ?? 'dist/flux';
+  const terraformDir = options.terraformDir ?? 'dist/cdktf';
+  return withAtomicOutput([fluxDir, terraformDir], ([fluxStaging, terraformStaging]) => {
+    const plan = planPlatform(build(), planOptions(fluxDir, options, true));
+    const flux = synthFlux(plan, fluxStaging, { unchangedFrom: fluxDir });
+    const terraform = synthTerraform(plan, terraformStaging, { finalOutdir: terraformDir });
+    // Saved before the swap: a value in the file that the output does not use yet is harmless; an output
+    // whose value is not in the file would be the accident this file exists to prevent.
+    plan.day2.secretStore.save();
+    return { plan, flux, terraform };
+  });
+}
+
+/** The plan of the platform compared with the output in `fluxDir`, guarded changes reported rather than refused. Writes nothing. */
+export function planAgainstOutput(build: () => IConstruct, options: PlatformSynthOptions = {}): DeploymentPlan {
+  const fluxDir = options.fluxDir ?? 'dist/flux';
+  return planPlatform(build(), planOptions(fluxDir, options, false));
+}
+
+/** The sibling output folder of `dir` for the other backend (`dist/flux` -> `dist/cdktf`). */
+export function siblingOutput(dir: string, name: string): string {
+  return path.join(path.dirname(dir), name);
+}

@@ -1,0 +1,15 @@
+// `npm run diff`: what synthesizing the default platform now would change against dist/ (its inventory),
+// per backend, destructive and refused items first. Writes nothing. Exit 0: no change, 1: changes,
+// 2: something would be destroyed or pruned, or a guarded change is not acknowledged.
+import { App } from 'cdk8s';
+import { formatDiff, planAgainstOutput, readInventory, runEntryPoint } from '../lib';
+import { defaultPlatform } from '../apps/platform';
+import { parseSynthArgs } from './synth-args';
+
+runEntryPoint(() => {
+  const args = parseSynthArgs(process.argv.slice(2));
+  const plan = planAgainstOutput(() => defaultPlatform(new App()), args);
+  const { text, exitCode } = formatDiff(plan, readInventory('dist/flux') !== undefined);
+  process.stdout.write(text);
+  process.exitCode = exitCode;
+});

@@ -1,0 +1,149 @@
+// Child processes for the output-folder tests: the real lib/synth/output*.ts and cli.ts, transpiled for
+// plain node into a work folder (as the SIGKILL test always did), and a "platform" build that writes
+// distinguishable content into every output folder.
+import { spawn } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import * as ts from 'typescript';
+
+const ROOT = path.resolve(__dirname, '../..');
+
+/** The platform build, shared by the children and the tests' own synths so that both write the same. */
+const PLATFORM_BUILD = `
+const fs = require('fs');
+const path = require('path');
+
+// The nonce of the output in \`dir\` (its platform.txt), or 'none'.
+function nonceIn(dir) {
+  try {
+    return fs.readFileSync(path.join(dir, 'platform.txt'), 'utf8').split(' ')[1];
+  } catch {
+    return 'none';
+  }
+}
+
+// A build for withAtomicOutput: platform \`platform\` writes \`files\` files of its own plus a shared one
+// into every staging folder, and platform.txt = "<platform> <nonce> <nonce of the output it replaced>"
+// (read from the first output folder: a build reads the previous output, which is why the lock is
+// taken before it runs). Returns that previous nonce.
+function platformBuild(outdirs, platform, nonce, files, sleepMs) {
+  return (staging) => {
+    const previous = nonceIn(outdirs[0]);
+    if (sleepMs) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, sleepMs);
+    for (const dir of staging) {
+      fs.mkdirSync(path.join(dir, 'apps'), { recursive: true });
+      fs.writeFileSync(path.join(dir, 'platform.txt'), platform + ' ' + nonce + ' ' + previous);
+      fs.writeFileSync(path.join(dir, 'apps', 'common.yaml'), 'platform: ' + platform + '\\n');
+      for (let k = 0; k < files; k++) fs.writeFileSync(path.join(dir, 'apps', platform + '-' + k + '.yaml'), 'platform: ' + platform + '\\nk: ' + k + '\\n');
+    }
+    return previous;
+  };
+}
+
+module.exports = { platformBuild, nonceIn };
+`;
+
+/**
+ * One synth as an entry point: \`node synth-child.js '<json>'\` with outdirs, platform, nonce, files,
+ * sleepMs, options (of withAtomicOutput) and loop (synthesize forever, nonces 1, 2, 3...). Prints
+ * "wrote <nonce> after <previous nonce>" on success.
+ */
+const SYNTH_CHILD = `
+const { withAtomicOutput } = require('./lib/synth/output');
+const { runEntryPoint } = require('./lib/synth/cli');
+const { platformBuild } = require('./platform-build');
+const cfg = JSON.parse(process.argv[2]);
+if (cfg.loop) {
+  process.stdout.write('ready\\n');
+  for (let i = 1; ; i++) withAtomicOutput(cfg.outdirs, platformBuild(cfg.outdirs, cfg.platform, String(i), cfg.files, 0), cfg.options);
+}
+runEntryPoint(() => {
+  const previous = withAtomicOutput(cfg.outdirs, platformBuild(cfg.outdirs, cfg.platform, cfg.nonce, cfg.files, cfg.sleepMs), cfg.options);
+  process.stdout.write('wrote ' + cfg.nonce + ' after ' + previous + '\\n');
+});
+`;
+
+/**
+ * A preload (\`node -r ./kill-at-rename.js\`) that SIGKILLs the process at the Nth rename of an output
+ * folder (renames of lock files, which the lock takes over, do not count): before it with
+ * KILL_AT=before:N, after it with KILL_AT=after:N.
+ */
+const KILL_AT_RENAME = `
+const fs = require('fs');
+const [when, n] = (process.env.KILL_AT || '').split(':');
+const rename = fs.renameSync;
+let calls = 0;
+fs.renameSync = function (from, to) {
+  const counted = !String(from).includes('.lock') && ++calls === Number(n);
+  if (counted && when === 'before') process.kill(process.pid, 'SIGKILL');
+  const result = rename.apply(this, arguments);
+  if (counted && when === 'after') process.kill(process.pid, 'SIGKILL');
+  return result;
+};
+`;
+
+/** Writes the transpiled output modules, the platform build, the child and the preload into `work`. */
+export function prepareChildren(work: string): void {
+  const sources = [
+    ...fs.readdirSync(path.join(ROOT, 'lib/synth')).filter((f) => /^output.*\.ts$/.test(f)).map((f) => `lib/synth/${f}`),
+    'lib/synth/cli.ts',
+    'lib/core/errors.ts',
+  ];
+  for (const rel of sources) {
+    const out = path.join(work, rel.replace(/\.ts$/, '.js'));
+    fs.mkdirSync(path.dirname(out), { recursive: true });
+    const source = fs.readFileSync(path.join(ROOT, rel), 'utf8');
+    fs.writeFileSync(out, ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } }).outputText);
+  }
+  fs.writeFileSync(path.join(work, 'platform-build.js'), PLATFORM_BUILD);
+  fs.writeFileSync(path.join(work, 'synth-child.js'), SYNTH_CHILD);
+  fs.writeFileSync(path.join(work, 'kill-at-rename.js'), KILL_AT_RENAME);
+}
+
+/** The platform build of `work` (the same code the children run), for the tests' own synths. */
+export function platformBuildOf(work: string): {
+  platformBuild: (outdirs: string[], platform: string, nonce: string, files: number, sleepMs?: number) => (staging: string[]) => string;
+  nonceIn: (dir: string) => string;
+} {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require(path.join(work, 'platform-build.js'));
+}
+
+/** What a child synth did. */
+export interface ChildResult {
+  readonly pid: number;
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Options of one child synth. */
+export interface ChildSynth {
+  readonly outdirs: string[];
+  readonly platform: string;
+  readonly nonce: string;
+  readonly files: number;
+  readonly sleepMs?: number;
+  readonly options?: { whenLocked?: 'wait' | 'fail'; lockTimeoutMs?: number };
+  /** `before:N` / `after:N`: SIGKILL at the Nth rename of an output folder. */
+  readonly killAt?: string;
+}
+
+/** Runs one synth in a child process of `work`; resolves when it has ended. */
+export function runChild(work: string, synth: ChildSynth): Promise<ChildResult> {
+  const args = synth.killAt ? ['-r', './kill-at-rename.js'] : [];
+  const child = spawn(process.execPath, [...args, 'synth-child.js', JSON.stringify(synth)], {
+    cwd: work,
+    env: { ...process.env, KILL_AT: synth.killAt ?? '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (code, signal) => resolve({ pid: child.pid!, code, signal, stdout, stderr }));
+  });
+}
