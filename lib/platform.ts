@@ -42,8 +42,8 @@ export interface SopsConfig {
   /**
    * The SOPS-encrypted file that keeps generated secret values (`SecretValue.generated`): commit it beside
    * the platform code. Synth reads it with an age key from `SOPS_AGE_KEY`, `SOPS_AGE_KEY_FILE`, sops'
-   * `~/.config/sops/age/keys.txt` or `identityFile`; `BALLAST_SECRETS_FILE` overrides the path.
-   * @default 'ballast-secrets.sops.yaml' in the folder synth runs in
+   * `~/.config/sops/age/keys.txt` or `identityFile`.
+   * @default `$BALLAST_SECRETS_FILE`, else 'ballast-secrets.sops.yaml' in the folder synth runs in
    */
   readonly secretsFile?: string;
   /**
@@ -160,7 +160,7 @@ export class Platform extends Construct implements PlatformContext {
     this.k6Metrics = config.k6Metrics ?? 'native-histograms';
     this.sops = {
       ageRecipients: [...(config.sops?.ageRecipients ?? [])],
-      secretsFile: process.env.BALLAST_SECRETS_FILE || config.sops?.secretsFile || DEFAULT_SECRETS_FILE,
+      secretsFile: config.sops?.secretsFile ?? (process.env.BALLAST_SECRETS_FILE || DEFAULT_SECRETS_FILE),
       identityFile: config.sops?.identityFile,
     };
     this.acknowledge = [...(config.acknowledge ?? [])];

@@ -33,7 +33,10 @@ export interface Handover {
 /** The guard's verdict on a plan. */
 export interface GuardResult {
   readonly changes: readonly Change[];
+  /** The guarded changes that were not acknowledged, one problem each. */
   readonly problems: readonly ConfigProblem[];
+  /** Acknowledgements that name nothing guarded: errors even where refusals are only reported. */
+  readonly staleAcknowledgements: readonly ConfigProblem[];
   readonly handover: Handover;
 }
 
@@ -57,7 +60,8 @@ const ownerName = (o: InventoryItem['owner']) => (o === 'flux' ? 'Flux' : o === 
  * Compares the previous synth's inventory with this one. Additions and in-place changes pass. Removing
  * something that holds data, moving a namespace, release or Secret between Flux and Terraform, and
  * renaming a release or namespace are refused, with the handover steps, unless `acknowledged` names the
- * item's id; then the safe part is emitted (see `Handover`). A rename of a Terraform address with the same
+ * item's id (or its component's construct path, for all of the component's items); then the safe part is
+ * emitted (see `Handover`). A rename of a Terraform address with the same
  * object behind it becomes a `moved` block without asking. An acknowledgement that names nothing guarded is
  * an error, so a stale one never waves a later change through.
  */
@@ -78,9 +82,11 @@ export function guardChanges(
   const moved: { from: string; to: string }[] = [];
   const imports: { to: string; id: string }[] = [];
   const fluxRetained: string[] = [];
-  const isAcked = (id: string) => {
-    if (!acks.has(id)) return false;
-    used.add(id);
+  // An item is acknowledged by its id, or with everything of its component by the component's path.
+  const isAcked = (id: string, item: InventoryItem) => {
+    const by = acks.has(id) ? id : acks.has(item.component) ? item.component : undefined;
+    if (by === undefined) return false;
+    used.add(by);
     return true;
   };
 
@@ -99,7 +105,7 @@ export function guardChanges(
     if (!a) {
       const renamedTo = renames.get(id);
       const guarded = b.stateful || renamedTo !== undefined;
-      const acknowledged = guarded && isAcked(id);
+      const acknowledged = guarded && isAcked(id, b);
       const steps: string[] = [];
       if (b.owner === 'terraform' && b.address) {
         if (acknowledged) {
@@ -117,30 +123,33 @@ export function guardChanges(
         problems.push({
           path: platformPath,
           problem: renamedTo
-            ? `${id} would be renamed to ${renamedTo}: ${ownerName(b.owner)} would delete the old one${b.stateful ? ', which holds data' : ''} and install the new one from nothing (${inventoryFile})`
+            ? `${id} would be renamed to ${renamedTo}: ${ownerName(b.owner)} would delete the old one${b.stateful ? ', which holds data,' : ''} and install the new one from nothing (${inventoryFile})`
             : `${id} (of ${b.component}) holds data and is no longer in the code: ${steps.join('; ')}`,
-          fix: `If that is what you want, acknowledge it by name (--acknowledge ${id}, or acknowledge: ['${id}'] in the platform config)${renamedTo ? '; to keep the data, keep the old name' : '; to really delete the data, see the README\'s "To really delete a database"'}`,
+          fix: `If that is what you want, acknowledge it by name (--acknowledge ${id}, or acknowledge: ['${id}'] in the platform config; ${b.component} acknowledges all of its component)${renamedTo ? '; to keep the data, keep the old name' : '; to really delete the data, see the README\'s "To really delete a database"'}`,
         });
       }
       continue;
     }
     if (a.owner !== b.owner) {
-      const acknowledged = isAcked(id);
+      const acknowledged = isAcked(id, a) || isAcked(id, b);
       const steps: string[] = [];
       if (b.owner === 'terraform' && b.address) {
         steps.push(`Terraform forgets ${b.address} without destroying it (a removed block)`, `${ownerName(a.owner)} takes the existing object over on its next apply`);
         if (acknowledged) removed.push({ id, address: b.address });
       }
       if (b.owner === 'flux' && a.owner === 'terraform' && a.address) {
-        steps.push(
-          `this synth writes it into Git once more with kustomize.toolkit.fluxcd.io/prune: disabled${kindOf(id) === 'release' ? ' and suspended' : ''}: commit it and let Flux reconcile first`,
-          `then terraform apply adopts the object (an import block for ${a.address})`,
-          'the next synth leaves it out of Git; Flux does not prune it',
-        );
-        if (acknowledged) {
-          imports.push({ to: a.address, id: importId(a) });
-          fluxRetained.push(id);
+        if (kindOf(id) === 'secret') {
+          // Its new value comes from a Terraform variable: synth cannot write the old one into Git again.
+          const [, ns, name] = id.split('/');
+          steps.push(`before committing this synth, mark it so that Flux leaves it: kubectl -n ${ns} annotate secret ${name} kustomize.toolkit.fluxcd.io/prune=disabled`);
+        } else {
+          steps.push(
+            `this synth writes it into Git once more with kustomize.toolkit.fluxcd.io/prune: disabled${kindOf(id) === 'release' ? ' and suspended' : ''}: commit it and let Flux reconcile first`,
+          );
+          if (acknowledged) fluxRetained.push(id);
         }
+        steps.push(`then terraform apply adopts the object (an import block for ${a.address})`, 'the next synth leaves it out of Git; Flux does not prune it');
+        if (acknowledged) imports.push({ to: a.address, id: importId(a) });
       }
       changes.push({ id, kind: 'owner', before: b, after: a, destructive: !acknowledged, guarded: true, acknowledged, steps });
       if (!acknowledged) {
@@ -162,9 +171,10 @@ export function guardChanges(
   for (const [id, a] of after) {
     if (!before.has(id)) changes.push({ id, kind: 'added', after: a, destructive: false, guarded: false, acknowledged: false, steps: [] });
   }
+  const staleAcknowledgements: ConfigProblem[] = [];
   for (const ack of acks) {
     if (used.has(ack)) continue;
-    problems.push({
+    staleAcknowledgements.push({
       path: platformPath,
       problem: `acknowledge names ${ack}, which this synth neither removes, renames nor moves between owners`,
       fix: 'Remove it from the acknowledgements (an acknowledgement holds for the one synth that makes the change)',
@@ -172,5 +182,5 @@ export function guardChanges(
   }
   const order = (c: Change) => (c.guarded ? 0 : c.destructive ? 1 : 2);
   changes.sort((x, y) => order(x) - order(y) || (x.id < y.id ? -1 : 1));
-  return { changes, problems, handover: { removed, moved, imports, fluxRetained } };
+  return { changes, problems, staleAcknowledgements, handover: { removed, moved, imports, fluxRetained } };
 }

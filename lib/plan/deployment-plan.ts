@@ -297,6 +297,7 @@ export function planDeployment(root: IConstruct, options: PlanOptions = {}): Dep
   const items = inventoryItems(plan as unknown as DeploymentPlan);
   const guard = guardChanges(previous, items, [...root.acknowledge, ...(options.acknowledge ?? [])], constructPath(root), `${previousOutput}/${INVENTORY_FILE}`);
   if (options.enforceGuard ?? true) problems.push(...guard.problems);
+  problems.push(...guard.staleAcknowledgements);
   if (problems.length > 0) throw new ValidationError(problems);
 
   const inCode = new Set(items.filter((i) => i.address).map((i) => i.address));

@@ -1,0 +1,189 @@
+// Day 2: each synth is compared with the inventory the previous one committed. A change that would
+// destroy or prune data, move something between Flux and Terraform, or rename a release is refused until
+// it is acknowledged by name; then the output carries the handover. Read a case as an example of the workflow.
+import * as fs from 'fs';
+import * as path from 'path';
+import { parseAllDocuments } from 'yaml';
+import { formatDiff, INVENTORY_FILE, planAgainstOutput, readInventory, ValidationError } from '../../lib';
+import { outputSnapshot, shapedPlatform, Shape, stackJson, synthShape, Workspace, workspace } from '../support/day2';
+
+/** The message of the ValidationError `run` throws (fails when it does not throw one). */
+function refusal(run: () => unknown): string {
+  try {
+    run();
+  } catch (err) {
+    if (err instanceof ValidationError) return err.message;
+    throw err;
+  }
+  throw new Error('expected the synth to be refused');
+}
+
+/** Every object of the Flux output, by `<Kind> <namespace>/<name>`. */
+function fluxObjects(ws: Workspace): Map<string, Record<string, any>> {
+  const out = new Map<string, Record<string, any>>();
+  const walk = (dir: string) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith('.yaml')) {
+        for (const doc of parseAllDocuments(fs.readFileSync(p, 'utf8'))) {
+          const o = doc.toJSON() as Record<string, any> | null;
+          if (o?.kind && o.metadata) out.set(`${o.kind} ${o.metadata.namespace ?? '-'}/${o.metadata.name}`, o);
+        }
+      }
+    }
+  };
+  walk(ws.flux);
+  return out;
+}
+
+const diffOf = (ws: Workspace, shape: Shape, acknowledge: string[] = []) =>
+  formatDiff(planAgainstOutput(() => shapedPlatform(ws, shape), { fluxDir: ws.flux, acknowledge }), readInventory(ws.flux) !== undefined);
+
+test('the inventory is committed with the output, and an unchanged re-synth is no change at all', () => {
+  const ws = workspace();
+  synthShape(ws);
+  const inventory = readInventory(ws.flux)!;
+  expect(fs.existsSync(path.join(ws.flux, INVENTORY_FILE))).toBe(true);
+  const byId = new Map(inventory.items.map((i) => [i.id, i]));
+  expect(byId.get('namespace/database')).toMatchObject({ owner: 'terraform', stateful: true, address: 'kubernetes_namespace_v1.namespace_database' });
+  expect(byId.get('release/monitoring/kube-prometheus-stack')).toMatchObject({ owner: 'flux', stateful: true, component: 'ballast/monitoring' });
+  expect(byId.get('object/postgresql.cnpg.io/Cluster/database/postgres')).toMatchObject({ owner: 'flux', stateful: true });
+  // The role credentials a retained Cluster names are protected like the data.
+  expect(byId.get('secret/database/postgres-app-credentials')).toMatchObject({ owner: 'terraform', stateful: true });
+  expect(byId.get('object/apps/Deployment/web/web')).toMatchObject({ owner: 'flux', stateful: false });
+  // No secret value, nor a digest of one, is in it.
+  expect(fs.readFileSync(path.join(ws.flux, INVENTORY_FILE), 'utf8')).not.toContain('AGE-SECRET');
+  expect(inventory.revisions).toEqual({ app_db_password: 1, grafana_admin_password: 1, traefik_admin_users: 1 });
+
+  expect(diffOf(ws, {})).toEqual({ text: expect.stringContaining('0 to add, 0 to change, 0 to remove'), exitCode: 0 });
+  expect(synthShape(ws).plan.day2.changes).toEqual([]);
+});
+
+describe('removing a component that holds data', () => {
+  const ws = workspace();
+  synthShape(ws);
+  const before = outputSnapshot(ws);
+
+  test('is refused, naming each item, what would happen to it and how to acknowledge it; nothing is written', () => {
+    const message = refusal(() => synthShape(ws, { postgres: false }));
+    expect(message).toContain(
+      'ballast: namespace/database (of ballast/postgres) holds data and is no longer in the code: Terraform would destroy kubernetes_namespace_v1.namespace_database. If that is what you want, acknowledge it by name (--acknowledge namespace/database',
+    );
+    expect(message).toContain('object/postgresql.cnpg.io/Cluster/database/postgres (of ballast/postgres) holds data and is no longer in the code: Flux stops managing it and, as it is prune-disabled, leaves it in the cluster');
+    expect(message).toContain('secret/database/postgres-app-credentials (of ballast/postgres) holds data');
+    expect(outputSnapshot(ws)).toEqual(before);
+  });
+
+  test('diff shows it first, as refused, and exits 2', () => {
+    const { text, exitCode } = diffOf(ws, { postgres: false });
+    expect(exitCode).toBe(2);
+    expect(text.split('\n').find((l) => l.startsWith('  '))).toMatch(/\[refused: --acknowledge /);
+    expect(text).toContain('- object/apps/Deployment/app/app removed (destroys or prunes)');
+  });
+
+  test('acknowledged by component: Terraform forgets its resources instead of destroying them, and keeps forgetting them', () => {
+    const { plan } = synthShape(ws, { postgres: false }, { acknowledge: ['ballast/postgres'] });
+    const removed = (stackJson(ws).removed as { from: string; lifecycle: { destroy: boolean } }[]).map((r) => `${r.from} destroy=${r.lifecycle.destroy}`);
+    expect(removed).toEqual(['kubernetes_namespace_v1.namespace_database destroy=false', 'kubernetes_secret_v1.secret_database_postgres-app-credentials destroy=false']);
+    expect(plan.day2.changes.filter((c) => c.acknowledged).map((c) => c.id)).toEqual([
+      'namespace/database',
+      'object/postgresql.cnpg.io/Cluster/database/postgres',
+      'object/postgresql.cnpg.io/Database/database/postgres-app',
+      'secret/database/postgres-app-credentials',
+    ]);
+    expect(stackJson(ws).terraform.required_version).toBe('>= 1.11');
+    // The next synth needs no acknowledgement, and the removed blocks stay: a state that was not applied
+    // in between must still forget, not destroy.
+    synthShape(ws, { postgres: false });
+    expect((stackJson(ws).removed as { from: string }[]).map((r) => r.from)).toEqual(removed.map((r) => r.split(' ')[0]));
+    expect(readInventory(ws.flux)!.retired.map((r) => r.id)).toEqual(['namespace/database', 'secret/database/postgres-app-credentials']);
+  });
+
+  test('coming back into the code ends the forgetting', () => {
+    synthShape(ws, {});
+    expect(stackJson(ws).removed).toBeUndefined();
+    expect(readInventory(ws.flux)!.retired).toEqual([]);
+  });
+});
+
+test('a bootstrap secret that moves a Flux namespace to Terraform: refused, then handed over (Flux keeps it unpruned, Terraform imports it)', () => {
+  const ws = workspace();
+  synthShape(ws);
+  expect(refusal(() => synthShape(ws, { appToken: true }))).toContain(
+    'ballast: namespace/web would move from Flux to Terraform (because of ballast/web): without a handover Flux deletes it and Terraform finds it in the way. Acknowledge the move by name (--acknowledge namespace/web)',
+  );
+  synthShape(ws, { appToken: true }, { acknowledge: ['namespace/web'] });
+  expect(stackJson(ws).import).toEqual([{ to: 'kubernetes_namespace_v1.namespace_web', id: 'web' }]);
+  expect(fluxObjects(ws).get('Namespace -/web')!.metadata.annotations).toEqual({ 'kustomize.toolkit.fluxcd.io/prune': 'disabled' });
+  // The next synth: Terraform owns it, Git no longer has it, nothing to acknowledge.
+  synthShape(ws, { appToken: true });
+  expect(fluxObjects(ws).has('Namespace -/web')).toBe(false);
+  expect(stackJson(ws).import).toBeUndefined();
+});
+
+test('switching deployWith: each release is handed over to its new backend', () => {
+  const ws = workspace();
+  synthShape(ws);
+  const message = refusal(() => synthShape(ws, { traefik: 'flux', monitoring: 'terraform' }));
+  expect(message).toContain('release/traefik/traefik would move from Terraform to Flux');
+  expect(message).toContain('release/monitoring/kube-prometheus-stack would move from Flux to Terraform');
+  synthShape(ws, { traefik: 'flux', monitoring: 'terraform' }, { acknowledge: ['ballast/traefik', 'ballast/monitoring'] });
+  const tf = stackJson(ws);
+  // Traefik leaves Terraform without being uninstalled; Flux's HelmRelease takes the release over.
+  expect(tf.removed).toEqual([{ from: 'helm_release.release_traefik_traefik', lifecycle: { destroy: false } }]);
+  expect(fluxObjects(ws).get('HelmRelease traefik/traefik')!.spec.suspend).toBeUndefined();
+  // kube-prometheus-stack: Terraform adopts it; Flux keeps its HelmRelease once more, suspended and unpruned.
+  expect(tf.import).toContainEqual({ to: 'helm_release.release_monitoring_kube-prometheus-stack', id: 'monitoring/kube-prometheus-stack' });
+  const kept = fluxObjects(ws).get('HelmRelease monitoring/kube-prometheus-stack')!;
+  expect(kept.spec.suspend).toBe(true);
+  expect(kept.metadata.annotations).toEqual({ 'kustomize.toolkit.fluxcd.io/prune': 'disabled' });
+});
+
+test('renaming a release that holds data is refused; acknowledged, Terraform forgets the old one', () => {
+  const ws = workspace();
+  synthShape(ws, { store: { releaseName: 'store', deployWith: 'terraform' } });
+  expect(refusal(() => synthShape(ws, { store: { releaseName: 'store-v2', deployWith: 'terraform' } }))).toContain(
+    'ballast: release/store/store would be renamed to release/store/store-v2: Terraform would delete the old one, which holds data, and install the new one from nothing',
+  );
+  synthShape(ws, { store: { releaseName: 'store-v2', deployWith: 'terraform' } }, { acknowledge: ['release/store/store'] });
+  expect(stackJson(ws).removed).toEqual([{ from: 'helm_release.release_store_store', lifecycle: { destroy: false } }]);
+});
+
+test('moving a database\'s Secrets from Terraform to Git is an owner change like any other', () => {
+  const ws = workspace();
+  synthShape(ws, { postgres: 'terraform' });
+  const message = refusal(() => synthShape(ws, { postgres: 'sops' }));
+  expect(message).toContain('secret/database/postgres-app-credentials would move from Terraform to Flux');
+  expect(message).toContain('namespace/database would move from Terraform to Flux');
+  synthShape(ws, { postgres: 'sops' }, { acknowledge: ['ballast/postgres', 'ballast/app'] });
+  expect((stackJson(ws).removed as { from: string }[]).map((r) => r.from)).toEqual([
+    'kubernetes_namespace_v1.namespace_app',
+    'kubernetes_namespace_v1.namespace_database',
+    'kubernetes_secret_v1.secret_app_postgres-app-credentials',
+    'kubernetes_secret_v1.secret_database_postgres-app-credentials',
+  ]);
+});
+
+test('an acknowledgement that names nothing guarded is an error, and nothing is written', () => {
+  const ws = workspace();
+  synthShape(ws);
+  const before = outputSnapshot(ws);
+  expect(refusal(() => synthShape(ws, {}, { acknowledge: ['namespace/nothing'] }))).toBe(
+    'ballast: acknowledge names namespace/nothing, which this synth neither removes, renames nor moves between owners. Remove it from the acknowledgements (an acknowledgement holds for the one synth that makes the change).',
+  );
+  expect(outputSnapshot(ws)).toEqual(before);
+});
+
+test('diff: 0 without changes, 1 for changes, 2 when something would be pruned', () => {
+  const ws = workspace();
+  synthShape(ws, { extraApp: false });
+  expect(diffOf(ws, { extraApp: false }).exitCode).toBe(0);
+  const added = diffOf(ws, {});
+  expect(added.exitCode).toBe(1);
+  expect(added.text).toContain('+ object/apps/Deployment/web/web added');
+  synthShape(ws, {});
+  const removed = diffOf(ws, { extraApp: false });
+  expect(removed.exitCode).toBe(2);
+  expect(removed.text).toMatch(/^flux:\n {2}- namespace\/web removed \(destroys or prunes\)\n {6}Flux prunes it from the cluster\n {2}- object\/apps\/Deployment\/web\/web removed/m);
+});
