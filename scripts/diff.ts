@@ -1,6 +1,6 @@
 // `npm run diff`: what synthesizing the default platform now would change against dist/ (its inventory),
 // per backend, destructive and refused items first. Writes nothing. Exit 0: no change, 1: changes,
-// 2: something would be destroyed or pruned, or a guarded change is not acknowledged.
+// 2: something would be destroyed or pruned, or a guarded change is not acknowledged; 3: diff itself failed.
 import { App } from 'cdk8s';
 import { formatDiff, planAgainstOutput, readInventory, runEntryPoint } from '../lib';
 import { defaultPlatform } from '../apps/platform';
@@ -12,4 +12,4 @@ runEntryPoint(() => {
   const { text, exitCode } = formatDiff(plan, readInventory('dist/flux') !== undefined);
   process.stdout.write(text);
   process.exitCode = exitCode;
-});
+}, { action: 'diff', failureExitCode: 3 });

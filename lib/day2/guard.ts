@@ -149,6 +149,10 @@ export function guardChanges(
           if (acknowledged) fluxRetained.push(id);
         }
         steps.push(`then terraform apply adopts the object (an import block for ${a.address})`, 'the next synth leaves it out of Git; Flux does not prune it');
+        if (kindOf(id) === 'release') {
+          const [, ns, name] = id.split('/');
+          steps.push(`then delete the suspended HelmRelease by hand (kubectl -n ${ns} delete helmrelease ${name}): helm-controller does not uninstall a suspended release`);
+        }
         if (acknowledged) imports.push({ to: a.address, id: importId(a) });
       }
       changes.push({ id, kind: 'owner', before: b, after: a, destructive: !acknowledged, guarded: true, acknowledged, steps });

@@ -48,7 +48,7 @@ export function describeOutputState(state: OutputState, outdirs: readonly string
     case 'replaced':
       return `but the new output is in ${dirs}`;
     case 'interrupted':
-      return `${dirs} may hold the output of two different synths until the next synth finishes or undoes this one's swap`;
+      return `${dirs} may hold the output of two different synths until the next synth finishes or undoes the interrupted swap`;
   }
 }
 

@@ -22,6 +22,8 @@ const held = new Map<string, number>();
 // A lock file with no readable owner is one whose writer was killed between creating and filling it,
 // which takes microseconds; after this long it is stale.
 const UNREADABLE_LOCK_STALE_MS = 10_000;
+// How long to wait for the owner of a new lock to write its name before reporting it nameless.
+const NAMELESS_LOCK_GRACE_MS = 500;
 
 /**
  * Takes the lock of every folder of `outdirs`, in sorted order so that two synths of overlapping sets
@@ -79,6 +81,11 @@ function takeLock(dir: string, deadline: number, options: LockOptions): void {
       continue;
     }
     const now = Date.now();
+    if (holder.owner === undefined && now - holder.mtimeMs < NAMELESS_LOCK_GRACE_MS && now < deadline) {
+      // Created an instant ago and not filled in yet: look again, so that the message can name its owner.
+      sleep(2);
+      continue;
+    }
     if (options.whenLocked === 'fail' || now >= deadline) throw lockedError(dir, file, holder, options);
     if (!said) {
       options.note(`waiting for the synth of ${displayPath(dir)} by ${holderName(holder)} to finish`);
@@ -190,7 +197,7 @@ function holderName(holder: Holder): string {
 }
 
 function lockedError(dir: string, file: string, holder: Holder, options: LockOptions): OutputLockedError {
-  const waited = options.whenLocked === 'wait' ? ` Waited ${Math.round(options.timeoutMs / 1000)} s for it.` : '';
+  const waited = options.whenLocked === 'wait' ? ` Waited ${options.timeoutMs < 2000 ? `${options.timeoutMs} ms` : `${Math.round(options.timeoutMs / 1000)} s`} for it.` : '';
   return new OutputLockedError(
     dir,
     `${displayPath(dir)} is being synthesized by another process: ${holderName(holder)}.${waited} ` +

@@ -32,6 +32,9 @@ export function lockForSynth(outdirs: readonly string[], options: LockOptions): 
  */
 export function recoverLocked(locked: readonly string[], note: (message: string) => void): void {
   const lockedSet = new Set(locked);
+  // Leftovers of a swap that is not settled here are its journal's to account for: removing them could
+  // take away the only copy of an output folder.
+  const unsettled = new Set<number>();
   for (const found of findJournals(locked)) {
     const journal = found.journal;
     if (journal === undefined) {
@@ -39,6 +42,7 @@ export function recoverLocked(locked: readonly string[], note: (message: string)
       if (!isRunning({ pid: found.pid })) removeFiles(found.files);
       continue;
     }
+    unsettled.add(found.pid);
     if (!journal.entries.some((e) => lockedSet.has(e.dir))) continue;
     const dirs = journal.entries.map((e) => e.dir);
     if (journal.owner.pid !== process.pid && isRunning(journal.owner)) {
@@ -58,6 +62,7 @@ export function recoverLocked(locked: readonly string[], note: (message: string)
         { cause: err },
       );
     }
+    unsettled.delete(found.pid);
     const which = dirs.map(displayPath).join(' and ');
     note(
       outcome === 'finished'
@@ -65,7 +70,7 @@ export function recoverLocked(locked: readonly string[], note: (message: string)
         : `a synth (${describeProcess(journal.owner)}) was killed half-way through swapping in ${which}; its swap was undone, they hold the output from before it`,
     );
   }
-  for (const dir of locked) removeLeftovers(dir);
+  for (const dir of locked) removeLeftovers(dir, unsettled);
 }
 
 interface FoundJournal {
@@ -105,11 +110,11 @@ function foldersToLock(outdirs: readonly string[]): string[] {
 const LEFTOVER = /^(.*)\.(staging|previous|lock\.stale)-([0-9]+)$/;
 
 /**
- * Removes what synths of `dir` that have ended left beside it. Under the lock of `dir`, a leftover of this
- * very pid is stale too (an earlier process with the same pid left it); one of a running process is being
- * deleted by it and left alone.
+ * Removes what synths of `dir` that have ended left beside it, except those of the `unsettled` swaps.
+ * Under the lock of `dir`, a leftover of this very pid is stale too (an earlier process with the same pid
+ * left it); one of a running process is being deleted by it and left alone.
  */
-function removeLeftovers(dir: string): void {
+function removeLeftovers(dir: string, unsettled: ReadonlySet<number>): void {
   const parent = path.dirname(dir);
   if (!fs.existsSync(parent)) return;
   const base = path.basename(dir);
@@ -117,6 +122,7 @@ function removeLeftovers(dir: string): void {
     const m = LEFTOVER.exec(name);
     if (!m || m[1] !== base) return [];
     const pid = Number(m[3]);
+    if (unsettled.has(pid) && m[2] !== 'lock.stale') return [];
     return pid === process.pid || !isRunning({ pid }) ? [{ file: path.join(parent, name), kind: m[2] }] : [];
   });
   const previous = stale.filter((l) => l.kind === 'previous').sort((a, b) => fs.statSync(b.file).mtimeMs - fs.statSync(a.file).mtimeMs);

@@ -124,14 +124,14 @@ function prepareStaging(e: SwapEntry, note: (message: string) => void): void {
           `${summarize(carried.kept)}. Delete what you no longer need; from now on, files ballast stops writing are removed.`,
       );
     }
-    if (carried.overwritten.length > 0) note(`${where}: this synth wrote over files it had not written before: ${summarize(carried.overwritten)}`);
-    if (carried.skipped.length > 0) note(`${where}: could not keep ${summarize(carried.skipped)} (neither a link nor a copy is possible)`);
+    if (carried.overwritten.length > 0) note(`${where}: this synth wrote over files it had not written before: ${list(carried.overwritten)}`);
+    if (carried.skipped.length > 0) note(`${where}: could not keep ${list(carried.skipped)} (neither a link nor a copy is possible)`);
   } catch (err) {
     throw new SynthOutputError('unchanged', [e.dir], `${displayPath(e.dir)}: could not carry over the files of the previous output: ${messageOf(err)}`, { cause: err });
   }
 }
 
-/** `.git/ (12 files), README.md`: top-level entries with counts, the first ten of them. */
+/** `.git/ (12 entries), README.md`: top-level entries with counts, the first ten of them. */
 function summarize(paths: readonly string[]): string {
   const counts = new Map<string, number>();
   for (const p of paths) {
@@ -140,6 +140,11 @@ function summarize(paths: readonly string[]): string {
     counts.set(top, (counts.get(top) ?? 0) + 1);
   }
   const items = [...counts].sort(([a], [b]) => (a < b ? -1 : 1)).map(([top, n]) => (top.endsWith('/') ? `${top} (${n} ${n === 1 ? 'entry' : 'entries'})` : top));
+  return list(items);
+}
+
+/** The first ten of `items`, and how many more there are. */
+function list(items: readonly string[]): string {
   return items.length > 10 ? `${items.slice(0, 10).join(', ')} and ${items.length - 10} more` : items.join(', ');
 }
 

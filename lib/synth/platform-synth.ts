@@ -19,6 +19,8 @@ export interface PlatformSynthOptions {
   readonly acknowledge?: readonly string[];
   /** Secrets to rotate by name; `BALLAST_ROTATE` adds to it. @default none */
   readonly rotate?: readonly string[];
+  /** Fail at once when another synth holds the output folders, instead of waiting up to a minute. @default false */
+  readonly noWait?: boolean;
 }
 
 /** What a synth of both backends did. */
@@ -61,7 +63,7 @@ export function synthPlatform(build: () => IConstruct, options: PlatformSynthOpt
     // whose value is not in the file would be the accident this file exists to prevent.
     plan.day2.secretStore.save();
     return { plan, flux, terraform };
-  });
+  }, { whenLocked: options.noWait ? 'fail' : 'wait' });
 }
 
 /** The plan of the platform compared with the output in `fluxDir`, guarded changes reported rather than refused. Writes nothing. */

@@ -5,7 +5,7 @@
 // as JSON.
 const started = process.hrtime.bigint();
 import * as path from 'path';
-import { planPlatform, synthFlux, synthTerraform, withAtomicOutput } from '../../lib';
+import { planPlatform, readInventory, synthFlux, synthTerraform, withAtomicOutput } from '../../lib';
 import { scalePlatform } from './scale-platform';
 
 const ms = (from: bigint) => Number(process.hrtime.bigint() - from) / 1e6;
@@ -17,17 +17,18 @@ let t = process.hrtime.bigint();
 const platform = scalePlatform(services);
 const modelMs = ms(t);
 t = process.hrtime.bigint();
-const plan = planPlatform(platform);
+const fluxOut = path.join(outdir, 'flux');
+// As a synth does: the plan is guarded against the previous output's inventory.
+const plan = planPlatform(platform, { previous: readInventory(fluxOut), previousOutput: fluxOut });
 const planMs = ms(t);
 let fluxMs = 0;
 let terraformMs = 0;
-const fluxOut = path.join(outdir, 'flux');
 withAtomicOutput([fluxOut, path.join(outdir, 'cdktf')], ([fluxDir, tfDir]) => {
   t = process.hrtime.bigint();
   synthFlux(plan, fluxDir, { unchangedFrom: fluxOut });
   fluxMs = ms(t);
   t = process.hrtime.bigint();
-  synthTerraform(plan, tfDir);
+  synthTerraform(plan, tfDir, { finalOutdir: path.join(outdir, 'cdktf') });
   terraformMs = ms(t);
 });
 

@@ -64,6 +64,36 @@ runEntryPoint(() => {
 `;
 
 /**
+ * A long-lived synth process: \`node synth-server.js\` reads one JSON config per line (as synth-child.js
+ * takes), runs that synth as an entry point and answers one JSON line: nonce, exit code, and what the
+ * entry point printed to stdout and stderr. Many rounds cost one Node start-up.
+ */
+const SYNTH_SERVER = `
+const readline = require('readline');
+const { withAtomicOutput } = require('./lib/synth/output');
+const { runEntryPoint } = require('./lib/synth/cli');
+const { platformBuild } = require('./platform-build');
+readline.createInterface({ input: process.stdin }).on('line', (line) => {
+  const cfg = JSON.parse(line);
+  let stdout = '';
+  let stderr = '';
+  const write = process.stderr.write;
+  process.stderr.write = (s) => ((stderr += s), true);
+  process.exitCode = 0;
+  try {
+    runEntryPoint(() => {
+      const previous = withAtomicOutput(cfg.outdirs, platformBuild(cfg.outdirs, cfg.platform, cfg.nonce, cfg.files, cfg.sleepMs), cfg.options);
+      stdout += 'wrote ' + cfg.nonce + ' after ' + previous + '\\n';
+    });
+  } finally {
+    process.stderr.write = write;
+  }
+  process.stdout.write(JSON.stringify({ nonce: cfg.nonce, code: process.exitCode, stdout, stderr }) + '\\n');
+  process.exitCode = 0;
+});
+`;
+
+/**
  * A preload (\`node -r ./kill-at-rename.js\`) that SIGKILLs the process at the Nth rename of an output
  * folder (renames of lock files, which the lock takes over, do not count): before it with
  * KILL_AT=before:N, after it with KILL_AT=after:N.
@@ -97,6 +127,7 @@ export function prepareChildren(work: string): void {
   }
   fs.writeFileSync(path.join(work, 'platform-build.js'), PLATFORM_BUILD);
   fs.writeFileSync(path.join(work, 'synth-child.js'), SYNTH_CHILD);
+  fs.writeFileSync(path.join(work, 'synth-server.js'), SYNTH_SERVER);
   fs.writeFileSync(path.join(work, 'kill-at-rename.js'), KILL_AT_RENAME);
 }
 
@@ -105,7 +136,6 @@ export function platformBuildOf(work: string): {
   platformBuild: (outdirs: string[], platform: string, nonce: string, files: number, sleepMs?: number) => (staging: string[]) => string;
   nonceIn: (dir: string) => string;
 } {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require(path.join(work, 'platform-build.js'));
 }
 
@@ -146,4 +176,49 @@ export function runChild(work: string, synth: ChildSynth): Promise<ChildResult> 
     child.once('error', reject);
     child.once('close', (code, signal) => resolve({ pid: child.pid!, code, signal, stdout, stderr }));
   });
+}
+
+/** What one synth of a synth server did. */
+export interface ServedSynth {
+  readonly nonce: string;
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** A running synth-server.js of `work`. */
+export interface SynthServer {
+  readonly pid: number;
+  /** Runs one synth in the server; resolves with what it did. */
+  synth(config: Omit<ChildSynth, 'killAt'>): Promise<ServedSynth>;
+  /** Ends the server; resolves when it has exited. */
+  stop(): Promise<void>;
+}
+
+/** Starts a synth server in `work`. */
+export function startSynthServer(work: string): SynthServer {
+  const child = spawn(process.execPath, ['synth-server.js'], { cwd: work, stdio: ['pipe', 'pipe', 'inherit'] });
+  const waiting: ((answer: ServedSynth) => void)[] = [];
+  let buffer = '';
+  child.stdout.on('data', (d) => {
+    buffer += d;
+    for (let nl = buffer.indexOf('\n'); nl >= 0; nl = buffer.indexOf('\n')) {
+      const line = buffer.slice(0, nl);
+      buffer = buffer.slice(nl + 1);
+      waiting.shift()?.(JSON.parse(line) as ServedSynth);
+    }
+  });
+  return {
+    pid: child.pid!,
+    synth: (config) =>
+      new Promise((resolve) => {
+        waiting.push(resolve);
+        child.stdin.write(`${JSON.stringify(config)}\n`);
+      }),
+    stop: () =>
+      new Promise((resolve) => {
+        child.once('close', () => resolve());
+        child.stdin.end();
+      }),
+  };
 }

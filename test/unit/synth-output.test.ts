@@ -126,7 +126,7 @@ describe('an entry point says what the output folders hold', () => {
   test.each([
     ['unchanged', /^ballast: synth failed, nothing was written:\nwhy\n$/],
     ['rolled-back', /^ballast: synth failed, the output was not changed: the swap was undone and \S+ and \S+ hold the previous output:\nwhy\n$/],
-    ['interrupted', /^ballast: synth failed, \S+ and \S+ may hold the output of two different synths until the next synth finishes or undoes this one's swap:\nwhy\n$/],
+    ['interrupted', /^ballast: synth failed, \S+ and \S+ may hold the output of two different synths until the next synth finishes or undoes the interrupted swap:\nwhy\n$/],
   ] as const)('a SynthOutputError in state %s', (state, expected) => {
     const run = entryPoint(() => {
       throw new SynthOutputError(state, ['/x/flux', '/x/cdktf'], 'why');
