@@ -154,6 +154,19 @@ export function stateBackendProblems(backend: TerraformStateBackend, at: string,
         `${at}.kind "${String(b.kind)}" is not a state backend kind`,
         `Use one of ${STATE_BACKEND_KINDS.map((k) => `"${k}"`).join(', ')} ("custom" takes any cdktf backend, e.g. S3Backend)`,
       );
+      return problems;
+  }
+  // An option the kind does not know (a typo, or another backend's) would be dropped without a word.
+  const known = BACKEND_OPTIONS[b.kind as TerraformStateBackend['kind']];
+  for (const key of Object.keys(b).filter((k) => !known.includes(k))) {
+    add(`${at}.${key} is not an option of the ${String(b.kind)} backend`, `Use ${known.filter((k) => k !== 'kind').join(', ')}, or a custom backend for other settings`);
   }
   return problems;
 }
+
+/** The options each backend kind takes. */
+const BACKEND_OPTIONS: Record<TerraformStateBackend['kind'], readonly string[]> = {
+  local: ['kind', 'path'],
+  kubernetes: ['kind', 'namespace', 'secretSuffix', 'configPath', 'configContext'],
+  custom: ['kind', 'create'],
+};

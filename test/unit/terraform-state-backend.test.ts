@@ -27,6 +27,11 @@ describe('the setting is checked with the platform config', () => {
       'ballast: terraform.backend.kind "s3" is not a state backend kind. Use one of "local", "kubernetes", "custom" ("custom" takes any cdktf backend, e.g. S3Backend).',
     ],
     [
+      'an option the backend does not know',
+      { kind: 'kubernetes', namespace: 'terraform-state', bucket: 'state' } as unknown as TerraformStateBackend,
+      'ballast: terraform.backend.bucket is not an option of the kubernetes backend. Use namespace, secretSuffix, configPath, configContext, or a custom backend for other settings.',
+    ],
+    [
       'local state under dist/',
       { kind: 'local', path: 'dist/terraform.tfstate' },
       'ballast: terraform.backend.path "dist/terraform.tfstate" is inside dist/, which tools rewrite (a synth replaces dist/ whole). Keep the state outside the output folders: leave path out for a file in the project root, or use a remote backend.',
