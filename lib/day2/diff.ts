@@ -39,12 +39,15 @@ export function formatDiff(plan: DeploymentPlan, previousFound: boolean): { text
   if (owners.length > 0) lines.push('between owners:', ...owners.map(describe));
   const secrets = plan.day2.secretStore.used.filter((u) => u.status !== 'kept');
   if (secrets.length > 0) lines.push('generated secrets:', ...secrets.map((s) => `  ${s.status === 'new' ? '+' : '~'} ${s.name} ${s.status}`));
+  const rotated = plan.day2.rotatedVariables.map((v) => `  ~ ${v} write-only revision ${plan.terraform.revisions.get(v)}: the next terraform apply sends its current value`);
+  if (rotated.length > 0) lines.push('terraform variables:', ...rotated);
   const count = (k: Change['kind']) => changes.filter((c) => c.kind === k).length;
   const destructive = changes.filter((c) => c.destructive || (c.guarded && !c.acknowledged)).length;
   lines.push(
     `${count('added')} to add, ${count('changed') + count('address')} to change, ${count('removed') + count('renamed')} to remove, ${count('owner')} to move between owners; ${destructive} destroy, prune or are refused`,
   );
-  const exitCode = destructive > 0 ? DIFF_EXIT.destructive : changes.length > 0 || secrets.length > 0 ? DIFF_EXIT.changes : DIFF_EXIT.unchanged;
+  const changed = changes.length > 0 || secrets.length > 0 || rotated.length > 0;
+  const exitCode = destructive > 0 ? DIFF_EXIT.destructive : changed ? DIFF_EXIT.changes : DIFF_EXIT.unchanged;
   return { text: `${lines.join('\n')}\n`, exitCode };
 }
 
@@ -54,6 +57,7 @@ export function formatSynthReport(plan: DeploymentPlan): string {
   for (const s of plan.day2.secretStore.used.filter((u) => u.status !== 'kept')) {
     lines.push(`secret ${s.name}: ${s.status === 'new' ? 'generated (first use)' : 'rotated'}, saved in ${plan.day2.secretStore.file}`);
   }
+  for (const v of plan.day2.rotatedVariables) lines.push(`secret ${v}: Terraform variable rotated (write-only revision ${plan.terraform.revisions.get(v)}); the next terraform apply sends its current value`);
   for (const c of plan.day2.changes.filter((x) => x.acknowledged)) lines.push(`acknowledged ${c.id}: ${c.steps.join('; ')}`);
   return lines.map((l) => `ballast: ${l}\n`).join('');
 }

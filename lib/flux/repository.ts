@@ -4,6 +4,7 @@ import { toYaml, toYamlDocuments } from '../core/yaml';
 import { DeploymentPlan, FLUX_STEPS, FluxStep, Manifest } from '../plan/deployment-plan';
 import { SOPS_AGE_SECRET } from '../plan/secret-placement';
 import { encryptedSecretDocument } from '../secrets/encrypted-secret';
+import type { PreviousDocument } from '../secrets/previous-documents';
 import { helmRelease, helmRepository, PRUNE_DISABLED } from './helm';
 import { INVENTORY_FILE, inventoryText } from '../day2/inventory';
 
@@ -40,7 +41,7 @@ export interface FluxRepository {
  * `clusters/<cluster>` holds the Flux Kustomizations that apply `infrastructure/controllers`, then
  * `infrastructure/configs`, then `apps`, each folder listing its files in a `kustomization.yaml`.
  */
-export function renderFluxRepository(plan: DeploymentPlan): FluxRepository {
+export function renderFluxRepository(plan: DeploymentPlan, options: { readonly previous?: PreviousDocument } = {}): FluxRepository {
   const platform = plan.platform;
   const files: FileTree = new Map();
   const kinds: Record<string, number> = {};
@@ -82,8 +83,11 @@ export function renderFluxRepository(plan: DeploymentPlan): FluxRepository {
       write(`${folder}/${name}`, objects, placement.component);
       if (placement.encryptedSecrets.length > 0) {
         kinds.Secret = (kinds.Secret ?? 0) + placement.encryptedSecrets.length;
-        const encrypted = placement.encryptedSecrets.map((secret) => encryptedSecretDocument(secret, plan.sops.recipients));
         const file = `${folder}/${name}`;
+        // The previous output's document when it holds the same Secret: unchanged Secrets keep their bytes.
+        const encrypted = placement.encryptedSecrets.map(
+          (secret) => options.previous?.(file, secret, plan.sops.recipients) ?? encryptedSecretDocument(secret, plan.sops.recipients),
+        );
         files.set(file, [files.get(file), ...encrypted].filter((part) => part).join('---\n'));
       }
     }

@@ -109,6 +109,8 @@ export interface DeploymentPlan {
     readonly retired: readonly RetiredResource[];
     /** The generated secret values: saved by the entry point once the output is written. */
     readonly secretStore: SecretStore;
+    /** Terraform variables rotated in this synth (their write-only revision went up). */
+    readonly rotatedVariables: readonly string[];
   };
 }
 
@@ -315,7 +317,7 @@ export function planDeployment(root: IConstruct, options: PlanOptions = {}): Dep
   return {
     ...plan,
     flux: [...plan.flux, ...retainedInFlux(guard.handover.fluxRetained, plan.components, tfManifests)],
-    day2: { inventory, changes: guard.changes, handover: guard.handover, retired, secretStore },
+    day2: { inventory, changes: guard.changes, handover: guard.handover, retired, secretStore, rotatedVariables: sortedVariables.map((v) => v.variable).filter((v) => rotate.has(v)) },
   };
 }
 

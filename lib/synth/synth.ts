@@ -5,6 +5,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { IConstruct } from 'constructs';
 import { renderFluxRepository } from '../flux/repository';
+import { previousDocuments } from '../secrets/previous-documents';
 import { DeploymentPlan, planDeployment, PlanOptions } from '../plan/deployment-plan';
 import { PlatformStack } from '../terraform/platform-stack';
 import { FINAL_OUTDIR_CONTEXT } from '../terraform/state-backend';
@@ -28,7 +29,9 @@ export function planPlatform(platform: IConstruct, options: PlanOptions = {}): D
 export interface FluxSynthOptions {
   /**
    * The output folder of the previous synth (`dist/flux` while writing its staging folder): files that
-   * did not change are hard-linked from it rather than written again.
+   * did not change are hard-linked from it rather than written again, and an encrypted Secret whose
+   * plaintext and recipients did not change keeps its encrypted document from there (when synth holds an
+   * age key that decrypts it), so a fresh checkout rewrites no unchanged Secret.
    * @default none (every file is written)
    */
   readonly unchangedFrom?: string;
@@ -36,7 +39,8 @@ export interface FluxSynthOptions {
 
 /** Writes the Flux repository of `plan` into `outdir` (which must be empty). */
 export function synthFlux(plan: DeploymentPlan, outdir: string, options: FluxSynthOptions = {}): SynthStats {
-  const repo = renderFluxRepository(plan);
+  const previous = options.unchangedFrom !== undefined ? previousDocuments(options.unchangedFrom, plan.platform.sops.identityFile) : undefined;
+  const repo = renderFluxRepository(plan, { previous });
   writeFiles(outdir, repo.files, options.unchangedFrom);
   return { files: repo.files.size, kinds: repo.kinds, notes: plan.notes };
 }

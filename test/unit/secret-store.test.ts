@@ -3,7 +3,7 @@
 // again, and a new one comes only from a rotation by name.
 import * as fs from 'fs';
 import * as path from 'path';
-import { generateAgeIdentity, readInventory, sopsDecrypt, ValidationError } from '../../lib';
+import { formatSynthReport, generateAgeIdentity, readInventory, sopsDecrypt, ValidationError } from '../../lib';
 import { outputSnapshot, stackJson, synthShape, Workspace, workspace } from '../support/day2';
 import { TEST_AGE } from '../support/synth';
 
@@ -64,6 +64,28 @@ test('another checkout (a fresh clone, a CI job) with the key and the committed 
   expect(fs.readFileSync(clone.secrets, 'utf8')).toBe(fs.readFileSync(ws.secrets, 'utf8'));
 });
 
+test('a fresh machine (no local cache of encrypted documents) rewrites no unchanged Secret: it reuses the previous output\'s', () => {
+  const ws = workspace();
+  synthShape(ws, { postgres: 'sops' });
+  const file = path.join(ws.flux, 'infrastructure', 'configs', 'postgres.yaml');
+  const before = fs.readFileSync(file, 'utf8');
+  const clone = workspace();
+  fs.copyFileSync(ws.secrets, clone.secrets);
+  fs.cpSync(ws.flux, clone.flux, { recursive: true });
+  const cache = process.env.BALLAST_CACHE;
+  process.env.BALLAST_CACHE = path.join(clone.root, 'empty-cache');
+  try {
+    synthShape(clone, { postgres: 'sops' });
+    expect(fs.readFileSync(path.join(clone.flux, 'infrastructure', 'configs', 'postgres.yaml'), 'utf8')).toBe(before);
+    // A rotated value is encrypted anew, of course.
+    synthShape(clone, { postgres: 'sops' }, { rotate: ['app_db_password'] });
+    expect(fs.readFileSync(path.join(clone.flux, 'infrastructure', 'configs', 'postgres.yaml'), 'utf8')).not.toBe(before);
+  } finally {
+    if (cache === undefined) delete process.env.BALLAST_CACHE;
+    else process.env.BALLAST_CACHE = cache;
+  }
+});
+
 test('a checkout that lost the secrets file is refused, never given new passwords; nothing is written', () => {
   const ws = workspace();
   synthShape(ws, { postgres: 'sops' });
@@ -96,6 +118,11 @@ test('rotation by name: a generated value is replaced and reported; a Terraform 
   expect(password(ws)).toMatch(/^[A-Za-z0-9_-]{32}$/);
   const grafana = () => stackJson(ws).resource.kubernetes_secret_v1['secret_monitoring_grafana-admin'];
   expect(grafana().data_wo_revision).toBe(2);
+  expect(rotated.plan.day2.rotatedVariables).toEqual(['grafana_admin_password']);
+  expect(formatSynthReport(rotated.plan)).toBe(
+    `ballast: secret app_db_password: rotated, saved in ${ws.secrets}\n` +
+      'ballast: secret grafana_admin_password: Terraform variable rotated (write-only revision 2); the next terraform apply sends its current value\n',
+  );
   // The revision is remembered: the next synth keeps it, so Terraform does not send the value again.
   synthShape(ws, { postgres: 'sops' });
   expect(grafana().data_wo_revision).toBe(2);
