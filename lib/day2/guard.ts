@@ -47,9 +47,9 @@ function importId(item: InventoryItem): string {
   const [kind, ...rest] = item.id.split('/');
   if (kind === 'namespace') return rest[0];
   if (kind === 'object') {
-    const [group, k, ns, name] = rest;
-    const apiVersion = group === 'core' ? 'v1' : group;
-    return `apiVersion=${apiVersion},kind=${k},${ns !== '-' ? `namespace=${ns},` : ''}name=${name}`;
+    // kubernetes_manifest's import id: apiVersion=<v>,kind=<k>[,namespace=<ns>],name=<n>.
+    const [, k, ns, name] = rest;
+    return `apiVersion=${item.apiVersion},kind=${k},${ns !== '-' ? `namespace=${ns},` : ''}name=${name}`;
   }
   return rest.join('/');
 }

@@ -25,6 +25,8 @@ export interface InventoryItem {
   readonly stateful: boolean;
   /** Its Terraform resource address, when Terraform owns it. */
   readonly address?: string;
+  /** The apiVersion of an object (its id holds only the group), for a Terraform import of it. */
+  readonly apiVersion?: string;
   /** A digest of what was rendered: of the object, or for a Secret of its keys and their sources, never of a value. */
   readonly digest: string;
 }
@@ -132,7 +134,7 @@ export function inventoryItems(plan: DeploymentPlan): InventoryItem[] {
     add({
       id: `secret/${s.namespace}/${s.name}`,
       owner: 'terraform',
-      component: owner ? pathOf(owner) : constructPath(plan.platform as unknown as Component),
+      component: owner ? pathOf(owner) : 'platform',
       stateful: plan.terraform.protectedSecrets.has(`${s.namespace}/${s.name}`),
       address: terraformAddress('secret', s.namespace, s.name),
       digest: digest(secretShape(s.type, s.labels, s.data)),
@@ -150,7 +152,7 @@ export function inventoryItems(plan: DeploymentPlan): InventoryItem[] {
       });
     }
     for (const m of p.manifests) {
-      add({ id: objectId(m), owner: 'flux', component: pathOf(p.component), stateful: isProtected(m), digest: digest(m) });
+      add({ id: objectId(m), owner: 'flux', component: pathOf(p.component), stateful: isProtected(m), apiVersion: m.apiVersion, digest: digest(m) });
     }
   }
   for (const { component, manifest } of plan.terraform.manifests) {
@@ -160,11 +162,12 @@ export function inventoryItems(plan: DeploymentPlan): InventoryItem[] {
       component: pathOf(component),
       stateful: component.stateful,
       address: terraformAddress('manifest', component.namespace, manifest.kind, manifest.metadata.name),
+      apiVersion: manifest.apiVersion,
       digest: digest(manifest),
     });
   }
   for (const { component, manifests } of plan.manual) {
-    for (const m of manifests) add({ id: objectId(m), owner: 'manual', component: pathOf(component), stateful: false, digest: digest(m) });
+    for (const m of manifests) add({ id: objectId(m), owner: 'manual', component: pathOf(component), stateful: false, apiVersion: m.apiVersion, digest: digest(m) });
   }
   return [...items.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
 }

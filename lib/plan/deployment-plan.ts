@@ -316,7 +316,7 @@ export function planDeployment(root: IConstruct, options: PlanOptions = {}): Dep
   };
   return {
     ...plan,
-    flux: [...plan.flux, ...retainedInFlux(guard.handover.fluxRetained, plan.components, tfManifests)],
+    flux: withRetained(plan.flux, guard.handover.fluxRetained, plan.components, tfManifests),
     day2: { inventory, changes: guard.changes, handover: guard.handover, retired, secretStore, rotatedVariables: sortedVariables.map((v) => v.variable).filter((v) => rotate.has(v)) },
   };
 }
@@ -326,12 +326,22 @@ export function planDeployment(root: IConstruct, options: PlanOptions = {}): Dep
  * (a HelmRelease also suspended, so helm-controller neither upgrades nor, later, uninstalls it): Flux applies
  * the annotation before it stops managing them, and then leaves them to Terraform.
  */
-function retainedInFlux(ids: readonly string[], components: readonly Component[], tfManifests: readonly { component: Component; manifest: Manifest }[]): FluxPlacement[] {
-  const out: FluxPlacement[] = [];
+function withRetained(
+  placements: readonly FluxPlacement[],
+  ids: readonly string[],
+  components: readonly Component[],
+  tfManifests: readonly { component: Component; manifest: Manifest }[],
+): FluxPlacement[] {
+  const out = [...placements];
+  // Into the component's own file of its first step: one file per component and step.
+  const retained = (component: Component, manifest: Manifest) => {
+    const step: FluxStep = component.tier === 'apps' ? 'apps' : 'controllers';
+    const i = out.findIndex((p) => p.component === component && p.step === step);
+    if (i >= 0) out[i] = { ...out[i], manifests: [...out[i].manifests, manifest] };
+    else out.push({ component, step, manifests: [manifest], encryptedSecrets: [] });
+  };
   for (const id of ids) {
     const [kind, a, b] = id.split('/');
-    const retained = (component: Component, manifest: Manifest) =>
-      out.push({ component, step: component.tier === 'apps' ? 'apps' : 'controllers', manifests: [manifest], encryptedSecrets: [] });
     if (kind === 'namespace') {
       const owner = components.find((c) => c.namespace === a)!;
       retained(owner, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: a, annotations: { ...PRUNE_DISABLED } } });

@@ -58,3 +58,31 @@ test('a removed PostgresCluster: refused, then acknowledged; Flux prunes nothing
   // ...and what holds data, or what the retained Cluster references, is still there.
   for (const id of KEPT) expect([describeId(id), await exists(id)]).toEqual([describeId(id), true]);
 }, 300_000);
+
+test('a namespace handed over from Flux to Terraform: Flux marks it first, then lets it go without deleting it', async () => {
+  const ws = workspace();
+  const shape = { postgres: false as const };
+  const first = synthShape(ws, shape);
+  const commit1 = await bed.push(ws.flux, 'platform without a token');
+  await bed.bootstrap(first.plan.platform as Platform, first.plan, TEST_AGE.identity);
+  await bed.reconcileSource(commit1);
+  await bed.waitForKustomizations(KUSTOMIZATIONS, commit1);
+  const namespace: ObjectId = { apiVersion: 'v1', kind: 'Namespace', name: 'web' };
+  const deployment: ObjectId = { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'web', name: 'web' };
+  expect(await exists(namespace)).toBe(true);
+
+  // A Terraform-written token moves the namespace to Terraform: the handover commit keeps it in Git, marked.
+  synthShape(ws, { ...shape, appToken: true }, { acknowledge: ['namespace/web'] });
+  const commit2 = await bed.push(ws.flux, 'web gets a token (handover of its namespace)');
+  await bed.reconcileSource(commit2);
+  await bed.waitForKustomizations(KUSTOMIZATIONS, commit2);
+  expect((await getObject(bed.server, namespace))!.metadata.annotations).toMatchObject({ 'kustomize.toolkit.fluxcd.io/prune': 'disabled' });
+
+  // The next synth leaves it out of Git: Flux does not delete it, nor what is in it.
+  synthShape(ws, { ...shape, appToken: true });
+  const commit3 = await bed.push(ws.flux, 'web namespace owned by Terraform');
+  await bed.reconcileSource(commit3);
+  await bed.waitForKustomizations(KUSTOMIZATIONS, commit3);
+  expect(await exists(namespace)).toBe(true);
+  expect(await exists(deployment)).toBe(true);
+}, 300_000);

@@ -135,6 +135,12 @@ test('switching deployWith: each release is handed over to its new backend', () 
   expect(fluxObjects(ws).get('HelmRelease traefik/traefik')!.spec.suspend).toBeUndefined();
   // kube-prometheus-stack: Terraform adopts it; Flux keeps its HelmRelease once more, suspended and unpruned.
   expect(tf.import).toContainEqual({ to: 'helm_release.release_monitoring_kube-prometheus-stack', id: 'monitoring/kube-prometheus-stack' });
+  // Its plain objects move too (kubernetes_manifest's import id names the full apiVersion).
+  expect(tf.import).toContainEqual({
+    to: 'kubernetes_manifest.manifest_monitoring_configmap_load-test-overview',
+    id: 'apiVersion=v1,kind=ConfigMap,namespace=monitoring,name=load-test-overview',
+  });
+  expect(fluxObjects(ws).get('ConfigMap monitoring/load-test-overview')!.metadata.annotations).toMatchObject({ 'kustomize.toolkit.fluxcd.io/prune': 'disabled' });
   const kept = fluxObjects(ws).get('HelmRelease monitoring/kube-prometheus-stack')!;
   expect(kept.spec.suspend).toBe(true);
   expect(kept.metadata.annotations).toEqual({ 'kustomize.toolkit.fluxcd.io/prune': 'disabled' });
