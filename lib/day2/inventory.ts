@@ -23,6 +23,11 @@ export interface InventoryItem {
   readonly component: string;
   /** True when it holds data, or a retained object needs it (a database role's credentials). */
   readonly stateful: boolean;
+  /**
+   * How its backend keeps it when the code drops it: Flux's `kustomize.toolkit.fluxcd.io/prune: disabled`,
+   * Terraform's `prevent_destroy`. Set exactly for stateful items.
+   */
+  readonly protection?: 'prune-disabled' | 'prevent-destroy';
   /** Its Terraform resource address, when Terraform owns it. */
   readonly address?: string;
   /** The apiVersion of an object (its id holds only the group), for a Terraform import of it. */
@@ -160,7 +165,7 @@ export function inventoryItems(plan: DeploymentPlan): InventoryItem[] {
       id: objectId(manifest),
       owner: 'terraform',
       component: pathOf(component),
-      stateful: component.stateful,
+      stateful: isProtected(manifest),
       address: terraformAddress('manifest', component.namespace, manifest.kind, manifest.metadata.name),
       apiVersion: manifest.apiVersion,
       digest: digest(manifest),
@@ -169,5 +174,7 @@ export function inventoryItems(plan: DeploymentPlan): InventoryItem[] {
   for (const { component, manifests } of plan.manual) {
     for (const m of manifests) add({ id: objectId(m), owner: 'manual', component: pathOf(component), stateful: false, apiVersion: m.apiVersion, digest: digest(m) });
   }
-  return [...items.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
+  return [...items.values()]
+    .map((i) => (i.stateful && i.owner !== 'manual' ? { ...i, protection: i.owner === 'flux' ? ('prune-disabled' as const) : ('prevent-destroy' as const) } : i))
+    .sort((a, b) => (a.id < b.id ? -1 : 1));
 }

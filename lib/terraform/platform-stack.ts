@@ -151,6 +151,8 @@ export class PlatformStack extends TerraformStack {
       new ManifestResource(this, terraformIds.manifest(component.namespace, manifest.kind, manifest.metadata.name), {
         manifest,
         dependsOn: [...namespaces.values(), ...secrets, ...[releases.get(component.node.path)].filter((r): r is Release => !!r)],
+        // An object marked as holding data is kept by Terraform as Flux keeps it.
+        lifecycle: (manifest.metadata.annotations as Record<string, string> | undefined)?.['kustomize.toolkit.fluxcd.io/prune'] === 'disabled' ? { preventDestroy: true } : undefined,
       });
     });
   }

@@ -46,9 +46,15 @@ test('the inventory is committed with the output, and an unchanged re-synth is n
   const inventory = readInventory(ws.flux)!;
   expect(fs.existsSync(path.join(ws.flux, INVENTORY_FILE))).toBe(true);
   const byId = new Map(inventory.items.map((i) => [i.id, i]));
-  expect(byId.get('namespace/database')).toMatchObject({ owner: 'terraform', stateful: true, address: 'kubernetes_namespace_v1.namespace_database' });
-  expect(byId.get('release/monitoring/kube-prometheus-stack')).toMatchObject({ owner: 'flux', stateful: true, component: 'ballast/monitoring' });
-  expect(byId.get('object/postgresql.cnpg.io/Cluster/database/postgres')).toMatchObject({ owner: 'flux', stateful: true });
+  expect(byId.get('namespace/database')).toMatchObject({ owner: 'terraform', stateful: true, protection: 'prevent-destroy', address: 'kubernetes_namespace_v1.namespace_database' });
+  expect(byId.get('release/monitoring/kube-prometheus-stack')).toMatchObject({ owner: 'flux', stateful: true, protection: 'prune-disabled', component: 'ballast/monitoring' });
+  expect(byId.get('object/postgresql.cnpg.io/Cluster/database/postgres')).toMatchObject({ owner: 'flux', stateful: true, protection: 'prune-disabled' });
+  // What Terraform protects with prevent_destroy is what the inventory says it does.
+  const tf = stackJson(ws);
+  for (const item of inventory.items.filter((i) => i.owner === 'terraform')) {
+    const [type, name] = item.address!.split('.');
+    expect([item.id, tf.resource[type][name].lifecycle?.prevent_destroy === true]).toEqual([item.id, item.protection === 'prevent-destroy']);
+  }
   // The role credentials a retained Cluster names are protected like the data.
   expect(byId.get('secret/database/postgres-app-credentials')).toMatchObject({ owner: 'terraform', stateful: true });
   expect(byId.get('object/apps/Deployment/web/web')).toMatchObject({ owner: 'flux', stateful: false });
