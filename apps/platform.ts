@@ -43,6 +43,10 @@ export function defaultPlatform(scope: Construct, options: DefaultPlatformOption
     domain: 'platform.example.com',
     clusterName: 'production',
     git: { url: 'https://github.com/example/platform-gitops.git', branch: 'main' },
+    // Terraform state beside the project (git-ignored), never under dist/. For a team:
+    // { kind: 'kubernetes', namespace: 'terraform-state' } (a Secret with Lease locking), or
+    // { kind: 'custom', create: (stack) => new S3Backend(stack, { ... }) }.
+    terraform: { backend: { kind: 'local' } },
     sops: options.ageRecipients
       ? { ageRecipients: options.ageRecipients }
       : { ageRecipients: [localAgeKey(LOCAL_AGE_KEY_FILE).recipient], identityFile: LOCAL_AGE_KEY_FILE },
