@@ -86,8 +86,9 @@ export function inventoryText(inventory: Inventory): string {
   ].join('\n');
 }
 
+/** A short digest of what was rendered: it only tells a change apart, so the one-shot SHA-1 (fast) does. */
 function digest(value: unknown): string {
-  return crypto.createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 16);
+  return crypto.hash('sha1', JSON.stringify(value)).slice(0, 16);
 }
 
 /** The inventory id of a Kubernetes object. */
