@@ -3,20 +3,10 @@
 // it is acknowledged by name; then the output carries the handover. Read a case as an example of the workflow.
 import * as fs from 'fs';
 import * as path from 'path';
+import { problemOf } from '../support/problems';
 import { parseAllDocuments } from 'yaml';
-import { formatDiff, INVENTORY_FILE, planAgainstOutput, readInventory, ValidationError } from '../../lib';
+import { formatDiff, INVENTORY_FILE, planAgainstOutput, readInventory } from '../../lib';
 import { outputSnapshot, shapedPlatform, Shape, stackJson, synthShape, Workspace, workspace } from '../support/day2';
-
-/** The message of the ValidationError `run` throws (fails when it does not throw one). */
-function refusal(run: () => unknown): string {
-  try {
-    run();
-  } catch (err) {
-    if (err instanceof ValidationError) return err.message;
-    throw err;
-  }
-  throw new Error('expected the synth to be refused');
-}
 
 /** Every object of the Flux output, by `<Kind> <namespace>/<name>`. */
 function fluxObjects(ws: Workspace): Map<string, Record<string, any>> {
@@ -72,7 +62,7 @@ describe('removing a component that holds data', () => {
   const before = outputSnapshot(ws);
 
   test('is refused, naming each item, what would happen to it and how to acknowledge it; nothing is written', () => {
-    const message = refusal(() => synthShape(ws, { postgres: false }));
+    const message = problemOf(() => void synthShape(ws, { postgres: false }));
     expect(message).toContain(
       'ballast: namespace/database (of ballast/postgres) holds data and is no longer in the code: Terraform would destroy kubernetes_namespace_v1.namespace_database. If that is what you want, acknowledge it by name (--acknowledge namespace/database',
     );
@@ -116,7 +106,7 @@ describe('removing a component that holds data', () => {
 test('a bootstrap secret that moves a Flux namespace to Terraform: refused, then handed over (Flux keeps it unpruned, Terraform imports it)', () => {
   const ws = workspace();
   synthShape(ws);
-  expect(refusal(() => synthShape(ws, { appToken: true }))).toContain(
+  expect(problemOf(() => void synthShape(ws, { appToken: true }))).toContain(
     'ballast: namespace/web would move from Flux to Terraform (because of ballast/web): without a handover Flux deletes it and Terraform finds it in the way. Acknowledge the move by name (--acknowledge namespace/web)',
   );
   synthShape(ws, { appToken: true }, { acknowledge: ['namespace/web'] });
@@ -131,7 +121,7 @@ test('a bootstrap secret that moves a Flux namespace to Terraform: refused, then
 test('switching deployWith: each release is handed over to its new backend', () => {
   const ws = workspace();
   synthShape(ws);
-  const message = refusal(() => synthShape(ws, { traefik: 'flux', monitoring: 'terraform' }));
+  const message = problemOf(() => void synthShape(ws, { traefik: 'flux', monitoring: 'terraform' }));
   expect(message).toContain('release/traefik/traefik would move from Terraform to Flux');
   expect(message).toContain('release/monitoring/kube-prometheus-stack would move from Flux to Terraform');
   synthShape(ws, { traefik: 'flux', monitoring: 'terraform' }, { acknowledge: ['ballast/traefik', 'ballast/monitoring'] });
@@ -155,7 +145,7 @@ test('switching deployWith: each release is handed over to its new backend', () 
 test('renaming a release that holds data is refused; acknowledged, Terraform forgets the old one', () => {
   const ws = workspace();
   synthShape(ws, { store: { releaseName: 'store', deployWith: 'terraform' } });
-  expect(refusal(() => synthShape(ws, { store: { releaseName: 'store-v2', deployWith: 'terraform' } }))).toContain(
+  expect(problemOf(() => void synthShape(ws, { store: { releaseName: 'store-v2', deployWith: 'terraform' } }))).toContain(
     'ballast: release/store/store would be renamed to release/store/store-v2: Terraform would delete the old one, which holds data, and install the new one from nothing',
   );
   synthShape(ws, { store: { releaseName: 'store-v2', deployWith: 'terraform' } }, { acknowledge: ['release/store/store'] });
@@ -165,7 +155,7 @@ test('renaming a release that holds data is refused; acknowledged, Terraform for
 test('moving a database\'s Secrets from Terraform to Git is an owner change like any other', () => {
   const ws = workspace();
   synthShape(ws, { postgres: 'terraform' });
-  const message = refusal(() => synthShape(ws, { postgres: 'sops' }));
+  const message = problemOf(() => void synthShape(ws, { postgres: 'sops' }));
   expect(message).toContain('secret/database/postgres-app-credentials would move from Terraform to Flux');
   expect(message).toContain('namespace/database would move from Terraform to Flux');
   synthShape(ws, { postgres: 'sops' }, { acknowledge: ['ballast/postgres', 'ballast/app'] });
@@ -181,7 +171,7 @@ test('an acknowledgement that names nothing guarded is an error, and nothing is 
   const ws = workspace();
   synthShape(ws);
   const before = outputSnapshot(ws);
-  expect(refusal(() => synthShape(ws, {}, { acknowledge: ['namespace/nothing'] }))).toBe(
+  expect(problemOf(() => void synthShape(ws, {}, { acknowledge: ['namespace/nothing'] }))).toBe(
     'ballast: acknowledge names namespace/nothing, which this synth neither removes, renames nor moves between owners. Remove it from the acknowledgements (an acknowledgement holds for the one synth that makes the change).',
   );
   expect(outputSnapshot(ws)).toEqual(before);

@@ -3,7 +3,8 @@
 // again, and a new one comes only from a rotation by name.
 import * as fs from 'fs';
 import * as path from 'path';
-import { formatSynthReport, generateAgeIdentity, readInventory, sopsDecrypt, ValidationError } from '../../lib';
+import { problemOf } from '../support/problems';
+import { formatSynthReport, generateAgeIdentity, readInventory, sopsDecrypt } from '../../lib';
 import { outputSnapshot, stackJson, synthShape, Workspace, workspace } from '../support/day2';
 import { TEST_AGE } from '../support/synth';
 
@@ -15,16 +16,6 @@ const gitSecrets = (ws: Workspace) => {
     .map((d) => sopsDecrypt(d, TEST_AGE.identity) as { metadata: { name: string }; stringData: Record<string, string> });
 };
 const password = (ws: Workspace) => gitSecrets(ws).find((s) => s.metadata.name === 'postgres-app-credentials')!.stringData.password;
-
-function refusal(run: () => unknown): string {
-  try {
-    run();
-  } catch (err) {
-    if (err instanceof ValidationError) return err.message;
-    throw err;
-  }
-  throw new Error('expected the synth to be refused');
-}
 
 /** Runs `body` with SOPS_AGE_KEY set to `key` (or unset), then puts it back. */
 function withAgeKey<T>(key: string | undefined, body: () => T): T {
@@ -91,7 +82,7 @@ test('a checkout that lost the secrets file is refused, never given new password
   synthShape(ws, { postgres: 'sops' });
   fs.rmSync(ws.secrets);
   const before = outputSnapshot(ws);
-  expect(refusal(() => synthShape(ws, { postgres: 'sops' }))).toBe(
+  expect(problemOf(() => void synthShape(ws, { postgres: 'sops' }))).toBe(
     `ballast/app: Secret app/postgres-app-credentials key password cannot be read: the generated secret app_db_password was used by the previous synth (${ws.flux}/.ballast/inventory.json), but ${ws.secrets} does not hold it: a new value would change it under the running workloads. Restore ${ws.secrets} (it is committed beside the platform code), or give it a new value on purpose: --rotate app_db_password.\n` +
       `ballast/postgres: Secret database/postgres-app-credentials key password cannot be read: the generated secret app_db_password was used by the previous synth (${ws.flux}/.ballast/inventory.json), but ${ws.secrets} does not hold it: a new value would change it under the running workloads. Restore ${ws.secrets} (it is committed beside the platform code), or give it a new value on purpose: --rotate app_db_password.`,
   );
@@ -101,10 +92,10 @@ test('a checkout that lost the secrets file is refused, never given new password
 test('a secrets file no available key decrypts is refused, saying where keys were looked for', () => {
   const ws = workspace();
   synthShape(ws, { postgres: 'sops' });
-  const message = withAgeKey(generateAgeIdentity().identity, () => refusal(() => synthShape(ws, { postgres: 'sops' })));
+  const message = withAgeKey(generateAgeIdentity().identity, () => problemOf(() => void synthShape(ws, { postgres: 'sops' })));
   expect(message).toContain(`${ws.secrets} cannot be decrypted with the 1 age key(s) found`);
   expect(message).toContain("Set SOPS_AGE_KEY_FILE to the key file of one of its recipients (age-keygen -y prints a key's public key).");
-  const none = withAgeKey(undefined, () => refusal(() => synthShape(ws, { postgres: 'sops' })));
+  const none = withAgeKey(undefined, () => problemOf(() => void synthShape(ws, { postgres: 'sops' })));
   expect(none).toContain(`${ws.secrets} holds the generated secrets, but no age key was found to decrypt it (looked at SOPS_AGE_KEY, SOPS_AGE_KEY_FILE,`);
 });
 
@@ -131,7 +122,7 @@ test('rotation by name: a generated value is replaced and reported; a Terraform 
 
 test('a rotation that names nothing is an error', () => {
   const ws = workspace();
-  expect(refusal(() => synthShape(ws, { postgres: 'sops' }, { rotate: ['nope'] }))).toBe(
+  expect(problemOf(() => void synthShape(ws, { postgres: 'sops' }, { rotate: ['nope'] }))).toBe(
     'ballast: rotate names nope, which is neither a generated secret nor a Terraform variable of this platform. Use one of: app_db_password, grafana_admin_password, sops_age_key, traefik_admin_users.',
   );
 });
