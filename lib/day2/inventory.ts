@@ -55,6 +55,8 @@ export interface Inventory {
   /** Revision of each Terraform variable's write-only uses (raised by a rotation). */
   readonly revisions: Readonly<Record<string, number>>;
   readonly retired: readonly RetiredResource[];
+  /** Terraform renames of unchanged objects: their `moved` blocks stay, as the removed blocks do. */
+  readonly moved?: readonly { readonly from: string; readonly to: string }[];
 }
 
 /** Where the inventory lives inside the Flux output folder. */
@@ -80,6 +82,7 @@ export function inventoryText(inventory: Inventory): string {
     `  "generatedSecrets": ${JSON.stringify(inventory.generatedSecrets)},`,
     `  "revisions": ${JSON.stringify(inventory.revisions)},`,
     `  "retired": [${retired ? `\n${retired}\n  ` : ''}],`,
+    `  "moved": ${JSON.stringify(inventory.moved ?? [])},`,
     `  "items": [${items ? `\n${items}\n  ` : ''}]`,
     '}',
     '',

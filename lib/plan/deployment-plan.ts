@@ -306,6 +306,12 @@ export function planDeployment(root: IConstruct, options: PlanOptions = {}): Dep
   const retired = [...(previous?.retired ?? []), ...guard.handover.removed]
     .filter((r, i, all) => !inCode.has(r.address) && all.findIndex((x) => x.address === r.address) === i)
     .sort((a, b) => (a.address < b.address ? -1 : 1));
+  // Renames stay in the stack while what they lead to is in the code: a state not applied in between must
+  // still move, not replace. A chain (a -> b, then b -> c) keeps every link.
+  const moves = [...(previous?.moved ?? []), ...guard.handover.moved].filter((m, i, all) => all.findIndex((x) => x.from === m.from) === i);
+  const leadsToCode = (to: string, seen = new Set<string>()): boolean =>
+    inCode.has(to) || (!seen.has(to) && moves.some((m) => m.from === to && leadsToCode(m.to, new Set([...seen, to]))));
+  const moved = moves.filter((m) => leadsToCode(m.to)).sort((a, b) => (a.from < b.from ? -1 : 1));
   const inventory: Inventory = {
     format: 1,
     cluster: root.clusterName,
@@ -313,11 +319,12 @@ export function planDeployment(root: IConstruct, options: PlanOptions = {}): Dep
     generatedSecrets: secretStore.used.map((u) => u.name),
     revisions: Object.fromEntries(revisions),
     retired,
+    moved,
   };
   return {
     ...plan,
     flux: withRetained(plan.flux, guard.handover.fluxRetained, plan.components, tfManifests),
-    day2: { inventory, changes: guard.changes, handover: guard.handover, retired, secretStore, rotatedVariables: sortedVariables.map((v) => v.variable).filter((v) => rotate.has(v)) },
+    day2: { inventory, changes: guard.changes, handover: { ...guard.handover, moved }, retired, secretStore, rotatedVariables: sortedVariables.map((v) => v.variable).filter((v) => rotate.has(v)) },
   };
 }
 

@@ -167,6 +167,20 @@ test('moving a database\'s Secrets from Terraform to Git is an owner change like
   ]);
 });
 
+test('an unchanged object whose Terraform address changed (an older naming) moves in the state, without asking', () => {
+  const ws = workspace();
+  synthShape(ws);
+  // As if an earlier version had named the release's resource differently.
+  const file = path.join(ws.flux, INVENTORY_FILE);
+  fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('"address":"helm_release.release_traefik_traefik"', '"address":"helm_release.traefik"'));
+  const { plan } = synthShape(ws);
+  expect(stackJson(ws).moved).toEqual([{ from: 'helm_release.traefik', to: 'helm_release.release_traefik_traefik' }]);
+  expect(plan.day2.changes.map((c) => `${c.kind} ${c.id}`)).toEqual(['address release/traefik/traefik']);
+  // It stays for the next synths, as removed blocks do: a state not applied in between still moves.
+  synthShape(ws);
+  expect(stackJson(ws).moved).toEqual([{ from: 'helm_release.traefik', to: 'helm_release.release_traefik_traefik' }]);
+});
+
 test('an acknowledgement that names nothing guarded is an error, and nothing is written', () => {
   const ws = workspace();
   synthShape(ws);

@@ -92,11 +92,13 @@ test('a checkout that lost the secrets file is refused, never given new password
 test('a secrets file no available key decrypts is refused, saying where keys were looked for', () => {
   const ws = workspace();
   synthShape(ws, { postgres: 'sops' });
+  const before = outputSnapshot(ws);
   const message = withAgeKey(generateAgeIdentity().identity, () => problemOf(() => void synthShape(ws, { postgres: 'sops' })));
   expect(message).toContain(`${ws.secrets} cannot be decrypted with the 1 age key(s) found`);
   expect(message).toContain("Set SOPS_AGE_KEY_FILE to the key file of one of its recipients (age-keygen -y prints a key's public key).");
   const none = withAgeKey(undefined, () => problemOf(() => void synthShape(ws, { postgres: 'sops' })));
   expect(none).toContain(`${ws.secrets} holds the generated secrets, but no age key was found to decrypt it (looked at SOPS_AGE_KEY, SOPS_AGE_KEY_FILE,`);
+  expect(outputSnapshot(ws)).toEqual(before);
 });
 
 test('rotation by name: a generated value is replaced and reported; a Terraform variable gets a new write-only revision', () => {
