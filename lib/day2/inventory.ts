@@ -109,7 +109,7 @@ function secretShape(type: string | undefined, labels: unknown, data: Record<str
 }
 
 /** Everything `plan` puts into the cluster, by owner, sorted by id. */
-export function inventoryItems(plan: DeploymentPlan): InventoryItem[] {
+export function inventoryItems(plan: Omit<DeploymentPlan, 'day2'>): InventoryItem[] {
   const items = new Map<string, InventoryItem>();
   const add = (item: InventoryItem) => items.set(item.id, item);
   const pathOf = (c: Component) => constructPath(c);

@@ -5,7 +5,7 @@ import { Backend, Component, prepareApp } from '../core/component';
 import { ConfigProblem, constructPath, ValidationError } from '../core/errors';
 import { HelmChartSpec } from '../core/helm-chart';
 import { isPlatform, PlatformContext } from '../core/platform-context';
-import { BootstrapSecret, SecretUnavailable, SecretValue } from '../core/secret';
+import { BootstrapSecret, SecretValue } from '../core/secret';
 import { checkChartValues, NO_SCHEMA } from '../reference/chart-schema';
 import { locateReferenceData, REFERENCE_HOW_TO } from '../reference/locate';
 import { checkCapacity } from './capacity';
@@ -13,10 +13,10 @@ import { checkDependencyCycles } from './dependency-cycles';
 import { checkImageMarkers } from './image-markers';
 import { checkRouteConflicts } from './route-conflicts';
 import { placeSecrets } from './secret-placement';
-import { guardChanges, Change, Handover } from '../day2/guard';
-import { Inventory, inventoryItems, INVENTORY_FILE, objectId, RetiredResource } from '../day2/inventory';
-import { SecretStore, SecretStoreError } from '../secrets/secret-store';
-import { helmRelease, PRUNE_DISABLED } from '../flux/helm';
+import { Change, Handover } from '../day2/guard';
+import { Inventory, RetiredResource } from '../day2/inventory';
+import { openSecretStore, planDay2 } from '../day2/plan-day2';
+import { SecretStore } from '../secrets/secret-store';
 
 /** A Kubernetes object as plain JSON. */
 export type Manifest = Record<string, unknown> & {
@@ -202,25 +202,8 @@ export function planDeployment(root: IConstruct, options: PlanOptions = {}): Dep
   const notes = checkChartValuesOf(components, problems);
 
   const previous = options.previous;
-  const previousOutput = options.previousOutput ?? 'the previous output';
   const rotate = new Set([...root.rotateSecrets, ...(options.rotate ?? [])]);
-  const secretStore = new SecretStore({
-    file: root.sops.secretsFile,
-    recipients: root.sops.ageRecipients,
-    identityFile: root.sops.identityFile,
-    previouslyUsed: new Set(previous?.generatedSecrets ?? []),
-    rotate,
-    previousOutput: `${previousOutput}/${INVENTORY_FILE}`,
-    legacyFile: '.ballast/generated-secrets.json',
-  });
-  const generated = (name: string, length: number) => {
-    try {
-      return secretStore.generated(name, length);
-    } catch (err) {
-      if (err instanceof SecretStoreError) throw new SecretUnavailable(err.problem, err.fix);
-      throw err;
-    }
-  };
+  const { secretStore, generated } = openSecretStore(root, previous, options.previousOutput, rotate);
   const placedSecrets = placeSecrets(components, root.sops.ageRecipients, constructPath(root), problems, generated);
   const secrets = placedSecrets.terraform;
   const namespaces = planNamespaces(components, secrets);
@@ -295,75 +278,12 @@ export function planDeployment(root: IConstruct, options: PlanOptions = {}): Dep
     notes,
   };
 
-  // The guard: this plan against the previous synth's inventory.
-  const items = inventoryItems(plan as unknown as DeploymentPlan);
-  const guard = guardChanges(previous, items, [...root.acknowledge, ...(options.acknowledge ?? [])], constructPath(root), `${previousOutput}/${INVENTORY_FILE}`);
-  if (options.enforceGuard ?? true) problems.push(...guard.problems);
-  problems.push(...guard.staleAcknowledgements);
+  // The guard: this plan against the previous synth's inventory, and what carrying it out takes.
+  const day2 = planDay2(plan, { ...options, acknowledge: [...root.acknowledge, ...(options.acknowledge ?? [])] }, { platformPath: constructPath(root), rotate, secretStore }, problems);
   if (problems.length > 0) throw new ValidationError(problems);
-
-  const inCode = new Set(items.filter((i) => i.address).map((i) => i.address));
-  const retired = [...(previous?.retired ?? []), ...guard.handover.removed]
-    .filter((r, i, all) => !inCode.has(r.address) && all.findIndex((x) => x.address === r.address) === i)
-    .sort((a, b) => (a.address < b.address ? -1 : 1));
-  // Renames stay in the stack while what they lead to is in the code: a state not applied in between must
-  // still move, not replace. A chain (a -> b, then b -> c) keeps every link.
-  const moves = [...(previous?.moved ?? []), ...guard.handover.moved].filter((m, i, all) => all.findIndex((x) => x.from === m.from) === i);
-  const leadsToCode = (to: string, seen = new Set<string>()): boolean =>
-    inCode.has(to) || (!seen.has(to) && moves.some((m) => m.from === to && leadsToCode(m.to, new Set([...seen, to]))));
-  const moved = moves.filter((m) => leadsToCode(m.to)).sort((a, b) => (a.from < b.from ? -1 : 1));
-  const inventory: Inventory = {
-    format: 1,
-    cluster: root.clusterName,
-    items,
-    generatedSecrets: secretStore.used.map((u) => u.name),
-    revisions: Object.fromEntries(revisions),
-    retired,
-    moved,
-  };
-  return {
-    ...plan,
-    flux: withRetained(plan.flux, guard.handover.fluxRetained, plan.components, tfManifests),
-    day2: { inventory, changes: guard.changes, handover: { ...guard.handover, moved }, retired, secretStore, rotatedVariables: sortedVariables.map((v) => v.variable).filter((v) => rotate.has(v)) },
-  };
+  return { ...plan, flux: day2.flux, day2: day2.day2 };
 }
 
-/**
- * Objects that leave Flux for Terraform in this synth, written into Git once more with pruning disabled
- * (a HelmRelease also suspended, so helm-controller neither upgrades nor, later, uninstalls it): Flux applies
- * the annotation before it stops managing them, and then leaves them to Terraform.
- */
-function withRetained(
-  placements: readonly FluxPlacement[],
-  ids: readonly string[],
-  components: readonly Component[],
-  tfManifests: readonly { component: Component; manifest: Manifest }[],
-): FluxPlacement[] {
-  const out = [...placements];
-  // Into the component's own file of its first step: one file per component and step.
-  const retained = (component: Component, manifest: Manifest) => {
-    const step: FluxStep = component.tier === 'apps' ? 'apps' : 'controllers';
-    const i = out.findIndex((p) => p.component === component && p.step === step);
-    if (i >= 0) out[i] = { ...out[i], manifests: [...out[i].manifests, manifest] };
-    else out.push({ component, step, manifests: [manifest], encryptedSecrets: [] });
-  };
-  for (const id of ids) {
-    const [kind, a, b] = id.split('/');
-    if (kind === 'namespace') {
-      const owner = components.find((c) => c.namespace === a)!;
-      retained(owner, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: a, annotations: { ...PRUNE_DISABLED } } });
-    } else if (kind === 'release') {
-      const owner = components.find((c) => c.namespace === a && c.helmChart?.releaseName === b)!;
-      const release = helmRelease(owner.helmChart!, { namespace: a, stateful: true, dependsOn: [] }) as Manifest;
-      retained(owner, { ...release, spec: { ...(release.spec as object), suspend: true } });
-    } else if (kind === 'object') {
-      const found = tfManifests.find((m) => objectId(m.manifest) === id)!;
-      const m = found.manifest;
-      retained(found.component, { ...m, metadata: { ...m.metadata, annotations: { ...((m.metadata.annotations as object) ?? {}), ...PRUNE_DISABLED } } });
-    }
-  }
-  return out;
-}
 
 /**
  * Every release's values against its chart's values.schema.json, when the reference data has it: values

@@ -1,0 +1,131 @@
+import { Component } from '../core/component';
+import { ConfigProblem } from '../core/errors';
+import { PlatformContext } from '../core/platform-context';
+import { SecretUnavailable } from '../core/secret';
+import { helmRelease, PRUNE_DISABLED } from '../flux/helm';
+import type { DeploymentPlan, FluxPlacement, FluxStep, Manifest, PlanOptions } from '../plan/deployment-plan';
+import { SecretStore, SecretStoreError } from '../secrets/secret-store';
+import { guardChanges } from './guard';
+import { Inventory, inventoryItems, INVENTORY_FILE, objectId } from './inventory';
+
+/** Where the plan's messages say the previous output is. */
+const inventoryPath = (previousOutput?: string) => `${previousOutput ?? 'the previous output'}/${INVENTORY_FILE}`;
+
+/**
+ * The platform's secrets file for this synth, and the resolver the plan reads generated values with (a
+ * value the file cannot give becomes a SecretUnavailable, which the plan reports with the Secret's path).
+ */
+export function openSecretStore(
+  root: PlatformContext,
+  previous: Inventory | undefined,
+  previousOutput: string | undefined,
+  rotate: ReadonlySet<string>,
+): { secretStore: SecretStore; generated: (name: string, length: number) => string } {
+  const secretStore = new SecretStore({
+    file: root.sops.secretsFile,
+    recipients: root.sops.ageRecipients,
+    identityFile: root.sops.identityFile,
+    previouslyUsed: new Set(previous?.generatedSecrets ?? []),
+    rotate,
+    previousOutput: inventoryPath(previousOutput),
+    legacyFile: '.ballast/generated-secrets.json',
+  });
+  const generated = (name: string, length: number) => {
+    try {
+      return secretStore.generated(name, length);
+    } catch (err) {
+      if (err instanceof SecretStoreError) throw new SecretUnavailable(err.problem, err.fix);
+      throw err;
+    }
+  };
+  return { secretStore, generated };
+}
+
+/**
+ * Day 2 of a plan: its inventory, the guard's verdict against the previous one (refusals go to
+ * `problems` unless only reported), the Terraform blocks that stay from earlier synths, and the Flux
+ * placements with the objects a handover keeps in Git once more.
+ */
+export function planDay2(
+  plan: Omit<DeploymentPlan, 'day2'>,
+  options: PlanOptions,
+  context: { readonly platformPath: string; readonly rotate: ReadonlySet<string>; readonly secretStore: SecretStore },
+  problems: ConfigProblem[],
+): { flux: FluxPlacement[]; day2: DeploymentPlan['day2'] } {
+  const root = plan.platform;
+  const previous = options.previous;
+  const items = inventoryItems(plan);
+  const guard = guardChanges(previous, items, options.acknowledge ?? [], context.platformPath, inventoryPath(options.previousOutput));
+  if (options.enforceGuard ?? true) problems.push(...guard.problems);
+  problems.push(...guard.staleAcknowledgements);
+
+  const inCode = new Set(items.filter((i) => i.address).map((i) => i.address));
+  // Forgotten resources keep their removed block for as long as they stay out of the code.
+  const retired = [...(previous?.retired ?? []), ...guard.handover.removed]
+    .filter((r, i, all) => !inCode.has(r.address) && all.findIndex((x) => x.address === r.address) === i)
+    .sort((a, b) => (a.address < b.address ? -1 : 1));
+  // Renames stay in the stack while what they lead to is in the code: a state not applied in between must
+  // still move, not replace. A chain (a -> b, then b -> c) keeps every link.
+  const moves = [...(previous?.moved ?? []), ...guard.handover.moved].filter((m, i, all) => all.findIndex((x) => x.from === m.from) === i);
+  const leadsToCode = (to: string, seen = new Set<string>()): boolean =>
+    inCode.has(to) || (!seen.has(to) && moves.some((m) => m.from === to && leadsToCode(m.to, new Set([...seen, to]))));
+  const moved = moves.filter((m) => leadsToCode(m.to)).sort((a, b) => (a.from < b.from ? -1 : 1));
+  const variables = plan.terraform.variables.map((v) => v.variable);
+  const inventory: Inventory = {
+    format: 1,
+    cluster: root.clusterName,
+    items,
+    generatedSecrets: context.secretStore.used.map((u) => u.name),
+    revisions: Object.fromEntries(plan.terraform.revisions),
+    retired,
+    moved,
+  };
+  return {
+    flux: withRetained(plan.flux, guard.handover.fluxRetained, plan.components, plan.terraform.manifests),
+    day2: {
+      inventory,
+      changes: guard.changes,
+      handover: { ...guard.handover, moved },
+      retired,
+      secretStore: context.secretStore,
+      rotatedVariables: variables.filter((v) => context.rotate.has(v)),
+    },
+  };
+}
+
+/**
+ * Objects that leave Flux for Terraform in this synth, written into Git once more with pruning disabled
+ * (a HelmRelease also suspended, so helm-controller neither upgrades nor, later, uninstalls it): Flux applies
+ * the annotation before it stops managing them, and then leaves them to Terraform.
+ */
+function withRetained(
+  placements: readonly FluxPlacement[],
+  ids: readonly string[],
+  components: readonly Component[],
+  tfManifests: readonly { component: Component; manifest: Manifest }[],
+): FluxPlacement[] {
+  const out = [...placements];
+  // Into the component's own file of its first step: one file per component and step.
+  const retained = (component: Component, manifest: Manifest) => {
+    const step: FluxStep = component.tier === 'apps' ? 'apps' : 'controllers';
+    const i = out.findIndex((p) => p.component === component && p.step === step);
+    if (i >= 0) out[i] = { ...out[i], manifests: [...out[i].manifests, manifest] };
+    else out.push({ component, step, manifests: [manifest], encryptedSecrets: [] });
+  };
+  for (const id of ids) {
+    const [kind, a, b] = id.split('/');
+    if (kind === 'namespace') {
+      const owner = components.find((c) => c.namespace === a)!;
+      retained(owner, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: a, annotations: { ...PRUNE_DISABLED } } });
+    } else if (kind === 'release') {
+      const owner = components.find((c) => c.namespace === a && c.helmChart?.releaseName === b)!;
+      const release = helmRelease(owner.helmChart!, { namespace: a, stateful: true, dependsOn: [] }) as Manifest;
+      retained(owner, { ...release, spec: { ...(release.spec as object), suspend: true } });
+    } else if (kind === 'object') {
+      const found = tfManifests.find((m) => objectId(m.manifest) === id)!;
+      const m = found.manifest;
+      retained(found.component, { ...m, metadata: { ...m.metadata, annotations: { ...((m.metadata.annotations as object) ?? {}), ...PRUNE_DISABLED } } });
+    }
+  }
+  return out;
+}
