@@ -4,7 +4,7 @@ import * as path from 'path';
 import { Component } from '../core/component';
 import { constructPath } from '../core/errors';
 import { SecretValue } from '../core/secret';
-import { PRUNE_DISABLED } from '../flux/helm';
+import { isPruneDisabled } from '../flux/helm';
 import type { DeploymentPlan, Manifest } from '../plan/deployment-plan';
 import { terraformAddress } from '../terraform/addresses';
 
@@ -100,9 +100,6 @@ export function objectId(m: Manifest): string {
   return `object/${group}/${m.kind}/${m.metadata.namespace ?? '-'}/${m.metadata.name}`;
 }
 
-const isProtected = (m: Manifest) =>
-  (m.metadata.annotations as Record<string, string> | undefined)?.[Object.keys(PRUNE_DISABLED)[0]] === 'disabled';
-
 /** A Secret's shape without its values: keys, type, labels and where each value comes from. */
 function secretShape(type: string | undefined, labels: unknown, data: Record<string, SecretValue | string>): unknown {
   return { type, labels, data: Object.fromEntries(Object.entries(data).map(([k, v]) => [k, v instanceof SecretValue ? v.origin : v])) };
@@ -156,12 +153,12 @@ export function inventoryItems(plan: Omit<DeploymentPlan, 'day2'>): InventoryIte
         id: `secret/${s.metadata.namespace}/${s.metadata.name}`,
         owner: 'flux',
         component: pathOf(p.component),
-        stateful: isProtected(s),
+        stateful: isPruneDisabled(s),
         digest: digest(declared ? secretShape(declared.type, declared.labels, declared.data) : { keys: Object.keys((s.stringData as object) ?? {}) }),
       });
     }
     for (const m of p.manifests) {
-      add({ id: objectId(m), owner: 'flux', component: pathOf(p.component), stateful: isProtected(m), apiVersion: m.apiVersion, digest: digest(m) });
+      add({ id: objectId(m), owner: 'flux', component: pathOf(p.component), stateful: isPruneDisabled(m), apiVersion: m.apiVersion, digest: digest(m) });
     }
   }
   for (const { component, manifest } of plan.terraform.manifests) {
@@ -169,7 +166,7 @@ export function inventoryItems(plan: Omit<DeploymentPlan, 'day2'>): InventoryIte
       id: objectId(manifest),
       owner: 'terraform',
       component: pathOf(component),
-      stateful: isProtected(manifest),
+      stateful: isPruneDisabled(manifest),
       address: terraformAddress('manifest', component.namespace, manifest.kind, manifest.metadata.name),
       apiVersion: manifest.apiVersion,
       digest: digest(manifest),

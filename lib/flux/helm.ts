@@ -8,6 +8,11 @@ const RELEASE_INTERVAL = '30m';
 /** Annotation that stops Flux from deleting an object when it disappears from Git. */
 export const PRUNE_DISABLED = { 'kustomize.toolkit.fluxcd.io/prune': 'disabled' };
 
+/** True when `m` carries PRUNE_DISABLED: it holds data (or something that does needs it) and is kept. */
+export function isPruneDisabled(m: Manifest): boolean {
+  return (m.metadata.annotations as Record<string, string> | undefined)?.['kustomize.toolkit.fluxcd.io/prune'] === 'disabled';
+}
+
 /** The HelmRepository a release pulls its chart from, in the release's namespace. */
 export function helmRepository(chart: HelmChartSpec, namespace: string): Manifest {
   const repo = chart.chart.repository;

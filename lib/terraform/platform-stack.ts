@@ -11,6 +11,7 @@ import { Construct } from 'constructs';
 import { SecretValue } from '../core/secret';
 import { toYaml } from '../core/yaml';
 import { DeploymentPlan } from '../plan/deployment-plan';
+import { isPruneDisabled } from '../flux/helm';
 import { terraformIds } from './addresses';
 import { terraformObjects } from './kubernetes-objects';
 import { addStateBackend } from './state-backend';
@@ -152,7 +153,7 @@ export class PlatformStack extends TerraformStack {
         manifest,
         dependsOn: [...namespaces.values(), ...secrets, ...[releases.get(component.node.path)].filter((r): r is Release => !!r)],
         // An object marked as holding data is kept by Terraform as Flux keeps it.
-        lifecycle: (manifest.metadata.annotations as Record<string, string> | undefined)?.['kustomize.toolkit.fluxcd.io/prune'] === 'disabled' ? { preventDestroy: true } : undefined,
+        lifecycle: isPruneDisabled(manifest) ? { preventDestroy: true } : undefined,
       });
     });
   }
