@@ -1,4 +1,4 @@
-// Day 2 with Flux's own kustomize-controller: a PostgreSQL cluster is removed from the code. The guard
+// Day 2 with Flux's own kustomize-controller. A PostgreSQL cluster removed from the code: the guard
 // refuses the synth until the removal is acknowledged; the acknowledged output, once reconciled, prunes the
 // app that went with it but nothing that holds data, nor the role credentials the retained Cluster names.
 import { Platform, ValidationError } from '../../lib';
@@ -85,4 +85,33 @@ test('a namespace handed over from Flux to Terraform: Flux marks it first, then 
   await bed.waitForKustomizations(KUSTOMIZATIONS, commit3);
   expect(await exists(namespace)).toBe(true);
   expect(await exists(deployment)).toBe(true);
+}, 300_000);
+
+test('a release handed over from Flux to Terraform (deployWith): suspended and kept, never pruned into an uninstall', async () => {
+  const ws = workspace();
+  const first = synthShape(ws, { postgres: false });
+  const commit1 = await bed.push(ws.flux, 'monitoring deployed by Flux');
+  await bed.bootstrap(first.plan.platform as Platform, first.plan, TEST_AGE.identity);
+  await bed.reconcileSource(commit1);
+  await bed.waitForKustomizations(KUSTOMIZATIONS, commit1);
+  const release: ObjectId = { apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', namespace: 'monitoring', name: 'kube-prometheus-stack' };
+  const dashboard: ObjectId = { apiVersion: 'v1', kind: 'ConfigMap', namespace: 'monitoring', name: 'load-test-overview' };
+  expect((await getObject(bed.server, release))!.spec).not.toHaveProperty('suspend');
+
+  synthShape(ws, { postgres: false, monitoring: 'terraform' }, { acknowledge: ['ballast/monitoring'] });
+  const commit2 = await bed.push(ws.flux, 'monitoring moves to Terraform (handover)');
+  await bed.reconcileSource(commit2);
+  await bed.waitForKustomizations(KUSTOMIZATIONS, commit2);
+  const handedOver = (await getObject(bed.server, release))!;
+  expect(handedOver.spec).toMatchObject({ suspend: true });
+  expect(handedOver.metadata.annotations).toMatchObject({ 'kustomize.toolkit.fluxcd.io/prune': 'disabled' });
+
+  // Out of Git in the next synth: Flux deletes neither the release object (whose deletion would make
+  // helm-controller uninstall an unsuspended release) nor the dashboard Terraform now owns.
+  synthShape(ws, { postgres: false, monitoring: 'terraform' });
+  const commit3 = await bed.push(ws.flux, 'monitoring owned by Terraform');
+  await bed.reconcileSource(commit3);
+  await bed.waitForKustomizations(KUSTOMIZATIONS, commit3);
+  expect(await exists(release)).toBe(true);
+  expect(await exists(dashboard)).toBe(true);
 }, 300_000);
