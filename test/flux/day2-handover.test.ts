@@ -1,6 +1,7 @@
 // Day 2 with Flux's own kustomize-controller. A PostgreSQL cluster removed from the code: the guard
 // refuses the synth until the removal is acknowledged; the acknowledged output, once reconciled, prunes the
 // app that went with it but nothing that holds data, nor the role credentials the retained Cluster names.
+// Handovers from Flux to Terraform (a namespace, a release): Flux marks what leaves it, then lets it go.
 import { Platform, ValidationError } from '../../lib';
 import { synthShape, workspace } from '../support/day2';
 import { describeId, getObject, ObjectId } from '../support/flux/kube';
