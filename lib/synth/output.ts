@@ -90,6 +90,28 @@ export function withAtomicOutput<T>(outdirs: readonly string[], build: (staging:
 }
 
 /**
+ * Runs `read` while holding the locks of `outdirs`, after settling a killed synth's swap: what it reads
+ * (the previous inventory, for `diff`) is one synth's output, never a pair caught in the middle of a swap.
+ * Writes nothing but what settling an interrupted swap takes.
+ */
+export function withLockedOutput<T>(outdirs: readonly string[], read: () => T, options: AtomicOutputOptions = {}): T {
+  // No output folder yet: nothing to lock, and no folder is made for the locks.
+  if (outdirs.every((d) => !fs.existsSync(path.dirname(path.resolve(d))))) return read();
+  const note = options.note ?? stderrNote;
+  const { locked, release } = lockForSynth(outdirs.map(canonicalOutdir), {
+    whenLocked: options.whenLocked ?? 'wait',
+    timeoutMs: options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS,
+    note,
+  });
+  try {
+    recoverLocked(locked, note);
+    return read();
+  } finally {
+    release();
+  }
+}
+
+/**
  * Finishes the swap of a synth of `dir` that was killed (and of every folder swapped with it), then
  * removes what killed synths left beside it. `withAtomicOutput` does this first; it takes the locks.
  */

@@ -2,7 +2,7 @@ import * as path from 'path';
 import { IConstruct } from 'constructs';
 import { readInventory } from '../day2/inventory';
 import { DeploymentPlan } from '../plan/deployment-plan';
-import { withAtomicOutput } from './output';
+import { withAtomicOutput, withLockedOutput } from './output';
 import { planPlatform, SynthStats, synthFlux, synthTerraform } from './synth';
 
 /** Where a platform is synthesized, and what this synth may do. */
@@ -69,7 +69,11 @@ export function synthPlatform(build: () => IConstruct, options: PlatformSynthOpt
 /** The plan of the platform compared with the output in `fluxDir`, guarded changes reported rather than refused. Writes nothing. */
 export function planAgainstOutput(build: () => IConstruct, options: PlatformSynthOptions = {}): DeploymentPlan {
   const fluxDir = options.fluxDir ?? 'dist/flux';
-  return planPlatform(build(), planOptions(fluxDir, options, false));
+  const terraformDir = options.terraformDir ?? 'dist/cdktf';
+  // Under the output's locks: a synth running at the same time is waited for, not read half-swapped.
+  return withLockedOutput([fluxDir, terraformDir], () => planPlatform(build(), planOptions(fluxDir, options, false)), {
+    whenLocked: options.noWait ? 'fail' : 'wait',
+  });
 }
 
 /** The sibling output folder of `dir` for the other backend (`dist/flux` -> `dist/cdktf`). */

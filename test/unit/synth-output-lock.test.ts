@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { OutputLockedError, SynthOutputError } from '../../lib/synth/output-errors';
-import { withAtomicOutput } from '../../lib/synth/output';
+import { withAtomicOutput, withLockedOutput } from '../../lib/synth/output';
 import { runEntryPoint } from '../../lib/synth/cli';
 import { platformBuildOf, prepareChildren, runChild } from '../support/synth-output-child';
 
@@ -107,4 +107,25 @@ test('a synth of a folder from inside the build of a synth of the same folder fa
   expect(() => withAtomicOutput(dirs, () => withAtomicOutput([dirs[0]], () => undefined))).toThrow(/is already being synthesized by this process/);
   expect(dirs.map(nonceIn)).toEqual(['a1', 'a1']);
   expect(fs.readdirSync(path.dirname(dirs[0])).sort()).toEqual(['cdktf', 'flux']);
+});
+
+describe('diff reads the output under its locks', () => {
+  test('it waits for a synth holding them, and makes no folder where there is no output', () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'ballast-read-lock-'));
+    try {
+      // Nothing there: read at once, nothing created.
+      expect(withLockedOutput([path.join(root, 'dist', 'flux')], () => 'read')).toBe('read');
+      expect(fs.readdirSync(root)).toEqual([]);
+      // A lock held by this very process (a synth in progress) is refused when asked not to wait.
+      const dir = path.join(root, 'dist', 'flux');
+      fs.mkdirSync(dir, { recursive: true });
+      expect(() =>
+        withAtomicOutput([dir], () => withLockedOutput([dir], () => 'read', { whenLocked: 'fail', note: () => undefined }), { note: () => undefined }),
+      ).toThrow(/dist\/flux/);
+      expect(withLockedOutput([dir], () => 'read')).toBe('read');
+      expect(fs.readdirSync(path.join(root, 'dist'))).toEqual(['flux']);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
 });
