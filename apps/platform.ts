@@ -23,6 +23,11 @@ import {
 export interface DefaultPlatformOptions {
   /** Age public keys that may decrypt the Secrets written to Git. @default the checkout's own key (LOCAL_AGE_KEY_FILE) */
   readonly ageRecipients?: string[];
+  /**
+   * Whether a missing checkout key is saved to LOCAL_AGE_KEY_FILE (false for `diff`, which writes nothing).
+   * @default true
+   */
+  readonly saveLocalKey?: boolean;
 }
 
 /**
@@ -49,7 +54,7 @@ export function defaultPlatform(scope: Construct, options: DefaultPlatformOption
     terraform: { backend: { kind: 'local' } },
     sops: options.ageRecipients
       ? { ageRecipients: options.ageRecipients }
-      : { ageRecipients: [localAgeKey(LOCAL_AGE_KEY_FILE).recipient], identityFile: LOCAL_AGE_KEY_FILE },
+      : { ageRecipients: [localAgeKey(LOCAL_AGE_KEY_FILE, { save: options.saveLocalKey ?? true }).recipient], identityFile: LOCAL_AGE_KEY_FILE },
     nodePools: [
       {
         name: 'monitor',

@@ -8,7 +8,7 @@ import { parseSynthArgs } from './synth-args';
 
 runEntryPoint(() => {
   const args = parseSynthArgs(process.argv.slice(2));
-  const plan = planAgainstOutput(() => defaultPlatform(new App()), args);
+  const plan = planAgainstOutput(() => defaultPlatform(new App(), { saveLocalKey: false }), args);
   const { text, exitCode } = formatDiff(plan, readInventory('dist/flux') !== undefined);
   process.stdout.write(text);
   process.exitCode = exitCode;

@@ -31,9 +31,11 @@ export function ageIdentities(identityFile?: string): string[] {
 
 /**
  * The age key in `file`, made (mode 0600, parent folders 0700) when the file does not exist: a key of
- * this checkout for a platform whose owner has none yet. Returns the private and the public key.
+ * this checkout for a platform whose owner has none yet. Returns the private and the public key. With
+ * `save: false` (a `diff`, which writes nothing) a missing key is made in memory only.
  */
-export function localAgeKey(file: string): { identity: string; recipient: string } {
+export function localAgeKey(file: string, options: { readonly save?: boolean } = {}): { identity: string; recipient: string } {
+  if (!fs.existsSync(file) && options.save === false) return generateAgeIdentity();
   if (!fs.existsSync(file)) {
     const made = generateAgeIdentity();
     fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true, mode: 0o700 });
