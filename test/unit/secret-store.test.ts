@@ -4,7 +4,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { problemOf } from '../support/problems';
-import { formatSynthReport, generateAgeIdentity, readInventory, sopsDecrypt } from '../../lib';
+import { formatSynthReport, generateAgeIdentity, localAgeKey, readInventory, sopsDecrypt } from '../../lib';
 import { outputSnapshot, stackJson, synthShape, Workspace, workspace } from '../support/day2';
 import { TEST_AGE } from '../support/synth';
 
@@ -142,4 +142,16 @@ test('values an earlier version kept in .ballast/generated-secrets.json move int
   }
   expect(password(ws)).toBe('k'.repeat(32));
   expect((sopsDecrypt(fs.readFileSync(ws.secrets, 'utf8'), TEST_AGE.identity) as { generated: object }).generated).toEqual({ app_db_password: 'k'.repeat(32) });
+});
+
+test("the checkout's own age key: made and kept on first use, or made in memory only where nothing may be written", () => {
+  const ws = workspace();
+  const file = path.join(ws.root, '.ballast', 'age.key');
+  const ephemeral = localAgeKey(file, { save: false });
+  expect(fs.existsSync(file)).toBe(false);
+  expect(ephemeral.recipient).toMatch(/^age1/);
+  const made = localAgeKey(file);
+  expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+  expect(localAgeKey(file)).toEqual(made);
+  expect(localAgeKey(file, { save: false })).toEqual(made);
 });
