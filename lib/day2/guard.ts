@@ -1,5 +1,5 @@
 import { ConfigProblem } from '../core/errors';
-import { Inventory, InventoryItem, RetiredResource } from './inventory';
+import { Inventory, InventoryItem, parseItemId, RetiredResource } from './inventory';
 
 /** What a synth changes about one inventory item, compared with the previous synth. */
 export interface Change {
@@ -40,18 +40,15 @@ export interface GuardResult {
   readonly handover: Handover;
 }
 
-const kindOf = (id: string) => id.split('/')[0];
+const kindOf = (id: string) => parseItemId(id).kind;
 
 /** The Terraform import id of an item (the provider's `<namespace>/<name>` or name). */
 function importId(item: InventoryItem): string {
-  const [kind, ...rest] = item.id.split('/');
-  if (kind === 'namespace') return rest[0];
-  if (kind === 'object') {
-    // kubernetes_manifest's import id: apiVersion=<v>,kind=<k>[,namespace=<ns>],name=<n>.
-    const [, k, ns, name] = rest;
-    return `apiVersion=${item.apiVersion},kind=${k},${ns !== '-' ? `namespace=${ns},` : ''}name=${name}`;
-  }
-  return rest.join('/');
+  const { kind, namespace, name, objectKind } = parseItemId(item.id);
+  if (kind === 'namespace') return name;
+  // kubernetes_manifest's import id: apiVersion=<v>,kind=<k>[,namespace=<ns>],name=<n>.
+  if (kind === 'object') return `apiVersion=${item.apiVersion},kind=${objectKind},${namespace ? `namespace=${namespace},` : ''}name=${name}`;
+  return `${namespace}/${name}`;
 }
 
 const ownerName = (o: InventoryItem['owner']) => (o === 'flux' ? 'Flux' : o === 'terraform' ? 'Terraform' : 'a person');
@@ -140,8 +137,8 @@ export function guardChanges(
       if (b.owner === 'flux' && a.owner === 'terraform' && a.address) {
         if (kindOf(id) === 'secret') {
           // Its new value comes from a Terraform variable: synth cannot write the old one into Git again.
-          const [, ns, name] = id.split('/');
-          steps.push(`before committing this synth, mark it so that Flux leaves it: kubectl -n ${ns} annotate secret ${name} kustomize.toolkit.fluxcd.io/prune=disabled`);
+          const { namespace, name } = parseItemId(id);
+          steps.push(`before committing this synth, mark it so that Flux leaves it: kubectl -n ${namespace} annotate secret ${name} kustomize.toolkit.fluxcd.io/prune=disabled`);
         } else {
           steps.push(
             `this synth writes it into Git once more with kustomize.toolkit.fluxcd.io/prune: disabled${kindOf(id) === 'release' ? ' and suspended' : ''}: commit it and let Flux reconcile first`,
@@ -150,8 +147,8 @@ export function guardChanges(
         }
         steps.push(`then terraform apply adopts the object (an import block for ${a.address})`, 'the next synth leaves it out of Git; Flux does not prune it');
         if (kindOf(id) === 'release') {
-          const [, ns, name] = id.split('/');
-          steps.push(`then delete the suspended HelmRelease by hand (kubectl -n ${ns} delete helmrelease ${name}): helm-controller does not uninstall a suspended release`);
+          const { namespace, name } = parseItemId(id);
+          steps.push(`then delete the suspended HelmRelease by hand (kubectl -n ${namespace} delete helmrelease ${name}): helm-controller does not uninstall a suspended release`);
         }
         if (acknowledged) imports.push({ to: a.address, id: importId(a) });
       }

@@ -94,6 +94,27 @@ function digest(value: unknown): string {
   return crypto.hash('sha1', JSON.stringify(value)).slice(0, 16);
 }
 
+/** An inventory id taken apart: its kind, the namespace (none for a namespace or cluster-scoped object) and name. */
+export interface ItemIdParts {
+  readonly kind: 'namespace' | 'release' | 'secret' | 'object';
+  readonly namespace?: string;
+  readonly name: string;
+  /** For an object: its API group (`core` for the core group) and its Kubernetes kind. */
+  readonly group?: string;
+  readonly objectKind?: string;
+}
+
+/** The parts of an id made by `inventoryItems` (see `InventoryItem.id`). */
+export function parseItemId(id: string): ItemIdParts {
+  const [kind, ...rest] = id.split('/');
+  if (kind === 'namespace') return { kind, name: rest[0] };
+  if (kind === 'object') {
+    const [group, objectKind, ns, name] = rest;
+    return { kind, group, objectKind, namespace: ns === '-' ? undefined : ns, name };
+  }
+  return { kind: kind as 'release' | 'secret', namespace: rest[0], name: rest[1] };
+}
+
 /** The inventory id of a Kubernetes object. */
 export function objectId(m: Manifest): string {
   const group = m.apiVersion.includes('/') ? m.apiVersion.split('/')[0] : 'core';

@@ -6,7 +6,7 @@ import { helmRelease, PRUNE_DISABLED } from '../flux/helm';
 import type { DeploymentPlan, FluxPlacement, FluxStep, Manifest, PlanOptions } from '../plan/deployment-plan';
 import { SecretStore, SecretStoreError } from '../secrets/secret-store';
 import { guardChanges } from './guard';
-import { Inventory, inventoryItems, INVENTORY_FILE, objectId } from './inventory';
+import { Inventory, inventoryItems, INVENTORY_FILE, objectId, parseItemId } from './inventory';
 
 /** Where the plan's messages say the previous output is. */
 const inventoryPath = (previousOutput?: string) => `${previousOutput ?? 'the previous output'}/${INVENTORY_FILE}`;
@@ -113,13 +113,13 @@ function withRetained(
     else out.push({ component, step, manifests: [manifest], encryptedSecrets: [] });
   };
   for (const id of ids) {
-    const [kind, a, b] = id.split('/');
+    const { kind, namespace, name } = parseItemId(id);
     if (kind === 'namespace') {
-      const owner = components.find((c) => c.namespace === a)!;
-      retained(owner, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: a, annotations: { ...PRUNE_DISABLED } } });
+      const owner = components.find((c) => c.namespace === name)!;
+      retained(owner, { apiVersion: 'v1', kind: 'Namespace', metadata: { name, annotations: { ...PRUNE_DISABLED } } });
     } else if (kind === 'release') {
-      const owner = components.find((c) => c.namespace === a && c.helmChart?.releaseName === b)!;
-      const release = helmRelease(owner.helmChart!, { namespace: a, stateful: true, dependsOn: [] }) as Manifest;
+      const owner = components.find((c) => c.namespace === namespace && c.helmChart?.releaseName === name)!;
+      const release = helmRelease(owner.helmChart!, { namespace: namespace!, stateful: true, dependsOn: [] }) as Manifest;
       retained(owner, { ...release, spec: { ...(release.spec as object), suspend: true } });
     } else if (kind === 'object') {
       const found = tfManifests.find((m) => objectId(m.manifest) === id)!;

@@ -3,7 +3,7 @@ import * as path from 'path';
 import { isDeepStrictEqual } from 'util';
 import type { Manifest } from '../plan/deployment-plan';
 import { ageIdentities } from './secret-store';
-import { sopsDecrypt } from './sops';
+import { sopsDecryptWithAny, sopsRecipients } from './sops';
 
 /** The encrypted document of a Secret a previous output already holds, when its plaintext is the same. */
 export type PreviousDocument = (file: string, secret: Manifest, recipients: readonly string[]) => string | undefined;
@@ -24,14 +24,9 @@ export function previousDocuments(dir: string, identityFile?: string): PreviousD
     const full = path.join(dir, file);
     const text = identities.length > 0 && fs.existsSync(full) ? fs.readFileSync(full, 'utf8') : '';
     for (const part of text.split(/^---\n/m).filter((d) => d.includes('\nsops:'))) {
-      for (const identity of identities) {
-        try {
-          docs.push({ text: part, plain: sopsDecrypt(part, identity), recipients: [...part.matchAll(/^\s*recipient:\s*(age1[0-9a-z]+)\s*$/gm)].map((m) => m[1]).sort() });
-          break;
-        } catch {
-          // Not this key's document (or not a valid one): it is simply not reused.
-        }
-      }
+      // A document no key of ours opens (or not a valid one) is simply not reused.
+      const opened = sopsDecryptWithAny(part, identities);
+      if ('doc' in opened) docs.push({ text: part, plain: opened.doc, recipients: sopsRecipients(part) });
     }
     byFile.set(file, docs);
     return docs;

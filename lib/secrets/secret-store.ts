@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { ageRecipientOf, generateAgeIdentity } from './age';
-import { sopsDecrypt, sopsEncrypt } from './sops';
+import { sopsDecryptWithAny, sopsEncrypt, sopsRecipients } from './sops';
 
 /** The key of the generated values in the secrets file: the one subtree SOPS encrypts. */
 const VALUES_KEY = 'generated';
@@ -182,37 +182,23 @@ export class SecretStore {
     }
     const text = fs.readFileSync(this.file, 'utf8');
     const identities = ageIdentities(this.options.identityFile);
-    let doc: Record<string, unknown> | undefined;
-    let lastError = '';
-    for (const identity of identities) {
-      try {
-        doc = sopsDecrypt(text, identity);
-        break;
-      } catch (err) {
-        lastError = (err as Error).message;
-      }
-    }
-    if (!doc) {
+    const opened = sopsDecryptWithAny(text, identities);
+    if ('error' in opened) {
       throw new SecretStoreError(
         identities.length === 0
           ? `${this.file} holds the generated secrets, but no age key was found to decrypt it (looked at ${ageIdentitySources(this.options.identityFile).join(', ')})`
-          : `${this.file} cannot be decrypted with the ${identities.length} age key(s) found (${lastError})`,
+          : `${this.file} cannot be decrypted with the ${identities.length} age key(s) found (${opened.error})`,
         'Set SOPS_AGE_KEY_FILE to the key file of one of its recipients (age-keygen -y prints a key\'s public key)',
       );
     }
-    const values = doc[VALUES_KEY];
+    const values = opened.doc[VALUES_KEY];
     if (typeof values !== 'object' || values === null || Array.isArray(values)) {
       throw new SecretStoreError(`${this.file} has no "${VALUES_KEY}" mapping`, 'Restore the file from Git, or remove it to start afresh');
     }
     this.values = new Map(Object.entries(values as Record<string, unknown>).map(([k, v]) => [k, String(v)]));
-    this.fileRecipients = recipientsOf(text);
+    this.fileRecipients = sopsRecipients(text);
     return this.values;
   }
-}
-
-/** The age recipients a sops file is encrypted for (its readable `sops.age[].recipient` entries). */
-function recipientsOf(text: string): string[] {
-  return [...text.matchAll(/^\s*-?\s*recipient:\s*(age1[0-9a-z]+)\s*$/gm)].map((m) => m[1]);
 }
 
 function randomValue(length: number): string {

@@ -482,3 +482,24 @@ export function sopsDecrypt(text: string, identity: string): Record<string, unkn
   if (fileMac !== computed) throw new Error('sops: MAC mismatch: the file was modified after it was encrypted');
   return plaintext;
 }
+
+/** The age recipients a sops file is encrypted for (its readable `sops.age[].recipient` entries), sorted. */
+export function sopsRecipients(text: string): string[] {
+  return [...text.matchAll(/^\s*-?\s*recipient:\s*(age1[0-9a-z]+)\s*$/gm)].map((m) => m[1]).sort();
+}
+
+/**
+ * `sopsDecrypt` with the first of `identities` that opens the file: the document, or the last error when
+ * none does (empty when there was no identity to try).
+ */
+export function sopsDecryptWithAny(text: string, identities: readonly string[]): { doc: Record<string, unknown> } | { error: string } {
+  let error = '';
+  for (const identity of identities) {
+    try {
+      return { doc: sopsDecrypt(text, identity) };
+    } catch (err) {
+      error = (err as Error).message;
+    }
+  }
+  return { error };
+}

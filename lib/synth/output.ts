@@ -48,12 +48,7 @@ const DEFAULT_LOCK_TIMEOUT_MS = 60_000;
 export function withAtomicOutput<T>(outdirs: readonly string[], build: (staging: string[]) => T, options: AtomicOutputOptions = {}): T {
   const dirs = outdirs.map(canonicalOutdir);
   if (new Set(dirs).size !== dirs.length) throw new Error(`withAtomicOutput: the output folders ${outdirs.join(', ')} name the same folder twice`);
-  const note = options.note ?? stderrNote;
-  const { locked, release } = lockForSynth(dirs, {
-    whenLocked: options.whenLocked ?? 'wait',
-    timeoutMs: options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS,
-    note,
-  });
+  const { locked, release, note } = takeLocks(dirs, options);
   let entries: SwapEntry[] = [];
   let result: T;
   try {
@@ -97,12 +92,7 @@ export function withAtomicOutput<T>(outdirs: readonly string[], build: (staging:
 export function withLockedOutput<T>(outdirs: readonly string[], read: () => T, options: AtomicOutputOptions = {}): T {
   // No output folder yet: nothing to lock, and no folder is made for the locks.
   if (outdirs.every((d) => !fs.existsSync(path.dirname(path.resolve(d))))) return read();
-  const note = options.note ?? stderrNote;
-  const { locked, release } = lockForSynth(outdirs.map(canonicalOutdir), {
-    whenLocked: options.whenLocked ?? 'wait',
-    timeoutMs: options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS,
-    note,
-  });
+  const { locked, release, note } = takeLocks(outdirs.map(canonicalOutdir), options);
   try {
     recoverLocked(locked, note);
     return read();
@@ -116,17 +106,18 @@ export function withLockedOutput<T>(outdirs: readonly string[], read: () => T, o
  * removes what killed synths left beside it. `withAtomicOutput` does this first; it takes the locks.
  */
 export function recoverInterruptedSynth(dir: string, options: AtomicOutputOptions = {}): void {
+  withLockedOutput([dir], () => undefined, options);
+}
+
+/** The locks a synth of `dirs` takes (see `lockForSynth`), with the options' defaults applied. */
+function takeLocks(dirs: readonly string[], options: AtomicOutputOptions): { locked: string[]; release: () => void; note: (message: string) => void } {
   const note = options.note ?? stderrNote;
-  const { locked, release } = lockForSynth([canonicalOutdir(dir)], {
+  const { locked, release } = lockForSynth(dirs, {
     whenLocked: options.whenLocked ?? 'wait',
     timeoutMs: options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS,
     note,
   });
-  try {
-    recoverLocked(locked, note);
-  } finally {
-    release();
-  }
+  return { locked, release, note };
 }
 
 /**

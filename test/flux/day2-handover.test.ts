@@ -2,8 +2,8 @@
 // refuses the synth until the removal is acknowledged; the acknowledged output, once reconciled, prunes the
 // app that went with it but nothing that holds data, nor the role credentials the retained Cluster names.
 // Handovers from Flux to Terraform (a namespace, a release): Flux marks what leaves it, then lets it go.
-import { Platform, ValidationError } from '../../lib';
-import { synthShape, workspace } from '../support/day2';
+import { Platform, PlatformSynthResult, ValidationError } from '../../lib';
+import { synthShape, Workspace, workspace } from '../support/day2';
 import { describeId, getObject, ObjectId } from '../support/flux/kube';
 import { FluxTestbed } from '../support/flux/testbed';
 import { TEST_AGE } from '../support/synth';
@@ -32,13 +32,18 @@ afterAll(() => bed?.stop());
 
 const exists = async (id: ObjectId) => (await getObject(bed.server, id)) !== undefined;
 
+/** A test's first synth in the cluster: what Terraform and the FluxInstance create, then Flux's first sync. */
+async function firstSync(synthesized: PlatformSynthResult, ws: Workspace, message: string): Promise<void> {
+  const commit = await bed.push(ws.flux, message);
+  await bed.bootstrap(synthesized.plan.platform as Platform, synthesized.plan, TEST_AGE.identity);
+  await bed.reconcileSource(commit);
+  await bed.waitForKustomizations(KUSTOMIZATIONS, commit);
+}
+
 test('a removed PostgresCluster: refused, then acknowledged; Flux prunes nothing that holds data', async () => {
   // The database's Secrets are in Git (SOPS), so everything of it is Flux's to keep or to prune.
   const ws = workspace();
-  const first = synthShape(ws, { postgres: 'sops' });
-  const commit1 = await bed.push(ws.flux, 'platform with PostgreSQL');
-  await bed.bootstrap(first.plan.platform as Platform, first.plan, TEST_AGE.identity);
-  await bed.waitForKustomizations(KUSTOMIZATIONS, commit1);
+  await firstSync(synthShape(ws, { postgres: 'sops' }), ws, 'platform with PostgreSQL');
   for (const id of [...KEPT, ...PRUNED]) expect([describeId(id), await exists(id)]).toEqual([describeId(id), true]);
 
   // Without an acknowledgement the synth is refused and the output stays as it was.
@@ -50,9 +55,7 @@ test('a removed PostgresCluster: refused, then acknowledged; Flux prunes nothing
     'object/postgresql.cnpg.io/Database/database/postgres-app',
     'secret/database/postgres-app-credentials',
   ]);
-  const commit2 = await bed.push(ws.flux, 'PostgreSQL removed (acknowledged)');
-  await bed.reconcileSource(commit2);
-  await bed.waitForKustomizations(KUSTOMIZATIONS, commit2);
+  await bed.pushAndReconcile(ws.flux, 'PostgreSQL removed (acknowledged)', KUSTOMIZATIONS);
 
   // Pruning is on: what went with the database and holds nothing is gone...
   for (const id of PRUNED) expect([describeId(id), await exists(id)]).toEqual([describeId(id), false]);
@@ -63,46 +66,32 @@ test('a removed PostgresCluster: refused, then acknowledged; Flux prunes nothing
 test('a namespace handed over from Flux to Terraform: Flux marks it first, then lets it go without deleting it', async () => {
   const ws = workspace();
   const shape = { postgres: false as const };
-  const first = synthShape(ws, shape);
-  const commit1 = await bed.push(ws.flux, 'platform without a token');
-  await bed.bootstrap(first.plan.platform as Platform, first.plan, TEST_AGE.identity);
-  await bed.reconcileSource(commit1);
-  await bed.waitForKustomizations(KUSTOMIZATIONS, commit1);
+  await firstSync(synthShape(ws, shape), ws, 'platform without a token');
   const namespace: ObjectId = { apiVersion: 'v1', kind: 'Namespace', name: 'web' };
   const deployment: ObjectId = { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'web', name: 'web' };
   expect(await exists(namespace)).toBe(true);
 
   // A Terraform-written token moves the namespace to Terraform: the handover commit keeps it in Git, marked.
   synthShape(ws, { ...shape, appToken: true }, { acknowledge: ['namespace/web'] });
-  const commit2 = await bed.push(ws.flux, 'web gets a token (handover of its namespace)');
-  await bed.reconcileSource(commit2);
-  await bed.waitForKustomizations(KUSTOMIZATIONS, commit2);
+  await bed.pushAndReconcile(ws.flux, 'web gets a token (handover of its namespace)', KUSTOMIZATIONS);
   expect((await getObject(bed.server, namespace))!.metadata.annotations).toMatchObject({ 'kustomize.toolkit.fluxcd.io/prune': 'disabled' });
 
   // The next synth leaves it out of Git: Flux does not delete it, nor what is in it.
   synthShape(ws, { ...shape, appToken: true });
-  const commit3 = await bed.push(ws.flux, 'web namespace owned by Terraform');
-  await bed.reconcileSource(commit3);
-  await bed.waitForKustomizations(KUSTOMIZATIONS, commit3);
+  await bed.pushAndReconcile(ws.flux, 'web namespace owned by Terraform', KUSTOMIZATIONS);
   expect(await exists(namespace)).toBe(true);
   expect(await exists(deployment)).toBe(true);
 }, 300_000);
 
 test('a release handed over from Flux to Terraform (deployWith): suspended and kept, never pruned into an uninstall', async () => {
   const ws = workspace();
-  const first = synthShape(ws, { postgres: false });
-  const commit1 = await bed.push(ws.flux, 'monitoring deployed by Flux');
-  await bed.bootstrap(first.plan.platform as Platform, first.plan, TEST_AGE.identity);
-  await bed.reconcileSource(commit1);
-  await bed.waitForKustomizations(KUSTOMIZATIONS, commit1);
+  await firstSync(synthShape(ws, { postgres: false }), ws, 'monitoring deployed by Flux');
   const release: ObjectId = { apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', namespace: 'monitoring', name: 'kube-prometheus-stack' };
   const dashboard: ObjectId = { apiVersion: 'v1', kind: 'ConfigMap', namespace: 'monitoring', name: 'load-test-overview' };
   expect((await getObject(bed.server, release))!.spec).not.toHaveProperty('suspend');
 
   synthShape(ws, { postgres: false, monitoring: 'terraform' }, { acknowledge: ['ballast/monitoring'] });
-  const commit2 = await bed.push(ws.flux, 'monitoring moves to Terraform (handover)');
-  await bed.reconcileSource(commit2);
-  await bed.waitForKustomizations(KUSTOMIZATIONS, commit2);
+  await bed.pushAndReconcile(ws.flux, 'monitoring moves to Terraform (handover)', KUSTOMIZATIONS);
   const handedOver = (await getObject(bed.server, release))!;
   expect(handedOver.spec).toMatchObject({ suspend: true });
   expect(handedOver.metadata.annotations).toMatchObject({ 'kustomize.toolkit.fluxcd.io/prune': 'disabled' });
@@ -110,9 +99,7 @@ test('a release handed over from Flux to Terraform (deployWith): suspended and k
   // Out of Git in the next synth: Flux deletes neither the release object (whose deletion would make
   // helm-controller uninstall an unsuspended release) nor the dashboard Terraform now owns.
   synthShape(ws, { postgres: false, monitoring: 'terraform' });
-  const commit3 = await bed.push(ws.flux, 'monitoring owned by Terraform');
-  await bed.reconcileSource(commit3);
-  await bed.waitForKustomizations(KUSTOMIZATIONS, commit3);
+  await bed.pushAndReconcile(ws.flux, 'monitoring owned by Terraform', KUSTOMIZATIONS);
   expect(await exists(release)).toBe(true);
   expect(await exists(dashboard)).toBe(true);
 }, 300_000);

@@ -172,9 +172,7 @@ describe('a second commit', () => {
     const tree = tempDir('ballast-flux-second-');
     fs.cpSync(fluxDir, tree, { recursive: true });
     for (const file of dropped) dropResource(tree, path.dirname(file), path.basename(file));
-    const second = await bed.push(tree, `drop ${dropped.join(' and ')}`, platform.git.path);
-    await bed.reconcileSource(second);
-    await bed.waitForKustomizations(stepNames, second);
+    await bed.pushAndReconcile(tree, `drop ${dropped.join(' and ')}`, stepNames, platform.git.path);
 
     // Deleted, or deletion requested (a Namespace stays Terminating: no controller-manager finishes it).
     const state = async (o: Manifest) => {

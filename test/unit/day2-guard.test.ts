@@ -4,27 +4,15 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { problemOf } from '../support/problems';
-import { parseAllDocuments } from 'yaml';
 import { formatDiff, INVENTORY_FILE, planAgainstOutput, readInventory } from '../../lib';
+import { fluxObjects as objectsOfTree } from '../support/synth';
 import { outputSnapshot, shapedPlatform, Shape, stackJson, synthShape, Workspace, workspace } from '../support/day2';
 
 /** Every object of the Flux output, by `<Kind> <namespace>/<name>`. */
 function fluxObjects(ws: Workspace): Map<string, Record<string, any>> {
-  const out = new Map<string, Record<string, any>>();
-  const walk = (dir: string) => {
-    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-      const p = path.join(dir, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (e.name.endsWith('.yaml')) {
-        for (const doc of parseAllDocuments(fs.readFileSync(p, 'utf8'))) {
-          const o = doc.toJSON() as Record<string, any> | null;
-          if (o?.kind && o.metadata) out.set(`${o.kind} ${o.metadata.namespace ?? '-'}/${o.metadata.name}`, o);
-        }
-      }
-    }
-  };
-  walk(ws.flux);
-  return out;
+  // kustomization.yaml files are objects without metadata: not the cluster's.
+  const objects = objectsOfTree(ws.flux).map((o) => o.object).filter((o) => o.metadata);
+  return new Map(objects.map((o) => [`${o.kind} ${o.metadata.namespace ?? '-'}/${o.metadata.name}`, o as Record<string, any>]));
 }
 
 const diffOf = (ws: Workspace, shape: Shape, acknowledge: string[] = []) =>

@@ -78,6 +78,17 @@ export class FluxTestbed {
     await waitForReady(this.server, SOURCE, commit.revision, { handled, timeoutMs, diagnostics: () => this.diagnostics() });
   }
 
+  /**
+   * A later commit: pushes `fluxDir`, makes source-controller fetch it, and waits until each named
+   * Kustomization is Ready at it (the order of `names`).
+   */
+  public async pushAndReconcile(fluxDir: string, message: string, names: readonly string[], gitPath = ''): Promise<PushedCommit> {
+    const commit = await this.push(fluxDir, message, gitPath);
+    await this.reconcileSource(commit);
+    await this.waitForKustomizations(names, commit);
+    return commit;
+  }
+
   /** Waits until each named Kustomization (flux-system) is Ready at `commit`; returns them in that order. */
   public async waitForKustomizations(names: readonly string[], commit: PushedCommit, timeoutMs = 180_000): Promise<FluxObject[]> {
     const deadline = Date.now() + timeoutMs;
