@@ -6,6 +6,7 @@ import { parseCpu, parseMemory } from './core/capacity';
 import { K6_METRICS_MODES, K6MetricsMode } from './core/k6-metrics';
 import { markPlatform, platformOf, PlatformContext } from './core/platform-context';
 import { SecretValue } from './core/secret';
+import { gitRefProblem, isFluxDuration, isPositiveGoDuration, isSafeRelativePath, urlCredentialsProblem } from './core/grammar';
 import { DEFAULT_STATE_BACKEND, stateBackendProblems, TerraformStateBackend } from './terraform/state-backend-config';
 
 /** The Git repository that Flux reconciles: where the user commits the contents of `dist/flux`. */
@@ -121,7 +122,6 @@ export interface PlatformConfig {
 /** Where generated secret values are kept when the config does not say. */
 export const DEFAULT_SECRETS_FILE = 'ballast-secrets.sops.yaml';
 
-const DURATION = /^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$/;
 const TAINT_EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
 
 /**
@@ -192,6 +192,13 @@ export class Platform extends Construct implements PlatformContext {
   }
 }
 
+/** `url` with the password (or a lone token) of its user part replaced, for messages. */
+function redactedUrl(url: string): string {
+  const text = String(url);
+  // A user name alone is how ssh:// URLs name the account; anything else before "@" may be a token.
+  return /^ssh:\/\/[^/:@\s]*@/.test(text) ? text : text.replace(/\/\/[^/@\s]*@/, '//***@');
+}
+
 function checkConfig(path: string, config: PlatformConfig): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   const add = (problem: string, fix: string) => problems.push({ path, problem, fix });
@@ -208,21 +215,38 @@ function checkConfig(path: string, config: PlatformConfig): ConfigProblem[] {
     );
   }
   const url = config.git?.url ?? '';
+  const credentials = urlCredentialsProblem(url);
   if (!/^(https?|ssh):\/\/[^\s]+$/.test(url)) {
-    add(`git.url "${url}" is not an http(s):// or ssh:// URL`, 'Set git.url to the clone URL of the repository Flux watches');
+    add(`git.url "${redactedUrl(url)}" is not an http(s):// or ssh:// URL`, 'Set git.url to the clone URL of the repository Flux watches');
+  } else if (credentials) {
+    // The URL is written into the FluxInstance (Terraform JSON) and Git: a token in it would be in plain text there.
+    add(`git.url holds a credential (${credentials}), which would be written to the output in plain text`, 'Remove the credentials from the URL and set git.auth: { username, password: SecretValue.fromVariable(...) }');
+  }
+  if (config.git?.auth !== undefined) {
+    const auth = config.git.auth as { username?: unknown; password?: unknown };
+    if (!SecretValue.isSecretValue(auth.password)) {
+      add(`git.auth.password is a ${auth.password === null ? 'null' : typeof auth.password}, not a SecretValue, and would be written to the output as it is`, 'Pass SecretValue.fromVariable("git_token", "...") (or fromEnv, fromFile)');
+    }
+    if (typeof auth.username !== 'string' || auth.username === '' || /[\s:]/.test(auth.username)) {
+      add('git.auth.username is not a user name', 'Give the user name of the token (for GitHub any non-empty name, e.g. "git")');
+    }
   }
   if (config.git?.auth && !url.startsWith('https://')) {
-    add(`git.auth is set but git.url "${url}" is not an https:// URL`, 'Use the https:// clone URL with git.auth, or remove git.auth');
+    add(`git.auth is set but git.url "${redactedUrl(url)}" is not an https:// URL`, 'Use the https:// clone URL with git.auth, or remove git.auth');
   }
-  if (config.git?.branch !== undefined && !/^[A-Za-z0-9._/-]+$/.test(config.git.branch)) {
-    add(`git.branch "${config.git.branch}" is not a branch name`, 'Set git.branch to a branch such as "main"');
+  if (config.git?.branch !== undefined) {
+    const problem = typeof config.git.branch === 'string' ? gitRefProblem(config.git.branch) : 'is not a string';
+    if (problem) add(`git.branch "${String(config.git.branch)}" ${problem}`, 'Set git.branch to the short name of a branch, e.g. "main" or "release/1.x"');
   }
-  if (config.git?.path !== undefined && config.git.path !== '' && !/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/.test(config.git.path)) {
-    add(`git.path "${config.git.path}" is not a relative folder path`, 'Use a path like "flux" or "deploy/flux", without leading or trailing slash');
+  const gitPath = config.git?.path;
+  if (gitPath !== undefined && gitPath !== '' && (!isSafeRelativePath(gitPath) || !/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/.test(gitPath) || gitPath.split('/').some((p) => p === '.' || p === '..'))) {
+    add(`git.path "${gitPath}" is not a folder inside the repository`, 'Use a relative path like "flux" or "deploy/flux", without "..", leading or trailing slash');
   }
   for (const [key, value] of Object.entries(config.flux ?? {})) {
-    if (value !== undefined && !DURATION.test(value)) {
-      add(`flux.${key} "${value}" is not a duration`, 'Use a Go duration such as "10m" or "1h30m"');
+    if (!['interval', 'retryInterval', 'timeout'].includes(key)) {
+      add(`flux.${key} is not a setting`, 'Use interval, retryInterval or timeout');
+    } else if (value !== undefined && (typeof value !== 'string' || !isFluxDuration(value) || !isPositiveGoDuration(value))) {
+      add(`flux.${key} "${String(value)}" is not a duration`, 'Use a Go duration such as "10m" or "1h30m"');
     }
   }
 

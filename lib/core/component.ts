@@ -3,14 +3,24 @@ import { Construct } from 'constructs';
 import { CatalogChart } from '../catalog';
 import { CapacityClaim } from './capacity';
 import { chartObjects } from './chart-objects';
-import { constructPath, fail } from './errors';
+import { constructPath, fail, ValidationError } from './errors';
 import { HelmChartSpec, HelmValues, mergeValues, SensitiveHelmValue } from './helm-chart';
-import { requireDnsLabel } from './names';
+import { isHelmReleaseName, isReservedNamespace, RESERVED_NAMESPACES } from './grammar';
+import { isDnsSubdomain, requireDnsLabel } from './names';
 import { Scheduling } from './node-pool';
 import { platformOf, PlatformContext } from './platform-context';
-import { BootstrapSecret, SecretConstraint, SecretValue } from './secret';
+import { BootstrapSecret, BootstrapSecretOptions, SecretConstraint, SecretValue } from './secret';
+import { bootstrapSecretProblems, valuesSecretProblems } from './secret-inputs';
 
 const COMPONENT_MARK = Symbol.for('ballast.Component');
+
+/** The construct path of the component constructed last: where an unexpected error while building the platform most likely happened. */
+let lastConstructed: string | undefined;
+
+/** The path of the component constructed last (for the message of an unexpected error), if any. */
+export function lastConstructedComponent(): string | undefined {
+  return lastConstructed;
+}
 
 /** The backend that deploys a component: Flux from Git, or Terraform at bootstrap. */
 export type Backend = 'flux' | 'terraform';
@@ -38,14 +48,28 @@ export interface ComponentOptions {
   readonly secrets?: SecretsBackend;
   /** Namespace of everything the component owns. @default the component's own default */
   readonly namespace?: string;
+  /**
+   * Allows the component in a namespace the cluster or Flux owns (`default`, `kube-system`, `kube-public`,
+   * `kube-node-lease`, `flux-system`, any `kube-*`). ballast then neither creates nor prunes that
+   * namespace, but the component's own objects are still pruned by Flux when removed from the code, so
+   * say it only for a component meant to live there.
+   * @default false
+   */
+  readonly allowReservedNamespace?: boolean;
 }
 
 /** Options of a component that installs one chart: where its pods run, and values over ballast's. */
 export interface ChartComponentOptions extends ComponentOptions {
   /** Node pool of the chart's workloads. @default any node */
   readonly nodePool?: string;
-  /** Chart values deep-merged over ballast's. @default none */
+  /** Chart values deep-merged over ballast's. A secret does not belong here: use `sensitiveValues`. @default none */
   readonly extraValues?: HelmValues;
+  /**
+   * Secret chart values by dotted value path (`grafana.adminPassword`), passed by reference: a Secret the
+   * release reads (`valuesFrom` on Flux, a sensitive `set` on Terraform), never written into values.
+   * @default none
+   */
+  readonly sensitiveValues?: Record<string, SecretValue>;
 }
 
 /** What a concrete component passes to its base class. */
@@ -54,6 +78,12 @@ export interface ComponentProps extends ComponentOptions {
   /** @default 'infrastructure' */
   readonly tier?: Tier;
 }
+
+/**
+ * Longest component id: ids become file names (`<id>.yaml`, joined with their parents' ids), and a
+ * name past the file system's limit (255 bytes) would fail at write time instead of at synth.
+ */
+export const MAX_COMPONENT_ID_LENGTH = 100;
 
 /** A URL a component hands to other components or to people, by name. */
 export interface OutputUrl {
@@ -79,6 +109,8 @@ export interface AddChartOptions {
   readonly extraValues?: HelmValues;
   /** Secret chart values, passed by reference. @default none */
   readonly sensitiveValues?: readonly SensitiveHelmValue[];
+  /** The user's secret chart values by dotted path (`ChartComponentOptions.sensitiveValues`). @default none */
+  readonly userSensitiveValues?: Record<string, SecretValue>;
 }
 
 /**
@@ -114,9 +146,17 @@ export class Component extends Chart {
 
   constructor(scope: Construct, id: string, props: ComponentProps) {
     super(scope, uniqueId(scope, id), { namespace: props.namespace, disableResourceNameHashes: true });
+    lastConstructed = constructPath(this);
     Object.defineProperty(this, COMPONENT_MARK, { value: true });
     this.platform = platformOf(this);
     requireDnsLabel(this, 'namespace', props.namespace);
+    if (isReservedNamespace(props.namespace) && props.allowReservedNamespace !== true) {
+      fail(
+        this,
+        `namespace "${props.namespace}" is reserved for the cluster and Flux (${RESERVED_NAMESPACES.join(', ')}, kube-*): Flux would take it over and prune what it did not write`,
+        'Use a namespace of its own, or set allowReservedNamespace: true for a component meant to live there',
+      );
+    }
     if (props.deployWith !== undefined && props.deployWith !== 'flux' && props.deployWith !== 'terraform') {
       fail(this, `deployWith "${String(props.deployWith)}" is not a backend`, 'Use "flux" or "terraform"');
     }
@@ -176,7 +216,8 @@ export class Component extends Chart {
    * generated value (kept between synths) when they go to Git encrypted. Components use it for defaults.
    */
   protected defaultSecret(name: string, description: string, constraint?: SecretConstraint): SecretValue {
-    return this.secretsWith === 'sops' ? SecretValue.generated(name) : SecretValue.fromVariable(name, description, constraint);
+    const value = this.secretsWith === 'sops' ? SecretValue.generated(name) : SecretValue.fromVariable(name, description, constraint);
+    return SecretValue.defaultOf(constructPath(this), value);
   }
 
   /**
@@ -211,12 +252,29 @@ export class Component extends Chart {
     if (this.chartSpec) {
       fail(this, 'a component can install only one Helm chart', 'Split the charts into separate components');
     }
-    const releaseName = requireDnsLabel(this, 'release name', options.releaseName ?? chart.chart);
+    const releaseName = options.releaseName ?? chart.chart;
+    if (!isHelmReleaseName(releaseName)) {
+      fail(
+        this,
+        `release name "${releaseName}" is not a Helm release name`,
+        'Use at most 53 lowercase letters, digits, "-" and ".", starting and ending with a letter or digit (Helm keeps 10 characters for its own Secret names)',
+      );
+    }
+    const problems = valuesSecretProblems(constructPath(this), options.extraValues ?? {}, 'extraValues');
+    const user = Object.entries(options.userSensitiveValues ?? {});
+    for (const [valuePath, value] of user) {
+      if (!SecretValue.isSecretValue(value)) {
+        problems.push({ path: constructPath(this), problem: `sensitiveValues.${valuePath} is a ${typeof value}, not a SecretValue`, fix: 'Pass SecretValue.fromVariable, fromEnv, fromFile or generated' });
+      } else if (!/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/.test(valuePath)) {
+        problems.push({ path: constructPath(this), problem: `sensitiveValues has the value path "${valuePath}"`, fix: 'Use a dotted path of chart value keys, e.g. "grafana.adminPassword"' });
+      }
+    }
+    if (problems.length > 0) throw new ValidationError(problems);
     this.chartSpec = {
       chart,
       releaseName,
       values: mergeValues(values, options.extraValues),
-      sensitiveValues: options.sensitiveValues ?? [],
+      sensitiveValues: [...(options.sensitiveValues ?? []), ...user.map(([path, value]) => ({ path, value }))],
     };
     return this.chartSpec;
   }
@@ -232,23 +290,30 @@ export class Component extends Chart {
    * SOPS-encrypted into the Flux repository (`secrets`). Public so that a component that hands out
    * credentials (a database) can put a copy where its consumer runs.
    */
-  public addBootstrapSecret(
-    name: string,
-    data: Record<string, SecretValue | string>,
-    type?: string,
-    labels?: Record<string, string>,
-  ): BootstrapSecret {
-    requireDnsLabel(this, 'secret name', name);
+  public addBootstrapSecret(name: string, data: Record<string, SecretValue>, options: BootstrapSecretOptions = {}): BootstrapSecret {
+    if (!isDnsSubdomain(name)) {
+      fail(this, `secret name "${name}" is not a Kubernetes object name`, 'Use at most 253 lowercase letters, digits, "-" and ".", starting and ending with a letter or digit');
+    }
     if (this.secrets.some((s) => s.name === name)) {
       fail(this, `bootstrap secret "${name}" is declared twice`, 'Give each secret a unique name');
     }
-    const secret: BootstrapSecret = { namespace: this.namespace, name, type, data, ...(labels ? { labels } : {}) };
+    const problems = bootstrapSecretProblems(constructPath(this), name, data, options.plainData ?? {});
+    if (problems.length > 0) throw new ValidationError(problems);
+    const { type, labels } = options;
+    const secret: BootstrapSecret = { namespace: this.namespace, name, type, data: { ...options.plainData, ...data }, ...(labels ? { labels } : {}) };
     this.secrets.push(secret);
     return secret;
   }
 }
 
 function uniqueId(scope: Construct, id: string): string {
+  if (typeof id !== 'string' || id.length === 0 || id.length > MAX_COMPONENT_ID_LENGTH) {
+    fail(
+      `${constructPath(scope)}/${String(id).slice(0, 40)}${String(id).length > 40 ? '...' : ''}`,
+      `the component id is ${typeof id !== 'string' ? `a ${typeof id}` : `${id.length} characters long`}`,
+      `Use an id of 1 to ${MAX_COMPONENT_ID_LENGTH} characters (it names the component's file)`,
+    );
+  }
   if (scope.node.tryFindChild(id)) {
     fail(
       `${constructPath(scope)}/${id}`,

@@ -27,7 +27,12 @@ export class ValidationError extends Error {
 }
 
 export function formatProblem(p: ConfigProblem): string {
-  return `${p.path}: ${p.problem}. ${p.fix}.`;
+  return `${oneLine(p.path)}: ${oneLine(p.problem)}. ${oneLine(p.fix)}.`;
+}
+
+/** `text` with control characters escaped: a name the user wrote with a newline cannot break the one-line-per-problem format. */
+function oneLine(text: string): string {
+  return String(text).replace(/[\u0000-\u001f\u007f]/g, (c) => JSON.stringify(c).slice(1, -1));
 }
 
 /** The path users see for a construct: the root has an empty path, so it is named by its id. */
@@ -39,4 +44,33 @@ export function constructPath(scope: IConstruct): string {
 export function fail(scope: IConstruct | string, problem: string, fix: string): never {
   const path = typeof scope === 'string' ? scope : constructPath(scope);
   throw new ValidationError([{ path, problem, fix }]);
+}
+
+/**
+ * An error ballast did not expect (a bug, or a case no check covers yet), tied to the construct that was
+ * being processed. Entry points print its message, not its stack (set `BALLAST_DEBUG=1` for that).
+ */
+export class UnexpectedError extends Error {
+  constructor(
+    public readonly path: string,
+    public readonly doing: string,
+    public readonly original: unknown,
+  ) {
+    const message = original instanceof Error ? original.message : String(original);
+    super(`${path}: unexpected error while ${doing}: ${message.split('\n')[0]}. This is a bug in ballast (or a case it does not check yet): please report it with this message and the platform code that caused it.`);
+    this.name = 'UnexpectedError';
+  }
+}
+
+/**
+ * Runs `fn` for the construct `scope`; an error other than a ValidationError (or another error that
+ * already says what to do) becomes an UnexpectedError naming the construct and what was being done.
+ */
+export function inConstruct<T>(scope: IConstruct | string | (() => string), doing: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof ValidationError || err instanceof UnexpectedError || (err as { userFacing?: unknown } | null)?.userFacing === true) throw err;
+    throw new UnexpectedError(typeof scope === 'string' ? scope : typeof scope === 'function' ? scope() : constructPath(scope), doing, err);
+  }
 }

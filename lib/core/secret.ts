@@ -1,6 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 
+const SECRET_VALUE_MARK = Symbol.for('ballast.SecretValue');
+
 /** A rule a secret value must follow (a Terraform variable validation). */
 export interface SecretConstraint {
   /** RE2 pattern the whole value must match, e.g. `^[A-Za-z0-9]{16,}$`. */
@@ -55,12 +57,34 @@ export class SecretValue {
     return new SecretValue({ kind: 'generated', name, length }, `generated secret ${name}`);
   }
 
+  /**
+   * True for a SecretValue, also one made by another copy of ballast. Secret inputs check it at run time:
+   * a JavaScript caller (or a cast) can pass a plain string where the types ask for a SecretValue, and
+   * that string would be written into the output.
+   */
+  public static isSecretValue(x: unknown): x is SecretValue {
+    return typeof x === 'object' && x !== null && (x as Record<symbol, unknown>)[SECRET_VALUE_MARK] === true;
+  }
+
+  /**
+   * The default secret a component makes for itself (`Component.defaultSecret`): like `fromVariable` or
+   * `generated`, and it records the construct path that made it, so that two components whose defaults
+   * share a name are told apart (one variable or generated name is one secret).
+   */
+  public static defaultOf(owner: string, source: SecretValue): SecretValue {
+    return new SecretValue(source.source, source.description, source.constraint, owner);
+  }
+
   private constructor(
     public readonly source: SecretSource,
     public readonly description: string,
     /** What a valid value looks like: Terraform refuses any other before it writes anything. */
     public readonly constraint?: SecretConstraint,
-  ) {}
+    /** The construct path of the component that made this value as its default; undefined for the user's own. */
+    public readonly owner?: string,
+  ) {
+    Object.defineProperty(this, SECRET_VALUE_MARK, { value: true });
+  }
 
   /** The Terraform variable name, for a value from a Terraform variable; undefined otherwise. */
   public get variable(): string {
@@ -119,6 +143,9 @@ export class SecretValue {
 
 /** A secret synth cannot read, with what to do about it. */
 export class SecretUnavailable extends Error {
+  /** Its message says what to provide: printed as it is, never wrapped as unexpected. */
+  public readonly userFacing = true;
+
   constructor(
     public readonly problem: string,
     public readonly fix: string,
@@ -141,4 +168,18 @@ export interface BootstrapSecret {
   readonly labels?: Record<string, string>;
   /** Secret keys and the values they take; plain strings are for parts that are not secret (user names). */
   readonly data: Record<string, SecretValue | string>;
+}
+
+/** Options of `Component.addBootstrapSecret`. */
+export interface BootstrapSecretOptions {
+  /** The Secret's type, e.g. `kubernetes.io/basic-auth`. @default Opaque */
+  readonly type?: string;
+  /** @default none */
+  readonly labels?: Record<string, string>;
+  /**
+   * Keys whose values are not secret (a user name, a host): written as they are. A key that conventionally
+   * holds a secret (`password`, `token`...) is refused here.
+   * @default none
+   */
+  readonly plainData?: Record<string, string>;
 }

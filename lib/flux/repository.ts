@@ -1,5 +1,6 @@
+export { componentFileName } from '../plan/file-names';
+import { componentFileName } from '../plan/file-names';
 import { Component } from '../core/component';
-import { isPlatform } from '../core/platform-context';
 import { toYaml, toYamlDocuments } from '../core/yaml';
 import { DeploymentPlan, FLUX_STEPS, FluxStep, Manifest } from '../plan/deployment-plan';
 import { SOPS_AGE_SECRET } from '../plan/secret-placement';
@@ -58,7 +59,8 @@ export function renderFluxRepository(plan: DeploymentPlan, options: { readonly p
       const objects: Manifest[] = [];
       if (placement.namespace) objects.push(namespaceObject(placement.namespace, namespaces.get(placement.namespace)!.stateful));
       if (placement.chart) {
-        objects.push(helmRepository(placement.chart, placement.component.namespace));
+        // One HelmRepository per repository and namespace: the plan names the placement that writes it.
+        if (placement.writesHelmRepository) objects.push(helmRepository(placement.chart, placement.component.namespace));
         objects.push(
           helmRelease(placement.chart, {
             namespace: placement.component.namespace,
@@ -129,18 +131,6 @@ export function renderFluxRepository(plan: DeploymentPlan, options: { readonly p
     files: new Map([...files.entries()].sort(([a], [b]) => (a < b ? -1 : 1))),
     kinds: Object.fromEntries(Object.entries(kinds).sort(([a], [b]) => (a < b ? -1 : 1))),
   };
-}
-
-/** A component's file name: its construct path below the platform, e.g. `traefik` or `flux-operator`. */
-export function componentFileName(component: Component): string {
-  const scopes = component.node.scopes;
-  const start = scopes.findIndex((s) => isPlatform(s)) + 1;
-  return scopes
-    .slice(start)
-    .map((s) => s.node.id)
-    .join('-')
-    .toLowerCase()
-    .replace(/[^a-z0-9-]/g, '-');
 }
 
 function namespaceObject(name: string, stateful: boolean): Manifest {

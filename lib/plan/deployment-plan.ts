@@ -2,10 +2,13 @@ import { Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { catalog } from '../catalog';
 import { Backend, Component, prepareApp } from '../core/component';
-import { ConfigProblem, constructPath, ValidationError } from '../core/errors';
+import { ConfigProblem, constructPath, inConstruct, ValidationError } from '../core/errors';
 import { HelmChartSpec } from '../core/helm-chart';
 import { isPlatform, PlatformContext } from '../core/platform-context';
 import { BootstrapSecret, SecretValue } from '../core/secret';
+import { nestedSecretIn } from '../core/secret-inputs';
+import { isBuiltInNamespace } from '../core/grammar';
+import { checkFileNames, checkObjectIdentities, checkSecretIdentities } from './identity-checks';
 import { checkChartValues, NO_SCHEMA } from '../reference/chart-schema';
 import { locateReferenceData, REFERENCE_HOW_TO } from '../reference/locate';
 import { checkCapacity } from './capacity';
@@ -40,6 +43,13 @@ export interface FluxPlacement {
   readonly manifests: Manifest[];
   /** Secrets written SOPS-encrypted into this step's file: plaintext here, encrypted by the renderer. */
   readonly encryptedSecrets: Manifest[];
+  /**
+   * True when this placement writes the HelmRepository of its chart: one per repository and namespace,
+   * in the first placement that needs it (two copies would make kustomize refuse the folder, or two Flux
+   * Kustomizations fight over one object).
+   * @default false
+   */
+  readonly writesHelmRepository?: boolean;
 }
 
 /** A namespace and the backend that creates it. */
@@ -212,12 +222,12 @@ export function planDeployment(root: IConstruct, options: PlanOptions = {}): Dep
   const manual: { component: Component; manifests: Manifest[] }[] = [];
   for (const c of components) {
     if (c.tier === 'loadtests') {
-      manual.push({ component: c, manifests: placeManual(c, crdOwner, problems) });
+      manual.push({ component: c, manifests: inConstruct(c, 'placing its objects', () => placeManual(c, crdOwner, problems)) });
       // The namespace must exist before anyone applies the test: the apps step creates it.
       flux.push({ component: c, step: 'apps', manifests: [], encryptedSecrets: [] });
       continue;
     }
-    const placed = placeComponent(c, crdOwner, problems);
+    const placed = inConstruct(c, 'placing its objects', () => placeComponent(c, crdOwner, problems));
     flux.push(...placed.flux);
     tfManifests.push(...placed.terraform.map((manifest) => ({ component: c, manifest })));
   }
@@ -234,6 +244,14 @@ export function planDeployment(root: IConstruct, options: PlanOptions = {}): Dep
     }
   }
   checkImageMarkers(components, flux.flatMap((p) => p.manifests), problems);
+  checkFileNames(components, problems);
+  checkObjectIdentities(
+    [...flux.flatMap((p) => p.manifests.map((manifest) => ({ component: p.component, manifest }))), ...tfManifests, ...manual.flatMap((m) => m.manifests.map((manifest) => ({ component: m.component, manifest })))],
+    components.flatMap((component) => component.bootstrapSecrets.map((secret) => ({ component, secret }))),
+    problems,
+  );
+  checkSecretIdentities(components, secrets, problems);
+  const withRepositories = helmRepositoryWriters(flux, problems);
   checkCapacity(root, components, problems, notes);
   checkRouteConflicts(
     [...flux.flatMap((p) => p.manifests.map((manifest) => ({ component: p.component, manifest }))), ...tfManifests],
@@ -245,7 +263,7 @@ export function planDeployment(root: IConstruct, options: PlanOptions = {}): Dep
   const variables = new Map<string, SecretValue>();
   const addVariable = (v: SecretValue) => variables.set(v.variable, v);
   for (const s of secrets) Object.values(s.data).forEach((v) => v instanceof SecretValue && v.source.kind === 'variable' && addVariable(v));
-  for (const c of components) (c.helmChart?.sensitiveValues ?? []).forEach((s) => addVariable(s.value));
+  for (const c of components) (c.helmChart?.sensitiveValues ?? []).forEach((s) => s.value.source.kind === 'variable' && addVariable(s.value));
 
   const sortedVariables = [...variables.values()].sort((a, b) => (a.variable < b.variable ? -1 : 1));
   // A rotated Terraform variable gets a new write-only revision; the others keep theirs.
@@ -261,7 +279,7 @@ export function planDeployment(root: IConstruct, options: PlanOptions = {}): Dep
     platform: root,
     components,
     namespaces,
-    flux: withNamespaces(flux, namespaces),
+    flux: withNamespaces(withRepositories, namespaces),
     manual,
     terraform: {
       releases: terraformReleases(components),
@@ -338,10 +356,15 @@ function placeComponent(
 
   for (const m of c.manifests() as Manifest[]) {
     const where = `${m.kind} "${m.metadata.name}" (${m.apiVersion})`;
+    const nested = nestedSecretIn(m);
+    if (nested) {
+      problem(`${where} holds ${nested}, whose values would be written to the output`, 'Declare the Secret with addBootstrapSecret and SecretValue inputs instead');
+      continue;
+    }
     if (isBuiltInGroup(m.apiVersion)) {
       if (m.kind === 'Namespace') {
         problem(`it creates Namespace "${m.metadata.name}" itself`, 'Remove it: ballast creates the namespace of every component');
-      } else if (m.kind === 'Secret') {
+      } else if (m.kind === 'Secret' || m.kind === 'SecretList') {
         problem(`it creates ${where}, whose values would be written to the output`, 'Declare it with addBootstrapSecret and SecretValue inputs instead');
       } else if (c.deployWith === 'terraform') {
         terraform.push(m);
@@ -383,7 +406,7 @@ function placeComponent(
 function placeManual(c: Component, crdOwner: ReadonlyMap<string, Component>, problems: ConfigProblem[]): Manifest[] {
   const out: Manifest[] = [];
   for (const m of c.manifests() as Manifest[]) {
-    if (m.kind === 'Secret' || m.kind === 'Namespace') {
+    if (m.kind === 'Secret' || m.kind === 'SecretList' || m.kind === 'Namespace' || nestedSecretIn(m)) {
       problems.push({ path: constructPath(c), problem: `it creates ${m.kind} "${m.metadata.name}" in a folder applied by hand`, fix: 'Leave namespaces and secrets to ballast' });
     } else if (!isBuiltInGroup(m.apiVersion) && !crdOwner.has(apiGroup(m.apiVersion))) {
       problems.push({ path: constructPath(c), problem: `no component installs the CRD of ${m.kind} "${m.metadata.name}" (${m.apiVersion})`, fix: `Add the component whose chart installs the ${apiGroup(m.apiVersion)} CRDs` });
@@ -392,6 +415,31 @@ function placeManual(c: Component, crdOwner: ReadonlyMap<string, Component>, pro
     }
   }
   return out;
+}
+
+/**
+ * Marks the placement that writes each HelmRepository (namespace and name): the first that needs it. Two
+ * charts whose repositories share a name in one namespace but not the URL cannot both be served.
+ */
+function helmRepositoryWriters(placements: FluxPlacement[], problems: ConfigProblem[]): FluxPlacement[] {
+  const writers = new Map<string, FluxPlacement>();
+  const sorted = [...placements].sort((a, b) => FLUX_STEPS.indexOf(a.step) - FLUX_STEPS.indexOf(b.step));
+  for (const p of sorted) {
+    if (!p.chart) continue;
+    const repo = p.chart.chart.repository;
+    const key = `${p.component.namespace}/${repo.name}`;
+    const other = writers.get(key);
+    if (!other) writers.set(key, p);
+    else if (other.chart!.chart.repository.url !== repo.url || (other.chart!.chart.repository.type ?? 'default') !== (repo.type ?? 'default')) {
+      problems.push({
+        path: constructPath(p.component),
+        problem: `its chart comes from the Helm repository "${repo.name}" (${repo.url}) in namespace "${p.component.namespace}", where ${constructPath(other.component)} has a repository of that name at ${other.chart!.chart.repository.url}`,
+        fix: 'Give the catalog entries different repository names, or put the components in different namespaces',
+      });
+    }
+  }
+  const writing = new Set(writers.values());
+  return placements.map((p) => (writing.has(p) ? { ...p, writesHelmRepository: true } : p));
 }
 
 /** Puts each Flux-owned namespace into the earliest step that deploys something into it. */
@@ -419,6 +467,8 @@ function planNamespaces(components: Component[], secrets: BootstrapSecret[]): Na
   }
   const secretNamespaces = new Set(secrets.map((s) => s.namespace));
   return [...byName.entries()]
+    // The cluster's own namespaces (a component allowed there) are neither created nor pruned by ballast.
+    .filter(([name]) => !isBuiltInNamespace(name))
     .map(([name, members]) => ({
       name,
       owner:

@@ -141,7 +141,7 @@ export function placeSecrets(
       namespace: 'flux-system',
       name: SOPS_AGE_SECRET,
       type: 'Opaque',
-      data: { [SOPS_AGE_KEY]: SecretValue.fromVariable('sops_age_key', 'The age private key (AGE-SECRET-KEY-1...) Flux decrypts the repository\'s Secrets with.') },
+      data: { [SOPS_AGE_KEY]: SecretValue.defaultOf('ballast', SecretValue.fromVariable('sops_age_key', 'The age private key (AGE-SECRET-KEY-1...) Flux decrypts the repository\'s Secrets with.')) },
     });
   }
   return placement;

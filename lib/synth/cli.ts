@@ -1,4 +1,4 @@
-import { ValidationError } from '../core/errors';
+import { UnexpectedError, ValidationError } from '../core/errors';
 import { describeOutputState, displayPath, SynthOutputError } from './output-errors';
 import { outputsSwappedIn } from './output-swap';
 
@@ -11,8 +11,9 @@ export interface EntryPointOptions {
 }
 
 /**
- * Runs an entry point: a ValidationError is printed as the list of problems it carries (no stack trace),
- * a SynthOutputError as its message, anything else with its stack; all exit non-zero. The first line says
+ * Runs an entry point: a ValidationError is printed as the list of problems it carries, a SynthOutputError
+ * as its message, anything else as an unexpected error to report (its stack only with `BALLAST_DEBUG=1`);
+ * all exit non-zero. The first line says
  * what the output folders hold: "nothing was written" only when no output was swapped in and no swap was
  * left half-done.
  */
@@ -27,9 +28,11 @@ export function runEntryPoint(main: () => void, options: EntryPointOptions = {})
     if (err instanceof SynthOutputError && !(err.state === 'unchanged' && written.length > 0)) state = describeOutputState(err.state, err.outdirs);
     else if (written.length > 0) state = `after the new output was written to ${[...new Set(written)].map(displayPath).join(' and ')}`;
     else state = 'nothing was written';
-    const stack = (err as { stack?: unknown } | null)?.stack;
-    const body = err instanceof ValidationError || err instanceof SynthOutputError ? err.message : typeof stack === 'string' ? stack : String(err);
-    process.stderr.write(`ballast: ${options.action ?? 'synth'} failed, ${state}:\n${body}\n`);
+    const known = err instanceof ValidationError || err instanceof UnexpectedError || (err as { userFacing?: unknown } | null)?.userFacing === true;
+    const body = known ? (err as Error).message : new UnexpectedError('ballast', `running ${options.action ?? 'synth'}`, err).message;
+    // The stack helps whoever fixes the bug, not the user: only on request.
+    const stack = process.env.BALLAST_DEBUG && typeof (err as { stack?: unknown } | null)?.stack === 'string' ? `\n${(err as Error).stack}` : '';
+    process.stderr.write(`ballast: ${options.action ?? 'synth'} failed, ${state}:\n${body}${stack}\n`);
     process.exitCode = options.failureExitCode ?? 1;
   }
 }

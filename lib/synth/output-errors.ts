@@ -17,6 +17,8 @@ export class SynthOutputError extends Error {
   public readonly state: OutputState;
   /** The output folders concerned (absolute paths). */
   public readonly outdirs: readonly string[];
+  /** Its message says what happened and what to do: printed as it is, never wrapped as unexpected. */
+  public readonly userFacing = true;
 
   constructor(state: OutputState, outdirs: readonly string[], message: string, options?: { cause?: unknown }) {
     super(message, options);

@@ -1,5 +1,7 @@
 import * as path from 'path';
 import { IConstruct } from 'constructs';
+import { lastConstructedComponent } from '../core/component';
+import { inConstruct } from '../core/errors';
 import { readInventory } from '../day2/inventory';
 import { DeploymentPlan } from '../plan/deployment-plan';
 import { withAtomicOutput, withLockedOutput } from './output';
@@ -31,6 +33,11 @@ export interface PlatformSynthResult {
 }
 
 /** A comma-separated list from the environment variable `name`. */
+/** Builds the platform; an unexpected error names the component that was being built. */
+function built(build: () => IConstruct): IConstruct {
+  return inConstruct(() => lastConstructedComponent() ?? 'ballast', 'building the platform', build);
+}
+
 export function listFromEnv(name: string): string[] {
   return (process.env[name] ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
 }
@@ -56,7 +63,7 @@ export function synthPlatform(build: () => IConstruct, options: PlatformSynthOpt
   const fluxDir = options.fluxDir ?? 'dist/flux';
   const terraformDir = options.terraformDir ?? 'dist/cdktf';
   return withAtomicOutput([fluxDir, terraformDir], ([fluxStaging, terraformStaging]) => {
-    const plan = planPlatform(build(), planOptions(fluxDir, options, true));
+    const plan = planPlatform(built(build), planOptions(fluxDir, options, true));
     const flux = synthFlux(plan, fluxStaging, { unchangedFrom: fluxDir });
     const terraform = synthTerraform(plan, terraformStaging, { finalOutdir: terraformDir });
     // Saved before the swap: a value in the file that the output does not use yet is harmless; an output
@@ -71,7 +78,7 @@ export function planAgainstOutput(build: () => IConstruct, options: PlatformSynt
   const fluxDir = options.fluxDir ?? 'dist/flux';
   const terraformDir = options.terraformDir ?? 'dist/cdktf';
   // Under the output's locks: a synth running at the same time is waited for, not read half-swapped.
-  return withLockedOutput([fluxDir, terraformDir], () => planPlatform(build(), planOptions(fluxDir, options, false)), {
+  return withLockedOutput([fluxDir, terraformDir], () => planPlatform(built(build), planOptions(fluxDir, options, false)), {
     whenLocked: options.noWait ? 'fail' : 'wait',
   });
 }

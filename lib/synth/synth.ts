@@ -4,6 +4,7 @@ import { App as TerraformApp } from 'cdktf';
 import * as fs from 'fs';
 import * as path from 'path';
 import { IConstruct } from 'constructs';
+import { inConstruct } from '../core/errors';
 import { renderFluxRepository } from '../flux/repository';
 import { previousDocuments } from '../secrets/previous-documents';
 import { DeploymentPlan, planDeployment, PlanOptions } from '../plan/deployment-plan';
@@ -22,7 +23,7 @@ export interface SynthStats {
 
 /** Plans a platform: every decision both backends render. Throws a ValidationError on bad input. */
 export function planPlatform(platform: IConstruct, options: PlanOptions = {}): DeploymentPlan {
-  return planDeployment(platform, options);
+  return inConstruct(platform, 'planning the platform', () => planDeployment(platform, options));
 }
 
 /** Options of `synthFlux`. */
@@ -40,7 +41,7 @@ export interface FluxSynthOptions {
 /** Writes the Flux repository of `plan` into `outdir` (which must be empty). */
 export function synthFlux(plan: DeploymentPlan, outdir: string, options: FluxSynthOptions = {}): SynthStats {
   const previous = options.unchangedFrom !== undefined ? previousDocuments(options.unchangedFrom, plan.platform.sops.identityFile) : undefined;
-  const repo = renderFluxRepository(plan, { previous });
+  const repo = inConstruct('ballast', 'writing the Flux repository', () => renderFluxRepository(plan, { previous }));
   writeFiles(outdir, repo.files, options.unchangedFrom);
   return { files: repo.files.size, kinds: repo.kinds, notes: plan.notes };
 }
@@ -66,8 +67,10 @@ export function synthTerraform(plan: DeploymentPlan, outdir: string, options: Te
     skipValidation: false,
     context: { [FINAL_OUTDIR_CONTEXT]: path.resolve(options.finalOutdir ?? outdir) },
   });
-  new PlatformStack(app, STACK_NAME, { plan });
-  app.synth();
+  inConstruct('ballast', 'writing the Terraform stack', () => {
+    new PlatformStack(app, STACK_NAME, { plan });
+    app.synth();
+  });
   fs.writeFileSync(path.join(outdir, 'stacks', STACK_NAME, 'terraform.tfvars.example'), tfvarsExample(plan));
   const stackFile = path.join(outdir, 'stacks', STACK_NAME, 'cdk.tf.json');
   const stack = JSON.parse(fs.readFileSync(stackFile, 'utf8')) as { resource?: Record<string, Record<string, unknown>> };

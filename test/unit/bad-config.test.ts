@@ -120,7 +120,7 @@ const cases: [string, () => void, string | ReturnType<typeof expect.stringContai
   [
     'storage size that is not a quantity',
     () => new KubePrometheusStack(testPlatform(), 'monitoring', { storageSize: '50 GB' }),
-    'ballast/monitoring: storageSize "50 GB" is not a Kubernetes quantity. Use a size such as "50Gi".',
+    'ballast/monitoring: storageSize "50 GB" is not a Kubernetes quantity. Use a positive number of bytes with a binary suffix, such as "10Gi".',
   ],
   [
     'two releases with the same name in one namespace',
@@ -251,7 +251,7 @@ const cases: [string, () => void, string | ReturnType<typeof expect.stringContai
   [
     'a PostgreSQL storage size that is not a quantity',
     () => new PostgresCluster(testPlatform(), 'postgres', { storageSize: '20 gigs' }),
-    'ballast/postgres: storageSize "20 gigs" is not a Kubernetes quantity. Use a size such as "20Gi".',
+    'ballast/postgres: storageSize "20 gigs" is not a Kubernetes quantity. Use a positive number of bytes with a binary suffix, such as "10Gi".',
   ],
   [
     'PostgreSQL on a node pool that does not exist',

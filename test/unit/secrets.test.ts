@@ -7,7 +7,7 @@ import { defaultPlan, fluxObjects, readTree, synthToTemp, tempDir, TEST_AGE, ter
 import { problemOf } from '../support/problems';
 
 class App extends Component {
-  constructor(scope: Platform, id: string, data: Record<string, SecretValue | string>, secrets: 'terraform' | 'sops' = 'sops') {
+  constructor(scope: Platform, id: string, data: Record<string, SecretValue>, secrets: 'terraform' | 'sops' = 'sops') {
     super(scope, id, { namespace: id, secrets });
     this.addBootstrapSecret(`${id}-credentials`, data);
   }

@@ -1,6 +1,12 @@
 // The age and sops formats ballast writes for Flux's kustomize-controller, checked as round trips and against
-// tampering. Interoperability with the real sops binary is the e2e tier's job (test/e2e/sops-interop.test.ts).
+// tampering, and the synchronous calls into the worker thread age-encryption runs in. Interoperability with the
+// real age and sops binaries is the e2e tier's job (test/e2e/age-interop.test.ts, sops-interop.test.ts).
+import { spawnSync } from 'child_process';
 import { createDecipheriv, createHash } from 'crypto';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as ts from 'typescript';
 import { parse } from 'yaml';
 import { ageDecrypt, ageEncrypt, ageRecipientOf, generateAgeIdentity, parseAgeIdentity, parseAgeRecipient } from '../../lib/secrets/age';
 import { sopsDecrypt, sopsEncrypt } from '../../lib/secrets/sops';
@@ -21,16 +27,18 @@ describe('age', () => {
   test('keys: generated identities and recipients parse, and the recipient derives from the identity', () => {
     expect(ALICE.recipient).toMatch(/^age1[02-9ac-hj-np-z]{58}$/);
     expect(ALICE.identity).toMatch(/^AGE-SECRET-KEY-1[02-9AC-HJ-NP-Z]{58}$/);
-    expect(parseAgeRecipient(ALICE.recipient)).toHaveLength(32);
-    expect(parseAgeIdentity(ALICE.identity)).toHaveLength(32);
-    // Bech32 is case-insensitive as a whole; the identity's HRP is accepted in lower case too.
-    expect(parseAgeIdentity(ALICE.identity.toLowerCase())).toEqual(parseAgeIdentity(ALICE.identity));
+    expect(ALICE.recipient).not.toBe(BOB.recipient);
+    expect(parseAgeRecipient(ALICE.recipient)).toBe(ALICE.recipient);
+    expect(parseAgeIdentity(ALICE.identity)).toBe(ALICE.identity);
+    // Bech32 is case-insensitive as a whole; the identity is accepted in lower case too, and given back as age writes it.
+    expect(parseAgeIdentity(` ${ALICE.identity.toLowerCase()}\n`)).toBe(ALICE.identity);
     expect(ageRecipientOf(ALICE.identity)).toBe(ALICE.recipient);
+    expect(ageRecipientOf(BOB.identity)).toBe(BOB.recipient);
   });
 
-  test('keys: the age specification test vector recipient parses', () => {
-    // The example recipient of age's README.
-    expect(parseAgeRecipient('age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p').toString('hex')).toHaveLength(64);
+  test('keys: the example recipient of age\'s README parses', () => {
+    const example = 'age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p';
+    expect(parseAgeRecipient(example)).toBe(example);
   });
 
   test.each([
@@ -43,18 +51,30 @@ describe('age', () => {
     ['truncated', ALICE.recipient.slice(0, 20)],
     ['invalid character', `${ALICE.recipient.slice(0, 10)}b${ALICE.recipient.slice(11)}`],
   ])('keys: a recipient that is %s is refused', (_what, bad) => {
-    expect(() => parseAgeRecipient(bad)).toThrow(/malformed age recipient/);
-    expect(() => ageEncrypt(Buffer.from('x'), [bad])).toThrow(/malformed age recipient/);
+    expect(() => parseAgeRecipient(bad)).toThrow(/^malformed age recipient /);
+    expect(() => ageEncrypt(Buffer.from('x'), [bad])).toThrow(/^malformed age recipient /);
+  });
+
+  test('keys: the reason a recipient is refused is named', () => {
+    expect(() => parseAgeRecipient(`${ALICE.recipient.slice(0, -1)}${ALICE.recipient.endsWith('q') ? 'p' : 'q'}`)).toThrow(/: invalid checksum$/);
+    // An identity given as a recipient is a secret key: refused without quoting it.
+    expect(() => parseAgeRecipient(ALICE.identity)).toThrow(/^malformed age recipient \(an age identity, not shown\): not an "age1…" X25519 recipient$/);
+    expect(() => parseAgeRecipient('age1pq1qqqq')).toThrow(/^malformed age recipient "age1pq1qqqq": /);
   });
 
   test('keys: a bad identity is refused without echoing it', () => {
     const bad = `${ALICE.identity.slice(0, -1)}${ALICE.identity.endsWith('Q') ? 'P' : 'Q'}`;
-    expect(() => parseAgeIdentity(bad)).toThrow(/malformed age identity: invalid checksum/);
-    expect(() => parseAgeIdentity(ALICE.recipient)).toThrow(/malformed age identity/);
-    try {
-      parseAgeIdentity(bad);
-    } catch (err) {
-      expect((err as Error).message).not.toContain(bad.slice(16));
+    expect(() => parseAgeIdentity(bad)).toThrow(/^malformed age identity: invalid checksum$/);
+    expect(() => parseAgeIdentity(ALICE.recipient)).toThrow(/^malformed age identity: not an "AGE-SECRET-KEY-1…" X25519 identity$/);
+    expect(() => ageRecipientOf(bad)).toThrow(/^malformed age identity/);
+    for (const call of [() => parseAgeIdentity(bad), () => ageDecrypt(ageEncrypt(Buffer.from('x'), [ALICE.recipient]), bad)]) {
+      expect(call).toThrow(/malformed age identity/);
+      try {
+        call();
+      } catch (err) {
+        expect((err as Error).message).not.toContain(bad.slice(16, 40));
+        expect((err as Error).message.toLowerCase()).not.toContain(bad.slice(16, 40).toLowerCase());
+      }
     }
   });
 
@@ -77,12 +97,23 @@ describe('age', () => {
     expect(ageDecrypt(ageEncrypt(plaintext, [ALICE.recipient]), ALICE.identity).equals(plaintext)).toBe(true);
   });
 
-  test('round trip with two recipients: each identity decrypts, a third does not', () => {
+  test('round trip of a view into a larger buffer: only the viewed bytes are encrypted', () => {
+    const whole = Buffer.from('0123456789');
+    expect(ageDecrypt(ageEncrypt(whole.subarray(3, 6), [ALICE.recipient]), ALICE.identity).toString()).toBe('345');
+  });
+
+  test('round trip with two recipients: each identity decrypts, a third is refused with a clear message', () => {
     const armored = ageEncrypt(Buffer.from('shared secret'), [ALICE.recipient, BOB.recipient]);
     expect(Buffer.from(armored.split('\n').slice(1, -2).join(''), 'base64').toString('latin1').match(/-> X25519 /g)).toHaveLength(2);
     expect(ageDecrypt(armored, ALICE.identity).toString()).toBe('shared secret');
     expect(ageDecrypt(armored, BOB.identity).toString()).toBe('shared secret');
-    expect(() => ageDecrypt(armored, generateAgeIdentity().identity)).toThrow(/no identity matched/);
+    expect(() => ageDecrypt(armored, generateAgeIdentity().identity)).toThrow(/^age: no identity matched any of the file's recipients$/);
+    // A failed call leaves the worker usable.
+    expect(ageDecrypt(armored, ALICE.identity).toString()).toBe('shared secret');
+  });
+
+  test('an empty recipient list is refused', () => {
+    expect(() => ageEncrypt(Buffer.from('x'), [])).toThrow(/at least one recipient/);
   });
 
   test('encryption is randomized', () => {
@@ -104,18 +135,47 @@ describe('age', () => {
       return copy;
     };
     // The ephemeral share: the file key no longer unwraps.
-    expect(() => ageDecrypt(rearmor(flip(binary.indexOf('X25519 ') + 10)), ALICE.identity)).toThrow();
+    expect(() => ageDecrypt(rearmor(flip(binary.indexOf('X25519 ') + 10)), ALICE.identity)).toThrow(/^age: /);
     // A byte of the MAC line.
-    expect(() => ageDecrypt(rearmor(flip(headerEnd + 6)), ALICE.identity)).toThrow();
+    expect(() => ageDecrypt(rearmor(flip(headerEnd + 6)), ALICE.identity)).toThrow(/^age: /);
     // The payload: first and last chunk.
-    expect(() => ageDecrypt(rearmor(flip(binary.length - 300)), ALICE.identity)).toThrow(/chunk 1 failed authentication/);
-    expect(() => ageDecrypt(rearmor(flip(binary.length - 70000)), ALICE.identity)).toThrow(/chunk 0 failed authentication/);
+    expect(() => ageDecrypt(rearmor(flip(binary.length - 300)), ALICE.identity)).toThrow(/^age: /);
+    expect(() => ageDecrypt(rearmor(flip(binary.length - 70000)), ALICE.identity)).toThrow(/^age: /);
     // Truncated to its first (full) chunk: that chunk is not flagged last.
     const firstChunkEnd = binary.indexOf('\n', headerEnd) + 1 + 16 + 64 * 1024 + 16;
-    expect(() => ageDecrypt(rearmor(binary.subarray(0, firstChunkEnd)), ALICE.identity)).toThrow(/failed authentication/);
+    expect(() => ageDecrypt(rearmor(binary.subarray(0, firstChunkEnd)), ALICE.identity)).toThrow(/^age: /);
     // Armor damage.
-    expect(() => ageDecrypt(tamperArmor(armored, 3, 10), ALICE.identity)).toThrow();
-    expect(() => ageDecrypt(armored.replace('-----END AGE ENCRYPTED FILE-----', ''), ALICE.identity)).toThrow(/armor/);
+    expect(() => ageDecrypt(tamperArmor(armored, 3, 10), ALICE.identity)).toThrow(/^age: /);
+    expect(() => ageDecrypt(armored.replace('-----END AGE ENCRYPTED FILE-----', ''), ALICE.identity)).toThrow(/^age: invalid armor/);
+  });
+
+  test('the worker thread does not keep the process alive', () => {
+    // A separate node process, with the three age files compiled as the build would compile them.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ballast-age-'));
+    try {
+      for (const name of ['age', 'age-bridge', 'age-worker']) {
+        const source = fs.readFileSync(path.join(__dirname, '../../lib/secrets', `${name}.ts`), 'utf8');
+        const { outputText } = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } });
+        fs.writeFileSync(path.join(dir, `${name}.js`), outputText);
+      }
+      const script = `const a = require(${JSON.stringify(path.join(dir, 'age.js'))});
+        const k = a.generateAgeIdentity();
+        process.stdout.write(a.ageDecrypt(a.ageEncrypt(Buffer.from('still here'), [k.recipient]), k.identity).toString());`;
+      const started = Date.now();
+      // NODE_PATH: the compiled files are outside the project, and resolve age-encryption from its node_modules.
+      const child = spawnSync(process.execPath, ['-e', script], {
+        encoding: 'utf8',
+        timeout: 30_000,
+        env: { ...process.env, NODE_PATH: path.join(__dirname, '../../node_modules') },
+      });
+      expect(child.stderr).toBe('');
+      expect(child.stdout).toBe('still here');
+      expect(child.status).toBe(0);
+      // Well under the worker's idle time (10 s), after which it would stop by itself anyway.
+      expect(Date.now() - started).toBeLessThan(5_000);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

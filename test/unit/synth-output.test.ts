@@ -109,7 +109,7 @@ describe('an entry point says what the output folders hold', () => {
   test('a failing build: nothing was written, and it is true', () => {
     const dir = tempOutdir();
     const run = entryPoint(() => withAtomicOutput([dir], () => { throw new Error('bad config'); }));
-    expect(run.stderr).toMatch(/^ballast: synth failed, nothing was written:\nError: bad config\n/);
+    expect(run.stderr).toMatch(/^ballast: synth failed, nothing was written:\nballast: unexpected error while running synth: bad config\. This is a bug in ballast .*please report it.*\n$/);
     expect(fs.readdirSync(dir)).toEqual(['old.yaml']);
   });
 
@@ -119,7 +119,7 @@ describe('an entry point says what the output folders hold', () => {
       withAtomicOutput([dir], ([staging]) => fs.writeFileSync(path.join(staging, 'a.yaml'), 'a: 1\n'));
       throw new Error('printing the summary failed');
     });
-    expect(run.stderr).toMatch(/^ballast: synth failed, after the new output was written to \S*flux:\nError: printing the summary failed/);
+    expect(run.stderr).toMatch(/^ballast: synth failed, after the new output was written to \S*flux:\nballast: unexpected error while running synth: printing the summary failed\./);
     expect(fs.readFileSync(path.join(dir, 'a.yaml'), 'utf8')).toBe('a: 1\n');
   });
 

@@ -2,7 +2,10 @@ import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Component, ComponentOptions } from '../../core/component';
 import { fail } from '../../core/errors';
-import { requireDnsLabel } from '../../core/names';
+import { describeEnvVarName, describePort, isEnvVarName, isNonNegativeInteger, isPort, isPositiveInteger } from '../../core/grammar';
+import { isDnsSubdomain, requireDnsLabel } from '../../core/names';
+import { requireResources } from '../../core/resource-checks';
+import { SecretValue } from '../../core/secret';
 import { ContainerEnv, DatabaseConnection } from '../database/database-connection';
 import { ContainerResources, PostgresCluster } from '../database/postgres-cluster';
 import { IngressRoute } from '../ingress/ingress-route';
@@ -10,8 +13,11 @@ import { MiddlewareRef } from '../ingress/middleware';
 import type { Flux } from '../gitops/flux';
 import { ServiceMonitor } from '../monitoring/service-monitor';
 
-/** An environment value: a plain string, or a key of a Secret in the service's namespace. */
-export type EnvValue = string | { readonly secretName: string; readonly key: string };
+/**
+ * An environment value: a plain string (not secret), a key of a Secret in the service's namespace, or a
+ * SecretValue (ballast puts it in the Secret `<service>-env`, which the variable then reads).
+ */
+export type EnvValue = string | SecretValue | { readonly secretName: string; readonly key: string };
 
 /** Where the service is routed from outside. */
 export interface WebServiceRoute {
@@ -126,7 +132,7 @@ export class WebService extends Component {
   private readonly fixedReplicas: number;
 
   constructor(scope: Construct, id: string, props: WebServiceProps) {
-    super(scope, id, { namespace: props.namespace ?? id, deployWith: props.deployWith, secrets: props.secrets, tier: 'apps' });
+    super(scope, id, { namespace: props.namespace ?? id, deployWith: props.deployWith, secrets: props.secrets, allowReservedNamespace: props.allowReservedNamespace, tier: 'apps' });
     this.name = requireDnsLabel(this, 'service name', id);
     if (!/^[^\s:@]+(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$/.test(props.image) || !/(:[^/]+|@sha256:[a-f0-9]{64})$/.test(props.image)) {
       fail(this, `image "${props.image}" has no pinned tag or digest`, 'Name a version, e.g. "ghcr.io/acme/api:1.4.2"');
@@ -134,20 +140,30 @@ export class WebService extends Component {
     if (/:latest$/.test(props.image)) fail(this, `image "${props.image}" uses the tag latest`, 'Pin a version so that a re-apply installs the same thing');
     this.containerPort = props.port ?? 8080;
     this.servicePort = props.servicePort ?? 80;
+    for (const [what, port] of [['port', this.containerPort], ['servicePort', this.servicePort]] as const) {
+      if (!isPort(port)) fail(this, `${what} ${port} is not a port`, describePort);
+    }
     this.fixedReplicas = props.replicas ?? 2;
     if (!Number.isInteger(this.fixedReplicas) || this.fixedReplicas < 1) fail(this, `replicas ${this.fixedReplicas} is not a positive whole number`, 'Use 1 or more');
     this.podLabels = { 'app.kubernetes.io/name': this.name, 'app.kubernetes.io/part-of': 'ballast' };
     this.host = `${this.name}.${this.namespace}.svc.cluster.local`;
     this.url = this.addOutputUrl('url', `http://${this.host}${this.servicePort === 80 ? '' : `:${this.servicePort}`}`);
-    this.resources = props.resources ?? { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '256Mi' } };
+    this.resources = requireResources(this, props.resources ?? { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '256Mi' } });
     const drain = props.drainSeconds ?? 10;
+    if (!isNonNegativeInteger(drain) || drain > 3600) fail(this, `drainSeconds ${drain} is not a whole number of seconds from 0 to 3600`, 'Use e.g. 10');
+    const startup = props.probes?.startupSeconds;
+    if (startup !== undefined && (!isPositiveInteger(startup) || startup > 3600)) fail(this, `probes.startupSeconds ${startup} is not a whole number of seconds from 1 to 3600`, 'Use e.g. 60, or leave it out');
+    for (const [what, path] of [['readinessPath', props.probes?.readinessPath], ['livenessPath', props.probes?.livenessPath]] as const) {
+      if (path !== undefined && !/^\/[\x21-\x7e]*$/.test(path)) fail(this, `probes.${what} "${path}" is not an HTTP path`, 'Use a path starting with "/", e.g. "/healthz"');
+    }
+    if (props.imagePullSecret !== undefined && !isDnsSubdomain(props.imagePullSecret)) {
+      fail(this, `imagePullSecret "${props.imagePullSecret}" is not a Secret name`, 'Use the name of a Secret of type kubernetes.io/dockerconfigjson in the namespace: lowercase letters, digits, "-" and "."');
+    }
     const readOnlyRoot = props.readOnlyRootFilesystem ?? true;
     const readiness = props.probes?.readinessPath ?? '/healthz';
     const probe = (path: string, extra: Record<string, number>) => ({ httpGet: { path, port: 'http' }, periodSeconds: 5, timeoutSeconds: 2, ...extra });
 
-    let env: ContainerEnv[] = Object.entries(props.env ?? {}).map(([name, v]) =>
-      typeof v === 'string' ? { name, value: v } : { name, valueFrom: { secretKeyRef: { name: v.secretName, key: v.key } } },
-    );
+    let env = this.environment(props.env ?? {});
     if (props.database) {
       this.connection = props.database.cluster.addDatabase(this, props.database.name, { user: props.database.user });
       // The password variable first: later values expand $(DATABASE_PASSWORD).
@@ -251,6 +267,31 @@ export class WebService extends Component {
       path: ['spec', 'template', 'spec', 'containers', 0, 'image'],
       comment: imagePolicyMarker(this.namespace, this.name),
     });
+  }
+
+  /**
+   * The container's environment: plain values as they are, Secret keys by reference, and SecretValues
+   * through the Secret `<service>-env` that this service declares for them.
+   */
+  private environment(values: Record<string, EnvValue>): ContainerEnv[] {
+    const secretName = `${this.name}-env`;
+    const secret: Record<string, SecretValue> = {};
+    const env = Object.entries(values).map(([name, v]): ContainerEnv => {
+      if (!isEnvVarName(name)) fail(this, `env has the variable name "${name}"`, describeEnvVarName);
+      if (typeof v === 'string') return { name, value: v };
+      if (SecretValue.isSecretValue(v)) {
+        if (!/^[-._a-zA-Z0-9]+$/.test(name)) fail(this, `env "${name}" takes a SecretValue, but a Secret key cannot be named so`, 'Use letters, digits, "-", "_" and "." in the names of secret variables');
+        secret[name] = v;
+        return { name, valueFrom: { secretKeyRef: { name: secretName, key: name } } };
+      }
+      const ref = v as { secretName?: unknown; key?: unknown } | null;
+      if (typeof ref?.secretName !== 'string' || !isDnsSubdomain(ref.secretName) || typeof ref.key !== 'string' || !/^[-._a-zA-Z0-9]+$/.test(ref.key)) {
+        fail(this, `env "${name}" is neither a string, a SecretValue nor a { secretName, key } of a Secret`, 'Give a plain string, a SecretValue, or the name and key of a Secret in the namespace');
+      }
+      return { name, valueFrom: { secretKeyRef: { name: ref.secretName, key: ref.key } } };
+    });
+    if (Object.keys(secret).length > 0) this.addBootstrapSecret(secretName, secret);
+    return env;
   }
 
   /** The replica count when no autoscaler manages it. */

@@ -13,7 +13,7 @@ export type CloudNativePgProps = ChartComponentOptions;
  */
 export class CloudNativePg extends Component {
   constructor(scope: Construct, id: string, props: CloudNativePgProps = {}) {
-    super(scope, id, { namespace: props.namespace ?? 'cnpg-system', deployWith: props.deployWith, secrets: props.secrets });
+    super(scope, id, { namespace: props.namespace ?? 'cnpg-system', deployWith: props.deployWith, secrets: props.secrets, allowReservedNamespace: props.allowReservedNamespace });
     this.addChart(
       catalog.cloudnativePg,
       {
@@ -23,7 +23,7 @@ export class CloudNativePg extends Component {
         resources: { requests: { ...REQUESTS }, limits: { memory: '400Mi' } },
         ...this.scheduling(props.nodePool),
       },
-      { releaseName: 'cnpg', extraValues: props.extraValues },
+      { releaseName: 'cnpg', extraValues: props.extraValues, userSensitiveValues: props.sensitiveValues },
     );
     this.claimCapacity({ pool: props.nodePool, what: 'CloudNativePG operator', replicas: () => 1, requests: REQUESTS });
   }

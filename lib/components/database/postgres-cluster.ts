@@ -1,8 +1,10 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
+import { requireResources } from '../../core/resource-checks';
 import { Component, ComponentOptions } from '../../core/component';
 import { fail } from '../../core/errors';
-import { isPostgresIdentifier, isQuantity, requireDnsLabel } from '../../core/names';
+import { describeStorageQuantity, quantityProblem } from '../../core/grammar';
+import { isPostgresIdentifier, requireDnsLabel } from '../../core/names';
 import { SecretValue } from '../../core/secret';
 import { PRUNE_DISABLED } from '../../flux/helm';
 import { CLOUDNATIVE_PG_DASHBOARD } from '../monitoring/community-dashboards';
@@ -97,7 +99,7 @@ export class PostgresCluster extends Component {
   private readonly databases = new Map<string, Construct>();
 
   constructor(scope: Construct, id: string, props: PostgresClusterProps = {}) {
-    super(scope, id, { namespace: props.namespace ?? 'database', deployWith: props.deployWith, secrets: props.secrets });
+    super(scope, id, { namespace: props.namespace ?? 'database', deployWith: props.deployWith, secrets: props.secrets, allowReservedNamespace: props.allowReservedNamespace });
     this.stateful = true;
     this.clusterName = requireDnsLabel(this, 'clusterName', props.clusterName ?? 'postgres');
     this.replicas = props.replicas ?? 1;
@@ -105,13 +107,14 @@ export class PostgresCluster extends Component {
       fail(this, `replicas ${this.replicas} is not a whole number of read replicas`, 'Use 0 or more, e.g. 1');
     }
     const storageSize = props.storageSize ?? '20Gi';
-    if (!isQuantity(storageSize)) fail(this, `storageSize "${storageSize}" is not a Kubernetes quantity`, 'Use a size such as "20Gi"');
+    const storageProblem = quantityProblem(storageSize, 'storage');
+    if (storageProblem) fail(this, `storageSize ${storageProblem}`, describeStorageQuantity);
     const scheduling = this.scheduling(props.nodePool);
     const services = `${this.namespace}.svc.cluster.local`;
     this.readWriteHost = `${this.clusterName}-rw.${services}`;
     this.readOnlyHost = `${this.clusterName}-ro.${services}`;
 
-    const resources = props.resources ?? { requests: { cpu: '500m', memory: '1Gi' }, limits: { memory: '2Gi' } };
+    const resources = requireResources(this, props.resources ?? { requests: { cpu: '500m', memory: '1Gi' }, limits: { memory: '2Gi' } });
     this.claimCapacity({ pool: props.nodePool, what: `PostgreSQL ${this.clusterName}`, replicas: () => 1 + this.replicas, requests: resources.requests ?? {}, onePerNode: true });
     new ApiObject(this, 'cluster', {
       apiVersion: 'postgresql.cnpg.io/v1',
@@ -163,18 +166,21 @@ export class PostgresCluster extends Component {
       fail(consumer, `role "${user}" of ${this.node.path} already owns another database`, 'Give each database its own user');
     }
     this.databases.set(name, consumer);
-    const password = options.password ?? this.defaultSecret(`${name}_db_password`, `Password of the PostgreSQL role "${user}".`, DATABASE_PASSWORD_RULE);
-    const secretName = `${this.clusterName}-${user.replace(/_/g, '-')}-credentials`;
-    const credentials = { username: user, password };
+    // The default cluster name keeps the short name (`app_db_password`); another cluster's databases get
+    // its name in front, so that two clusters with a database of the same name never share a password.
+    const prefix = this.clusterName === 'postgres' ? '' : `${this.clusterName.replace(/-/g, '_')}_`;
+    const password = options.password ?? this.defaultSecret(`${prefix}${name}_db_password`, `Password of the PostgreSQL role "${user}".`, DATABASE_PASSWORD_RULE);
+    const secretName = objectName(this.clusterName, user, 'credentials');
+    const basicAuth = { type: 'kubernetes.io/basic-auth', plainData: { username: user } };
     // CloudNativePG reads the role's password here and, with the reload label, rolls a changed password.
-    this.addBootstrapSecret(secretName, credentials, 'kubernetes.io/basic-auth', { 'cnpg.io/reload': 'true' });
-    if (consumer.namespace !== this.namespace) consumer.addBootstrapSecret(secretName, credentials, 'kubernetes.io/basic-auth');
+    this.addBootstrapSecret(secretName, { password }, { ...basicAuth, labels: { 'cnpg.io/reload': 'true' } });
+    if (consumer.namespace !== this.namespace) consumer.addBootstrapSecret(secretName, { password }, basicAuth);
     this.roles.push({ name: user, secretName });
 
     new ApiObject(this, `database-${name}`, {
       apiVersion: 'postgresql.cnpg.io/v1',
       kind: 'Database',
-      metadata: { name: `${this.clusterName}-${name.replace(/_/g, '-')}`, annotations: PRUNE_DISABLED },
+      metadata: { name: objectName(this.clusterName, name), annotations: PRUNE_DISABLED },
       spec: { name, owner: user, cluster: { name: this.clusterName }, ensure: 'present', databaseReclaimPolicy: 'retain' },
     });
     this.addOutputUrl(`${name} (read-write)`, `postgresql://${this.readWriteHost}:${PORT}/${name}`);
@@ -225,4 +231,16 @@ export class PostgresCluster extends Component {
       },
     };
   }
+}
+
+/**
+ * A Kubernetes object name made of a cluster name and PostgreSQL identifiers: `_` becomes `-`, and runs of
+ * `-` and a leading or trailing one (from `_app` or `app_`) are dropped, so every part the user may write
+ * gives a valid name.
+ */
+function objectName(...parts: string[]): string {
+  return parts
+    .map((p) => p.replace(/_/g, '-').replace(/-+/g, '-').replace(/^-|-$/g, ''))
+    .filter((p) => p !== '')
+    .join('-');
 }

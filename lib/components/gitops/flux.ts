@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { SecretValue } from '../../core/secret';
 import { catalog } from '../../catalog';
 import { Component } from '../../core/component';
 import { fail } from '../../core/errors';
@@ -27,6 +28,8 @@ export interface FluxProps {
   readonly extraControllers?: FluxExtraController[];
   /** Chart values deep-merged over the FluxInstance values. @default none */
   readonly extraValues?: HelmValues;
+  /** Secret FluxInstance chart values by dotted value path, passed by reference. @default none */
+  readonly sensitiveValues?: Record<string, SecretValue>;
 }
 
 /**
@@ -53,7 +56,7 @@ export class Flux extends Construct {
 
 class FluxOperator extends Component {
   constructor(scope: Construct, id: string) {
-    super(scope, id, { namespace: FLUX_NAMESPACE, deployWith: 'terraform' });
+    super(scope, id, { namespace: FLUX_NAMESPACE, deployWith: 'terraform', allowReservedNamespace: true });
     this.addChart(catalog.fluxOperator, {}, { releaseName: 'flux-operator' });
   }
 }
@@ -63,7 +66,7 @@ class FluxInstance extends Component {
   private readonly components: string[];
 
   constructor(scope: Construct, id: string, props: FluxProps) {
-    super(scope, id, { namespace: FLUX_NAMESPACE, deployWith: 'terraform' });
+    super(scope, id, { namespace: FLUX_NAMESPACE, deployWith: 'terraform', allowReservedNamespace: true });
     const version = props.distributionVersion ?? FLUX_VERSION;
     if (!/^[0-9]+\.[0-9]+\.([0-9]+|x)$/.test(version)) {
       fail(this, `distributionVersion "${version}" is not a pinned Flux version`, 'Use an exact version or a patch range such as "2.9.x": a wider range lets a re-apply install another Flux');
@@ -74,7 +77,7 @@ class FluxInstance extends Component {
     }
     const git = this.platform.git;
     const pullSecret = git.auth
-      ? this.addBootstrapSecret('flux-git-auth', { username: git.auth.username, password: git.auth.password }).name
+      ? this.addBootstrapSecret('flux-git-auth', { password: git.auth.password }, { plainData: { username: git.auth.username } }).name
       : undefined;
     const syncPath = [git.path, 'clusters', this.platform.clusterName].filter((p) => p).join('/');
     this.addChart(
@@ -101,7 +104,7 @@ class FluxInstance extends Component {
           },
         },
       },
-      { releaseName: 'flux', extraValues: props.extraValues },
+      { releaseName: 'flux', extraValues: props.extraValues, userSensitiveValues: props.sensitiveValues },
     );
     this.components = (this.helmChart!.values.instance as { components: string[] }).components;
   }

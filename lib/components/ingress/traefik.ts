@@ -47,6 +47,8 @@ export interface TraefikProps extends ComponentOptions {
   readonly metrics?: boolean;
   /** Chart values deep-merged over ballast's. @default none */
   readonly extraValues?: HelmValues;
+  /** Secret chart values by dotted value path, passed by reference (see `ChartComponentOptions.sensitiveValues`). @default none */
+  readonly sensitiveValues?: Record<string, SecretValue>;
 }
 
 /**
@@ -62,7 +64,7 @@ export class Traefik extends Component {
   public readonly dashboard: IngressRoute;
 
   constructor(scope: Construct, id: string, props: TraefikProps = {}) {
-    super(scope, id, { namespace: props.namespace ?? 'traefik', deployWith: props.deployWith, secrets: props.secrets });
+    super(scope, id, { namespace: props.namespace ?? 'traefik', deployWith: props.deployWith, secrets: props.secrets, allowReservedNamespace: props.allowReservedNamespace });
     const replicas = props.replicas ?? 2;
     const scheduling = this.scheduling(props.nodePool);
 
@@ -87,7 +89,7 @@ export class Traefik extends Component {
         ...(props.metrics ? { metrics: { prometheus: { addServicesLabels: true } } } : {}),
         ...scheduling,
       },
-      { releaseName: 'traefik', extraValues: props.extraValues },
+      { releaseName: 'traefik', extraValues: props.extraValues, userSensitiveValues: props.sensitiveValues },
     );
 
     this.claimCapacity({ pool: props.nodePool, what: 'Traefik', replicas: () => replicas, requests: { cpu: '100m', memory: '128Mi' } });

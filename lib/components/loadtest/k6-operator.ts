@@ -8,7 +8,7 @@ export type K6OperatorProps = ChartComponentOptions;
 /** The k6 operator (chart k6-operator 4.6.0): runs `TestRun`s (`k6.io/v1alpha1`) split over several pods. */
 export class K6Operator extends Component {
   constructor(scope: Construct, id: string, props: K6OperatorProps = {}) {
-    super(scope, id, { namespace: props.namespace ?? 'k6-operator-system', deployWith: props.deployWith, secrets: props.secrets });
+    super(scope, id, { namespace: props.namespace ?? 'k6-operator-system', deployWith: props.deployWith, secrets: props.secrets, allowReservedNamespace: props.allowReservedNamespace });
     this.addChart(
       catalog.k6Operator,
       {
@@ -17,7 +17,7 @@ export class K6Operator extends Component {
         installCRDs: true,
         ...this.scheduling(props.nodePool),
       },
-      { releaseName: 'k6-operator', extraValues: props.extraValues },
+      { releaseName: 'k6-operator', extraValues: props.extraValues, userSensitiveValues: props.sensitiveValues },
     );
   }
 }

@@ -1,9 +1,12 @@
 import { ApiObject } from 'cdk8s';
+import * as fs from 'fs';
 import { Construct } from 'constructs';
 import { Component, ComponentOptions } from '../../core/component';
 import { fail } from '../../core/errors';
 import { K6_BUILTIN_METRICS, K6_IMAGE, k6MetricsEnv } from '../../core/k6-metrics';
+import { describeEnvVarName, isEnvVarName, isNonNegativeInteger, isPositiveGoDuration, isPositiveInteger } from '../../core/grammar';
 import { requireDnsLabel } from '../../core/names';
+import { requireResources } from '../../core/resource-checks';
 import { platformOf } from '../../core/platform-context';
 import { WebService } from '../apps/web-service';
 import { ContainerResources } from '../database/postgres-cluster';
@@ -52,7 +55,8 @@ export interface LoadTestProps extends ComponentOptions {
   readonly env?: Record<string, string>;
 }
 
-const DURATION = /^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$/;
+/** A k6 metric name, with an optional submetric selector (`http_req_duration{status:200}`). */
+const METRIC = /^[a-zA-Z_][a-zA-Z0-9_]{0,127}(\{[^{}]+\})?$/;
 const THRESHOLD = /^(avg|min|max|med|count|rate|value|p\([0-9]+(\.[0-9]+)?\))\s*(<|<=|>|>=|==|===|!=)\s*-?[0-9]+(\.[0-9]+)?$/;
 
 /**
@@ -68,7 +72,7 @@ export class LoadTest extends Component {
   public readonly runObject: { readonly kind: string; readonly name: string };
 
   constructor(scope: Construct, id: string, props: LoadTestProps) {
-    super(scope, id, { namespace: props.namespace ?? 'loadtests', deployWith: props.deployWith, secrets: props.secrets, tier: 'loadtests' });
+    super(scope, id, { namespace: props.namespace ?? 'loadtests', deployWith: props.deployWith, secrets: props.secrets, allowReservedNamespace: props.allowReservedNamespace, tier: 'loadtests' });
     if (this.deployWith !== 'flux') fail(this, 'a load test is applied by hand from the Flux repository, not by Terraform', 'Leave deployWith at "flux"');
     this.testId = requireDnsLabel(this, 'load test name', id);
     if (platformOf(props.target) !== this.platform || !Component.isComponent(props.target)) {
@@ -81,6 +85,9 @@ export class LoadTest extends Component {
     if (runner === 'job' && parallelism !== 1) fail(this, 'parallelism needs the k6 operator', "Use runner: 'testrun' with an operator");
     if (runner === 'testrun' && !props.operator) fail(this, "runner 'testrun' needs the k6 operator", 'Pass operator: the K6Operator component');
 
+    if (typeof props.script !== 'string' || !fs.existsSync(props.script) || !fs.statSync(props.script).isFile()) {
+      fail(this, `script ${String(props.script)} is not a file`, `Give the path of the TypeScript k6 script, relative to the folder synth runs in (${process.cwd()})`);
+    }
     const script = compileK6Script(props.script);
     const foreign = foreignImports(script);
     if (foreign.length > 0) {
@@ -90,9 +97,15 @@ export class LoadTest extends Component {
     const targetUrl = via === 'public' ? props.target.publicUrl : props.target.url;
     if (!targetUrl) fail(this, `it tests ${props.target.node.path} through its public URL, but the service has no route`, "Give the service a route, or use via: 'service'");
     const scheduling = this.scheduling(props.nodePool);
-    const resources = props.resources ?? { requests: { cpu: '1', memory: '1Gi' }, limits: { memory: '2Gi' } };
+    const resources = requireResources(this, props.resources ?? { requests: { cpu: '1', memory: '1Gi' }, limits: { memory: '2Gi' } });
     this.claimCapacity({ pool: props.nodePool, what: `load test ${this.testId}`, replicas: () => parallelism, requests: resources.requests ?? {} });
 
+    const builtIn = ['K6_PROMETHEUS_RW_SERVER_URL', 'K6_OPTIONS', 'TARGET_URL', ...k6MetricsEnv(this.platform.k6Metrics).map((e) => e.name)];
+    for (const name of Object.keys(props.env ?? {})) {
+      if (builtIn.includes(name)) fail(this, `env sets ${name}, which ballast sets itself`, name === 'K6_OPTIONS' ? 'Put the options in options (they become K6_OPTIONS)' : 'Remove it from env');
+      if (!isEnvVarName(name)) fail(this, `env has the variable name "${name}"`, describeEnvVarName);
+      if (typeof props.env![name] !== 'string') fail(this, `env ${name} is not a string`, 'Give plain strings: the script is not the place for secrets');
+    }
     const configMap = `k6-${this.testId}`;
     new ApiObject(this, 'script', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: configMap }, data: { [script.fileName]: script.source } });
     const env = [
@@ -158,21 +171,32 @@ export class LoadTest extends Component {
 
 function checkOptions(scope: Construct, options: LoadOptions): void {
   const o = options as { vus?: number; duration?: string; stages?: readonly LoadStage[]; iterations?: number; thresholds?: Record<string, readonly string[]> };
+  if (typeof o !== 'object' || o === null) fail(scope, 'options is not an object', 'Give { vus, duration }, { vus, iterations } or { stages }');
+  const known = ['vus', 'duration', 'stages', 'iterations', 'thresholds'];
+  const unknown = Object.keys(o).filter((k) => !known.includes(k));
+  if (unknown.length > 0) fail(scope, `options has ${unknown.join(', ')}, which ballast does not pass to k6`, `Use ${known.join(', ')}`);
   if (o.stages !== undefined) {
-    if (o.stages.length === 0) fail(scope, 'options.stages is empty', 'Give at least one stage, e.g. { duration: "1m", target: 50 }');
+    const mixed = (['vus', 'duration', 'iterations'] as const).filter((k) => o[k] !== undefined);
+    if (mixed.length > 0) fail(scope, `options has stages and ${mixed.join(' and ')}`, 'Use either stages (a ramping load) or vus with duration or iterations, not both');
+    if (!Array.isArray(o.stages) || o.stages.length === 0) fail(scope, 'options.stages is empty', 'Give at least one stage, e.g. { duration: "1m", target: 50 }');
     o.stages.forEach((st, i) => {
-      if (!DURATION.test(st.duration)) fail(scope, `stage ${i} has duration "${st.duration}", which is not a k6 duration`, 'Use a duration such as "2m"');
-      if (!Number.isInteger(st.target) || st.target < 0) fail(scope, `stage ${i} has target ${st.target}`, 'Use a whole number of VUs, 0 or more');
+      if (!isPositiveGoDuration(st.duration)) fail(scope, `stage ${i} has duration "${st.duration}", which is not a k6 duration`, 'Use a duration such as "2m"');
+      if (!isNonNegativeInteger(st.target)) fail(scope, `stage ${i} has target ${st.target}`, 'Use a whole number of VUs, 0 or more');
     });
   } else {
-    if (!Number.isInteger(o.vus) || (o.vus ?? 0) < 1) fail(scope, `options.vus ${o.vus} is not 1 or more`, 'Give the number of virtual users');
-    if (o.duration !== undefined && !DURATION.test(o.duration)) fail(scope, `options.duration "${o.duration}" is not a k6 duration`, 'Use a duration such as "3m"');
+    if (!isPositiveInteger(o.vus as number)) fail(scope, `options.vus ${o.vus} is not 1 or more`, 'Give the number of virtual users');
+    if (o.duration !== undefined && o.iterations !== undefined) fail(scope, 'options has both duration and iterations', 'Use one of them');
+    if (o.duration === undefined && o.iterations === undefined) fail(scope, 'options has neither duration nor iterations', 'Give a duration such as "3m", or a number of iterations');
+    if (o.duration !== undefined && !isPositiveGoDuration(o.duration)) fail(scope, `options.duration "${o.duration}" is not a k6 duration`, 'Use a duration such as "3m"');
+    if (o.iterations !== undefined && !isPositiveInteger(o.iterations)) fail(scope, `options.iterations ${o.iterations} is not 1 or more`, 'Give the number of iterations, 1 or more');
   }
   for (const [metric, rules] of Object.entries(o.thresholds ?? {})) {
-    const base = metric.replace(/\{.*\}$/, '');
-    if (!(K6_BUILTIN_METRICS as readonly string[]).includes(base)) {
-      fail(scope, `a threshold names the metric "${base}", which k6 does not have`, `Use one of k6's metrics (${K6_BUILTIN_METRICS.join(', ')})`);
+    // Custom metrics (a Trend or Counter the script defines) are valid threshold names too; only the
+    // name's form can be checked here.
+    if (!METRIC.test(metric)) {
+      fail(scope, `a threshold names the metric "${metric}", which is not a k6 metric name`, `Use a metric name of letters, digits and "_" (k6's own: ${K6_BUILTIN_METRICS.join(', ')}, or the script's), optionally with a {tag:value} selector`);
     }
+    if (!Array.isArray(rules) || rules.length === 0) fail(scope, `the threshold of ${metric} has no expression`, 'Give at least one, e.g. ["p(95)<700"]');
     for (const rule of rules) {
       if (!THRESHOLD.test(rule.trim())) fail(scope, `threshold "${rule}" of ${metric} is not a k6 threshold expression`, 'Write it like "p(95)<700" or "rate<0.01"');
     }

@@ -3,7 +3,7 @@ import { catalog } from '../../catalog';
 import { Component, ComponentOptions } from '../../core/component';
 import { fail } from '../../core/errors';
 import { HelmValues } from '../../core/helm-chart';
-import { isQuantity } from '../../core/names';
+import { describeStorageQuantity, isPrometheusDuration, quantityProblem } from '../../core/grammar';
 import { SecretValue } from '../../core/secret';
 import { IngressRoute } from '../ingress/ingress-route';
 import { Traefik } from '../ingress/traefik';
@@ -50,6 +50,8 @@ export interface KubePrometheusStackProps extends ComponentOptions {
   readonly loadTestDashboard?: boolean;
   /** Chart values deep-merged over ballast's. @default none */
   readonly extraValues?: HelmValues;
+  /** Secret chart values by dotted value path, passed by reference (see `ChartComponentOptions.sensitiveValues`). @default none */
+  readonly sensitiveValues?: Record<string, SecretValue>;
 }
 
 const RELEASE = 'kube-prometheus-stack';
@@ -76,14 +78,13 @@ export class KubePrometheusStack extends Component {
   private community: HelmValues;
 
   constructor(scope: Construct, id: string, props: KubePrometheusStackProps = {}) {
-    super(scope, id, { namespace: props.namespace ?? 'monitoring', deployWith: props.deployWith, secrets: props.secrets });
+    super(scope, id, { namespace: props.namespace ?? 'monitoring', deployWith: props.deployWith, secrets: props.secrets, allowReservedNamespace: props.allowReservedNamespace });
     const storageSize = props.storageSize ?? '50Gi';
-    if (!isQuantity(storageSize)) {
-      fail(this, `storageSize "${storageSize}" is not a Kubernetes quantity`, 'Use a size such as "50Gi"');
-    }
+    const storageProblem = quantityProblem(storageSize, 'storage');
+    if (storageProblem) fail(this, `storageSize ${storageProblem}`, describeStorageQuantity);
     const retention = props.retention ?? '15d';
-    if (!/^[0-9]+(ms|s|m|h|d|w|y)$/.test(retention)) {
-      fail(this, `retention "${retention}" is not a Prometheus duration`, 'Use a duration such as "15d"');
+    if (!isPrometheusDuration(retention) || /^0+[a-z]*$/.test(retention)) {
+      fail(this, `retention "${retention}" is not a Prometheus duration`, 'Use a duration such as "15d" or "1d12h" (units y, w, d, h, m, s, ms in that order, whole numbers)');
     }
     // Prometheus keeps its samples on a volume: never pruned, never destroyed by a refactor.
     this.stateful = true;
@@ -104,11 +105,11 @@ export class KubePrometheusStack extends Component {
 
     // The pods whose requests ballast sets (the chart's others set none by default).
     this.claimCapacity({ pool: props.nodePool, what: 'Prometheus', replicas: () => 1, requests: PROMETHEUS_REQUESTS });
-    const admin = this.addBootstrapSecret('grafana-admin', {
-      'admin-user': 'admin',
-      'admin-password':
-        props.grafanaAdminPassword ?? this.defaultSecret('grafana_admin_password', 'Password of the Grafana "admin" user.'),
-    });
+    const admin = this.addBootstrapSecret(
+      'grafana-admin',
+      { 'admin-password': props.grafanaAdminPassword ?? this.defaultSecret('grafana_admin_password', 'Password of the Grafana "admin" user.') },
+      { plainData: { 'admin-user': 'admin' } },
+    );
 
     this.addChart(
       catalog.kubePrometheusStack,
@@ -176,7 +177,7 @@ export class KubePrometheusStack extends Component {
           ...placement,
         },
       },
-      { releaseName: RELEASE, extraValues: props.extraValues },
+      { releaseName: RELEASE, extraValues: props.extraValues, userSensitiveValues: props.sensitiveValues },
     );
 
     if (props.ingress) {

@@ -1,10 +1,13 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { fail } from '../../core/errors';
+import { isPrometheusDuration } from '../../core/grammar';
 import { requireDnsLabel } from '../../core/names';
 
 /** How urgent an alert is; the same values kube-prometheus-stack's Alertmanager config inhibits on. */
 export type AlertSeverity = 'critical' | 'warning' | 'info';
+/** Every AlertSeverity, for the check of JavaScript callers. */
+export const ALERT_SEVERITIES: readonly AlertSeverity[] = ['critical', 'warning', 'info'];
 
 /** A recording rule: stores the result of `expr` as the series `record`. */
 export interface RecordingRule {
@@ -50,7 +53,6 @@ export interface PrometheusRuleProps {
 
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 const ALERT_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
-const DURATION = /^([0-9]+(ms|s|m|h|d|w|y))+$/;
 
 export function isAlertingRule(rule: RecordingRule | AlertingRule): rule is AlertingRule {
   return 'alert' in rule;
@@ -72,13 +74,18 @@ export class PrometheusRule extends Construct {
     for (const g of props.groups) {
       if (names.has(g.name)) fail(this, `rule group "${g.name}" is defined twice`, 'Give every group a unique name');
       names.add(g.name);
-      if (g.interval !== undefined && !DURATION.test(g.interval)) fail(this, `group "${g.name}" has interval "${g.interval}", which is not a duration`, 'Use a duration such as "1m"');
+      if (g.interval !== undefined && !isPrometheusDuration(g.interval)) fail(this, `group "${g.name}" has interval "${g.interval}", which is not a duration`, 'Use a duration such as "1m"');
       if (g.rules.length === 0) fail(this, `rule group "${g.name}" has no rules`, 'Add rules or remove the group');
       for (const r of g.rules) {
         if (!r.expr.trim()) fail(this, `a rule of group "${g.name}" has an empty expr`, 'Write the PromQL expression');
         if (isAlertingRule(r)) {
           if (!ALERT_NAME.test(r.alert)) fail(this, `alert name "${r.alert}" is not valid`, 'Use letters, digits and "_", e.g. "TargetDown"');
-          if (r.for !== undefined && !DURATION.test(r.for)) fail(this, `alert "${r.alert}" has for "${r.for}", which is not a duration`, 'Use a duration such as "5m"');
+          if (!ALERT_SEVERITIES.includes(r.severity)) fail(this, `alert "${r.alert}" has severity "${String(r.severity)}"`, `Use one of ${ALERT_SEVERITIES.join(', ')} (Alertmanager routes and inhibits on them)`);
+          for (const [key, value] of Object.entries(r.labels ?? {})) {
+            if (key === 'severity') fail(this, `alert "${r.alert}" sets the label severity in labels`, 'Use the severity property');
+            if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(key) || typeof value !== 'string') fail(this, `alert "${r.alert}" has the label "${key}"`, 'Use label names of letters, digits and "_" with string values');
+          }
+          if (r.for !== undefined && !isPrometheusDuration(r.for)) fail(this, `alert "${r.alert}" has for "${r.for}", which is not a duration`, 'Use a duration such as "5m"');
         } else if (!METRIC_NAME.test(r.record)) {
           fail(this, `record name "${r.record}" is not a metric name`, 'Use letters, digits, "_" and ":", e.g. "service:http_requests:rate1m"');
         }

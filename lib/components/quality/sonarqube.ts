@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { catalog } from '../../catalog';
+import { requireResources } from '../../core/resource-checks';
 import { Component, ComponentOptions } from '../../core/component';
 import { HelmValues } from '../../core/helm-chart';
 import { SecretValue } from '../../core/secret';
@@ -29,6 +30,8 @@ export interface SonarQubeProps extends ComponentOptions {
   readonly databasePassword?: SecretValue;
   /** Chart values deep-merged over ballast's. @default none */
   readonly extraValues?: HelmValues;
+  /** Secret chart values by dotted value path, passed by reference (see `ChartComponentOptions.sensitiveValues`). @default none */
+  readonly sensitiveValues?: Record<string, SecretValue>;
 }
 
 const RELEASE = 'sonarqube';
@@ -45,13 +48,13 @@ export class SonarQube extends Component {
   public readonly url?: string;
 
   constructor(scope: Construct, id: string, props: SonarQubeProps) {
-    super(scope, id, { namespace: props.namespace ?? 'sonarqube', deployWith: props.deployWith, secrets: props.secrets, tier: 'apps' });
+    super(scope, id, { namespace: props.namespace ?? 'sonarqube', deployWith: props.deployWith, secrets: props.secrets, allowReservedNamespace: props.allowReservedNamespace, tier: 'apps' });
     this.connection = props.database.addDatabase(this, 'sonarqube', { password: props.databasePassword });
     this.deployAfter(props.database);
     const passcode = this.addBootstrapSecret('sonarqube-monitoring', {
       passcode: props.monitoringPasscode ?? this.defaultSecret('sonarqube_monitoring_passcode', 'Passcode of the SonarQube monitoring endpoint.'),
     });
-    const resources = props.resources ?? { requests: { cpu: '500m', memory: '2Gi' }, limits: { cpu: '1', memory: '2Gi' } };
+    const resources = requireResources(this, props.resources ?? { requests: { cpu: '500m', memory: '2Gi' }, limits: { cpu: '1', memory: '2Gi' } });
     this.claimCapacity({ pool: props.nodePool, what: 'SonarQube', replicas: () => 1, requests: resources.requests ?? {} });
     this.addChart(
       catalog.sonarqube,
@@ -71,7 +74,7 @@ export class SonarQube extends Component {
         prometheusMonitoring: { podMonitor: { enabled: true } },
         ...this.scheduling(props.nodePool),
       },
-      { releaseName: RELEASE, extraValues: props.extraValues },
+      { releaseName: RELEASE, extraValues: props.extraValues, userSensitiveValues: props.sensitiveValues },
     );
     if (props.ingress) {
       const host = props.host ?? `sonarqube.${this.platform.domain}`;

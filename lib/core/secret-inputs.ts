@@ -1,0 +1,104 @@
+import { ConfigProblem } from './errors';
+import { looksLikePasswordKey } from './grammar';
+import { SecretValue } from './secret';
+
+// Where a secret could slip into the output as plain text, and the checks that refuse it. Every check
+// returns problems (never throws) so that a synth lists them all.
+
+const SECRET_INSTEAD = 'SecretValue.fromVariable, fromEnv, fromFile or generated';
+
+/**
+ * The data of a bootstrap Secret: every value a SecretValue (a JavaScript caller or a cast can pass a
+ * string, which would be written out as it is), and no key that conventionally holds a secret among the
+ * values declared as not secret.
+ */
+export function bootstrapSecretProblems(path: string, name: string, data: Record<string, unknown>, plainData: Record<string, unknown>): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  for (const [key, value] of Object.entries(data ?? {})) {
+    if (!SecretValue.isSecretValue(value)) {
+      problems.push({
+        path,
+        problem: `secret "${name}" has the key "${key}" with a ${value === null ? 'null' : typeof value} value, not a SecretValue, which would be written to the output as it is`,
+        fix: `Pass ${SECRET_INSTEAD}; put values that are not secret (a user name) in plainData`,
+      });
+    }
+  }
+  for (const [key, value] of Object.entries(plainData ?? {})) {
+    if (typeof value !== 'string') {
+      problems.push({ path, problem: `secret "${name}" has the plain key "${key}" with a ${typeof value} value`, fix: 'Give plainData strings only' });
+    } else if (looksLikePasswordKey(key)) {
+      problems.push({
+        path,
+        problem: `secret "${name}" has the key "${key}" among its plain (not secret) values, but that key holds a secret`,
+        fix: `Move it to the secret data as ${SECRET_INSTEAD}`,
+      });
+    } else if (key in (data ?? {})) {
+      problems.push({ path, problem: `secret "${name}" has the key "${key}" both as a secret and as a plain value`, fix: 'Keep one of them' });
+    }
+  }
+  return problems;
+}
+
+/**
+ * Chart values given by the user (`extraValues`): a non-empty string under a key that holds a password or
+ * token, a SecretValue (values are written out as they are; a SecretValue belongs in `sensitiveValues`),
+ * and a Kubernetes Secret anywhere in the tree (`extraObjects`, `extraManifests`...).
+ */
+export function valuesSecretProblems(path: string, values: unknown, what: string): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  walk(values, [], (value, at) => {
+    const where = `${what}.${at.join('.')}`;
+    if (SecretValue.isSecretValue(value)) {
+      problems.push({ path, problem: `${where} is a SecretValue, but chart values are written to the output as they are`, fix: `Pass it as sensitiveValues: { '${at.join('.')}': <the SecretValue> } (a Secret the release reads)` });
+      return false;
+    }
+    const secret = embeddedSecret(value);
+    if (secret) {
+      problems.push({ path, problem: `${where} holds a Kubernetes ${secret}, whose values would be written to the output`, fix: "Declare the Secret with addBootstrapSecret and SecretValue inputs, and reference it by name in the chart's values" });
+      return false;
+    }
+    const key = at[at.length - 1];
+    if (typeof key === 'string' && typeof value === 'string' && value !== '' && looksLikePasswordKey(key)) {
+      problems.push({
+        path,
+        problem: `${where} holds a secret ("${key}") as plain text, which would be written to the output`,
+        fix: `Remove it from ${what} and pass it as sensitiveValues: { '${at.join('.')}': ${SECRET_INSTEAD} }, or use the chart's existingSecret with addBootstrapSecret`,
+      });
+    }
+    return true;
+  });
+  return problems;
+}
+
+/**
+ * A Kubernetes Secret inside an object the component creates (a `v1/List`, a `SecretList`, a Secret
+ * nested in a custom resource): its values would be written out in plain text (or base64 on the Terraform
+ * side). Returns what was found and where, or undefined.
+ */
+export function nestedSecretIn(manifest: unknown): string | undefined {
+  let found: string | undefined;
+  walk(manifest, [], (value, at) => {
+    if (found) return false;
+    const secret = at.length > 0 ? embeddedSecret(value) : undefined;
+    if (secret) found = `a ${secret} at ${at.join('.')}`;
+    return found === undefined;
+  });
+  return found;
+}
+
+/** `Secret` or `SecretList` when `value` is an object of that kind (any apiVersion of the core group). */
+function embeddedSecret(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const { kind, apiVersion } = value as { kind?: unknown; apiVersion?: unknown };
+  if ((kind === 'Secret' || kind === 'SecretList') && (apiVersion === undefined || apiVersion === 'v1')) return `${kind}`;
+  return undefined;
+}
+
+/** Visits every value under `value` (depth first); `visit` returns false to skip what is below. */
+function walk(value: unknown, at: (string | number)[], visit: (value: unknown, at: (string | number)[]) => boolean, seen = new Set<object>()): void {
+  if (!visit(value, at)) return;
+  if (typeof value !== 'object' || value === null || seen.has(value)) return;
+  seen.add(value);
+  if (Array.isArray(value)) value.forEach((v, i) => walk(v, [...at, i], visit, seen));
+  else for (const [k, v] of Object.entries(value)) walk(v, [...at, k], visit, seen);
+}
