@@ -1,6 +1,8 @@
 // cdk8s entry point: synthesizes the default platform. `cdk8s synth` asks for the Flux repository
 // (CDK8S_OUTDIR, dist/flux); the Terraform side is written beside it (dist/cdktf) in the same synth, so
 // the two folders always come from one plan and one inventory.
+// First: the age worker thread starts loading while the rest loads.
+import '../lib/secrets/age-warm-up';
 import { App } from 'cdk8s';
 import { formatNotes, formatSynthReport, runEntryPoint, siblingOutput, synthPlatform } from '../lib';
 import { defaultPlatform } from './platform';

@@ -1,6 +1,8 @@
 // `npm run diff`: what synthesizing the default platform now would change against dist/ (its inventory),
 // per backend, destructive and refused items first. Writes nothing. Exit 0: no change, 1: changes,
 // 2: something would be destroyed or pruned, or a guarded change is not acknowledged; 3: diff itself failed.
+// First: the age worker thread starts loading while the rest loads.
+import '../lib/secrets/age-warm-up';
 import { App } from 'cdk8s';
 import { formatDiff, planAgainstOutput, readInventory, runEntryPoint } from '../lib';
 import { defaultPlatform } from '../apps/platform';

@@ -2,6 +2,8 @@
 // dist/flux and dist/cdktf, swapped in together, then prints what they wrote. Guarded changes need
 // `-- --acknowledge <id>`; `-- --rotate <name>` gives a secret a new value. (`cdk8s synth` and `cdktf synth`
 // run apps/main.ts and stacks/main.ts, which write the same pair.)
+// First: the age worker thread starts loading while the rest loads.
+import '../lib/secrets/age-warm-up';
 import { App } from 'cdk8s';
 import { formatNotes, formatStats, formatSynthReport, runEntryPoint, synthPlatform } from '../lib';
 import { defaultPlatform } from '../apps/platform';

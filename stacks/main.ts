@@ -1,6 +1,8 @@
 // cdktf entry point: synthesizes the default platform. `cdktf synth` (and `cdktf deploy`) ask for the
 // Terraform JSON (CDKTF_OUTDIR, dist/cdktf); the Flux repository is written beside it (dist/flux) in the
 // same synth, so the two folders always come from one plan and one inventory.
+// First: the age worker thread starts loading while the rest loads.
+import '../lib/secrets/age-warm-up';
 import { App } from 'cdk8s';
 import { defaultPlatform } from '../apps/platform';
 import { formatNotes, formatSynthReport, runEntryPoint, siblingOutput, synthPlatform } from '../lib';

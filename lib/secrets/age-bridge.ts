@@ -54,6 +54,15 @@ function startWorker(): RunningWorker {
   return running;
 }
 
+/**
+ * Starts the worker thread now, without waiting for it: an entry point calls this first, so that the thread
+ * loads age-encryption on the other core while the main thread loads the rest of ballast and builds the
+ * platform, and the first age call finds it ready.
+ */
+export function warmUpAgeWorker(): void {
+  current ??= startWorker();
+}
+
 /** Claims the running worker, or starts one when there is none or it stopped for idleness. */
 function claimWorker(): RunningWorker {
   for (;;) {
