@@ -5,7 +5,7 @@ import { CapacityClaim } from './capacity';
 import { chartObjects } from './chart-objects';
 import { constructPath, fail, ValidationError } from './errors';
 import { HelmChartSpec, HelmValues, mergeValues, SensitiveHelmValue } from './helm-chart';
-import { isHelmReleaseName, isReservedNamespace, RESERVED_NAMESPACES } from './grammar';
+import { isHelmReleaseName, isReservedNamespace, RESERVED_NAMESPACES, urlCredentialsProblem } from './grammar';
 import { isDnsSubdomain, requireDnsLabel } from './names';
 import { Scheduling } from './node-pool';
 import { platformOf, PlatformContext } from './platform-context';
@@ -261,6 +261,11 @@ export class Component extends Chart {
       );
     }
     const problems = valuesSecretProblems(constructPath(this), options.extraValues ?? {}, 'extraValues');
+    const credentials = urlCredentialsProblem(chart.repository?.url ?? '');
+    if (credentials) {
+      // The URL is written into the HelmRepository (Git) and the helm_release (Terraform JSON).
+      problems.push({ path: constructPath(this), problem: `the repository URL of chart ${chart.chart} holds a credential (${credentials}), which would be written to the output in plain text`, fix: 'Remove the credentials from the URL; a private chart repository needs a pull Secret, not a URL with a token' });
+    }
     const user = Object.entries(options.userSensitiveValues ?? {});
     for (const [valuePath, value] of user) {
       if (!SecretValue.isSecretValue(value)) {

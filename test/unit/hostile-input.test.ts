@@ -85,6 +85,16 @@ for (const [name, url] of [
 ] as const) {
   add('secret in plaintext', name, { config: git({ url }), expect: refused(/^ballast: git\.url holds a credential \(.*\), which would be written to the output in plain text\. Remove the credentials from the URL and set git\.auth/) });
 }
+for (const [name, url] of [
+  ['a token in a chart repository URL', `https://${encodeURIComponent(CANARY)}@charts.example.com/stable`],
+  ['a password in a chart repository URL', `https://ci:${encodeURIComponent(CANARY)}@charts.example.com/stable`],
+  ['a token query in a chart repository URL', `https://charts.example.com/stable?token=${encodeURIComponent(CANARY)}`],
+] as const) {
+  add('secret in plaintext', name, {
+    build: (p) => new Bare(p, 'app').chart({ ...podinfo, repository: { ...podinfo.repository, url } }),
+    expect: refused('ballast/app: the repository URL of chart podinfo holds a credential ('),
+  });
+}
 add('secret in plaintext', 'git.auth.password as a string', {
   config: git({ auth: { username: 'git', password: CANARY as unknown as SecretValue } }),
   expect: refused('ballast: git.auth.password is a string, not a SecretValue, and would be written to the output as it is. Pass SecretValue.fromVariable'),
