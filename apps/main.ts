@@ -4,7 +4,7 @@
 // First: the age worker thread starts loading while the rest loads.
 import '../lib/secrets/age-warm-up';
 import { App } from 'cdk8s';
-import { formatNotes, formatSynthReport, runEntryPoint, siblingOutput, synthPlatform } from '../lib';
+import { formatNotes, formatSynthReport, runEntryPoint, siblingOutput, synthPlatform } from '../lib/internal';
 import { defaultPlatform } from './platform';
 
 if (require.main === module) {

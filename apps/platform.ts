@@ -10,7 +10,6 @@ import {
   KubePrometheusStack,
   LoadTest,
   localAgeKey,
-  packageRoot,
   Platform,
   PostgresCluster,
   SonarQube,
@@ -18,6 +17,8 @@ import {
   TRAEFIK_RECORDED,
   WebService,
 } from '../lib';
+// The repository's own folder (the scripts live beside the platform, in source and in dist-js alike).
+import { packageRoot } from '../lib/internal';
 
 /** What the tests (or a CI) change in the default platform. */
 export interface DefaultPlatformOptions {

@@ -1,28 +1,29 @@
-// Public API of ballast.
-export * from './catalog';
-export * from './platform';
-export * from './core/component';
-export * from './core/errors';
-export * from './core/helm-chart';
-export * from './core/k6-metrics';
-export * from './core/names';
-export * from './core/node-pool';
-export * from './core/secret';
-export * from './core/yaml';
-export * from './plan/deployment-plan';
-export * from './flux/helm';
-export * from './flux/repository';
-export * from './terraform/kubernetes-objects';
-export * from './terraform/platform-stack';
-export * from './terraform/state-backend-config';
-export * from './terraform/state-backend';
-export * from './terraform/lifecycle-blocks';
-export * from './synth/output';
-export { describeOutputState, OutputLockedError, SynthOutputError } from './synth/output-errors';
-export type { OutputState } from './synth/output-errors';
-export { outputsSwappedIn } from './synth/output-swap';
-export * from './synth/synth';
-export * from './synth/cli';
+// The public API of ballast: the constructs and their props, the interfaces one component uses another
+// through, SecretValue, and the synth functions. Renderers, SOPS and the plan's helpers stay internal
+// (lib/internal.ts, for ballast's own scripts and tests); the package exports this file only.
+
+// The platform and its settings.
+export { Platform, DEFAULT_SECRETS_FILE } from './platform';
+export type { PlatformConfig, GitSourceConfig, GitAuth, SopsConfig, FluxSyncConfig, TerraformConfig } from './platform';
+export type { NodePoolConfig, NodePoolCapacity, NodeTaint } from './core/node-pool';
+export type { TerraformStateBackend, LocalStateBackend, KubernetesStateBackend, CustomStateBackend } from './terraform/state-backend-config';
+export type { K6MetricsMode } from './core/k6-metrics';
+
+// Writing components.
+export { Component, MAX_COMPONENT_ID_LENGTH } from './core/component';
+export type { Backend, SecretsBackend, Tier, ComponentOptions, ChartComponentOptions, ComponentProps, AddChartOptions, OutputUrl, ObjectComment } from './core/component';
+export { catalog } from './catalog';
+export type { CatalogChart, ChartRepository } from './catalog';
+export type { HelmValue, HelmValues, SensitiveHelmValue, HelmChartSpec } from './core/helm-chart';
+export { fail, ValidationError, UnexpectedError } from './core/errors';
+export type { ConfigProblem } from './core/errors';
+
+// Secrets.
+export { SecretValue, SecretUnavailable } from './core/secret';
+export type { SecretConstraint, SecretSource, BootstrapSecret, BootstrapSecretOptions } from './core/secret';
+export { localAgeKey } from './secrets/secret-store';
+
+// The components.
 export * from './components/gitops/flux';
 export * from './components/ingress/middleware';
 export * from './components/ingress/ingress-route';
@@ -35,9 +36,6 @@ export * from './components/monitoring/grafana-dashboard';
 export * from './components/monitoring/community-dashboards';
 export * from './components/monitoring/platform-alerts';
 export * from './components/monitoring/dashboards/load-test-overview';
-export * from './reference-sources';
-export * from './reference/locate';
-export * from './reference/chart-schema';
 export * from './components/database/cloudnative-pg';
 export * from './components/database/database-connection';
 export * from './components/database/postgres-cluster';
@@ -50,14 +48,10 @@ export * from './components/autoscaling/keda-scaler';
 export * from './components/loadtest/k6-script';
 export * from './components/loadtest/k6-operator';
 export * from './components/loadtest/load-test';
-export * from './plan/secret-placement';
-export * from './secrets/encrypted-secret';
-export * from './terraform/tfvars-example';
-export * from './secrets/age';
-export * from './secrets/sops';
-export * from './core/fast-yaml';
-export * from './secrets/secret-store';
-export * from './day2/inventory';
-export * from './day2/guard';
-export * from './day2/diff';
-export * from './synth/platform-synth';
+
+// Synthesizing.
+export { synthPlatform, planAgainstOutput } from './synth/platform-synth';
+export type { PlatformSynthOptions, PlatformSynthResult } from './synth/platform-synth';
+export { planPlatform } from './synth/synth';
+export type { SynthStats } from './synth/synth';
+export type { DeploymentPlan, Manifest, FluxStep } from './plan/deployment-plan';

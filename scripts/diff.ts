@@ -4,7 +4,7 @@
 // First: the age worker thread starts loading while the rest loads.
 import '../lib/secrets/age-warm-up';
 import { App } from 'cdk8s';
-import { formatDiff, planAgainstOutput, readInventory, runEntryPoint } from '../lib';
+import { formatDiff, planAgainstOutput, readInventory, runEntryPoint } from '../lib/internal';
 import { defaultPlatform } from '../apps/platform';
 import { parseSynthArgs } from './synth-args';
 

@@ -1,4 +1,4 @@
-import { ValidationError } from '../lib';
+import { ValidationError } from '../lib/internal';
 
 /** The day-2 flags of the synth and diff scripts. */
 export interface SynthArgs {

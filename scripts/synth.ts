@@ -5,7 +5,7 @@
 // First: the age worker thread starts loading while the rest loads.
 import '../lib/secrets/age-warm-up';
 import { App } from 'cdk8s';
-import { formatNotes, formatStats, formatSynthReport, runEntryPoint, synthPlatform } from '../lib';
+import { formatNotes, formatStats, formatSynthReport, runEntryPoint, synthPlatform } from '../lib/internal';
 import { defaultPlatform } from '../apps/platform';
 import { parseSynthArgs } from './synth-args';
 

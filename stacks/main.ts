@@ -5,7 +5,7 @@
 import '../lib/secrets/age-warm-up';
 import { App } from 'cdk8s';
 import { defaultPlatform } from '../apps/platform';
-import { formatNotes, formatSynthReport, runEntryPoint, siblingOutput, synthPlatform } from '../lib';
+import { formatNotes, formatSynthReport, runEntryPoint, siblingOutput, synthPlatform } from '../lib/internal';
 
 if (require.main === module) {
   runEntryPoint(() => {

@@ -2,7 +2,7 @@
 // (wall time includes Node start-up and module loading, as for a synth): `node scale-diff.js <services>
 // <outdir>`. Plans, compares with <outdir>/flux's inventory and formats the diff; writes nothing.
 import * as path from 'path';
-import { formatDiff, planAgainstOutput, readInventory } from '../../lib';
+import { formatDiff, planAgainstOutput, readInventory } from '../../lib/internal';
 import { scalePlatform } from './scale-platform';
 
 const services = Number(process.argv[2]);

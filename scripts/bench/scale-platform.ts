@@ -1,7 +1,7 @@
 // The platform of the bench's scale series: N WebServices, each with an HPA, a ServiceMonitor and an
 // IngressRoute, beside Traefik and kube-prometheus-stack.
 import { App } from 'cdk8s';
-import { HorizontalAutoscaler, KubePrometheusStack, Platform, Traefik, WebService } from '../../lib';
+import { HorizontalAutoscaler, KubePrometheusStack, Platform, Traefik, WebService } from '../../lib/internal';
 
 /** A platform of `services` WebServices (each autoscaled, monitored and routed). */
 export function scalePlatform(services: number): Platform {

@@ -5,7 +5,7 @@
 // as JSON.
 const started = process.hrtime.bigint();
 import * as path from 'path';
-import { planPlatform, readInventory, synthFlux, synthTerraform, withAtomicOutput } from '../../lib';
+import { planPlatform, readInventory, synthFlux, synthTerraform, withAtomicOutput } from '../../lib/internal';
 import { scalePlatform } from './scale-platform';
 
 const ms = (from: bigint) => Number(process.hrtime.bigint() - from) / 1e6;

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
-import { ballastCacheDir, CatalogChart } from '../../lib';
+import { ballastCacheDir, CatalogChart } from '../../lib/internal';
 import { helmError, runHelmAsync } from './helm';
 
 /**

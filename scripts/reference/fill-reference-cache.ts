@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parse, parseAllDocuments, stringify } from 'yaml';
-import { CatalogChart, CrdAsset, ReferenceSources } from '../../lib';
+import { CatalogChart, CrdAsset, ReferenceSources } from '../../lib/internal';
 import { chartLabel, obtainChart } from './chart-archive';
 import { helmError, runHelm } from './helm';
 

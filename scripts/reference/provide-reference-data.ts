@@ -1,4 +1,4 @@
-import { ReferenceCandidate, referenceCacheDir, referenceCandidates, ReferenceData, referenceSources } from '../../lib';
+import { ReferenceCandidate, referenceCacheDir, referenceCandidates, ReferenceData, referenceSources } from '../../lib/internal';
 import { chartCacheDir } from './chart-archive';
 import { fillReferenceCache } from './fill-reference-cache';
 

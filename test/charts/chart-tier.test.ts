@@ -6,7 +6,7 @@
 // Charts come from the chart cache ($BALLAST_CHART_CACHE or ~/.cache/ballast/charts), or `helm pull` into
 // it. Where a chart can be had neither way (no network), this tier says so loudly and checks what it can.
 import * as path from 'path';
-import { CatalogChart, componentsOf } from '../../lib';
+import { CatalogChart, componentsOf } from '../../lib/internal';
 import { chartCacheDir, chartLabel, findCachedChart, pullArgs } from '../../scripts/reference/chart-archive';
 import { helmError, runHelm } from '../../scripts/reference/helm';
 import { rollOutWithCharts, ChartRolloutResult } from '../support/charts/chart-rollout';

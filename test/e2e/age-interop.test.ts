@@ -2,7 +2,7 @@
 import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { ageDecrypt, ageEncrypt, ageRecipientOf, generateAgeIdentity } from '../../lib';
+import { ageDecrypt, ageEncrypt, ageRecipientOf, generateAgeIdentity } from '../../lib/internal';
 import { tempDir } from '../support/synth';
 
 const age = spawnSync('age', ['--version'], { encoding: 'utf8' });

@@ -3,7 +3,7 @@
 // changes nothing (no drift for Flux to correct, no diff for Terraform to plan).
 import * as path from 'path';
 import { stringify } from 'yaml';
-import { Manifest } from '../../lib';
+import { Manifest } from '../../lib/internal';
 import { ApiServer } from '../support/e2e/api-server';
 import { rolloutOrder, Rollout } from '../support/e2e/rollout';
 import { describeObject, FIELD_MANAGER, ServerSideApply } from '../support/e2e/server-side-apply';

@@ -2,7 +2,7 @@
 // chart archive and applies to the real API server after its CRDs, and the cross-reference check fails
 // for each kind of broken reference, naming both ends.
 import * as path from 'path';
-import { catalog, CatalogChart, componentsOf, planPlatform, Platform } from '../../lib';
+import { catalog, CatalogChart, componentsOf, planPlatform, Platform } from '../../lib/internal';
 import { findCachedChart } from '../../scripts/reference/chart-archive';
 import { rollOutWithCharts } from '../support/charts/chart-rollout';
 import { crossReferences, Located, outputUrlsOf } from '../support/charts/cross-references';

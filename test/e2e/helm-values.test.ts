@@ -6,7 +6,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse, stringify } from 'yaml';
-import { HelmChartSpec, HelmValues } from '../../lib';
+import { HelmChartSpec, HelmValues } from '../../lib/internal';
 import { chartDir, hasSharedFile, sharedFile } from '../support/shared-data';
 import { defaultPlan, tempDir } from '../support/synth';
 import { toolPath } from '../support/tools';

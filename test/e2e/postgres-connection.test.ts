@@ -7,7 +7,7 @@
 import * as crypto from 'crypto';
 import * as path from 'path';
 import { Client, ClientConfig } from 'pg';
-import { ContainerEnv, DatabaseConnection, Manifest, PostgresCluster, SecretValue, SonarQube } from '../../lib';
+import { ContainerEnv, DatabaseConnection, Manifest, PostgresCluster, SecretValue, SonarQube } from '../../lib/internal';
 import { PostgresEndpoint, PostgresServers } from '../support/e2e/postgres-servers';
 import { defaultPlan, fluxObjects, readTree, synthToTemp, terraformJson } from '../support/synth';
 

@@ -4,7 +4,7 @@
 // them, and answers the load-test dashboard's queries.
 import * as path from 'path';
 import { pushTimeseries } from 'prometheus-remote-write';
-import { HelmValues, KubePrometheusStack } from '../../lib';
+import { HelmValues, KubePrometheusStack } from '../../lib/internal';
 import { PrometheusServer } from '../support/e2e/prometheus-server';
 import { defaultPlan, fluxObjects, synthToTemp } from '../support/synth';
 

@@ -1,7 +1,7 @@
 // Every PromQL expression ballast writes (rules, dashboard panels and variables) parses in the real
 // promtool, and every alerting and recording rule passes `promtool test rules` with input series.
 import * as path from 'path';
-import { isAlertingRule, PrometheusRule, TRAEFIK_RECORDED } from '../../lib';
+import { isAlertingRule, PrometheusRule, TRAEFIK_RECORDED } from '../../lib/internal';
 import { checkQueries, emittedQueries, testRules, withVariablesReplaced } from '../support/promql';
 import { chartValues } from '../support/shared-data';
 import { defaultPlan, fluxObjects, synthToTemp } from '../support/synth';

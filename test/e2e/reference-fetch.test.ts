@@ -4,7 +4,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
-import { checkChartValues, CrdAsset, ReferenceSources } from '../../lib';
+import { checkChartValues, CrdAsset, ReferenceSources } from '../../lib/internal';
 import { findCachedChart } from '../../scripts/reference/chart-archive';
 import { fillReferenceCache } from '../../scripts/reference/fill-reference-cache';
 import { StaticServer } from '../support/e2e/static-server';

@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as zlib from 'zlib';
-import { addImportBlock, addMovedBlock, addRemovedBlock, TerraformStateBackend } from '../../lib';
+import { addImportBlock, addMovedBlock, addRemovedBlock, TerraformStateBackend } from '../../lib/internal';
 import { ApiServer } from '../support/e2e/api-server';
 import { filesMatching, plannedChanges, startTerraform, terraform, terraformOk, TerraformProject, terraformVersion } from '../support/e2e/terraform';
 

@@ -2,7 +2,7 @@
 // refuses the synth until the removal is acknowledged; the acknowledged output, once reconciled, prunes the
 // app that went with it but nothing that holds data, nor the role credentials the retained Cluster names.
 // Handovers from Flux to Terraform (a namespace, a release): Flux marks what leaves it, then lets it go.
-import { Platform, PlatformSynthResult, ValidationError } from '../../lib';
+import { Platform, PlatformSynthResult, ValidationError } from '../../lib/internal';
 import { synthShape, Workspace, workspace } from '../support/day2';
 import { describeId, getObject, ObjectId } from '../support/flux/kube';
 import { FluxTestbed } from '../support/flux/testbed';

@@ -3,7 +3,7 @@
 // kube-apiserver, in dependsOn order; a later commit prunes what left Git, except what ballast protects.
 import * as fs from 'fs';
 import * as path from 'path';
-import { FLUX_STEPS, generateAgeIdentity, Manifest, STEP_FOLDERS } from '../../lib';
+import { FLUX_STEPS, generateAgeIdentity, Manifest, STEP_FOLDERS } from '../../lib/internal';
 import { folderObjects } from '../support/e2e/rollout';
 import { describeId, FluxObject, getFluxObject, getObject, idOf, inventoryId } from '../support/flux/kube';
 import { PushedCommit } from '../support/flux/push-tree';

@@ -1,5 +1,5 @@
 import { parse } from 'yaml';
-import { HelmValue, HelmValues, mergeValues } from '../../lib';
+import { HelmValue, HelmValues, mergeValues } from '../../lib/internal';
 import { chartValues, hasSharedFile, sharedFile } from './shared-data';
 
 type Json = HelmValue | undefined;

@@ -18,7 +18,7 @@ import {
   synthPlatform,
   Traefik,
   WebService,
-} from '../../lib';
+} from '../../lib/internal';
 import { testPlatform } from './platforms';
 import { tempDir, TEST_AGE } from './synth';
 

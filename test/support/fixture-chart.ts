@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { CatalogChart } from '../../lib';
+import { CatalogChart } from '../../lib/internal';
 import { helmError, runHelm } from '../../scripts/reference/helm';
 
 /** The test chart written for ballast's tests (a Deployment, a Service, a CRD and a subchart). */

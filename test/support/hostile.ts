@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import * as crypto from 'crypto';
 import { Construct } from 'constructs';
-import { CatalogChart, Component, ComponentOptions, HelmValues, planPlatform, Platform, PlatformConfig, SecretValue, UnexpectedError, ValidationError } from '../../lib';
+import { CatalogChart, Component, ComponentOptions, HelmValues, planPlatform, Platform, PlatformConfig, SecretValue, UnexpectedError, ValidationError } from '../../lib/internal';
 import { testPlatform } from './platforms';
 import { readTree, synthToTemp, TEST_AGE } from './synth';
 

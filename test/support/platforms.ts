@@ -1,5 +1,5 @@
 import { App } from 'cdk8s';
-import { Platform, PlatformConfig } from '../../lib';
+import { Platform, PlatformConfig } from '../../lib/internal';
 
 /** A valid platform config for tests; override any field. */
 export function testConfig(overrides: Partial<PlatformConfig> = {}): PlatformConfig {

@@ -1,4 +1,4 @@
-import { ValidationError } from '../../lib';
+import { ValidationError } from '../../lib/internal';
 
 /** The message of the ValidationError `build` throws, or 'no error'; any other error is rethrown. */
 export function problemOf(build: () => void): string {

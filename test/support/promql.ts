@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { stringify } from 'yaml';
-import { DASHBOARD_LABEL, Manifest } from '../../lib';
+import { DASHBOARD_LABEL, Manifest } from '../../lib/internal';
 import { toolPath } from './tools';
 
 /** One PromQL expression ballast writes, and where (file, object, rule or panel). */

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse, parseAllDocuments } from 'yaml';
-import { locateReferenceData, REFERENCE_HOW_TO } from '../../lib';
+import { locateReferenceData, REFERENCE_HOW_TO } from '../../lib/internal';
 
 /**
  * The upstream reference data (CRDs, chart values and schemas) the tests check against: the folder the

@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { defaultPlatform } from '../../apps/platform';
-import { ageRecipientOf, DeploymentPlan, generateAgeIdentity, Manifest, planPlatform, Platform, synthFlux, synthTerraform } from '../../lib';
+import { ageRecipientOf, DeploymentPlan, generateAgeIdentity, Manifest, planPlatform, Platform, synthFlux, synthTerraform } from '../../lib/internal';
 
 /**
  * The age key of this test run (SOPS_AGE_KEY, set by the global setup for every worker): the test platforms'

@@ -1,7 +1,7 @@
 // The same component deployed by either backend gets the same values: the backends cannot drift.
 import * as path from 'path';
 import { parse } from 'yaml';
-import { Backend, KubePrometheusStack, Platform, Traefik } from '../../lib';
+import { Backend, KubePrometheusStack, Platform, Traefik } from '../../lib/internal';
 import { fluxObjects, synthToTemp, terraformJson } from '../support/synth';
 import { testPlatform } from '../support/platforms';
 

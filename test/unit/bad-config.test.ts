@@ -16,7 +16,7 @@ import {
   SecretValue,
   Traefik,
   ValidationError,
-} from '../../lib';
+} from '../../lib/internal';
 import { ApiObject, Chart } from 'cdk8s';
 import { testConfig, testPlatform } from '../support/platforms';
 

@@ -1,6 +1,6 @@
 // Node pool capacity at synth, and Flux image automation of a WebService.
 import * as path from 'path';
-import { Flux, HorizontalAutoscaler, planPlatform, Platform, PlatformConfig, WebService } from '../../lib';
+import { Flux, HorizontalAutoscaler, planPlatform, Platform, PlatformConfig, WebService } from '../../lib/internal';
 import { testPlatform } from '../support/platforms';
 import { problemOf } from '../support/problems';
 import { defaultPlan, readTree, synthToTemp } from '../support/synth';

@@ -1,6 +1,6 @@
 // Every Helm release's values against the pinned chart: its values.schema.json when it ships one (the
 // check synth itself runs), and the keys of its values.yaml (a path the chart does not know is an error).
-import { catalog, checkChartValues, HelmChartSpec, HelmValues, locateReferenceData } from '../../lib';
+import { catalog, checkChartValues, HelmChartSpec, HelmValues, locateReferenceData } from '../../lib/internal';
 import { chartDefaults, unknownValuePaths } from '../support/chart-values';
 import * as fs from 'fs';
 import * as path from 'path';

@@ -4,7 +4,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { problemOf } from '../support/problems';
-import { formatDiff, INVENTORY_FILE, planAgainstOutput, readInventory } from '../../lib';
+import { formatDiff, INVENTORY_FILE, planAgainstOutput, readInventory } from '../../lib/internal';
 import { fluxObjects as objectsOfTree } from '../support/synth';
 import { outputSnapshot, shapedPlatform, Shape, stackJson, synthShape, Workspace, workspace } from '../support/day2';
 

@@ -1,7 +1,7 @@
 // The fast YAML path writes exactly what the yaml package writes, or declines.
 import { App } from 'cdk8s';
 import { stringify } from 'yaml';
-import { fastYaml, HorizontalAutoscaler, KubePrometheusStack, Manifest, planPlatform, Platform, Traefik, WebService } from '../../lib';
+import { fastYaml, HorizontalAutoscaler, KubePrometheusStack, Manifest, planPlatform, Platform, Traefik, WebService } from '../../lib/internal';
 import { defaultPlan } from '../support/synth';
 
 const OPTIONS = { version: '1.1', lineWidth: 0, aliasDuplicateObjects: false, indent: 2 } as const;

@@ -1,4 +1,4 @@
-import { Flux, planPlatform, SecretValue, terraformObjects } from '../../lib';
+import { Flux, planPlatform, SecretValue, terraformObjects } from '../../lib/internal';
 import { testPlatform } from '../support/platforms';
 
 test('the instance syncs clusters/<cluster> of the branch, after the operator, both through Terraform', () => {

@@ -1,7 +1,7 @@
 // The Flux repository layout: step folders, the Kustomization chain, sources and releases.
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
-import { catalog, helmRepository, KubePrometheusStack, Manifest, planPlatform, renderFluxRepository, toYaml, Traefik } from '../../lib';
+import { catalog, helmRepository, KubePrometheusStack, Manifest, planPlatform, renderFluxRepository, toYaml, Traefik } from '../../lib/internal';
 import { testPlatform } from '../support/platforms';
 import { defaultPlan, fluxObjects, readTree, synthToTemp } from '../support/synth';
 

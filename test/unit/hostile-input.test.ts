@@ -23,7 +23,7 @@ import {
   Traefik,
   WebService,
   WebServiceProps,
-} from '../../lib';
+} from '../../lib/internal';
 import { Construct } from 'constructs';
 import { Bare, canary, canarySightings, CANARY, CANARY_ENV, encodedForms, HostileCase, runCase } from '../support/hostile';
 

@@ -1,4 +1,4 @@
-import { KubePrometheusStack, Traefik } from '../../lib';
+import { KubePrometheusStack, Traefik } from '../../lib/internal';
 import { testPlatform } from '../support/platforms';
 
 function stack(props: ConstructorParameters<typeof KubePrometheusStack>[2] = {}) {

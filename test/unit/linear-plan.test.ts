@@ -3,7 +3,7 @@
 // that way visits N x N constructs; ballast prepares the app once and walks each chart once.
 import { ApiObject, App } from 'cdk8s';
 import { Node } from 'constructs';
-import { planPlatform, renderFluxRepository } from '../../lib';
+import { planPlatform, renderFluxRepository } from '../../lib/internal';
 import { scalePlatform } from '../../scripts/bench/scale-platform';
 
 interface Work {

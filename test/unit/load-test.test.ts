@@ -16,7 +16,7 @@ import {
   renderFluxRepository,
   Traefik,
   WebService,
-} from '../../lib';
+} from '../../lib/internal';
 import { App } from 'cdk8s';
 import { testConfig, testPlatform } from '../support/platforms';
 import { panelsOf } from '../support/promql';

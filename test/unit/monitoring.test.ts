@@ -11,7 +11,7 @@ import {
   PlatformConfig,
   ServiceMonitor,
   Traefik,
-} from '../../lib';
+} from '../../lib/internal';
 import { testPlatform } from '../support/platforms';
 import { dashboardsOf, foreignDatasources, panelsOf } from '../support/promql';
 import { defaultPlan, fluxObjects, synthToTemp, tempDir } from '../support/synth';

@@ -10,7 +10,7 @@ import {
   PRUNE_DISABLED,
   SonarQube,
   terraformObjects,
-} from '../../lib';
+} from '../../lib/internal';
 import { crossReferences, outputUrlsOf } from '../support/charts/cross-references';
 import { operatorObjects } from '../support/charts/operator-objects';
 import { rolloutOrder } from '../support/e2e/rollout';

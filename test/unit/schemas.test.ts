@@ -1,7 +1,7 @@
 // Every synthesized object against its schema: core kinds against the Kubernetes OpenAPI, custom
 // resources against the CRD openAPIV3Schema of the pinned upstream release.
 import * as path from 'path';
-import { isBuiltInGroup, terraformObjects } from '../../lib';
+import { isBuiltInGroup, terraformObjects } from '../../lib/internal';
 import { coreSchemaErrors } from '../support/core-schemas';
 import { CrdSchemas } from '../support/crd-schemas';
 import { defaultPlan, fluxObjects, synthToTemp } from '../support/synth';

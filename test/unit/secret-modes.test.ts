@@ -2,7 +2,7 @@
 // `secrets: 'terraform' | 'sops'` synthesizes, each Secret goes the one way its values can travel, and no
 // value reaches the output in plaintext.
 import * as path from 'path';
-import { CloudNativePg, planPlatform, PostgresCluster, SecretsBackend, SonarQube, Traefik, WebService } from '../../lib';
+import { CloudNativePg, planPlatform, PostgresCluster, SecretsBackend, SonarQube, Traefik, WebService } from '../../lib/internal';
 import { testPlatform } from '../support/platforms';
 import { readTree, synthToTemp, TEST_AGE, terraformJson } from '../support/synth';
 

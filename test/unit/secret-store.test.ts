@@ -4,7 +4,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { problemOf } from '../support/problems';
-import { formatSynthReport, generateAgeIdentity, localAgeKey, readInventory, sopsDecrypt } from '../../lib';
+import { formatSynthReport, generateAgeIdentity, localAgeKey, readInventory, sopsDecrypt } from '../../lib/internal';
 import { outputSnapshot, stackJson, synthShape, Workspace, workspace } from '../support/day2';
 import { TEST_AGE } from '../support/synth';
 

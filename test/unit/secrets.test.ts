@@ -1,7 +1,7 @@
 // Secret sources, and the plan's choice per component: Terraform's sensitive variables, or SOPS files in Git.
 import * as fs from 'fs';
 import * as path from 'path';
-import { Component, planPlatform, Platform, PostgresCluster, SecretValue, sopsDecrypt, synthFlux, synthTerraform } from '../../lib';
+import { Component, planPlatform, Platform, PostgresCluster, SecretValue, sopsDecrypt, synthFlux, synthTerraform } from '../../lib/internal';
 import { testPlatform } from '../support/platforms';
 import { defaultPlan, fluxObjects, readTree, synthToTemp, tempDir, TEST_AGE, terraformJson } from '../support/synth';
 import { problemOf } from '../support/problems';

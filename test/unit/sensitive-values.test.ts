@@ -1,7 +1,7 @@
 // A secret chart value reaches Helm by reference: set_wo (write-only) in Terraform, valuesFrom in Flux.
 import { Construct } from 'constructs';
 import * as path from 'path';
-import { Backend, catalog, Component, planPlatform, SecretValue, terraformObjects } from '../../lib';
+import { Backend, catalog, Component, planPlatform, SecretValue, terraformObjects } from '../../lib/internal';
 import { testPlatform } from '../support/platforms';
 import { fluxObjects, readTree, synthToTemp, terraformJson } from '../support/synth';
 

@@ -2,7 +2,7 @@
 // SOPS-encrypted Secrets differ with every key and data key: their ciphertexts are masked, their
 // readable parts (metadata, keys, the sops block's shape and recipients count) stay in the snapshot.
 import { parseAllDocuments } from 'yaml';
-import { toYaml } from '../../lib';
+import { toYaml } from '../../lib/internal';
 import { readTree, synthToTemp } from '../support/synth';
 
 function masked(content: string): string {

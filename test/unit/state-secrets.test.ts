@@ -2,7 +2,7 @@
 // write-only one (Terraform >= 1.11 sends it to the provider and stores nothing), checked on the whole
 // synthesized stack of the default platform and of a platform that uses every Terraform secret path.
 import * as path from 'path';
-import { catalog, Component, Flux, KubePrometheusStack, Platform, SecretValue, Traefik } from '../../lib';
+import { catalog, Component, Flux, KubePrometheusStack, Platform, SecretValue, Traefik } from '../../lib/internal';
 import { testPlatform } from '../support/platforms';
 import { synthToTemp, terraformJson } from '../support/synth';
 

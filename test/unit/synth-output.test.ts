@@ -3,7 +3,7 @@
 import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { SynthOutputError, ValidationError, withAtomicOutput, writeFiles } from '../../lib';
+import { SynthOutputError, ValidationError, withAtomicOutput, writeFiles } from '../../lib/internal';
 import { runEntryPoint } from '../../lib/synth/cli';
 import { tempDir } from '../support/synth';
 import { platformBuildOf, prepareChildren } from '../support/synth-output-child';

@@ -9,7 +9,7 @@ import {
   requiredTerraformVersion,
   requireTerraformVersion,
   TERRAFORM_VERSION_FOR,
-} from '../../lib';
+} from '../../lib/internal';
 import { tempDir } from '../support/synth';
 
 /** A stack `demo` built by `build`, synthesized; its Terraform JSON. */

@@ -4,7 +4,7 @@ import { App as Cdk8sApp } from 'cdk8s';
 import { App, LocalBackend, PgBackend, S3Backend, TerraformStack } from 'cdktf';
 import * as fs from 'fs';
 import * as path from 'path';
-import { addStateBackend, planPlatform, Platform, StateBackendOptions, synthTerraform, TerraformStateBackend, ValidationError } from '../../lib';
+import { addStateBackend, planPlatform, Platform, StateBackendOptions, synthTerraform, TerraformStateBackend, ValidationError } from '../../lib/internal';
 import { testConfig, testPlatform } from '../support/platforms';
 import { tempDir } from '../support/synth';
 

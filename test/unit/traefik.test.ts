@@ -1,5 +1,5 @@
 import { Testing } from 'cdk8s';
-import { SecretValue, Traefik } from '../../lib';
+import { SecretValue, Traefik } from '../../lib/internal';
 import { testPlatform } from '../support/platforms';
 
 function traefik(props: ConstructorParameters<typeof Traefik>[2] = {}) {

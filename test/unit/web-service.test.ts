@@ -10,7 +10,7 @@ import {
   Traefik,
   WebService,
   WebServiceProps,
-} from '../../lib';
+} from '../../lib/internal';
 import { crossReferences, Located } from '../support/charts/cross-references';
 import { rolloutOrder } from '../support/e2e/rollout';
 import { testPlatform } from '../support/platforms';

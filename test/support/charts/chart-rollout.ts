@@ -1,4 +1,4 @@
-import { CatalogChart, DeploymentPlan, Manifest } from '../../../lib';
+import { CatalogChart, DeploymentPlan, Manifest } from '../../../lib/internal';
 import { allCrds } from '../shared-data';
 import { rolloutOrder } from '../e2e/rollout';
 import { describeObject, ServerSideApply } from '../e2e/server-side-apply';

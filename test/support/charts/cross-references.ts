@@ -1,5 +1,5 @@
 import { parse } from 'yaml';
-import { DASHBOARD_LABEL, Manifest } from '../../../lib';
+import { DASHBOARD_LABEL, Manifest } from '../../../lib/internal';
 import { panelsOf } from '../promql';
 
 /** An object of the whole platform (ballast's or a chart's), with where it comes from. */

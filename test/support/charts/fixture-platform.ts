@@ -9,7 +9,7 @@ import {
   PodMonitor,
   Platform,
   SecretValue,
-} from '../../../lib';
+} from '../../../lib/internal';
 import { testPlatform } from '../platforms';
 
 /** How a fixture app points at what its chart creates; each field can be set wrong on purpose. */

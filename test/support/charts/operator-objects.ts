@@ -1,4 +1,4 @@
-import { Manifest } from '../../../lib';
+import { Manifest } from '../../../lib/internal';
 import { Located } from './cross-references';
 
 /**

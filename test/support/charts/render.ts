@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parseAllDocuments, stringify } from 'yaml';
-import { Manifest } from '../../../lib';
+import { Manifest } from '../../../lib/internal';
 import { helmError, runHelm } from '../../../scripts/reference/helm';
 import { releaseLabel, SynthesizedRelease } from './synthesized-releases';
 

@@ -1,5 +1,5 @@
 import { parse } from 'yaml';
-import { CatalogChart, HelmValues, Manifest, mergeValues } from '../../../lib';
+import { CatalogChart, HelmValues, Manifest, mergeValues } from '../../../lib/internal';
 
 /** A Helm release exactly as a backend wrote it, with what stands in for its secret values. */
 export interface SynthesizedRelease {

@@ -1,9 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse, parseAllDocuments } from 'yaml';
-import { sopsDecrypt } from '../../../lib';
+import { sopsDecrypt } from '../../../lib/internal';
 import { TEST_AGE } from '../synth';
-import { componentFileName, DeploymentPlan, FLUX_STEPS, Manifest, MANUAL_FOLDER, STEP_FOLDERS, terraformObjects } from '../../../lib';
+import { componentFileName, DeploymentPlan, FLUX_STEPS, Manifest, MANUAL_FOLDER, STEP_FOLDERS, terraformObjects } from '../../../lib/internal';
 
 /** One object to apply, and where it comes from (for error messages). */
 export interface Rollout {

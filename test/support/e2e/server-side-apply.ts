@@ -1,4 +1,4 @@
-import type { Manifest } from '../../../lib';
+import type { Manifest } from '../../../lib/internal';
 import { ApiResponse, ApiServer } from './api-server';
 
 /** The field manager of every apply, as a GitOps tool has one of its own. */

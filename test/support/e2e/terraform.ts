@@ -2,7 +2,7 @@ import { spawn, spawnSync } from 'child_process';
 import { App, TerraformStack } from 'cdktf';
 import * as fs from 'fs';
 import * as path from 'path';
-import { addStateBackend, FINAL_OUTDIR_CONTEXT, TerraformStateBackend } from '../../../lib';
+import { addStateBackend, FINAL_OUTDIR_CONTEXT, TerraformStateBackend } from '../../../lib/internal';
 
 /** The Terraform CLI the e2e tier runs. */
 export const TERRAFORM = process.env.TERRAFORM_BINARY_NAME ?? 'terraform';

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import { parseAllDocuments } from 'yaml';
-import { DeploymentPlan, FLUX_NAMESPACE, FLUX_SOURCE_NAME, Manifest, Platform, terraformObjects } from '../../../lib';
+import { DeploymentPlan, FLUX_NAMESPACE, FLUX_SOURCE_NAME, Manifest, Platform, terraformObjects } from '../../../lib/internal';
 import { describeObject, ServerSideApply } from '../e2e/server-side-apply';
 import { allCrds } from '../shared-data';
 import { fluxControllerCrdFiles } from './tools';

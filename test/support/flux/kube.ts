@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as https from 'https';
-import type { Manifest } from '../../../lib';
+import type { Manifest } from '../../../lib/internal';
 import { ApiResponse, ApiServer } from '../e2e/api-server';
 
 /** A Flux object as the API server returns it (the parts the tier reads). */

@@ -1,4 +1,4 @@
-import { DeploymentPlan, FLUX_SOURCE_NAME, Platform } from '../../../lib';
+import { DeploymentPlan, FLUX_SOURCE_NAME, Platform } from '../../../lib/internal';
 import { ApiServer } from '../e2e/api-server';
 import { ServerSideApply } from '../e2e/server-side-apply';
 import { applyAll, applyTerraformSide, fluxInstanceSync, installCrds, sopsAgeSecret, syncPath } from './bootstrap';

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse, parseAllDocuments, stringify } from 'yaml';
-import { Manifest, sopsDecrypt } from '../../../lib';
+import { Manifest, sopsDecrypt } from '../../../lib/internal';
 import { folderObjects } from '../e2e/rollout';
 
 /** A Flux Kustomization of a synthesized tree's clusters/<cluster> folder. */
