@@ -9,4 +9,7 @@ module.exports = {
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   setupFiles: ['<rootDir>/test/support/worker-env.ts'],
+  // After Jest's summary, one line per kind of input some tests were skipped without (reference data, a
+  // chart), naming what was not checked; BALLAST_REQUIRE_REFERENCE=1 makes a reference-data skip fail.
+  reporters: ['default', '<rootDir>/test/support/not-run-reporter.js'],
 };

@@ -2,7 +2,8 @@
 // through, SecretValue, and the synth functions. Renderers, SOPS and the plan's helpers stay internal
 // (lib/internal.ts, for ballast's own scripts and tests); the package exports this file only.
 
-// The platform and its settings.
+// The platform and its settings. `App` is cdk8s' app, which a platform program builds the platform in.
+export { App } from 'cdk8s';
 export { Platform, DEFAULT_SECRETS_FILE } from './platform';
 export type { PlatformConfig, GitSourceConfig, GitAuth, SopsConfig, FluxSyncConfig, TerraformConfig } from './platform';
 export type { NodePoolConfig, NodePoolCapacity, NodeTaint } from './core/node-pool';
@@ -50,7 +51,8 @@ export * from './components/loadtest/k6-operator';
 export * from './components/loadtest/load-test';
 
 // Synthesizing.
-export { synthPlatform, planAgainstOutput } from './synth/platform-synth';
+export { synthPlatform, planAgainstOutput, validatePlatform } from './synth/platform-synth';
+export type { PlatformProgram } from './cli/load-app';
 export type { PlatformSynthOptions, PlatformSynthResult } from './synth/platform-synth';
 export { planPlatform } from './synth/synth';
 export type { SynthStats } from './synth/synth';

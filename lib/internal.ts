@@ -63,3 +63,6 @@ export * from './day2/inventory';
 export * from './day2/guard';
 export * from './day2/diff';
 export * from './synth/platform-synth';
+export * from './cli/args';
+export * from './cli/commands';
+export * from './cli/load-app';

@@ -83,6 +83,18 @@ export function planAgainstOutput(build: () => IConstruct, options: PlatformSynt
   });
 }
 
+/**
+ * Every check a synth makes, the day-2 guard against the output in `fluxDir` included, without writing
+ * anything (not even the secrets file): `ballast validate`. Throws a ValidationError listing the problems.
+ */
+export function validatePlatform(build: () => IConstruct, options: PlatformSynthOptions = {}): DeploymentPlan {
+  const fluxDir = options.fluxDir ?? 'dist/flux';
+  const terraformDir = options.terraformDir ?? 'dist/cdktf';
+  return withLockedOutput([fluxDir, terraformDir], () => planPlatform(built(build), planOptions(fluxDir, options, true)), {
+    whenLocked: options.noWait ? 'fail' : 'wait',
+  });
+}
+
 /** The sibling output folder of `dir` for the other backend (`dist/flux` -> `dist/cdktf`). */
 export function siblingOutput(dir: string, name: string): string {
   return path.join(path.dirname(dir), name);

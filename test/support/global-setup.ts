@@ -1,10 +1,13 @@
 // Runs once before a test tier: finds (or downloads) the reference data and hands its folder to every
-// test worker through BALLAST_SCHEMAS. Without any, the run stops here with one message. It also gives
-// the run its own secrets file (BALLAST_SECRETS_FILE) and age key (SOPS_AGE_KEY).
+// test worker through BALLAST_SCHEMAS. Without any, the run goes on: the tests that need it are skipped
+// (test/support/reference-gate.ts) and the closing summary line (test/support/not-run-reporter.js) says
+// what was not checked and why, from BALLAST_REFERENCE_MISSING. It also gives the run its own secrets
+// file (BALLAST_SECRETS_FILE) and age key (SOPS_AGE_KEY).
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { provideReferenceData } from '../../scripts/reference/provide-reference-data';
+import { referenceCandidates } from '../../lib/internal';
 import { toolPath } from './tools';
 import { generateAgeIdentity } from '../../lib/secrets/age';
 
@@ -19,17 +22,37 @@ export default async function globalSetup(): Promise<void> {
     process.env.BALLAST_SECRETS_FILE = path.join(dir, 'secrets.sops.yaml');
   }
   process.env.SOPS_AGE_KEY ??= generateAgeIdentity().identity;
+  delete process.env.BALLAST_REFERENCE_MISSING;
+  const offline = Boolean(process.env.BALLAST_REFERENCE_OFFLINE);
   try {
     const data = await provideReferenceData({
       helm: () => toolPath('helm'),
-      offline: Boolean(process.env.BALLAST_REFERENCE_OFFLINE),
+      offline,
       log: (line) => process.stderr.write(`reference data: ${line}\n`),
     });
     process.env.BALLAST_SCHEMAS = data.dir;
   } catch (err) {
-    // The message says all there is to say: no stack trace under it.
-    const error = new Error((err as Error).message);
-    error.stack = error.message;
-    throw error;
+    const message = (err as Error).message;
+    if (process.env.BALLAST_SCHEMAS) {
+      // A folder the user named that holds no reference data is a mistake to fix, not a machine without
+      // the data: the run stops with the message alone (no stack trace under it).
+      const error = new Error(message);
+      error.stack = error.message;
+      throw error;
+    }
+    process.env.BALLAST_REFERENCE_MISSING = whereLooked(offline, message);
   }
+}
+
+/**
+ * One sentence for the closing summary line: each place looked at, and why the cache was not filled
+ * (the reason is the first line of the download error, which `provideReferenceData` puts in its message).
+ */
+function whereLooked(offline: boolean, message: string): string {
+  const failed = /filling it from upstream failed: (.*)/.exec(message)?.[1];
+  const download = offline ? 'not downloaded, BALLAST_REFERENCE_OFFLINE is set' : `download failed: ${failed ?? 'see above'}`;
+  const places = referenceCandidates().map((c) =>
+    c.origin === 'shared' ? `../shared/schemas (${c.dir}): none` : `the cache (${c.dir}): empty, ${download}`,
+  );
+  return `Looked in: $BALLAST_SCHEMAS: not set; ${places.join('; ')}`;
 }

@@ -1,0 +1,99 @@
+// ballast as a team installs it: `npm pack`, the tarball installed into a new project of its own (its own
+// package.json and a strict tsconfig), a platform program that imports the package name only, type-checked
+// against the published .d.ts, then `npx ballast synth`, `diff` and `validate`, and the output checked.
+import { execFileSync, spawnSync, SpawnSyncReturns } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { packageRoot } from '../../lib/internal';
+import { tempDir } from '../support/synth';
+import { toolPath } from '../support/tools';
+
+const root = packageRoot();
+const fixture = path.join(root, 'test', 'fixtures', 'package-consumer');
+const project = tempDir('ballast-consumer-');
+const ownVersion = (name: string) => (JSON.parse(fs.readFileSync(path.join(root, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+
+/** Runs a command in the consumer project; fails the test with its output when it fails. */
+function run(command: string, args: string[], env: NodeJS.ProcessEnv = {}): SpawnSyncReturns<string> {
+  const result = spawnSync(command, args, { cwd: project, encoding: 'utf8', env: { ...process.env, ...env }, timeout: 300_000 });
+  return result;
+}
+function ok(result: SpawnSyncReturns<string>): string {
+  if (result.error) throw result.error;
+  if (result.status !== 0) throw new Error(`exit ${result.status}\n${result.stdout}\n${result.stderr}`);
+  return result.stdout;
+}
+
+let tarball: string;
+let packed: string[];
+
+beforeAll(() => {
+  // `npm pack` runs prepack (the package build) and lists what the tarball holds.
+  const out = execFileSync('npm', ['pack', '--json', '--pack-destination', project], { cwd: root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const info = JSON.parse(out.slice(out.indexOf('['))) as { filename: string; files: { path: string }[] }[];
+  tarball = path.join(project, info[0].filename);
+  packed = info[0].files.map((f) => f.path);
+  fs.copyFileSync(path.join(fixture, 'platform.ts'), path.join(project, 'platform.ts'));
+  fs.copyFileSync(path.join(fixture, 'tsconfig.json'), path.join(project, 'tsconfig.json'));
+  fs.writeFileSync(
+    path.join(project, 'package.json'),
+    JSON.stringify({
+      name: 'acme-platform',
+      private: true,
+      dependencies: { ballast: `file:${tarball}` },
+      // The compiler the team type-checks with, at the version ballast is built with.
+      devDependencies: { typescript: ownVersion('typescript') },
+    }),
+  );
+  // Dependencies come from npm's cache where it has them (this project's `npm ci` filled it).
+  ok(run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error']));
+}, 600_000);
+
+test('the tarball holds the compiled library, its declarations and the CLI: no sources, tests or scripts', () => {
+  expect(packed).toEqual(expect.arrayContaining(['package.json', 'README.md', 'dist-js/lib/index.js', 'dist-js/lib/index.d.ts', 'dist-js/lib/cli/main.js']));
+  expect(packed.filter((f) => !f.startsWith('dist-js/lib/') && !['package.json', 'README.md'].includes(f))).toEqual([]);
+  expect(packed.filter((f) => /\.test\.|^dist-js\/(test|scripts|apps|stacks)\//.test(f))).toEqual([]);
+  expect(fs.readFileSync(path.join(project, 'node_modules', 'ballast', 'dist-js', 'lib', 'cli', 'main.js'), 'utf8')).toMatch(/^#!\/usr\/bin\/env node\n/);
+});
+
+test('a strict project type-checks its platform program against the published declarations only', () => {
+  ok(run(path.join(project, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.json']));
+  // Internals are not reachable through the package's exports.
+  fs.writeFileSync(path.join(project, 'internal.ts'), "import { renderFluxRepository } from 'ballast/dist-js/lib/internal';\nexport const r = renderFluxRepository;\n");
+  const deep = run(path.join(project, 'node_modules', '.bin', 'tsc'), ['--noEmit', '--strict', '--module', 'node16', '--moduleResolution', 'node16', 'internal.ts']);
+  fs.rmSync(path.join(project, 'internal.ts'));
+  expect(deep.status).not.toBe(0);
+  expect(deep.stdout).toContain("Cannot find module 'ballast/dist-js/lib/internal'");
+});
+
+test('npx ballast validate, synth, then diff of the unchanged platform', () => {
+  const env = { SOPS_AGE_KEY: '', BALLAST_SECRETS_FILE: '' };
+  expect(ok(run('npx', ['--no-install', 'ballast', 'validate'], env))).toMatch(/^valid: 5 components, \d+ Flux objects, 0 Terraform releases; nothing written\n$/);
+  expect(fs.existsSync(path.join(project, 'dist'))).toBe(false);
+
+  const synth = ok(run('npx', ['--no-install', 'ballast', 'synth', '--app', 'platform.ts'], env));
+  expect(synth).toMatch(/^flux: \d+ files in dist\/flux \(.*HelmRelease 3.*\)\nterraform: \d+ files in dist\/cdktf/);
+  const flux = path.join(project, 'dist', 'flux');
+  for (const file of ['clusters/staging/kustomization.yaml', 'infrastructure/controllers/traefik.yaml', 'apps/shop.yaml', '.ballast/inventory.json']) {
+    expect(fs.existsSync(path.join(flux, file))).toBe(true);
+  }
+  expect(fs.readFileSync(path.join(flux, 'clusters', 'staging', 'infrastructure.yaml'), 'utf8')).toContain('path: ./flux/infrastructure/controllers');
+  expect(fs.existsSync(path.join(project, 'dist', 'cdktf', 'stacks', 'ballast', 'cdk.tf.json'))).toBe(true);
+  // The folders Flux reconciles build with kustomize.
+  for (const folder of ['infrastructure/controllers', 'infrastructure/configs', 'apps', 'clusters/staging']) {
+    execFileSync(toolPath('kubectl'), ['kustomize', path.join(flux, folder)], { encoding: 'utf8' });
+  }
+
+  const diff = run('npx', ['--no-install', 'ballast', 'diff'], env);
+  expect(diff.stdout).toMatch(/0 to add, 0 to change, 0 to remove, 0 to move between owners; 0 destroy, prune or are refused\n$/);
+  expect(diff.status).toBe(0);
+});
+
+test('the CLI explains itself and refuses what it does not know, without a stack trace', () => {
+  expect(ok(run('npx', ['--no-install', 'ballast', '--help']))).toContain('usage: ballast <command> [options]');
+  const unknown = run('npx', ['--no-install', 'ballast', 'deploy']);
+  expect(unknown.status).toBe(1);
+  expect(unknown.stderr).toBe('ballast: synth failed, nothing was written:\narguments: unknown command "deploy". Use one of synth, diff, validate (ballast --help).\n');
+  const missing = run('npx', ['--no-install', 'ballast', 'synth', '--app', 'nowhere.ts']);
+  expect(missing.stderr).toContain(`arguments: --app nowhere.ts: ${path.join(project, 'nowhere.ts')} is not a file. Pass the path of your platform program.`);
+});
