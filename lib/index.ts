@@ -15,7 +15,8 @@ export { Component, MAX_COMPONENT_ID_LENGTH } from './core/component';
 export type { Backend, SecretsBackend, Tier, ComponentOptions, ChartComponentOptions, ComponentProps, AddChartOptions, OutputUrl, ObjectComment } from './core/component';
 export { catalog } from './catalog';
 export type { CatalogChart, ChartRepository } from './catalog';
-export type { HelmValue, HelmValues, SensitiveHelmValue, HelmChartSpec } from './core/helm-chart';
+export type { HelmValue, HelmValues, SensitiveHelmValue, HelmChartSpec, TerraformOverride } from './core/helm-chart';
+export { JsonPatch } from 'cdk8s';
 export { fail, ValidationError, UnexpectedError } from './core/errors';
 export type { ConfigProblem } from './core/errors';
 
@@ -25,6 +26,7 @@ export type { SecretConstraint, SecretSource, BootstrapSecret, BootstrapSecretOp
 export { localAgeKey } from './secrets/secret-store';
 
 // The components.
+export * from './components/generic/helm-component';
 export * from './components/gitops/flux';
 export * from './components/ingress/middleware';
 export * from './components/ingress/ingress-route';

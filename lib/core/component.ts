@@ -1,10 +1,10 @@
-import { App, Chart } from 'cdk8s';
+import { App, Chart, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { CatalogChart } from '../catalog';
 import { CapacityClaim } from './capacity';
 import { chartObjects } from './chart-objects';
 import { constructPath, fail, ValidationError } from './errors';
-import { HelmChartSpec, HelmValues, mergeValues, SensitiveHelmValue } from './helm-chart';
+import { HelmChartSpec, HelmValues, mergeValues, SensitiveHelmValue, TerraformOverride } from './helm-chart';
 import { isHelmReleaseName, isReservedNamespace, RESERVED_NAMESPACES, urlCredentialsProblem } from './grammar';
 import { isDnsSubdomain, requireDnsLabel } from './names';
 import { Scheduling } from './node-pool';
@@ -280,7 +280,53 @@ export class Component extends Chart {
       releaseName,
       values: mergeValues(values, options.extraValues),
       sensitiveValues: [...(options.sensitiveValues ?? []), ...user.map(([path, value]) => ({ path, value }))],
+      fluxPatches: [],
+      terraformOverrides: [],
     };
+    return this.chartSpec;
+  }
+
+  /**
+   * Patches an object this component emits (an escape hatch, as cdk8s' `ApiObject.addJsonPatch`): the
+   * patches apply after ballast's own fields, show in `diff`, and the result goes through every check of
+   * the plan (identity, placement, secrets). Fails when the component has no object of that kind and name.
+   */
+  public patchObject(kind: string, name: string, ...patches: JsonPatch[]): void {
+    const objects = chartObjects(this);
+    const target = objects.find((o) => o.kind === kind && o.name === name);
+    if (!target) {
+      const known = objects.map((o) => `${o.kind} "${o.name}"`).join(', ') || 'none';
+      fail(this, `it emits no ${kind} "${name}" to patch`, `Patch one of its objects (${known}); its chart's objects are patched through patchHelmRelease values`);
+    }
+    target.addJsonPatch(...patches);
+  }
+
+  /**
+   * Patches the Flux HelmRelease of this component's chart (interval, timeout, remediation, values...),
+   * applied after ballast's own fields. The result is checked as ballast's own release is: its name and
+   * namespace stay, its values against the chart's schema and for secrets. Only for a component Flux
+   * deploys; a Terraform-deployed one takes `overrideHelmRelease`.
+   */
+  public patchHelmRelease(...patches: JsonPatch[]): void {
+    const chart = this.requireChart('patchHelmRelease');
+    if (this.deployWith !== 'flux') fail(this, 'patchHelmRelease patches the Flux HelmRelease, but Terraform deploys this component', 'Use overrideHelmRelease for its helm_release');
+    (chart.fluxPatches as JsonPatch[]).push(...patches);
+  }
+
+  /**
+   * Sets an attribute of this component's Terraform `helm_release` (cdktf's `addOverride`: `timeout`,
+   * `atomic`, `wait`, `max_history`...), applied after ballast's own. Attributes that decide what is
+   * installed, where, or what is kept (name, namespace, chart, version, values, write-only values,
+   * lifecycle, depends_on) are refused. Only for a component Terraform deploys.
+   */
+  public overrideHelmRelease(path: string, value: unknown): void {
+    const chart = this.requireChart('overrideHelmRelease');
+    if (this.deployWith !== 'terraform') fail(this, 'overrideHelmRelease sets attributes of the Terraform helm_release, but Flux deploys this component', 'Use patchHelmRelease for its HelmRelease');
+    (chart.terraformOverrides as TerraformOverride[]).push({ path, value });
+  }
+
+  private requireChart(what: string): HelmChartSpec {
+    if (!this.chartSpec) fail(this, `${what} needs a Helm release, and this component installs no chart`, 'Patch its objects with patchObject');
     return this.chartSpec;
   }
 

@@ -1,3 +1,4 @@
+import { JsonPatch } from 'cdk8s';
 import { CatalogChart } from '../catalog';
 import { SecretValue } from './secret';
 
@@ -20,6 +21,24 @@ export interface HelmChartSpec {
   readonly values: HelmValues;
   /** @default none */
   readonly sensitiveValues?: readonly SensitiveHelmValue[];
+  /**
+   * JSON patches of the Flux HelmRelease, applied after ballast's own fields (`Component.patchHelmRelease`).
+   * @default none
+   */
+  readonly fluxPatches?: readonly JsonPatch[];
+  /**
+   * Overrides of the Terraform `helm_release`, by attribute path, applied after ballast's own
+   * (`Component.overrideHelmRelease`).
+   * @default none
+   */
+  readonly terraformOverrides?: readonly TerraformOverride[];
+}
+
+/** One attribute of a Terraform resource set from user code (cdktf's `addOverride`). */
+export interface TerraformOverride {
+  /** Dotted attribute path, e.g. `timeout` or `set.0.name`. */
+  readonly path: string;
+  readonly value: unknown;
 }
 
 /**

@@ -153,7 +153,15 @@ export function inventoryItems(plan: Omit<DeploymentPlan, 'day2'>): InventoryIte
       component: pathOf(c),
       stateful: c.stateful,
       ...(c.deployWith === 'terraform' ? { address: terraformAddress('release', c.namespace, chart.releaseName) } : {}),
-      digest: digest({ chart: chart.chart, values: chart.values, sensitive: (chart.sensitiveValues ?? []).map((v) => [v.path, v.value.origin]) }),
+      digest: digest({
+        chart: chart.chart,
+        values: chart.values,
+        sensitive: (chart.sensitiveValues ?? []).map((v) => [v.path, v.value.origin]),
+        // Patches and overrides change what is deployed: diff shows them. (Absent when none, so that the
+        // digests of releases without any stay as they were.)
+        ...((chart.fluxPatches ?? []).length > 0 ? { patches: chart.fluxPatches!.map((p) => p._toJson()) } : {}),
+        ...((chart.terraformOverrides ?? []).length > 0 ? { overrides: chart.terraformOverrides } : {}),
+      }),
     });
   }
   for (const s of plan.terraform.secrets) {

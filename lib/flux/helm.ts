@@ -1,3 +1,4 @@
+import { JsonPatch } from 'cdk8s';
 import { HelmChartSpec, sensitiveValuesSecretName } from '../core/helm-chart';
 import { Manifest } from '../plan/deployment-plan';
 
@@ -41,6 +42,12 @@ export interface HelmReleaseOptions {
  * upgrades, and CRDs created and updated by Helm for charts that ship them.
  */
 export function helmRelease(chart: HelmChartSpec, options: HelmReleaseOptions): Manifest {
+  const release = ownHelmRelease(chart, options);
+  // The user's patches (Component.patchHelmRelease) come last; the plan has checked what they give.
+  return (chart.fluxPatches ?? []).length > 0 ? (JsonPatch.apply(release, ...chart.fluxPatches!) as Manifest) : release;
+}
+
+function ownHelmRelease(chart: HelmChartSpec, options: HelmReleaseOptions): Manifest {
   const shipsCrds = (chart.chart.crdGroups ?? []).length > 0;
   const crds = shipsCrds ? { crds: 'CreateReplace' } : {};
   const sensitive = chart.sensitiveValues ?? [];

@@ -9,6 +9,7 @@ import { BootstrapSecret, SecretValue } from '../core/secret';
 import { nestedSecretIn } from '../core/secret-inputs';
 import { isBuiltInNamespace } from '../core/grammar';
 import { checkFileNames, checkObjectIdentities, checkSecretIdentities } from './identity-checks';
+import { checkReleasePatches } from './release-patches';
 import { checkChartValues, NO_SCHEMA } from '../reference/chart-schema';
 import { locateReferenceData, REFERENCE_HOW_TO } from '../reference/locate';
 import { checkCapacity } from './capacity';
@@ -210,6 +211,7 @@ export function planDeployment(root: IConstruct, options: PlanOptions = {}): Dep
   checkReleases(components, problems);
   checkDependencyCycles(components, problems);
   const notes = checkChartValuesOf(components, problems);
+  checkReleasePatches(components, locateReferenceData(), problems);
 
   const previous = options.previous;
   const rotate = new Set([...root.rotateSecrets, ...(options.rotate ?? [])]);

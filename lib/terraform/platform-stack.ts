@@ -145,6 +145,8 @@ export class PlatformStack extends TerraformStack {
         dependsOn: [...dependsOn],
         lifecycle: component.stateful ? { preventDestroy: true } : undefined,
       });
+      // The user's overrides (Component.overrideHelmRelease) come last; the plan has refused the protected ones.
+      for (const o of chart.terraformOverrides ?? []) release.addOverride(o.path, o.value);
       releases.set(component.node.path, release);
     }
 

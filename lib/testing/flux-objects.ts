@@ -1,4 +1,4 @@
-import { parseAllDocuments } from 'yaml';
+import { isMap, isScalar, isSeq, parseAllDocuments } from 'yaml';
 import { renderFluxRepository } from '../flux/repository';
 import { DeploymentPlan, Manifest } from '../plan/deployment-plan';
 import { isJsonObject, JsonObject, summarizeLongStrings } from './json';
@@ -11,7 +11,8 @@ export type FluxObject = JsonObject | SecretShape;
 /**
  * The objects of the Flux repository that the selected constructs wrote, by file, in the order of each
  * file. The repository is rendered by the renderer synth uses and read back from its YAML, so what is
- * shown is what would be committed (line comments, such as image-policy markers, are not part of it).
+ * shown is what would be committed; a value with a line comment (a Flux image-policy marker) reads
+ * `value # comment`, as its line does.
  */
 export function fluxObjects(
   plan: DeploymentPlan,
@@ -23,7 +24,7 @@ export function fluxObjects(
   for (const [file, text] of renderFluxRepository(plan).files) {
     if (!file.endsWith('.yaml')) continue;
     const objects = parseAllDocuments(text)
-      .map((doc) => doc.toJSON() as unknown)
+      .map((doc) => withLineComments(doc.toJSON() as unknown, doc.contents))
       .filter((o): o is Manifest => isJsonObject(o) && isJsonObject(o.metadata))
       .filter((o) => {
         const owner = ownership.fluxOwner(o);
@@ -33,4 +34,22 @@ export function fluxObjects(
     if (objects.length > 0) out[file] = objects;
   }
   return out;
+}
+
+/** `json` (the document's value, modified in place) with every commented scalar of `node` as `value # comment`. */
+function withLineComments(json: unknown, node: unknown): unknown {
+  const visit = (n: unknown, parent: Record<string | number, unknown>, key: string | number) => {
+    if (isScalar(n)) {
+      if (n.comment) parent[key] = `${String(n.value)} #${n.comment}`;
+    } else if (isMap(n)) {
+      const target = parent[key] as Record<string, unknown>;
+      for (const pair of n.items) visit(pair.value, target, String(isScalar(pair.key) ? pair.key.value : pair.key));
+    } else if (isSeq(n)) {
+      const target = parent[key] as unknown[] as unknown as Record<number, unknown>;
+      n.items.forEach((item, i) => visit(item, target, i));
+    }
+  };
+  const root = { value: json };
+  visit(node, root, 'value');
+  return root.value;
 }

@@ -3,6 +3,7 @@
 import * as path from 'path';
 import { isAlertingRule, PrometheusRule, TRAEFIK_RECORDED } from '../../lib/internal';
 import { checkQueries, emittedQueries, testRules, withVariablesReplaced } from '../support/promql';
+import { needsReferenceData } from '../support/reference-gate';
 import { chartValues } from '../support/shared-data';
 import { defaultPlan, fluxObjects, synthToTemp } from '../support/synth';
 
@@ -163,7 +164,10 @@ test('a rule test with a wrong expectation fails', () => {
   expect(result.output).toContain('alertname: ScrapeTargetDown, time: 2m');
 });
 
-test("the rules' severities are the ones Alertmanager's configuration inhibits on", () => {
+// Alertmanager's configuration is the chart's default, read from the reference data.
+const inhibitRules = needsReferenceData("alert severities against kube-prometheus-stack's Alertmanager inhibit rules");
+
+inhibitRules.test("the rules' severities are the ones Alertmanager's configuration inhibits on", () => {
   const { platform } = defaultPlan();
   const rules = platform.node.findAll().filter((c): c is PrometheusRule => c instanceof PrometheusRule);
   const severities = new Set(rules.flatMap((r) => r.groups.flatMap((g) => g.rules.filter(isAlertingRule).map((a) => a.severity))));

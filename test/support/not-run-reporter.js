@@ -37,7 +37,9 @@ class NotRunReporter {
     }
     const charts = tally.get('chart');
     if (charts) lines.push(chartLine(charts));
-    if (lines.length > 0) process.stderr.write(`\n${lines.map(loud).join('\n')}\n`);
+    // Jest's own summary reporter always comes last and prints synchronously: writing on the next turn
+    // of the event loop puts these lines under it, closing the output, where they are seen.
+    if (lines.length > 0) setImmediate(() => process.stderr.write(`\n${lines.map(loud).join('\n')}\n`));
   }
 
   /** Jest fails the run when a reporter returns an error here. */

@@ -1,0 +1,20 @@
+// What a HorizontalAutoscaler emits, and only that (`only` picks the construct inside the service).
+import { HorizontalAutoscaler, WebService } from '../../../lib';
+import { synthComponent } from '../../../lib/testing';
+
+test('HorizontalAutoscaler', () => {
+  const output = synthComponent(
+    (platform) => {
+      const api = new WebService(platform, 'api', { image: 'ghcr.io/acme/api:1.4.2', metricsPath: false });
+      new HorizontalAutoscaler(api, 'hpa', {
+        target: api,
+        maxReplicas: 5,
+        cpuUtilization: 70,
+        memoryUtilization: 80,
+        behavior: { scaleDown: { stabilizationWindowSeconds: 120, percent: 50, periodSeconds: 60 } },
+      });
+    },
+    { only: 'api/hpa' },
+  );
+  expect(output).toMatchSnapshot();
+});

@@ -1,0 +1,23 @@
+// What a PrometheusRule emits: typed recording and alerting rules (kube-prometheus-stack installs its CRD).
+import { Component, KubePrometheusStack, PrometheusRule } from '../../../lib';
+import { synthComponent } from '../../../lib/testing';
+
+test('PrometheusRule', () => {
+  const output = synthComponent((platform) => {
+    new KubePrometheusStack(platform, 'monitoring');
+    const app = new Component(platform, 'app', { namespace: 'app' });
+    return new PrometheusRule(app, 'rules', {
+      groups: [
+        {
+          name: 'app',
+          interval: '1m',
+          rules: [
+            { record: 'job:http_requests:rate5m', expr: 'sum by (job) (rate(http_requests_total[5m]))' },
+            { alert: 'AppErrors', expr: 'sum(rate(http_requests_total{code=~"5.."}[5m])) > 1', for: '10m', severity: 'critical', summary: 'The app answers errors' },
+          ],
+        },
+      ],
+    });
+  });
+  expect(output).toMatchSnapshot();
+});
