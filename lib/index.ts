@@ -52,6 +52,14 @@ export * from './components/loadtest/k6-script';
 export * from './components/loadtest/k6-operator';
 export * from './components/loadtest/load-test';
 
+// Interfaces between components, for ballast's components and importers of what the cluster already has.
+export type { IIngressController, IPrometheus, IDashboardHost, IPostgresCluster } from './core/interfaces';
+export type { AssumeInstalledOptions, AssumedInstalled } from './core/platform-context';
+
+// Snapshot-testing components (ballast's and your own).
+export { synthComponent, defaultTestConfig } from './testing';
+export type { ComponentSynth, SynthComponentBuild, SynthComponentOptions, FluxObject, SecretShape, JsonObject, JsonValue } from './testing';
+
 // Synthesizing.
 export { synthPlatform, planAgainstOutput, validatePlatform } from './synth/platform-synth';
 export type { PlatformProgram } from './cli/load-app';

@@ -4,7 +4,7 @@ import { isDnsLabel, isDnsSubdomain, isLabelKey, isLabelValue } from './core/nam
 import { NodePool, NodePoolConfig } from './core/node-pool';
 import { parseCpu, parseMemory } from './core/capacity';
 import { K6_METRICS_MODES, K6MetricsMode } from './core/k6-metrics';
-import { markPlatform, platformOf, PlatformContext } from './core/platform-context';
+import { AssumedInstalled, AssumeInstalledOptions, markPlatform, platformOf, PlatformContext } from './core/platform-context';
 import { SecretValue } from './core/secret';
 import { gitRefProblem, isFluxDuration, isPositiveGoDuration, isSafeRelativePath, urlCredentialsProblem } from './core/grammar';
 import { DEFAULT_STATE_BACKEND, stateBackendProblems, TerraformStateBackend } from './terraform/state-backend-config';
@@ -144,6 +144,8 @@ export class Platform extends Construct implements PlatformContext {
   public readonly rotateSecrets: readonly string[];
   public readonly terraform: PlatformContext['terraform'];
   private readonly pools: Map<string, NodePool>;
+  private readonly assumedCrdGroups = new Set<string>();
+  private readonly assumedSecrets = new Set<string>();
 
   constructor(scope: Construct, id: string, config: PlatformConfig) {
     super(scope, id);
@@ -189,6 +191,32 @@ export class Platform extends Construct implements PlatformContext {
   /** All node pools, in config order. */
   public get nodePools(): readonly NodePool[] {
     return [...this.pools.values()];
+  }
+
+  /** What the cluster already has that no component installs. */
+  public get assumed(): AssumedInstalled {
+    return { crdGroups: this.assumedCrdGroups, secrets: this.assumedSecrets };
+  }
+
+  /**
+   * Declares what the cluster already has, installed outside this platform: CRD groups (cert-manager's,
+   * an existing prometheus-operator's) and Secrets (an image pull secret made by hand). Objects and
+   * references to them then pass synth; ballast neither installs nor owns them.
+   */
+  public assumeInstalled(what: AssumeInstalledOptions): void {
+    for (const group of what.crdGroups ?? []) {
+      if (typeof group !== 'string' || !isDnsSubdomain(group) || !group.includes('.')) {
+        fail(this, `assumeInstalled has the CRD group "${String(group)}"`, 'Name an API group such as "cert-manager.io"');
+      }
+      this.assumedCrdGroups.add(group);
+    }
+    for (const secret of what.secrets ?? []) {
+      const [namespace, name, ...rest] = String(secret).split('/');
+      if (rest.length > 0 || !isDnsLabel(namespace ?? '') || !isDnsSubdomain(name ?? '')) {
+        fail(this, `assumeInstalled has the secret "${String(secret)}"`, 'Name it as "<namespace>/<name>", e.g. "apps/registry-credentials"');
+      }
+      this.assumedSecrets.add(`${namespace}/${name}`);
+    }
   }
 }
 

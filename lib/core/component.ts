@@ -143,6 +143,7 @@ export class Component extends Chart {
   private readonly urls: OutputUrl[] = [];
   private readonly comments: ObjectComment[] = [];
   private readonly claims: CapacityClaim[] = [];
+  private readonly secretRefs: { readonly name: string; readonly what: string }[] = [];
 
   constructor(scope: Construct, id: string, props: ComponentProps) {
     super(scope, uniqueId(scope, id), { namespace: props.namespace, disableResourceNameHashes: true });
@@ -168,6 +169,11 @@ export class Component extends Chart {
     this.tier = props.tier ?? 'infrastructure';
   }
 
+  /** What the component is, for messages of the components that use it: its construct path. */
+  public get description(): string {
+    return constructPath(this);
+  }
+
   /** The component's Helm release, if it has one. */
   public get helmChart(): HelmChartSpec | undefined {
     return this.chartSpec;
@@ -189,6 +195,20 @@ export class Component extends Chart {
   /** The pods this component places on node pools, for the capacity check. */
   public get capacityClaims(): readonly CapacityClaim[] {
     return this.claims;
+  }
+
+  /** Secrets in this component's namespace that its objects read by name (checked at synth: something must create them). */
+  public get secretReferences(): readonly { readonly namespace: string; readonly name: string; readonly what: string }[] {
+    return this.secretRefs.map((r) => ({ namespace: this.namespace, ...r }));
+  }
+
+  /**
+   * Records that this component's objects read the Secret `name` of its namespace (`what` says where, for
+   * the message). Synth fails unless a component creates that Secret or the platform assumes it exists
+   * (`Platform.assumeInstalled({ secrets })`): a pod that names a missing Secret never starts.
+   */
+  protected referenceSecret(name: string, what: string): void {
+    this.secretRefs.push({ name, what });
   }
 
   /** Records pods this component runs on a pool (from the requests ballast sets), for the capacity check. */

@@ -32,6 +32,33 @@ export interface PlatformContext {
   readonly rotateSecrets: readonly string[];
   /** The Terraform side's settings, defaults applied. */
   readonly terraform: { readonly backend: TerraformStateBackend };
+  /** What the cluster already has that no component installs (`Platform.assumeInstalled`). */
+  readonly assumed: AssumedInstalled;
+  /** Records what the cluster already has (see `Platform.assumeInstalled`). */
+  assumeInstalled(what: AssumeInstalledOptions): void;
+}
+
+/** What a cluster already has, installed outside this platform. */
+export interface AssumeInstalledOptions {
+  /**
+   * API groups whose CRDs are installed (by another team, a cloud add-on, or an earlier platform):
+   * objects of these groups are written without a component that installs the CRDs, in the component's own
+   * Flux step.
+   * @default none
+   */
+  readonly crdGroups?: readonly string[];
+  /**
+   * Secrets that exist in the cluster (created by hand or by another tool), by `namespace/name`: image
+   * pull secrets and `secretKeyRef`s may name them.
+   * @default none
+   */
+  readonly secrets?: readonly string[];
+}
+
+/** What the cluster is assumed to have, accumulated. */
+export interface AssumedInstalled {
+  readonly crdGroups: ReadonlySet<string>;
+  readonly secrets: ReadonlySet<string>;
 }
 
 const PLATFORM_MARK = Symbol.for('ballast.Platform');

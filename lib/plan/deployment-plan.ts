@@ -8,7 +8,7 @@ import { isPlatform, PlatformContext } from '../core/platform-context';
 import { BootstrapSecret, SecretValue } from '../core/secret';
 import { nestedSecretIn } from '../core/secret-inputs';
 import { isBuiltInNamespace } from '../core/grammar';
-import { checkFileNames, checkObjectIdentities, checkSecretIdentities } from './identity-checks';
+import { checkFileNames, checkObjectIdentities, checkSecretIdentities, checkSecretReferences } from './identity-checks';
 import { checkReleasePatches } from './release-patches';
 import { checkChartValues, NO_SCHEMA } from '../reference/chart-schema';
 import { locateReferenceData, REFERENCE_HOW_TO } from '../reference/locate';
@@ -253,6 +253,8 @@ export function planDeployment(root: IConstruct, options: PlanOptions = {}): Dep
     problems,
   );
   checkSecretIdentities(components, secrets, problems);
+  const createdSecrets = new Set([...components.flatMap((c) => c.bootstrapSecrets), ...secrets].map((s) => `${s.namespace}/${s.name}`));
+  checkSecretReferences(components, createdSecrets, root.assumed.secrets, problems);
   const withRepositories = helmRepositoryWriters(flux, problems);
   checkCapacity(root, components, problems, notes);
   checkRouteConflicts(
@@ -345,6 +347,7 @@ function placeComponent(
   crdOwner: ReadonlyMap<string, Component>,
   problems: ConfigProblem[],
 ): { flux: FluxPlacement[]; terraform: Manifest[] } {
+  const assumedGroups = c.platform.assumed.crdGroups;
   const ownStep: FluxStep = c.tier === 'apps' ? 'apps' : 'controllers';
   const crStep: FluxStep = c.tier === 'apps' ? 'apps' : 'configs';
   const byStep = new Map<FluxStep, Manifest[]>();
@@ -377,8 +380,13 @@ function placeComponent(
     }
     const group = apiGroup(m.apiVersion);
     const source = crdOwner.get(group);
+    if (!source && assumedGroups.has(group)) {
+      // The cluster has these CRDs already (Platform.assumeInstalled): the object goes with the component.
+      put(ownStep, m);
+      continue;
+    }
     if (!source) {
-      problem(`no component installs the CRD of ${where}`, `Add the component whose chart installs the ${group} CRDs`);
+      problem(`no component installs the CRD of ${where}`, `Add the component whose chart installs the ${group} CRDs, or declare them with platform.assumeInstalled({ crdGroups: ['${group}'] }) when the cluster has them`);
       continue;
     }
     const sourceStep = source.deployWith === 'terraform' ? undefined : source.tier === 'apps' ? 'apps' : 'controllers';
@@ -410,8 +418,8 @@ function placeManual(c: Component, crdOwner: ReadonlyMap<string, Component>, pro
   for (const m of c.manifests() as Manifest[]) {
     if (m.kind === 'Secret' || m.kind === 'SecretList' || m.kind === 'Namespace' || nestedSecretIn(m)) {
       problems.push({ path: constructPath(c), problem: `it creates ${m.kind} "${m.metadata.name}" in a folder applied by hand`, fix: 'Leave namespaces and secrets to ballast' });
-    } else if (!isBuiltInGroup(m.apiVersion) && !crdOwner.has(apiGroup(m.apiVersion))) {
-      problems.push({ path: constructPath(c), problem: `no component installs the CRD of ${m.kind} "${m.metadata.name}" (${m.apiVersion})`, fix: `Add the component whose chart installs the ${apiGroup(m.apiVersion)} CRDs` });
+    } else if (!isBuiltInGroup(m.apiVersion) && !crdOwner.has(apiGroup(m.apiVersion)) && !c.platform.assumed.crdGroups.has(apiGroup(m.apiVersion))) {
+      problems.push({ path: constructPath(c), problem: `no component installs the CRD of ${m.kind} "${m.metadata.name}" (${m.apiVersion})`, fix: `Add the component whose chart installs the ${apiGroup(m.apiVersion)} CRDs, or declare them with platform.assumeInstalled({ crdGroups: ['${apiGroup(m.apiVersion)}'] }) when the cluster has them` });
     } else {
       out.push(m);
     }

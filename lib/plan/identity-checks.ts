@@ -158,3 +158,21 @@ export function checkFileNames(components: readonly Component[], problems: Confi
     } else byFile.set(file, c);
   }
 }
+
+/**
+ * Every Secret a component's objects read by name (an image pull secret, a `secretKeyRef`) is created by
+ * some component (a bootstrap Secret, Git or Terraform) or assumed to exist (`Platform.assumeInstalled`).
+ */
+export function checkSecretReferences(components: readonly Component[], created: ReadonlySet<string>, assumed: ReadonlySet<string>, problems: ConfigProblem[]): void {
+  for (const c of components) {
+    for (const ref of c.secretReferences) {
+      const id = `${ref.namespace}/${ref.name}`;
+      if (created.has(id) || assumed.has(id)) continue;
+      problems.push({
+        path: constructPath(c),
+        problem: `${ref.what} names the Secret "${id}", which no component creates`,
+        fix: `Create it with addBootstrapSecret and SecretValue inputs, or declare it with platform.assumeInstalled({ secrets: ['${id}'] }) when it exists already`,
+      });
+    }
+  }
+}

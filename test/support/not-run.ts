@@ -33,6 +33,11 @@ export interface GatedTests {
    * must read the input only inside hooks and tests.
    */
   readonly describe: GatedDescribe;
+  /**
+   * `beforeAll` for setup only the gated tests use, left out when they are skipped. (Jest runs a block's
+   * hooks whenever one of its tests runs, so a file that mixes gated and plain tests needs this.)
+   */
+  readonly beforeAll: (fn: jest.ProvidesHookCallback, timeout?: number) => void;
 }
 
 /**
@@ -40,7 +45,7 @@ export interface GatedTests {
  * need `what` of `kind`. Only the plain call and `.each` (with an array table) are offered.
  */
 export function gatedTests(available: boolean, kind: MissingKind, what: string): GatedTests {
-  if (available) return { available, test, describe };
+  if (available) return { available, test, describe, beforeAll };
   const mark = (name: string) => notRunName(name, kind, what);
   const skipped = (name: string, fn: jest.ProvidesCallback, timeout?: number) => test.skip(mark(name), fn, timeout);
   const each = ((table: readonly unknown[]) =>
@@ -50,5 +55,6 @@ export function gatedTests(available: boolean, kind: MissingKind, what: string):
     available,
     test: Object.assign(skipped, { each }),
     describe: (name, fn) => describe.skip(mark(name), fn),
+    beforeAll: () => undefined,
   };
 }

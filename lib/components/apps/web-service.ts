@@ -7,7 +7,8 @@ import { isDnsSubdomain, requireDnsLabel } from '../../core/names';
 import { requireResources } from '../../core/resource-checks';
 import { SecretValue } from '../../core/secret';
 import { ContainerEnv, DatabaseConnection } from '../database/database-connection';
-import { ContainerResources, PostgresCluster } from '../database/postgres-cluster';
+import { ContainerResources } from '../database/postgres-cluster';
+import { IPostgresCluster } from '../../core/interfaces';
 import { IngressRoute } from '../ingress/ingress-route';
 import { MiddlewareRef } from '../ingress/middleware';
 import type { Flux } from '../gitops/flux';
@@ -31,7 +32,7 @@ export interface WebServiceRoute {
 
 /** A database this service gets from a PostgresCluster, and the variables it reads it from. */
 export interface WebServiceDatabase {
-  readonly cluster: PostgresCluster;
+  readonly cluster: IPostgresCluster;
   /** Database name (also the role's, unless `user`). */
   readonly name: string;
   /** @default the database name */
@@ -159,16 +160,19 @@ export class WebService extends Component {
     if (props.imagePullSecret !== undefined && !isDnsSubdomain(props.imagePullSecret)) {
       fail(this, `imagePullSecret "${props.imagePullSecret}" is not a Secret name`, 'Use the name of a Secret of type kubernetes.io/dockerconfigjson in the namespace: lowercase letters, digits, "-" and "."');
     }
+    if (props.imagePullSecret !== undefined) this.referenceSecret(props.imagePullSecret, 'imagePullSecret');
     const readOnlyRoot = props.readOnlyRootFilesystem ?? true;
     const readiness = props.probes?.readinessPath ?? '/healthz';
     const probe = (path: string, extra: Record<string, number>) => ({ httpGet: { path, port: 'http' }, periodSeconds: 5, timeoutSeconds: 2, ...extra });
 
     let env = this.environment(props.env ?? {});
     if (props.database) {
-      this.connection = props.database.cluster.addDatabase(this, props.database.name, { user: props.database.user });
+      const connection = props.database.cluster.addDatabase(this, props.database.name, { user: props.database.user });
+      this.connection = connection;
       // The password variable first: later values expand $(DATABASE_PASSWORD).
-      env = [...this.connection.env(props.database.env(this.connection)), ...env];
-      this.deployAfter(props.database.cluster);
+      env = [...connection.env(props.database.env(connection)), ...env];
+      // A cluster of this platform is installed first; one that runs already needs no order.
+      if (Component.isComponent(props.database.cluster)) this.deployAfter(props.database.cluster);
     }
 
     const scheduling = this.scheduling(props.nodePool);
@@ -288,6 +292,7 @@ export class WebService extends Component {
       if (typeof ref?.secretName !== 'string' || !isDnsSubdomain(ref.secretName) || typeof ref.key !== 'string' || !/^[-._a-zA-Z0-9]+$/.test(ref.key)) {
         fail(this, `env "${name}" is neither a string, a SecretValue nor a { secretName, key } of a Secret`, 'Give a plain string, a SecretValue, or the name and key of a Secret in the namespace');
       }
+      this.referenceSecret(ref.secretName, `env ${name}`);
       return { name, valueFrom: { secretKeyRef: { name: ref.secretName, key: ref.key } } };
     });
     if (Object.keys(secret).length > 0) this.addBootstrapSecret(secretName, secret);

@@ -2,13 +2,13 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { fail } from '../../core/errors';
 import { WebService } from '../apps/web-service';
-import { KubePrometheusStack } from '../monitoring/kube-prometheus-stack';
+import { IPrometheus } from '../../core/interfaces';
 import { checkReplicaRange, deploymentRef, hpaBehavior, requireRequest, ScalingBehavior } from './scaling-behavior';
 
 /** A Prometheus query KEDA scales on. */
 export interface PrometheusTrigger {
   /** The Prometheus KEDA asks: its `queryUrl` is the trigger's serverAddress. */
-  readonly prometheus: KubePrometheusStack;
+  readonly prometheus: IPrometheus;
   /** PromQL returning one value, e.g. a Traefik request rate. */
   readonly query: string;
   /** Target value per replica (KEDA's AverageValue): replicas = ceil(value / threshold). */

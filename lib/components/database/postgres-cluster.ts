@@ -8,7 +8,7 @@ import { isPostgresIdentifier, requireDnsLabel } from '../../core/names';
 import { SecretValue } from '../../core/secret';
 import { PRUNE_DISABLED } from '../../flux/helm';
 import { CLOUDNATIVE_PG_DASHBOARD } from '../monitoring/community-dashboards';
-import type { KubePrometheusStack } from '../monitoring/kube-prometheus-stack';
+import { IDashboardHost, IPostgresCluster } from '../../core/interfaces';
 import { PodMonitor } from '../monitoring/pod-monitor';
 import { ContainerEnv, DatabaseConnection } from './database-connection';
 
@@ -47,7 +47,7 @@ export interface PostgresClusterProps extends ComponentOptions {
    */
   readonly metrics?: boolean;
   /** Adds CloudNativePG's dashboard (grafana.com 20417) to this monitoring stack's Grafana. @default none */
-  readonly dashboardsIn?: KubePrometheusStack;
+  readonly dashboardsIn?: IDashboardHost;
 }
 
 /** Options of `addDatabase`. */
@@ -87,7 +87,7 @@ const PASSWORD_ENV = 'DATABASE_PASSWORD';
  * Flux's prune-disabled annotation, its namespace is never pruned or destroyed, and the databases are
  * retained when their objects go. `addDatabase` gives a consumer its own database, role and credentials.
  */
-export class PostgresCluster extends Component {
+export class PostgresCluster extends Component implements IPostgresCluster {
   public readonly clusterName: string;
   public readonly replicas: number;
   /** `<cluster>-rw.<namespace>.svc.cluster.local`: the primary. */

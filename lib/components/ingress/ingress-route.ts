@@ -24,7 +24,7 @@ export interface IngressRouteProps {
   readonly pathPrefix?: string;
   readonly backend: RouteBackend;
   /** Applied in order. @default none */
-  readonly middlewares?: MiddlewareRef[];
+  readonly middlewares?: readonly MiddlewareRef[];
   /** @default ['websecure'] (TLS, as the Traefik chart enables it on that entry point) */
   readonly entryPoints?: string[];
   /** Secret holding the certificate for the host. @default Traefik's default certificate */

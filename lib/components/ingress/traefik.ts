@@ -1,10 +1,13 @@
 import { Construct } from 'constructs';
 import { catalog } from '../../catalog';
 import { Component, ComponentOptions } from '../../core/component';
+import { fail } from '../../core/errors';
+import { IIngressController } from '../../core/interfaces';
+import { platformOf } from '../../core/platform-context';
 import { HelmValues } from '../../core/helm-chart';
 import { SecretValue } from '../../core/secret';
 import { IngressRoute } from './ingress-route';
-import { Middleware } from './middleware';
+import { Middleware, MiddlewareRef } from './middleware';
 import { PodMonitor } from '../monitoring/pod-monitor';
 import { PrometheusRule } from '../monitoring/prometheus-rule';
 
@@ -55,7 +58,34 @@ export interface TraefikProps extends ComponentOptions {
  * Traefik as the platform's ingress controller, with its dashboard behind the two Middlewares every admin
  * route uses: an IP allow-list and basic auth from a bootstrap secret.
  */
-export class Traefik extends Component {
+/** Options of `Traefik.fromExisting`. */
+export interface ExistingTraefikOptions {
+  /** Namespace it runs in, for messages. @default 'traefik' */
+  readonly namespace?: string;
+  /**
+   * The middlewares admin routes (Grafana, dashboards) go through, existing in the cluster: typically an
+   * IP allow list, then a login. Say `[]` to leave admin routes open, on purpose.
+   */
+  readonly adminMiddlewares: readonly MiddlewareRef[];
+  /** Its CRD groups are installed (they are, with Traefik). @default catalog.traefik's groups */
+  readonly crdGroups?: readonly string[];
+}
+
+export class Traefik extends Component implements IIngressController {
+  /**
+   * A Traefik that already runs in the cluster, for routes to go through: its CRD groups are assumed
+   * installed (`Platform.assumeInstalled`), and admin routes use the middlewares named here.
+   */
+  public static fromExisting(scope: Construct, options: ExistingTraefikOptions): IIngressController {
+    if (!Array.isArray(options?.adminMiddlewares)) fail(scope, 'Traefik.fromExisting needs adminMiddlewares', 'Name the middlewares admin routes go through, or [] to leave them open on purpose');
+    platformOf(scope).assumeInstalled({ crdGroups: options.crdGroups ?? catalog.traefik.crdGroups ?? [] });
+    return {
+      description: `the existing Traefik in namespace ${options.namespace ?? 'traefik'}`,
+      allowAdminNetworks: options.adminMiddlewares[0],
+      adminMiddlewares: [...options.adminMiddlewares],
+    };
+  }
+
   /** Lets only `adminSourceRange` through. */
   public readonly allowAdminNetworks: Middleware;
   /** Asks for the admin users' credentials. */

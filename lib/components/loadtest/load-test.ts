@@ -10,7 +10,7 @@ import { requireResources } from '../../core/resource-checks';
 import { platformOf } from '../../core/platform-context';
 import { WebService } from '../apps/web-service';
 import { ContainerResources } from '../database/postgres-cluster';
-import { KubePrometheusStack } from '../monitoring/kube-prometheus-stack';
+import { IPrometheus } from '../../core/interfaces';
 import { compileK6Script, foreignImports } from './k6-script';
 import { K6Operator } from './k6-operator';
 
@@ -39,7 +39,7 @@ export interface LoadTestProps extends ComponentOptions {
   /** Its in-cluster Service URL, or its public URL (through Traefik, as users reach it). @default 'public' when routed */
   readonly via?: 'service' | 'public';
   /** Where the results go: k6 writes them to this stack's remoteWriteUrl. */
-  readonly prometheus: KubePrometheusStack;
+  readonly prometheus: IPrometheus;
   readonly options: LoadOptions;
   /** A Job (one pod), or a k6-operator TestRun split over `parallelism` pods. @default 'job' */
   readonly runner?: 'job' | 'testrun';

@@ -3,10 +3,11 @@ import { catalog } from '../../catalog';
 import { Component, ComponentOptions } from '../../core/component';
 import { fail } from '../../core/errors';
 import { HelmValues } from '../../core/helm-chart';
-import { describeStorageQuantity, isPrometheusDuration, quantityProblem } from '../../core/grammar';
+import { describeStorageQuantity, isPrometheusDuration, quantityProblem, urlCredentialsProblem } from '../../core/grammar';
+import { IDashboardHost, IIngressController, IPrometheus } from '../../core/interfaces';
+import { platformOf } from '../../core/platform-context';
 import { SecretValue } from '../../core/secret';
 import { IngressRoute } from '../ingress/ingress-route';
-import { Traefik } from '../ingress/traefik';
 import { CommunityDashboard, k6Dashboard, KUBERNETES_DASHBOARDS, TRAEFIK_DASHBOARD } from './community-dashboards';
 import { loadTestOverview } from './dashboards/load-test-overview';
 import { DASHBOARD_FOLDER_ANNOTATION, DASHBOARD_LABEL, GrafanaDashboard } from './grafana-dashboard';
@@ -34,7 +35,7 @@ export interface KubePrometheusStackProps extends ComponentOptions {
    * at `prometheus.<domain>` (admin networks and admin login: Prometheus has none).
    * @default not exposed
    */
-  readonly ingress?: Traefik;
+  readonly ingress?: IIngressController;
   /**
    * Runs Alertmanager. Its configuration is the chart's: routes and inhibitions on the `severity` label,
    * whose values (`critical`, `warning`, `info`) are the ones ballast's alerting rules carry.
@@ -65,7 +66,32 @@ const COMMUNITY_PROVIDER = 'community';
  * (k6 pushes its metrics there) and selects every ServiceMonitor, PodMonitor and rule in the cluster, not
  * only the ones carrying the chart's `release` label.
  */
-export class KubePrometheusStack extends Component {
+/** Options of `KubePrometheusStack.fromExisting`. */
+export interface ExistingPrometheusOptions {
+  /** In-cluster URL of its query API, e.g. `http://prometheus-operated.monitoring.svc.cluster.local:9090`. */
+  readonly queryUrl: string;
+  /** In-cluster URL of its remote-write receiver (`.../api/v1/write`; the receiver must be on). */
+  readonly remoteWriteUrl: string;
+  /** Its operator's CRD groups are installed (ServiceMonitor, PodMonitor, PrometheusRule). @default ['monitoring.coreos.com'] */
+  readonly crdGroups?: readonly string[];
+}
+
+export class KubePrometheusStack extends Component implements IPrometheus, IDashboardHost {
+  /**
+   * A Prometheus that already runs in the cluster (a kube-prometheus-stack of another team, a managed
+   * one), by its URLs: autoscalers query it and load tests write to it. Its operator's CRDs are assumed
+   * installed, so ServiceMonitors and PrometheusRules pass synth without a monitoring component here.
+   */
+  public static fromExisting(scope: Construct, options: ExistingPrometheusOptions): IPrometheus {
+    for (const [what, url] of [['queryUrl', options?.queryUrl], ['remoteWriteUrl', options?.remoteWriteUrl]] as const) {
+      if (typeof url !== 'string' || !/^https?:\/\/[^\s/]+/.test(url)) fail(scope, `KubePrometheusStack.fromExisting has ${what} "${String(url)}"`, 'Give its in-cluster http(s) URL');
+      const credentials = urlCredentialsProblem(url);
+      if (credentials) fail(scope, `KubePrometheusStack.fromExisting ${what} holds a credential (${credentials})`, 'Give the URL without credentials');
+    }
+    platformOf(scope).assumeInstalled({ crdGroups: options.crdGroups ?? catalog.kubePrometheusStack.crdGroups ?? [] });
+    return { description: `the existing Prometheus at ${options.queryUrl}`, queryUrl: options.queryUrl, remoteWriteUrl: options.remoteWriteUrl };
+  }
+
   /** Where clients push samples with Prometheus remote write. */
   public readonly remoteWriteUrl: string;
   /** Base URL of the Prometheus HTTP API, for queries and data sources. */
@@ -184,7 +210,7 @@ export class KubePrometheusStack extends Component {
       new IngressRoute(this, 'grafana', {
         host: `grafana.${this.platform.domain}`,
         backend: { name: `${RELEASE}-grafana`, port: 80 },
-        middlewares: [props.ingress.allowAdminNetworks],
+        middlewares: props.ingress.allowAdminNetworks ? [props.ingress.allowAdminNetworks] : [],
       });
       new IngressRoute(this, 'prometheus', {
         host: `prometheus.${this.platform.domain}`,

@@ -5,16 +5,16 @@ import { Component, ComponentOptions } from '../../core/component';
 import { HelmValues } from '../../core/helm-chart';
 import { SecretValue } from '../../core/secret';
 import { DatabaseConnection } from '../database/database-connection';
-import { ContainerResources, PostgresCluster } from '../database/postgres-cluster';
+import { ContainerResources } from '../database/postgres-cluster';
 import { IngressRoute } from '../ingress/ingress-route';
-import { Traefik } from '../ingress/traefik';
+import { IIngressController, IPostgresCluster } from '../../core/interfaces';
 
 /** Properties of SonarQube. */
 export interface SonarQubeProps extends ComponentOptions {
   /** PostgreSQL that stores SonarQube's data; a database `sonarqube` and its role are created on it. */
-  readonly database: PostgresCluster;
+  readonly database: IPostgresCluster;
   /** Serves SonarQube at `host` through Traefik (admin networks only). @default not exposed */
-  readonly ingress?: Traefik;
+  readonly ingress?: IIngressController;
   /** @default `sonarqube.<domain>` */
   readonly host?: string;
   /** @default requests 500m / 2Gi, limits 1 CPU / 2Gi (SonarQube and its embedded Elasticsearch) */
@@ -50,7 +50,7 @@ export class SonarQube extends Component {
   constructor(scope: Construct, id: string, props: SonarQubeProps) {
     super(scope, id, { namespace: props.namespace ?? 'sonarqube', deployWith: props.deployWith, secrets: props.secrets, allowReservedNamespace: props.allowReservedNamespace, tier: 'apps' });
     this.connection = props.database.addDatabase(this, 'sonarqube', { password: props.databasePassword });
-    this.deployAfter(props.database);
+    if (Component.isComponent(props.database)) this.deployAfter(props.database);
     const passcode = this.addBootstrapSecret('sonarqube-monitoring', {
       passcode: props.monitoringPasscode ?? this.defaultSecret('sonarqube_monitoring_passcode', 'Passcode of the SonarQube monitoring endpoint.'),
     });
@@ -84,7 +84,7 @@ export class SonarQube extends Component {
         host,
         // The chart's Service is <release>-sonarqube on its externalPort, 9000.
         backend: { name: `${RELEASE}-sonarqube`, port: 9000 },
-        middlewares: [props.ingress.allowAdminNetworks],
+        middlewares: props.ingress.allowAdminNetworks ? [props.ingress.allowAdminNetworks] : [],
       });
     }
   }
