@@ -142,7 +142,7 @@ const cases: [string, () => void, string | ReturnType<typeof expect.stringContai
       new ApiObject(c, 'scaler', { apiVersion: 'keda.sh/v1alpha1', kind: 'ScaledObject', metadata: { name: 'api' } });
       planDeployment(p);
     },
-    'ballast/app: no component installs the CRD of ScaledObject "api" (keda.sh/v1alpha1). Add the component whose chart installs the keda.sh CRDs.',
+    'ballast/app: no component installs the CRD of ScaledObject "api" (keda.sh/v1alpha1). Add the component whose chart installs the keda.sh CRDs, or declare them with platform.assumeInstalled({ crdGroups: [\'keda.sh\'] }) when the cluster has them.',
   ],
   [
     'a plain Secret object, whose value would land in the output',
