@@ -109,6 +109,4 @@ describe('a Secret an object names must exist', () => {
     service(platform, { env: { TOKEN: { secretName: 'api-token', key: 'token' } } });
     expect(problemOf(() => plannedAndSaved(platform))).toContain('ballast/api: env TOKEN names the Secret "api/api-token", which no component creates.');
   });
-
-});
 });
