@@ -11,6 +11,7 @@ if (require.main === module) {
   runEntryPoint(() => {
     const fluxDir = process.env.CDK8S_OUTDIR ?? 'dist/flux';
     const { plan, flux } = synthPlatform(() => defaultPlatform(new App()), { fluxDir, terraformDir: siblingOutput(fluxDir, 'cdktf') });
+    // stderr: `cdk8s synth` discards the app's stdout and passes its stderr through to the terminal.
     process.stderr.write(formatNotes(flux.notes) + formatSynthReport(plan));
   });
 }

@@ -11,6 +11,8 @@ if (require.main === module) {
   runEntryPoint(() => {
     const terraformDir = process.env.CDKTF_OUTDIR ?? 'dist/cdktf';
     const { plan, terraform } = synthPlatform(() => defaultPlatform(new App()), { fluxDir: siblingOutput(terraformDir, 'flux'), terraformDir });
-    process.stderr.write(formatNotes(terraform.notes) + formatSynthReport(plan));
+    // stdout: `cdktf synth` shows the app's stdout as it is and logs every stderr line as an [ERROR];
+    // these are notes and a report, not errors. (A failed synth still reports on stderr.)
+    process.stdout.write(formatNotes(terraform.notes) + formatSynthReport(plan));
   });
 }

@@ -29,6 +29,9 @@ function unitTier(files: readonly string[], env: NodeJS.ProcessEnv = {}) {
   const base: NodeJS.ProcessEnv = { ...process.env, BALLAST_CACHE: cache, BALLAST_REFERENCE_OFFLINE: '1' };
   delete base.BALLAST_SCHEMAS;
   delete base.BALLAST_REQUIRE_REFERENCE;
+  // The child run makes (and its teardown removes) a secrets folder of its own, never this run's.
+  delete base.BALLAST_SECRETS_FILE;
+  delete base.BALLAST_TEST_SECRETS_DIR;
   const run = spawnSync(process.execPath, [path.join(root, 'node_modules', 'jest', 'bin', 'jest.js'), '--ci', '--verbose', ...files], {
     cwd: checkout,
     env: { ...base, ...env },
