@@ -11,8 +11,8 @@ import { CatalogChart, componentsOf } from '../../lib/internal';
 import { chartCacheDir, chartLabel, findCachedChart, pullArgs } from '../../scripts/reference/chart-archive';
 import { helmError, runHelm } from '../../scripts/reference/helm';
 import { rollOutWithCharts, ChartRolloutResult } from '../support/charts/chart-rollout';
-import { crossReferences, outputUrlsOf } from '../support/charts/cross-references';
-import { renderRelease } from '../support/charts/render';
+import { crossReferences, outputUrlsOf, runtimeObjectsOf } from '../support/charts/cross-references';
+import { KUBE_1_34_API_VERSIONS, renderRelease } from '../support/charts/render';
 import { releaseLabel, SynthesizedRelease, synthesizedReleases } from '../support/charts/synthesized-releases';
 import { ApiServer } from '../support/e2e/api-server';
 import { rolloutOrder } from '../support/e2e/rollout';
@@ -83,7 +83,7 @@ for (const release of releases) {
   } else if (!everyChart.available) {
     // What can be checked without the other charts: the chart renders with ballast's values.
     test(`${label} renders with helm template (not applied: ${missingCharts.join(', ')} missing)`, () => {
-      expect(renderRelease(helm, release, chartPath(release.chart), []).length).toBeGreaterThan(0);
+      expect(renderRelease(helm, release, chartPath(release.chart), KUBE_1_34_API_VERSIONS).length).toBeGreaterThan(0);
     });
   } else {
     rollout.test(applied, () => {
@@ -101,5 +101,5 @@ rollout.test("ballast's own objects apply after the charts, without a rejection 
 rollout.test('every reference ballast makes resolves to what the charts create', () => {
   const urls = outputUrlsOf(componentsOf(platform));
   expect(urls.length).toBeGreaterThan(0);
-  expect(crossReferences(result.applied, urls)).toEqual([]);
+  expect(crossReferences(result.applied, urls, runtimeObjectsOf(releases))).toEqual([]);
 });

@@ -50,3 +50,9 @@ test('Grafana reads its admin credentials from a bootstrap secret and is routed 
   expect(route.spec.routes[0].services).toEqual([{ kind: 'Service', name: 'kube-prometheus-stack-grafana', port: 80 }]);
   expect(stack().manifests().filter((m) => m.kind === 'IngressRoute')).toEqual([]);
 });
+
+test('Grafana gets an Alertmanager datasource only when Alertmanager runs', () => {
+  const datasources = (s: KubePrometheusStack) => (s.helmChart!.values as any).grafana.sidecar.datasources;
+  expect(datasources(stack())).toMatchObject({ alertmanager: { enabled: false } });
+  expect(datasources(stack({ alertmanager: true }))).toMatchObject({ alertmanager: { enabled: true } });
+});

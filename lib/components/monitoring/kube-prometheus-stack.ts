@@ -181,7 +181,16 @@ export class KubePrometheusStack extends Component implements IPrometheus, IDash
               provider: { foldersFromFilesStructure: true },
             },
             // One datasource with a fixed uid, at the URL other components get as queryUrl.
-            datasources: { enabled: true, defaultDatasourceEnabled: true, isDefaultDatasource: true, uid: DATASOURCE_UID, url: this.queryUrl },
+            // The chart provisions an Alertmanager datasource unless told not to, even with Alertmanager
+            // off: Grafana would show a datasource whose URL answers nothing.
+            datasources: {
+              enabled: true,
+              defaultDatasourceEnabled: true,
+              isDefaultDatasource: true,
+              uid: DATASOURCE_UID,
+              url: this.queryUrl,
+              alertmanager: { enabled: props.alertmanager ?? false },
+            },
           },
           dashboardProviders: {
             'dashboardproviders.yaml': {

@@ -1,5 +1,5 @@
 import { parse } from 'yaml';
-import { DASHBOARD_LABEL, Manifest } from '../../../lib/internal';
+import { CatalogChart, DASHBOARD_LABEL, Manifest } from '../../../lib/internal';
 import { panelsOf } from '../promql';
 
 /** An object of the whole platform (ballast's or a chart's), with where it comes from. */
@@ -80,8 +80,10 @@ function podTemplates(objects: readonly Located[]): PodTemplate[] {
  *   NAMESPACE), every datasource uid its panels query is provisioned by a datasource ConfigMap, and that
  *   datasource's URL reaches a Service port.
  */
-export function crossReferences(objects: readonly Located[], urls: readonly LocatedUrl[] = []): string[] {
+export function crossReferences(rendered: readonly Located[], urls: readonly LocatedUrl[] = [], runtime: readonly Located[] = []): string[] {
   const problems: string[] = [];
+  // What controllers create at run time (declared per chart in the catalog, with the reason) counts as there.
+  const objects = [...rendered, ...runtime];
   const of = (kind: string, namespace: string) => objects.filter((l) => l.object.kind === kind && (l.object.metadata.namespace ?? '') === namespace);
   const named = (kind: string, namespace: string, name: string) => of(kind, namespace).find((l) => l.object.metadata.name === name);
   const pods = podTemplates(objects);
@@ -247,6 +249,8 @@ export function crossReferences(objects: readonly Located[], urls: readonly Loca
     for (const c of [...(p.spec.containers ?? []), ...(p.spec.initContainers ?? [])]) {
       for (const e of c.env ?? []) {
         const m = /^(?:jdbc:)?((?:postgresql|postgres|https?):\/\/[^\s;]+)$/.exec(e.value ?? '');
+        // localhost is the pod itself (a sidecar reaching Grafana in the same pod): nothing to resolve.
+        if (m && IN_POD_HOSTS.includes(new URL(m[1].replace(/\$\([A-Za-z_][A-Za-z0-9_]*\)/g, 'x')).hostname)) continue;
         if (m) checkUrl(`${where(p.owner)} container ${c.name} env ${e.name} (${e.value})`, m[1].replace(/\$\([A-Za-z_][A-Za-z0-9_]*\)/g, 'x'), p.namespace);
       }
     }
@@ -286,9 +290,38 @@ export function crossReferences(objects: readonly Located[], urls: readonly Loca
       const json = JSON.parse(text) as { panels?: unknown[] };
       const uids = new Set(panelsOf(json as never).flatMap((p) => [p.datasource?.uid, ...(p.targets ?? []).map((t) => t.datasource?.uid)]).filter((u): u is string => !!u));
       for (const uid of uids) {
+        if (isGrafanaBuiltInOrVariable(uid)) continue;
         if (!provisioned.has(uid)) problems.push(`${where(cm)} ${key} -> datasource ${uid}: no chart provisions a datasource with that uid (provisioned: ${[...provisioned.keys()].join(', ') || 'none'})`);
       }
     }
   }
   return problems;
+}
+
+/** Hosts that are the pod itself. */
+const IN_POD_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
+
+/**
+ * A datasource uid that no chart provisions by design: a dashboard template variable (`$datasource`,
+ * `${datasource}`, `[[datasource]]`, chosen by the user in Grafana), or one of Grafana's built-in
+ * datasources (`-- Mixed --`, `-- Grafana --`, `-- Dashboard --`, whose uids are `-- Mixed --`, `grafana`
+ * and `-- Dashboard --`).
+ */
+export function isGrafanaBuiltInOrVariable(uid: string): boolean {
+  return /^\$\{?[A-Za-z0-9_]+(:[a-z]+)?\}?$/.test(uid) || /^\[\[[A-Za-z0-9_]+\]\]$/.test(uid) || ['-- Mixed --', '-- Grafana --', '-- Dashboard --', 'grafana'].includes(uid);
+}
+
+/** The objects the charts of `releases` declare that their controllers create at run time, as Located objects. */
+export function runtimeObjectsOf(releases: readonly { readonly chart: CatalogChart; readonly releaseName: string; readonly namespace: string }[]): Located[] {
+  return releases.flatMap((r) =>
+    (r.chart.runtimeObjects ?? []).map((o) => ({
+      source: `${r.chart.chart} at run time (${o.reason})`,
+      object: {
+        apiVersion: 'v1',
+        kind: o.kind,
+        metadata: { name: o.name.replace('{release}', r.releaseName), namespace: o.namespace ?? r.namespace, ...(o.labels ? { labels: { ...o.labels } } : {}) },
+        ...(o.kind === 'Service' ? { spec: { ports: (o.ports ?? []).map((p) => ({ ...p })) } } : {}),
+      } as Manifest,
+    })),
+  );
 }

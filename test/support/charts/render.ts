@@ -9,6 +9,36 @@ import { releaseLabel, SynthesizedRelease } from './synthesized-releases';
 /** The Kubernetes version every chart is rendered for. */
 export const KUBE_VERSION = '1.34.0';
 
+/**
+ * What a Kubernetes 1.34 cluster with the platform's CRDs serves, for `helm template` without a cluster to
+ * ask: without `--api-versions`, charts that test `.Capabilities.APIVersions.Has` fall back to removed APIs
+ * (traefik 41.3.0 renders its PodDisruptionBudget as policy/v1beta1). With an API server, use what it
+ * serves (`ServerSideApply.servedApiVersions`).
+ */
+export const KUBE_1_34_API_VERSIONS: readonly string[] = [
+  'v1',
+  'apps/v1',
+  'batch/v1',
+  'policy/v1',
+  'policy/v1/PodDisruptionBudget',
+  'autoscaling/v2',
+  'autoscaling/v2/HorizontalPodAutoscaler',
+  'networking.k8s.io/v1',
+  'networking.k8s.io/v1/Ingress',
+  'networking.k8s.io/v1/IngressClass',
+  'rbac.authorization.k8s.io/v1',
+  'admissionregistration.k8s.io/v1',
+  'apiextensions.k8s.io/v1',
+  'coordination.k8s.io/v1',
+  'discovery.k8s.io/v1',
+  'scheduling.k8s.io/v1',
+  'storage.k8s.io/v1',
+  'monitoring.coreos.com/v1',
+  'monitoring.coreos.com/v1/ServiceMonitor',
+  'monitoring.coreos.com/v1/PodMonitor',
+  'monitoring.coreos.com/v1/PrometheusRule',
+];
+
 /** One object a chart rendered, and where from (`<chart> (<backend> release ...): <template>`). */
 export interface RenderedObject {
   readonly source: string;
