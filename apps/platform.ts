@@ -1,9 +1,12 @@
 import { Construct } from 'constructs';
 import * as path from 'path';
 import {
+  AcmeIssuer,
+  CertManager,
   CloudNativePg,
   Flux,
   HorizontalAutoscaler,
+  ImageUpdateAutomation,
   Keda,
   K6Operator,
   KedaScaler,
@@ -12,6 +15,7 @@ import {
   localAgeKey,
   Platform,
   PostgresCluster,
+  SecretValue,
   SonarQube,
   Traefik,
   TRAEFIK_RECORDED,
@@ -82,7 +86,21 @@ export function defaultPlatform(scope: Construct, options: DefaultPlatformOption
   });
 
   const flux = new Flux(platform, 'flux');
-  const traefik = new Traefik(platform, 'traefik', { deployWith: 'terraform', metrics: true });
+  // Flux commits the tags the image policies select (the Articles API's imageAutomation) to the repository,
+  // with a token that may push: the sync source clones the public repository without credentials.
+  new ImageUpdateAutomation(flux, 'image-updates', {
+    author: { name: 'Flux', email: 'flux@platform.example.com' },
+    writeCredentials: { username: 'git', password: SecretValue.fromVariable('git_push_token', 'Token with write access to the platform Git repository, for Flux image automation.') },
+  });
+  // A LoadBalancer Service, which gets its address from a cloud, MetalLB or k3s' servicelb, and node ports
+  // everywhere. Terraform does not wait for the address (its helm provider would, and a cluster without a
+  // load-balancer controller never gives one): the apply goes on to install Flux.
+  const traefik = new Traefik(platform, 'traefik', { deployWith: 'terraform', metrics: true, serviceType: 'LoadBalancer', releasePolicy: { wait: false } });
+  // TLS on every route: cert-manager and a Let's Encrypt ClusterIssuer that proves each host over HTTP-01
+  // through Traefik. Every IngressRoute gets a Certificate of its host from it (try a new platform with
+  // server: 'staging' first: Let's Encrypt's production limits are strict).
+  const certManager = new CertManager(platform, 'cert-manager', { metrics: true });
+  platform.useIssuer(new AcmeIssuer(certManager, 'letsencrypt', { email: `certificates@${platform.domain}`, server: 'production' }));
   const monitoring = new KubePrometheusStack(platform, 'monitoring', { deployWith: 'flux', nodePool: 'monitor', ingress: traefik });
   new CloudNativePg(platform, 'cnpg');
   // One primary and one read replica on the storage pool (two nodes: they never share one).

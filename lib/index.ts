@@ -16,6 +16,8 @@ export type { Backend, SecretsBackend, Tier, ComponentOptions, ChartComponentOpt
 export { catalog } from './catalog';
 export type { CatalogChart, ChartRepository } from './catalog';
 export type { HelmValue, HelmValues, SensitiveHelmValue, HelmChartSpec, TerraformOverride } from './core/helm-chart';
+export { DEFAULT_RELEASE_POLICY } from './core/release-policy';
+export type { ReleasePolicy, ResolvedReleasePolicy, ReleaseRemediation, UpgradeRemediationStrategy, DriftDetectionMode, DriftIgnoreRule, DriftIgnoreTarget, CrdPolicy, CrdLocation } from './core/release-policy';
 export { JsonPatch } from 'cdk8s';
 export { fail, ValidationError, UnexpectedError } from './core/errors';
 export type { ConfigProblem } from './core/errors';
@@ -28,9 +30,12 @@ export { localAgeKey } from './secrets/secret-store';
 // The components.
 export * from './components/generic/helm-component';
 export * from './components/gitops/flux';
+export { ImageUpdateAutomation, DEFAULT_IMAGE_UPDATE_MESSAGE, IMAGE_UPDATE_SOURCE_NAME, IMAGE_UPDATE_AUTH_SECRET } from './components/gitops/image-update-automation';
+export type { ImageUpdateAutomationProps, GitCommitAuthor } from './components/gitops/image-update-automation';
 export * from './components/ingress/middleware';
 export * from './components/ingress/ingress-route';
 export * from './components/ingress/traefik';
+export type { TraefikServiceType, TraefikEntryPointPorts, TraefikExposure } from './components/ingress/traefik-service';
 export * from './components/monitoring/kube-prometheus-stack';
 export * from './components/monitoring/pod-monitor';
 export * from './components/monitoring/service-monitor';
@@ -51,9 +56,19 @@ export * from './components/autoscaling/keda-scaler';
 export * from './components/loadtest/k6-script';
 export * from './components/loadtest/k6-operator';
 export * from './components/loadtest/load-test';
+export { CertManager } from './components/tls/cert-manager';
+export type { CertManagerProps, ExistingIssuerOptions } from './components/tls/cert-manager';
+export { AcmeIssuer, LETS_ENCRYPT } from './components/tls/acme-issuer';
+export type { AcmeIssuerProps, AcmeSolver, Http01Solver } from './components/tls/acme-issuer';
+export { Dns01 } from './components/tls/dns01';
+export type { IDns01Provider, Dns01SolverConfig, CloudflareDns01Options, Route53Dns01Options } from './components/tls/dns01';
+export { Certificate } from './components/tls/certificate';
+export type { CertificateProps } from './components/tls/certificate';
+export type { RouteTls, RouteCertificateOptions, RouteWithoutTls } from './components/tls/route-tls';
 
 // Interfaces between components, for ballast's components and importers of what the cluster already has.
 export type { IIngressController, IPrometheus, IDashboardHost, IPostgresCluster } from './core/interfaces';
+export type { IIssuer } from './core/tls';
 export type { AssumeInstalledOptions, AssumedInstalled } from './core/platform-context';
 
 // Snapshot-testing components (ballast's and your own).

@@ -6,6 +6,8 @@ import { parseCpu, parseMemory } from './core/capacity';
 import { K6_METRICS_MODES, K6MetricsMode } from './core/k6-metrics';
 import { AssumedInstalled, AssumeInstalledOptions, markPlatform, platformOf, PlatformContext } from './core/platform-context';
 import { SecretValue } from './core/secret';
+import { IIssuer, platformIssuer, useIssuer } from './core/tls';
+import { ReleasePolicy, releasePolicyProblems } from './core/release-policy';
 import { gitRefProblem, isFluxDuration, isPositiveGoDuration, isSafeRelativePath, urlCredentialsProblem } from './core/grammar';
 import { DEFAULT_STATE_BACKEND, stateBackendProblems, TerraformStateBackend } from './terraform/state-backend-config';
 
@@ -117,6 +119,12 @@ export interface PlatformConfig {
   readonly k6Metrics?: K6MetricsMode;
   /** @default a local state file in the project root */
   readonly terraform?: TerraformConfig;
+  /**
+   * How every Helm release is installed, upgraded and kept, on both backends (timeout, wait,
+   * remediation, drift detection, CRD policy, interval); a component's `releasePolicy` goes over it.
+   * @default ballast's defaults: timeout 10m, wait, 3 retries with rollback, drift detection enabled, CRDs of crds/ replaced, interval 30m
+   */
+  readonly releasePolicy?: ReleasePolicy;
 }
 
 /** Where generated secret values are kept when the config does not say. */
@@ -143,6 +151,7 @@ export class Platform extends Construct implements PlatformContext {
   public readonly acknowledge: readonly string[];
   public readonly rotateSecrets: readonly string[];
   public readonly terraform: PlatformContext['terraform'];
+  public readonly releasePolicy?: ReleasePolicy;
   private readonly pools: Map<string, NodePool>;
   private readonly assumedCrdGroups = new Set<string>();
   private readonly assumedSecrets = new Set<string>();
@@ -168,6 +177,7 @@ export class Platform extends Construct implements PlatformContext {
     this.acknowledge = [...(config.acknowledge ?? [])];
     this.rotateSecrets = [...(config.rotateSecrets ?? [])];
     this.terraform = { backend: config.terraform?.backend ?? DEFAULT_STATE_BACKEND };
+    this.releasePolicy = config.releasePolicy;
     this.pools = new Map((config.nodePools ?? []).map((p) => [p.name, new NodePool(p)]));
     markPlatform(this);
   }
@@ -196,6 +206,20 @@ export class Platform extends Construct implements PlatformContext {
   /** What the cluster already has that no component installs. */
   public get assumed(): AssumedInstalled {
     return { crdGroups: this.assumedCrdGroups, secrets: this.assumedSecrets };
+  }
+
+  /**
+   * The issuer of the certificate of every route that names none: each IngressRoute gets a cert-manager
+   * Certificate of its host from it. Synth refuses a route without a certificate, so a platform with
+   * routes chooses one (an `AcmeIssuer` built in a `CertManager`, or `CertManager.existingIssuer`), once.
+   */
+  public useIssuer(issuer: IIssuer): void {
+    useIssuer(this, issuer);
+  }
+
+  /** The issuer of routes that name none (`useIssuer`), if chosen. */
+  public get issuer(): IIssuer | undefined {
+    return platformIssuer(this);
   }
 
   /**
@@ -289,6 +313,7 @@ function checkConfig(path: string, config: PlatformConfig): ConfigProblem[] {
   if (config.terraform?.backend !== undefined) {
     for (const p of stateBackendProblems(config.terraform.backend, 'terraform.backend')) add(p.problem, p.fix);
   }
+  for (const p of releasePolicyProblems(config.releasePolicy, 'releasePolicy')) add(p.problem, p.fix);
 
   const seen = new Set<string>();
   for (const pool of config.nodePools ?? []) {

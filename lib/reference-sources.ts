@@ -45,7 +45,18 @@ export const FLUX_TOOLKIT_CRDS: readonly CrdAsset[] = [
   fluxController('image-automation-controller', 'v1.2.1'),
 ];
 
+/**
+ * cert-manager's CRDs: its chart renders them only with `crds.enabled`, which its default values (all the
+ * reference fill renders with) leave off, so they come from the release's own asset.
+ */
+export const CERT_MANAGER_CRDS: CrdAsset = {
+  project: 'cert-manager',
+  version: catalog.certManager.version,
+  url: `https://github.com/cert-manager/cert-manager/releases/download/${catalog.certManager.version}/cert-manager.crds.yaml`,
+  folder: 'cert-manager',
+};
+
 /** The upstream sources of the reference data for the charts of the catalog. */
 export function referenceSources(): ReferenceSources {
-  return { charts: Object.values(catalog), crdAssets: FLUX_TOOLKIT_CRDS };
+  return { charts: Object.values(catalog), crdAssets: [...FLUX_TOOLKIT_CRDS, CERT_MANAGER_CRDS] };
 }

@@ -5,6 +5,7 @@ import { CapacityClaim } from './capacity';
 import { chartObjects } from './chart-objects';
 import { constructPath, fail, ValidationError } from './errors';
 import { HelmChartSpec, HelmValues, mergeValues, SensitiveHelmValue, TerraformOverride } from './helm-chart';
+import { chartPolicyProblems, ReleasePolicy, resolveReleasePolicy } from './release-policy';
 import { isHelmReleaseName, isReservedNamespace, RESERVED_NAMESPACES, urlCredentialsProblem } from './grammar';
 import { isDnsSubdomain, requireDnsLabel } from './names';
 import { Scheduling } from './node-pool';
@@ -70,6 +71,12 @@ export interface ChartComponentOptions extends ComponentOptions {
    * @default none
    */
   readonly sensitiveValues?: Record<string, SecretValue>;
+  /**
+   * How its Helm release is installed, upgraded and kept (timeout, wait, remediation, drift detection,
+   * CRD policy, interval), over the platform's `releasePolicy`.
+   * @default the platform's release policy
+   */
+  readonly releasePolicy?: ReleasePolicy;
 }
 
 /** What a concrete component passes to its base class. */
@@ -111,6 +118,8 @@ export interface AddChartOptions {
   readonly sensitiveValues?: readonly SensitiveHelmValue[];
   /** The user's secret chart values by dotted path (`ChartComponentOptions.sensitiveValues`). @default none */
   readonly userSensitiveValues?: Record<string, SecretValue>;
+  /** The release policy over the platform's (`ChartComponentOptions.releasePolicy`). @default the platform's */
+  readonly releasePolicy?: ReleasePolicy;
 }
 
 /**
@@ -294,6 +303,7 @@ export class Component extends Chart {
         problems.push({ path: constructPath(this), problem: `sensitiveValues has the value path "${valuePath}"`, fix: 'Use a dotted path of chart value keys, e.g. "grafana.adminPassword"' });
       }
     }
+    problems.push(...chartPolicyProblems(constructPath(this), chart, options.releasePolicy));
     if (problems.length > 0) throw new ValidationError(problems);
     this.chartSpec = {
       chart,
@@ -302,6 +312,8 @@ export class Component extends Chart {
       sensitiveValues: [...(options.sensitiveValues ?? []), ...user.map(([path, value]) => ({ path, value }))],
       fluxPatches: [],
       terraformOverrides: [],
+      // The platform's policy was checked with the platform's config.
+      policy: resolveReleasePolicy(chart, this.platform.releasePolicy, options.releasePolicy),
     };
     return this.chartSpec;
   }

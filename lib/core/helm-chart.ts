@@ -1,5 +1,6 @@
 import { JsonPatch } from 'cdk8s';
 import { CatalogChart } from '../catalog';
+import { resolveReleasePolicy, ResolvedReleasePolicy } from './release-policy';
 import { SecretValue } from './secret';
 
 /** A JSON value as Helm values hold it. */
@@ -32,6 +33,17 @@ export interface HelmChartSpec {
    * @default none
    */
   readonly terraformOverrides?: readonly TerraformOverride[];
+  /**
+   * How the release is installed, upgraded and kept, resolved from ballast's defaults, the platform's
+   * and the component's `releasePolicy` (`Component.addChart`).
+   * @default ballast's defaults for the chart
+   */
+  readonly policy?: ResolvedReleasePolicy;
+}
+
+/** The release policy of `chart` (its own, or ballast's defaults for a spec built without one). */
+export function releasePolicyOf(chart: HelmChartSpec): ResolvedReleasePolicy {
+  return chart.policy ?? resolveReleasePolicy(chart.chart);
 }
 
 /** One attribute of a Terraform resource set from user code (cdktf's `addOverride`). */

@@ -2,6 +2,7 @@ import { IConstruct } from 'constructs';
 import { fail } from './errors';
 import { K6MetricsMode } from './k6-metrics';
 import { NodePool } from './node-pool';
+import type { ReleasePolicy } from './release-policy';
 import { SecretValue } from './secret';
 import type { TerraformStateBackend } from '../terraform/state-backend-config';
 
@@ -32,6 +33,8 @@ export interface PlatformContext {
   readonly rotateSecrets: readonly string[];
   /** The Terraform side's settings, defaults applied. */
   readonly terraform: { readonly backend: TerraformStateBackend };
+  /** The release policy of every Helm release, under each component's own. @default ballast's defaults */
+  readonly releasePolicy?: ReleasePolicy;
   /** What the cluster already has that no component installs (`Platform.assumeInstalled`). */
   readonly assumed: AssumedInstalled;
   /** Records what the cluster already has (see `Platform.assumeInstalled`). */

@@ -39,6 +39,8 @@ export function formatDiff(plan: DeploymentPlan, previousFound: boolean): { text
   if (owners.length > 0) lines.push('between owners:', ...owners.map(describe));
   const secrets = plan.day2.secretStore.used.filter((u) => u.status !== 'kept');
   if (secrets.length > 0) lines.push('generated secrets:', ...secrets.map((s) => `  ${s.status === 'new' ? '+' : '~'} ${s.name} ${s.status}`));
+  const kept = plan.images.kept.map((k) => `  = ${k.key} keeps ${k.kept} (committed by Flux's image automation; the code says ${k.code})`);
+  if (kept.length > 0) lines.push('images:', ...kept);
   const rotated = plan.day2.rotatedVariables.map((v) => `  ~ ${v} write-only revision ${plan.terraform.revisions.get(v)}: the next terraform apply sends its current value`);
   if (rotated.length > 0) lines.push('terraform variables:', ...rotated);
   const count = (k: Change['kind']) => changes.filter((c) => c.kind === k).length;
@@ -59,5 +61,6 @@ export function formatSynthReport(plan: DeploymentPlan): string {
   }
   for (const v of plan.day2.rotatedVariables) lines.push(`secret ${v}: Terraform variable rotated (write-only revision ${plan.terraform.revisions.get(v)}); the next terraform apply sends its current value`);
   for (const c of plan.day2.changes.filter((x) => x.acknowledged)) lines.push(`acknowledged ${c.id}: ${c.steps.join('; ')}`);
+  for (const k of plan.images.kept) lines.push(`image ${k.key}: keeps ${k.kept}, which Flux's image automation committed (the code says ${k.code}; change it there to override)`);
   return lines.map((l) => `ballast: ${l}\n`).join('');
 }

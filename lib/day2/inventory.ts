@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Component } from '../core/component';
 import { constructPath } from '../core/errors';
+import { releasePolicyOf } from '../core/helm-chart';
 import { SecretValue } from '../core/secret';
 import { isPruneDisabled } from '../flux/helm';
 import type { DeploymentPlan, Manifest } from '../plan/deployment-plan';
@@ -57,6 +58,11 @@ export interface Inventory {
   readonly retired: readonly RetiredResource[];
   /** Terraform renames of unchanged objects: their `moved` blocks stay, as the removed blocks do. */
   readonly moved?: readonly { readonly from: string; readonly to: string }[];
+  /**
+   * The code's image of each image under a Flux image-policy marker (`<namespace>/<Deployment>`): while
+   * the code keeps it, the next synth keeps a tag Flux's image automation committed instead.
+   */
+  readonly automatedImages?: Readonly<Record<string, string>>;
 }
 
 /** Where the inventory lives inside the Flux output folder. */
@@ -83,6 +89,7 @@ export function inventoryText(inventory: Inventory): string {
     `  "revisions": ${JSON.stringify(inventory.revisions)},`,
     `  "retired": [${retired ? `\n${retired}\n  ` : ''}],`,
     `  "moved": ${JSON.stringify(inventory.moved ?? [])},`,
+    ...(inventory.automatedImages ? [`  "automatedImages": ${JSON.stringify(inventory.automatedImages)},`] : []),
     `  "items": [${items ? `\n${items}\n  ` : ''}]`,
     '}',
     '',
@@ -157,6 +164,9 @@ export function inventoryItems(plan: Omit<DeploymentPlan, 'day2'>): InventoryIte
         chart: chart.chart,
         values: chart.values,
         sensitive: (chart.sensitiveValues ?? []).map((v) => [v.path, v.value.origin]),
+        // How the release is installed and kept (timeout, wait, remediation, drift, CRDs): a change of it
+        // changes what each backend applies, so diff shows it.
+        policy: releasePolicyOf(chart),
         // Patches and overrides change what is deployed: diff shows them. (Absent when none, so that the
         // digests of releases without any stay as they were.)
         ...((chart.fluxPatches ?? []).length > 0 ? { patches: chart.fluxPatches!.map((p) => p._toJson()) } : {}),

@@ -79,6 +79,7 @@ export function planDay2(
     revisions: Object.fromEntries(plan.terraform.revisions),
     retired,
     moved,
+    ...(Object.keys(plan.images.code).length > 0 ? { automatedImages: plan.images.code } : {}),
   };
   return {
     flux: withRetained(plan.flux, guard.handover.fluxRetained, plan.components, plan.terraform.manifests),

@@ -6,7 +6,7 @@ import { DeploymentPlan, FLUX_STEPS, FluxStep, Manifest } from '../plan/deployme
 import { SOPS_AGE_SECRET } from '../plan/secret-placement';
 import { encryptedSecretDocument } from '../secrets/encrypted-secret';
 import type { PreviousDocument } from '../secrets/previous-documents';
-import { helmRelease, helmRepository, PRUNE_DISABLED } from './helm';
+import { chartSource, helmRelease, PRUNE_DISABLED } from './helm';
 import { INVENTORY_FILE, inventoryText } from '../day2/inventory';
 
 /** Folder of each Flux step inside the repository. */
@@ -59,8 +59,10 @@ export function renderFluxRepository(plan: DeploymentPlan, options: { readonly p
       const objects: Manifest[] = [];
       if (placement.namespace) objects.push(namespaceObject(placement.namespace, namespaces.get(placement.namespace)!.stateful));
       if (placement.chart) {
-        // One HelmRepository per repository and namespace: the plan names the placement that writes it.
-        if (placement.writesHelmRepository) objects.push(helmRepository(placement.chart, placement.component.namespace));
+        // Its source: one HelmRepository per repository and namespace (the plan names the placement that
+        // writes it), or the OCIRepository of its own for an OCI chart.
+        const source = chartSource(placement.chart, placement.component.namespace, placement.writesHelmRepository === true);
+        if (source) objects.push(source);
         objects.push(
           helmRelease(placement.chart, {
             namespace: placement.component.namespace,

@@ -10,16 +10,19 @@ import { nestedSecretIn } from '../core/secret-inputs';
 import { isBuiltInNamespace } from '../core/grammar';
 import { checkFileNames, checkObjectIdentities, checkSecretIdentities, checkSecretReferences } from './identity-checks';
 import { checkReleasePatches } from './release-patches';
+import { chartSource, isOciChart } from '../flux/helm';
 import { checkChartValues, NO_SCHEMA } from '../reference/chart-schema';
 import { locateReferenceData, REFERENCE_HOW_TO } from '../reference/locate';
 import { checkCapacity } from './capacity';
 import { checkDependencyCycles } from './dependency-cycles';
 import { checkImageMarkers } from './image-markers';
 import { checkRouteConflicts } from './route-conflicts';
+import { checkRouteTls } from './route-tls';
 import { placeSecrets } from './secret-placement';
 import { Change, Handover } from '../day2/guard';
 import { Inventory, RetiredResource } from '../day2/inventory';
 import { openSecretStore, planDay2 } from '../day2/plan-day2';
+import { codeImages, KeptImage, keepAutomatedTags } from '../day2/image-tags';
 import { SecretStore } from '../secrets/secret-store';
 
 /** A Kubernetes object as plain JSON. */
@@ -47,7 +50,8 @@ export interface FluxPlacement {
   /**
    * True when this placement writes the HelmRepository of its chart: one per repository and namespace,
    * in the first placement that needs it (two copies would make kustomize refuse the folder, or two Flux
-   * Kustomizations fight over one object).
+   * Kustomizations fight over one object). A chart from an OCI registry always comes with its own
+   * OCIRepository instead (`chartSource` in lib/flux/helm.ts).
    * @default false
    */
   readonly writesHelmRepository?: boolean;
@@ -123,6 +127,11 @@ export interface DeploymentPlan {
     /** Terraform variables rotated in this synth (their write-only revision went up). */
     readonly rotatedVariables: readonly string[];
   };
+  /**
+   * Images under a Flux image-policy marker: the code's image of each (`<namespace>/<Deployment>`), and the
+   * tags this synth keeps from the previous output because Flux's image automation committed them.
+   */
+  readonly images: { readonly code: Readonly<Record<string, string>>; readonly kept: readonly KeptImage[] };
 }
 
 /** What a plan is compared with, and what the user allows. */
@@ -132,7 +141,10 @@ export interface PlanOptions {
    * @default none: a first synth, nothing to compare
    */
   readonly previous?: Inventory;
-  /** Where the previous output is, for messages. @default 'the previous output' */
+  /**
+   * The Flux folder of the previous output: named in messages, and read for the image tags Flux's image
+   * automation committed there. @default none ('the previous output' in messages)
+   */
   readonly previousOutput?: string;
   /** Guarded changes allowed by id, in addition to the platform's `acknowledge`. @default none */
   readonly acknowledge?: readonly string[];
@@ -214,6 +226,8 @@ export function planDeployment(root: IConstruct, options: PlanOptions = {}): Dep
   checkReleasePatches(components, locateReferenceData(), problems);
 
   const previous = options.previous;
+  // Before any object is read: tags Flux's image automation committed stay (see lib/day2/image-tags.ts).
+  const images = { code: codeImages(components), kept: keepAutomatedTags(components, previous?.automatedImages, options.previousOutput) };
   const rotate = new Set([...root.rotateSecrets, ...(options.rotate ?? [])]);
   const { secretStore, generated } = openSecretStore(root, previous, options.previousOutput, rotate);
   const placedSecrets = placeSecrets(components, root.sops.ageRecipients, constructPath(root), problems, generated);
@@ -261,6 +275,7 @@ export function planDeployment(root: IConstruct, options: PlanOptions = {}): Dep
     [...flux.flatMap((p) => p.manifests.map((manifest) => ({ component: p.component, manifest }))), ...tfManifests],
     problems,
   );
+  checkRouteTls(root, components, problems);
 
   if (problems.length > 0) throw new ValidationError(problems);
 
@@ -283,6 +298,7 @@ export function planDeployment(root: IConstruct, options: PlanOptions = {}): Dep
     platform: root,
     components,
     namespaces,
+    images,
     flux: withNamespaces(withRepositories, namespaces),
     manual,
     terraform: {
@@ -429,13 +445,15 @@ function placeManual(c: Component, crdOwner: ReadonlyMap<string, Component>, pro
 
 /**
  * Marks the placement that writes each HelmRepository (namespace and name): the first that needs it. Two
- * charts whose repositories share a name in one namespace but not the URL cannot both be served.
+ * charts whose repositories share a name in one namespace but not the URL cannot both be served. A chart
+ * from an OCI registry has an OCIRepository of its own instead, named after its release (one per release
+ * name and namespace). An object of a component that is also one of these sources would be a second copy.
  */
 function helmRepositoryWriters(placements: FluxPlacement[], problems: ConfigProblem[]): FluxPlacement[] {
   const writers = new Map<string, FluxPlacement>();
   const sorted = [...placements].sort((a, b) => FLUX_STEPS.indexOf(a.step) - FLUX_STEPS.indexOf(b.step));
   for (const p of sorted) {
-    if (!p.chart) continue;
+    if (!p.chart || isOciChart(p.chart)) continue;
     const repo = p.chart.chart.repository;
     const key = `${p.component.namespace}/${repo.name}`;
     const other = writers.get(key);
@@ -449,6 +467,23 @@ function helmRepositoryWriters(placements: FluxPlacement[], problems: ConfigProb
     }
   }
   const writing = new Set(writers.values());
+  const identity = (m: Manifest) => `${apiGroup(m.apiVersion)}/${m.kind}/${m.metadata.namespace ?? ''}/${m.metadata.name}`;
+  const sources = new Map<string, FluxPlacement>();
+  for (const p of placements) {
+    const source = p.chart ? chartSource(p.chart, p.component.namespace, writing.has(p)) : undefined;
+    if (source) sources.set(identity(source), p);
+  }
+  for (const p of placements) {
+    for (const m of p.manifests) {
+      const writer = sources.get(identity({ ...m, metadata: { ...m.metadata, namespace: m.metadata.namespace ?? p.component.namespace } }));
+      if (!writer) continue;
+      problems.push({
+        path: constructPath(p.component),
+        problem: `it creates ${m.kind} "${m.metadata.name}" in namespace "${p.component.namespace}", which ballast writes as the chart source of ${constructPath(writer.component)}`,
+        fix: `Give the object another name${m.kind === 'OCIRepository' ? ', or the release another releaseName' : ''}`,
+      });
+    }
+  }
   return placements.map((p) => (writing.has(p) ? { ...p, writesHelmRepository: true } : p));
 }
 
@@ -504,11 +539,12 @@ function checkReleases(components: Component[], problems: ConfigProblem[]): void
       });
     }
     releases.set(key, c);
-    if (!/^[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?$/.test(c.helmChart.chart.version)) {
+    // An optional leading "v" as some projects tag their charts (cert-manager's v1.21.1); never a range.
+    if (!/^v?[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?$/.test(c.helmChart.chart.version)) {
       problems.push({
         path: constructPath(c),
         problem: `chart ${c.helmChart.chart.chart} has version "${c.helmChart.chart.version}", which is not an exact version`,
-        fix: 'Pin an exact version such as "1.2.3" in the catalog',
+        fix: 'Pin an exact version such as "1.2.3" (or "v1.2.3") in the catalog',
       });
     }
   }

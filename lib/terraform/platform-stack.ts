@@ -8,6 +8,7 @@ import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
 import { ITerraformDependable, TerraformStack, TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
+import { releasePolicyOf } from '../core/helm-chart';
 import { SecretValue } from '../core/secret';
 import { toYaml } from '../core/yaml';
 import { DeploymentPlan } from '../plan/deployment-plan';
@@ -125,6 +126,7 @@ export class PlatformStack extends TerraformStack {
         ...(startsFlux ? [...releases.values()] : []),
       ]);
       const sensitive = chart.sensitiveValues ?? [];
+      const policy = releasePolicyOf(chart);
       const release = new Release(this, terraformIds.release(component.namespace, chart.releaseName), {
         name: chart.releaseName,
         namespace: namespaceOf(component.namespace),
@@ -139,9 +141,15 @@ export class PlatformStack extends TerraformStack {
               setWoRevision: revision(sensitive.map((s) => s.value)),
             }
           : {}),
-        wait: true,
-        timeout: 600,
+        // The release policy, as the HelmRelease has it (lib/core/release-policy.ts): the same timeout and
+        // wait; remediation is `atomic` (which Helm only does while waiting); Helm installs the CRDs of
+        // crds/ on the first install only, unless skipped (it never replaces them: no CreateReplace here).
+        timeout: policy.timeoutSeconds,
+        wait: policy.wait,
+        waitForJobs: policy.wait,
+        atomic: policy.wait && policy.remediation !== false,
         cleanupOnFail: true,
+        skipCrds: policy.crds === 'Skip',
         dependsOn: [...dependsOn],
         lifecycle: component.stateful ? { preventDestroy: true } : undefined,
       });

@@ -2,14 +2,14 @@ import { IConstruct } from 'constructs';
 import { chartObjects } from '../core/chart-objects';
 import { Component } from '../core/component';
 import { sensitiveValuesSecretName } from '../core/helm-chart';
-import { helmRelease, helmRepository } from '../flux/helm';
+import { chartSource, helmRelease } from '../flux/helm';
 import { apiGroup, DeploymentPlan, Manifest } from '../plan/deployment-plan';
 import { terraformAddress } from '../terraform/addresses';
 
 /**
  * Which construct wrote each object of the Flux repository and each resource of the Terraform stack, by
  * construct path. An object a construct creates (an IngressRoute, a ServiceMonitor) belongs to that
- * construct; what the backends add for a component (its Namespace, HelmRepository, HelmRelease, Secrets,
+ * construct; what the backends add for a component (its Namespace, chart source, HelmRelease, Secrets,
  * `helm_release`) belongs to the component. Built from the plan, the same one the renderers read.
  */
 export interface Ownership {
@@ -38,7 +38,8 @@ export function ownershipOf(plan: DeploymentPlan): Ownership {
     if (p.chart) {
       // The renderer's own builders, so the identities are the ones it writes.
       componentLevel.set(objectIdentity(helmRelease(p.chart, { namespace: p.component.namespace, stateful: false, dependsOn: [] })), owner);
-      if (p.writesHelmRepository) componentLevel.set(objectIdentity(helmRepository(p.chart, p.component.namespace)), owner);
+      const source = chartSource(p.chart, p.component.namespace, p.writesHelmRepository === true);
+      if (source) componentLevel.set(objectIdentity(source), owner);
     }
     for (const s of p.encryptedSecrets) componentLevel.set(objectIdentity(s), owner);
   }

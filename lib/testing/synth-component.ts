@@ -9,6 +9,7 @@ import { ownershipOf } from './ownership';
 import { terraformContribution } from './terraform-resources';
 import { JsonObject } from './json';
 import { defaultTestConfig } from './test-config';
+import { standInIssuer } from './stand-in-issuer';
 
 /** Options of `synthComponent`. */
 export interface SynthComponentOptions {
@@ -33,6 +34,14 @@ export interface SynthComponentOptions {
    * @default 2000
    */
   readonly maxStringLength?: number;
+  /**
+   * Routes need a certificate issuer. When `build` chooses no platform issuer (`Platform.useIssuer`) and
+   * builds a route, the test platform stands one in: an existing ClusterIssuer "letsencrypt", with
+   * cert-manager's CRDs assumed installed, so the route's Certificate shows as on a real platform. `false`
+   * leaves the platform without one, to test synth's refusal.
+   * @default true
+   */
+  readonly standInIssuer?: boolean;
 }
 
 /** What the selected constructs emit on each backend, in a form meant for `toMatchSnapshot()`. */
@@ -68,6 +77,7 @@ export type SynthComponentBuild = (platform: Platform) => IConstruct | readonly 
 export function synthComponent(build: SynthComponentBuild, options: SynthComponentOptions = {}): ComponentSynth {
   const platform = new Platform(new App(), 'ballast', { ...defaultTestConfig(), ...options.config });
   const returned = build(platform);
+  if (options.standInIssuer ?? true) standInIssuer(platform);
   const roots = selection(platform, returned, options.only);
   const selected = (path: string) => roots.some((root) => path === root || path.startsWith(`${root}/`));
   const plan = planPlatform(platform);

@@ -68,11 +68,11 @@ test('a strict project type-checks its platform program against the published de
 
 test('npx ballast validate, synth, then diff of the unchanged platform', () => {
   const env = { SOPS_AGE_KEY: '', BALLAST_SECRETS_FILE: '' };
-  expect(ok(run('npx', ['--no-install', 'ballast', 'validate'], env))).toMatch(/^valid: 5 components, \d+ Flux objects, 0 Terraform releases; nothing written\n$/);
+  expect(ok(run('npx', ['--no-install', 'ballast', 'validate'], env))).toMatch(/^valid: 6 components, \d+ Flux objects, 0 Terraform releases; nothing written\n$/);
   expect(fs.existsSync(path.join(project, 'dist'))).toBe(false);
 
   const synth = ok(run('npx', ['--no-install', 'ballast', 'synth', '--app', 'platform.ts'], env));
-  expect(synth).toMatch(/^flux: \d+ files in dist\/flux \(.*HelmRelease 3.*\)\nterraform: \d+ files in dist\/cdktf/);
+  expect(synth).toMatch(/^flux: \d+ files in dist\/flux \(.*HelmRelease 4.*\)\nterraform: \d+ files in dist\/cdktf/);
   const flux = path.join(project, 'dist', 'flux');
   for (const file of ['clusters/staging/kustomization.yaml', 'infrastructure/controllers/traefik.yaml', 'apps/shop.yaml', '.ballast/inventory.json']) {
     expect(fs.existsSync(path.join(flux, file))).toBe(true);

@@ -4,6 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { defaultPlatform } from '../../apps/platform';
+import { standInIssuer } from '../../lib/testing/stand-in-issuer';
 import { ageRecipientOf, DeploymentPlan, generateAgeIdentity, Manifest, planPlatform, Platform, synthFlux, synthTerraform } from '../../lib/internal';
 
 /**
@@ -20,9 +21,11 @@ export function defaultPlan(): { platform: Platform; plan: DeploymentPlan } {
 
 /**
  * Plans `platform` and saves the generated secrets it made (as a synth does), so that the next plan of the
- * same platform in this worker reads the same values from the worker's secrets file.
+ * same platform in this worker reads the same values from the worker's secrets file. A test platform with
+ * routes and no issuer gets the stand-in issuer `synthComponent` gives (the TLS tests plan without it).
  */
 export function plannedAndSaved(platform: Platform): DeploymentPlan {
+  standInIssuer(platform);
   const plan = planPlatform(platform);
   plan.day2.secretStore.save();
   return plan;

@@ -30,6 +30,16 @@ test.each(['traefik', 'kube-prometheus-stack'])('%s: HelmRelease values equal he
   expect(tf.version).toBe((hr!.object.spec as any).chart.spec.version);
 });
 
+test.each(['traefik', 'kube-prometheus-stack'])('%s: the same release policy on both backends (timeout, wait, remediation, CRDs)', (release) => {
+  const hr = fluxObjects(viaFlux.flux).find((o) => o.object.kind === 'HelmRelease' && o.object.metadata.name === release)!.object.spec as Record<string, any>;
+  const tf = Object.values(terraformJson(viaTerraform.cdktf).resource.helm_release as Record<string, any>).find((r) => r.name === release);
+  expect([hr.timeout, tf.timeout]).toEqual(['10m', 600]);
+  expect([hr.install.disableWait, tf.wait, tf.wait_for_jobs]).toEqual([undefined, true, true]);
+  expect([hr.install.remediation.remediateLastFailure, hr.upgrade.remediation.strategy, tf.atomic]).toEqual([true, 'rollback', true]);
+  // Both charts keep their CRDs in crds/: Flux replaces them on upgrade; Terraform installs them (first install only).
+  expect([hr.install.crds, hr.upgrade.crds, tf.skip_crds]).toEqual(['CreateReplace', 'CreateReplace', false]);
+});
+
 test('custom resources go to Flux whichever backend deploys the component', () => {
   const kinds = (dir: string) => fluxObjects(dir).filter((o) => o.object.kind === 'IngressRoute').map((o) => o.object.metadata.name).sort();
   expect(kinds(viaTerraform.flux)).toEqual(kinds(viaFlux.flux));

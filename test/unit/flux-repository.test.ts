@@ -1,7 +1,7 @@
 // The Flux repository layout: step folders, the Kustomization chain, sources and releases.
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
-import { catalog, helmRepository, KubePrometheusStack, Manifest, planPlatform, renderFluxRepository, toYaml, Traefik } from '../../lib/internal';
+import { catalog, chartSource, KubePrometheusStack, Manifest, planPlatform, renderFluxRepository, toYaml, Traefik } from '../../lib/internal';
 import { testPlatform } from '../support/platforms';
 import { defaultPlan, fluxObjects, readTree, synthToTemp } from '../support/synth';
 
@@ -90,13 +90,24 @@ test('strings that YAML 1.1 reads as booleans are quoted', () => {
   expect(toYaml({ a: 'yes', b: 'on', c: 'y', d: 'true', e: 'plain' })).toBe('a: "yes"\nb: "on"\nc: "y"\nd: "true"\ne: plain\n');
 });
 
-test('a chart from an OCI registry gets a HelmRepository of type oci', () => {
+test('a chart from an OCI registry gets an OCIRepository of its own, not a HelmRepository', () => {
   const chart = { chart: catalog.fluxOperator, releaseName: 'flux-operator', values: {} };
-  expect(helmRepository(chart, 'flux-system')).toEqual({
+  expect(chartSource(chart, 'flux-system', true)).toEqual({
+    apiVersion: 'source.toolkit.fluxcd.io/v1',
+    kind: 'OCIRepository',
+    metadata: { name: 'flux-operator', namespace: 'flux-system' },
+    spec: {
+      interval: '12h',
+      url: 'oci://ghcr.io/controlplaneio-fluxcd/charts/flux-operator',
+      ref: { tag: '0.49.0' },
+      layerSelector: { mediaType: 'application/vnd.cncf.helm.chart.content.v1.tar+gzip', operation: 'copy' },
+    },
+  });
+  expect(chartSource({ chart: catalog.keda, releaseName: 'keda', values: {} }, 'keda', true)).toEqual({
     apiVersion: 'source.toolkit.fluxcd.io/v1',
     kind: 'HelmRepository',
-    metadata: { name: 'controlplaneio-fluxcd', namespace: 'flux-system' },
-    spec: { type: 'oci', interval: '12h', url: 'oci://ghcr.io/controlplaneio-fluxcd/charts' },
+    metadata: { name: 'kedacore', namespace: 'keda' },
+    spec: { interval: '12h', url: 'https://kedacore.github.io/charts' },
   });
 });
 

@@ -11,6 +11,7 @@ import { ContainerResources } from '../database/postgres-cluster';
 import { IPostgresCluster } from '../../core/interfaces';
 import { IngressRoute } from '../ingress/ingress-route';
 import { MiddlewareRef } from '../ingress/middleware';
+import type { RouteTls } from '../tls/route-tls';
 import type { Flux } from '../gitops/flux';
 import { ServiceMonitor } from '../monitoring/service-monitor';
 
@@ -28,6 +29,8 @@ export interface WebServiceRoute {
   readonly pathPrefix?: string;
   /** @default none */
   readonly middlewares?: MiddlewareRef[];
+  /** The route's certificate, or `{ disabled: '<reason>' }`. @default a certificate of the host from the platform's issuer */
+  readonly tls?: RouteTls;
 }
 
 /** A database this service gets from a PostgresCluster, and the variables it reads it from. */
@@ -241,6 +244,7 @@ export class WebService extends Component {
         pathPrefix: props.route.pathPrefix,
         backend: { name: this.name, port: this.servicePort },
         middlewares: props.route.middlewares,
+        tls: props.route.tls,
       });
       this.traefikService = `${this.namespace}-${this.name}-${this.servicePort}@kubernetescrd`;
     }
@@ -251,7 +255,8 @@ export class WebService extends Component {
     if (this.deployWith !== 'flux') {
       fail(this, 'image automation needs the Deployment in Git, but the service is deployed by Terraform', 'Deploy it with Flux, or drop imageAutomation');
     }
-    automation.flux.enableImageAutomation();
+    // The namespace holds this service's ImagePolicy: an ImageUpdateAutomation of the Flux needs an object there.
+    automation.flux.enableImageAutomation(this.namespace);
     const repository = image.replace(/@sha256:[a-f0-9]{64}$/, '').replace(/:[^/:]+$/, '');
     new ApiObject(this, 'image-repository', {
       apiVersion: 'image.toolkit.fluxcd.io/v1',

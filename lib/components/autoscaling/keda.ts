@@ -12,7 +12,7 @@ export class Keda extends Component {
     this.addChart(
       catalog.keda,
       { crds: { install: true }, ...this.scheduling(props.nodePool) },
-      { releaseName: 'keda', extraValues: props.extraValues, userSensitiveValues: props.sensitiveValues },
+      { releaseName: 'keda', extraValues: props.extraValues, userSensitiveValues: props.sensitiveValues, releasePolicy: props.releasePolicy },
     );
   }
 }

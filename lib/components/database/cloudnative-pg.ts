@@ -23,7 +23,7 @@ export class CloudNativePg extends Component {
         resources: { requests: { ...REQUESTS }, limits: { memory: '400Mi' } },
         ...this.scheduling(props.nodePool),
       },
-      { releaseName: 'cnpg', extraValues: props.extraValues, userSensitiveValues: props.sensitiveValues },
+      { releaseName: 'cnpg', extraValues: props.extraValues, userSensitiveValues: props.sensitiveValues, releasePolicy: props.releasePolicy },
     );
     this.claimCapacity({ pool: props.nodePool, what: 'CloudNativePG operator', replicas: () => 1, requests: REQUESTS });
   }

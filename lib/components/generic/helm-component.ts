@@ -35,6 +35,6 @@ export class HelmComponent extends Component {
       tier: props.tier ?? 'infrastructure',
     });
     this.stateful = props.stateful ?? false;
-    this.addChart(props.chart, props.values ?? {}, { releaseName: props.releaseName, extraValues: props.extraValues, userSensitiveValues: props.sensitiveValues });
+    this.addChart(props.chart, props.values ?? {}, { releaseName: props.releaseName, extraValues: props.extraValues, userSensitiveValues: props.sensitiveValues, releasePolicy: props.releasePolicy });
   }
 }

@@ -5,6 +5,7 @@ import { Component } from '../../core/component';
 import { fail } from '../../core/errors';
 import { HelmValues } from '../../core/helm-chart';
 import { FLUX_NAMESPACE, FLUX_SOURCE_NAME } from '../../flux/repository';
+import { recordImagePolicyNamespace } from './image-policies';
 
 /** Flux controllers to run besides the four defaults. */
 export type FluxExtraController = 'image-reflector-controller' | 'image-automation-controller' | 'source-watcher';
@@ -48,9 +49,15 @@ export class Flux extends Construct {
     this.instance.deployAfter(this.operator);
   }
 
-  /** Runs the image-reflector and image-automation controllers (for ImageRepository and ImagePolicy). */
-  public enableImageAutomation(): void {
+  /**
+   * Runs the image-reflector and image-automation controllers (for ImageRepository, ImagePolicy and
+   * ImageUpdateAutomation). `policyNamespace` is a namespace that holds ImagePolicies: an
+   * ImageUpdateAutomation of this Flux then gets an object there (it applies the policies of its own
+   * namespace only).
+   */
+  public enableImageAutomation(policyNamespace?: string): void {
     (this.instance as FluxInstance).addControllers(['image-reflector-controller', 'image-automation-controller']);
+    if (policyNamespace !== undefined) recordImagePolicyNamespace(this, policyNamespace);
   }
 }
 

@@ -2,6 +2,8 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { fail } from '../../core/errors';
 import { isDnsSubdomain, requireDnsLabel } from '../../core/names';
+import { TLS_DISABLED_ANNOTATION } from '../../core/tls';
+import { RouteTls, routeTls } from '../tls/route-tls';
 import { MiddlewareRef } from './middleware';
 
 /** The backend an IngressRoute sends traffic to. */
@@ -27,11 +29,15 @@ export interface IngressRouteProps {
   readonly middlewares?: readonly MiddlewareRef[];
   /** @default ['websecure'] (TLS, as the Traefik chart enables it on that entry point) */
   readonly entryPoints?: string[];
-  /** Secret holding the certificate for the host. @default Traefik's default certificate */
-  readonly tlsSecretName?: string;
+  /**
+   * The route's certificate: a cert-manager Certificate of the host in the route's namespace (shared with
+   * the other routes of the host there), or `{ disabled: '<reason>' }` for none, on purpose.
+   * @default a certificate of the host from the platform's issuer (`Platform.useIssuer`); synth fails when there is none
+   */
+  readonly tls?: RouteTls;
 }
 
-/** A Traefik IngressRoute (`traefik.io/v1alpha1`) for one host. */
+/** A Traefik IngressRoute (`traefik.io/v1alpha1`) for one host, with its certificate. */
 export class IngressRoute extends Construct {
   public readonly host: string;
 
@@ -50,11 +56,12 @@ export class IngressRoute extends Construct {
     this.host = props.host;
     const name = requireDnsLabel(this, 'IngressRoute name', props.name ?? id);
     const match = [`Host(\`${props.host}\`)`, ...(props.pathPrefix ? [`PathPrefix(\`${props.pathPrefix}\`)`] : [])].join(' && ');
+    const tls = routeTls(this, props.host, props.tls);
 
     new ApiObject(this, 'resource', {
       apiVersion: 'traefik.io/v1alpha1',
       kind: 'IngressRoute',
-      metadata: { name },
+      metadata: { name, ...('disabled' in tls ? { annotations: { [TLS_DISABLED_ANNOTATION]: tls.disabled } } : {}) },
       spec: {
         entryPoints: props.entryPoints ?? ['websecure'],
         routes: [
@@ -71,7 +78,7 @@ export class IngressRoute extends Construct {
             ],
           },
         ],
-        ...(props.tlsSecretName ? { tls: { secretName: props.tlsSecretName } } : {}),
+        ...('secretName' in tls ? { tls: { secretName: tls.secretName } } : {}),
       },
     });
   }

@@ -4,10 +4,12 @@ import { Component, ComponentOptions } from '../../core/component';
 import { fail } from '../../core/errors';
 import { IIngressController } from '../../core/interfaces';
 import { platformOf } from '../../core/platform-context';
-import { HelmValues } from '../../core/helm-chart';
+import { HelmValues, mergeValues } from '../../core/helm-chart';
+import { ReleasePolicy } from '../../core/release-policy';
 import { SecretValue } from '../../core/secret';
 import { IngressRoute } from './ingress-route';
 import { Middleware, MiddlewareRef } from './middleware';
+import { TraefikEntryPointPorts, traefikServiceValues, TraefikServiceType } from './traefik-service';
 import { PodMonitor } from '../monitoring/pod-monitor';
 import { PrometheusRule } from '../monitoring/prometheus-rule';
 
@@ -52,6 +54,29 @@ export interface TraefikProps extends ComponentOptions {
   readonly extraValues?: HelmValues;
   /** Secret chart values by dotted value path, passed by reference (see `ChartComponentOptions.sensitiveValues`). @default none */
   readonly sensitiveValues?: Record<string, SecretValue>;
+  /**
+   * The type of Traefik's Service. A `LoadBalancer` gets its address from the cluster's load-balancer
+   * controller (a cloud's, MetalLB, k3s' servicelb), which bare metal and kind lack; Kubernetes still
+   * gives it node ports. Terraform's helm provider waits for that address unless the release policy says
+   * `wait: false` (the default platform does).
+   * @default 'LoadBalancer'
+   */
+  readonly serviceType?: TraefikServiceType;
+  /**
+   * The node ports of the entry points (the cluster's node port range, 30000-32767 unless changed), for a
+   * `NodePort` or `LoadBalancer` Service.
+   * @default chosen by Kubernetes
+   */
+  readonly nodePorts?: TraefikEntryPointPorts;
+  /**
+   * Ports of its node each proxy binds its entry points to (`{ web: 80, websecure: 443 }` on bare metal
+   * without a load balancer): one proxy per node, so the pool needs a node per replica, and an update
+   * stops a proxy before starting its replacement.
+   * @default none
+   */
+  readonly hostPorts?: TraefikEntryPointPorts;
+  /** How its Helm release is installed, upgraded and kept, over the platform's (`ChartComponentOptions.releasePolicy`). @default the platform's */
+  readonly releasePolicy?: ReleasePolicy;
 }
 
 /**
@@ -100,7 +125,7 @@ export class Traefik extends Component implements IIngressController {
 
     this.addChart(
       catalog.traefik,
-      {
+      mergeValues({
         // A fixed instance label lets ballast's PodMonitor select the pods without guessing the chart's format.
         instanceLabelOverride: 'traefik',
         deployment: { replicas },
@@ -110,16 +135,20 @@ export class Traefik extends Component implements IIngressController {
           kubernetesCRD: { enabled: true, allowCrossNamespace: true },
           kubernetesIngress: { enabled: true },
         },
-        // Plain HTTP only redirects to HTTPS.
-        ports: { web: { http: { redirections: { entryPoint: { to: 'websecure', scheme: 'https', permanent: true } } } } },
+        // Plain HTTP only redirects to HTTPS, except ACME HTTP-01 challenges. The redirect is a router on
+        // `web`, by default of the highest priority, so it would also catch the Ingress cert-manager creates
+        // for a challenge (on `web`, /.well-known/acme-challenge/<token>). At priority 1 every router on `web`
+        // outranks it; ballast's IngressRoutes are on `websecure` only, so what stays on `web` is the
+        // challenges, and every other request is still redirected.
+        ports: { web: { http: { redirections: { entryPoint: { to: 'websecure', scheme: 'https', permanent: true, priority: 1 } } } } },
         // The chart's own dashboard route is unprotected; ballast creates a protected one below.
         ingressRoute: { dashboard: { enabled: false } },
         resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '256Mi' } },
         // Per-service request metrics are what the platform's recording rules and autoscalers read.
         ...(props.metrics ? { metrics: { prometheus: { addServicesLabels: true } } } : {}),
         ...scheduling,
-      },
-      { releaseName: 'traefik', extraValues: props.extraValues, userSensitiveValues: props.sensitiveValues },
+      }, traefikServiceValues(this, props)),
+      { releaseName: 'traefik', extraValues: props.extraValues, userSensitiveValues: props.sensitiveValues, releasePolicy: props.releasePolicy },
     );
 
     this.claimCapacity({ pool: props.nodePool, what: 'Traefik', replicas: () => replicas, requests: { cpu: '100m', memory: '128Mi' } });

@@ -17,7 +17,7 @@ export class K6Operator extends Component {
         installCRDs: true,
         ...this.scheduling(props.nodePool),
       },
-      { releaseName: 'k6-operator', extraValues: props.extraValues, userSensitiveValues: props.sensitiveValues },
+      { releaseName: 'k6-operator', extraValues: props.extraValues, userSensitiveValues: props.sensitiveValues, releasePolicy: props.releasePolicy },
     );
   }
 }

@@ -3,6 +3,7 @@ import { catalog } from '../../catalog';
 import { Component, ComponentOptions } from '../../core/component';
 import { fail } from '../../core/errors';
 import { HelmValues } from '../../core/helm-chart';
+import { ReleasePolicy } from '../../core/release-policy';
 import { describeStorageQuantity, isPrometheusDuration, quantityProblem, urlCredentialsProblem } from '../../core/grammar';
 import { IDashboardHost, IIngressController, IPrometheus } from '../../core/interfaces';
 import { platformOf } from '../../core/platform-context';
@@ -53,6 +54,8 @@ export interface KubePrometheusStackProps extends ComponentOptions {
   readonly extraValues?: HelmValues;
   /** Secret chart values by dotted value path, passed by reference (see `ChartComponentOptions.sensitiveValues`). @default none */
   readonly sensitiveValues?: Record<string, SecretValue>;
+  /** How its Helm release is installed, upgraded and kept, over the platform's (`ChartComponentOptions.releasePolicy`). @default the platform's */
+  readonly releasePolicy?: ReleasePolicy;
 }
 
 const RELEASE = 'kube-prometheus-stack';
@@ -212,7 +215,7 @@ export class KubePrometheusStack extends Component implements IPrometheus, IDash
           ...placement,
         },
       },
-      { releaseName: RELEASE, extraValues: props.extraValues, userSensitiveValues: props.sensitiveValues },
+      { releaseName: RELEASE, extraValues: props.extraValues, userSensitiveValues: props.sensitiveValues, releasePolicy: props.releasePolicy },
     );
 
     if (props.ingress) {

@@ -3,6 +3,7 @@ import { catalog } from '../../catalog';
 import { requireResources } from '../../core/resource-checks';
 import { Component, ComponentOptions } from '../../core/component';
 import { HelmValues } from '../../core/helm-chart';
+import { ReleasePolicy } from '../../core/release-policy';
 import { SecretValue } from '../../core/secret';
 import { DatabaseConnection } from '../database/database-connection';
 import { ContainerResources } from '../database/postgres-cluster';
@@ -32,6 +33,8 @@ export interface SonarQubeProps extends ComponentOptions {
   readonly extraValues?: HelmValues;
   /** Secret chart values by dotted value path, passed by reference (see `ChartComponentOptions.sensitiveValues`). @default none */
   readonly sensitiveValues?: Record<string, SecretValue>;
+  /** How its Helm release is installed, upgraded and kept, over the platform's (`ChartComponentOptions.releasePolicy`). @default the platform's */
+  readonly releasePolicy?: ReleasePolicy;
 }
 
 const RELEASE = 'sonarqube';
@@ -74,7 +77,7 @@ export class SonarQube extends Component {
         prometheusMonitoring: { podMonitor: { enabled: true } },
         ...this.scheduling(props.nodePool),
       },
-      { releaseName: RELEASE, extraValues: props.extraValues, userSensitiveValues: props.sensitiveValues },
+      { releaseName: RELEASE, extraValues: props.extraValues, userSensitiveValues: props.sensitiveValues, releasePolicy: props.releasePolicy },
     );
     if (props.ingress) {
       const host = props.host ?? `sonarqube.${this.platform.domain}`;

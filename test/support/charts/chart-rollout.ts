@@ -53,7 +53,8 @@ export async function rollOutWithCharts(options: ChartRolloutOptions): Promise<C
   const releases: ChartRolloutResult['releases'] = [];
   const rollout = rolloutOrder(options.plan, options.fluxDir);
   // valuesFrom reads a Secret of the release's namespace, whoever wrote it (Terraform, or SOPS in Git).
-  const secrets = rollout.filter((r) => r.object.kind === 'Secret').map((r) => r.object);
+  // What a HelmRelease reads: Secrets (valuesFrom) and OCIRepositories (chartRef).
+  const secrets = rollout.filter((r) => r.object.kind === 'Secret' || r.object.kind === 'OCIRepository').map((r) => r.object);
 
   const apply = async (item: Located, dryRun = false) => {
     try {

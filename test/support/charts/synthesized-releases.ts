@@ -20,8 +20,9 @@ export interface SynthesizedRelease {
  * HelmRelease of the Flux rollout with its `valuesFrom` read from the Secrets the rollout holds.
  */
 export function synthesizedReleases(stack: Record<string, any>, rollout: readonly { source: string; object: Manifest }[], charts: readonly CatalogChart[]): SynthesizedRelease[] {
-  // valuesFrom reads a Secret of the release's namespace, whoever wrote it (Terraform, or SOPS in Git).
-  const secrets = rollout.filter((r) => r.object.kind === 'Secret').map((r) => r.object);
+  // valuesFrom reads a Secret of the release's namespace, whoever wrote it (Terraform, or SOPS in Git);
+  // chartRef names an OCIRepository of the release's namespace.
+  const secrets = rollout.filter((r) => r.object.kind === 'Secret' || r.object.kind === 'OCIRepository').map((r) => r.object);
   return [
     ...terraformReleases(stack, charts),
     ...rollout.filter((r) => r.object.kind === 'HelmRelease').map((r) => fluxRelease(r.source, r.object, charts, secrets)),
@@ -31,6 +32,15 @@ export function synthesizedReleases(stack: Record<string, any>, rollout: readonl
 /** `namespace/release (backend)`, for messages. */
 export function releaseLabel(r: SynthesizedRelease): string {
   return `${r.chart.chart} ${r.chart.version} (${r.backend} release ${r.namespace}/${r.releaseName})`;
+}
+
+/** The catalog chart of the OCIRepository a chartRef names: the last part of its URL, its tag. */
+function ociChart(charts: readonly CatalogChart[], ref: { kind: string; name: string; namespace?: string } | undefined, namespace: string, objects: readonly Manifest[], where: string): CatalogChart {
+  const repo = objects.find((o) => o.kind === ref?.kind && o.kind === 'OCIRepository' && o.metadata.name === ref?.name && o.metadata.namespace === (ref?.namespace ?? namespace)) as
+    | (Manifest & { spec: { url: string; ref: { tag: string } } })
+    | undefined;
+  if (!repo) throw new Error(`${where}: the HelmRelease's chartRef ${JSON.stringify(ref)} names no OCIRepository of the rollout`);
+  return catalogChart(charts, repo.spec.url.split('/').pop()!, repo.spec.ref.tag, where);
 }
 
 function catalogChart(charts: readonly CatalogChart[], name: string, version: string, where: string): CatalogChart {
@@ -51,12 +61,14 @@ function secretValue(secrets: readonly Manifest[], namespace: string, name: stri
 
 /**
  * A Flux HelmRelease as helm-controller renders it: its `spec.values`, with each `valuesFrom` entry read
- * from the Secret it names (`secrets`: what Terraform writes, with test values).
+ * from the Secret it names (`secrets`: what Terraform writes, with test values), and its chart from
+ * `spec.chart` or from the OCIRepository its `chartRef` names (among `secrets` too).
  */
 export function fluxRelease(source: string, object: Manifest, charts: readonly CatalogChart[], secrets: readonly Manifest[]): SynthesizedRelease {
   const spec = object.spec as {
     releaseName?: string;
-    chart: { spec: { chart: string; version: string } };
+    chart?: { spec: { chart: string; version: string } };
+    chartRef?: { kind: string; name: string; namespace?: string };
     values?: HelmValues;
     valuesFrom?: { kind: string; name: string; valuesKey: string; targetPath?: string; optional?: boolean }[];
   };
@@ -72,7 +84,7 @@ export function fluxRelease(source: string, object: Manifest, charts: readonly C
     source,
     releaseName: spec.releaseName ?? object.metadata.name,
     namespace,
-    chart: catalogChart(charts, spec.chart.spec.chart, spec.chart.spec.version, source),
+    chart: spec.chart ? catalogChart(charts, spec.chart.spec.chart, spec.chart.spec.version, source) : ociChart(charts, spec.chartRef, namespace, secrets, source),
     values: spec.values ?? {},
     sensitive,
   };
