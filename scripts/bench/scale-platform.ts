@@ -1,7 +1,7 @@
 // The platform of the bench's scale series: N WebServices, each with an HPA, a ServiceMonitor and an
-// IngressRoute, beside Traefik and kube-prometheus-stack.
+// IngressRoute with its Certificate, beside Traefik, kube-prometheus-stack and cert-manager.
 import { App } from 'cdk8s';
-import { HorizontalAutoscaler, KubePrometheusStack, Platform, Traefik, WebService } from '../../lib/internal';
+import { AcmeIssuer, CertManager, HorizontalAutoscaler, KubePrometheusStack, Platform, Traefik, WebService } from '../../lib/internal';
 
 /** A platform of `services` WebServices (each autoscaled, monitored and routed). */
 export function scalePlatform(services: number): Platform {
@@ -10,6 +10,8 @@ export function scalePlatform(services: number): Platform {
     clusterName: 'bench',
     git: { url: 'https://git.example.com/platform.git' },
   });
+  const certManager = new CertManager(platform, 'cert-manager');
+  platform.useIssuer(new AcmeIssuer(certManager, 'letsencrypt', { email: 'certificates@example.com' }));
   const traefik = new Traefik(platform, 'traefik', { metrics: true });
   new KubePrometheusStack(platform, 'monitoring', { ingress: traefik });
   for (let i = 0; i < services; i++) {

@@ -61,7 +61,7 @@ keys.test.each(Object.entries(DOCUMENTED_IN_COMMENTS).flatMap(([chart, paths]) =
 );
 
 const reference = locateReferenceData();
-const withSchema = ['cloudnative-pg', 'flux-instance', 'flux-operator', 'k6-operator', 'sonarqube', 'traefik'];
+const withSchema = ['cert-manager', 'cloudnative-pg', 'flux-instance', 'flux-operator', 'k6-operator', 'sonarqube', 'traefik'];
 
 schemas.test.each(cases)('%s: the values satisfy the chart schema (if it ships one)', (chart, release) => {
   expect(checkChartValues(release, reference)).toEqual(

@@ -24,12 +24,12 @@ const objects = (platform: Platform) => fluxObjects(path.join(synthToTemp(platfo
 const find = (platform: Platform, kind: string) => objects(platform).filter((o) => o.object.kind === kind);
 
 test('a Certificate for the cluster\'s own cert-manager: refused until its CRDs are declared installed', () => {
-  const without = testPlatform();
+  const without = testPlatform({}, { issuer: false });
   new Certificates(without);
   expect(problemOf(() => plannedAndSaved(without))).toBe(
     "ballast/certificates: no component installs the CRD of Certificate \"api\" (cert-manager.io/v1). Add the component whose chart installs the cert-manager.io CRDs, or declare them with platform.assumeInstalled({ crdGroups: ['cert-manager.io'] }) when the cluster has them.",
   );
-  const platform = testPlatform();
+  const platform = testPlatform({}, { issuer: false });
   platform.assumeInstalled({ crdGroups: ['cert-manager.io'] });
   new Certificates(platform);
   expect(find(platform, 'Certificate').map((o) => [o.file, o.object.metadata.namespace])).toEqual([['apps/certificates.yaml', 'apps-tls']]);

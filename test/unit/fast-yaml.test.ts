@@ -1,5 +1,5 @@
 // The fast YAML path writes exactly what the yaml package writes, or declines.
-import { App } from 'cdk8s';
+import { testPlatform } from '../support/platforms';
 import { stringify } from 'yaml';
 import { fastYaml, HorizontalAutoscaler, KubePrometheusStack, Manifest, planPlatform, Platform, Traefik, WebService } from '../../lib/internal';
 import { defaultPlan } from '../support/synth';
@@ -12,7 +12,7 @@ function objectsOf(platform: Platform): Manifest[] {
 }
 
 test('every object of the default platform and of many WebServices: same bytes as yaml, or declined', () => {
-  const platform = new Platform(new App(), 'ballast', { domain: 'example.com', clusterName: 'bench', git: { url: 'https://git.example.com/p.git' } });
+  const platform = testPlatform({ clusterName: 'bench', nodePools: [] });
   const traefik = new Traefik(platform, 'traefik', { metrics: true });
   new KubePrometheusStack(platform, 'monitoring', { ingress: traefik });
   for (let i = 0; i < 20; i++) {

@@ -55,7 +55,7 @@ test('kube-prometheus-stack is a HelmRelease with a pinned chart, remediation an
 
 test('infrastructure charts are in controllers and their custom resources in configs; apps in apps', () => {
   const byFile = (kind: string) => objects.filter((o) => o.object.kind === kind).map((o) => `${path.dirname(o.file)} ${o.object.metadata.name}`).sort();
-  expect(byFile('HelmRelease')).toEqual(['apps sonarqube', 'infrastructure/controllers cnpg', 'infrastructure/controllers k6-operator', 'infrastructure/controllers keda', 'infrastructure/controllers kube-prometheus-stack']);
+  expect(byFile('HelmRelease')).toEqual(['apps sonarqube', 'infrastructure/controllers cert-manager', 'infrastructure/controllers cnpg', 'infrastructure/controllers k6-operator', 'infrastructure/controllers keda', 'infrastructure/controllers kube-prometheus-stack']);
   expect(byFile('IngressRoute')).toEqual([
     'apps articles-api',
     'apps articles-ui',

@@ -34,7 +34,7 @@ const spec = (o: { object: Manifest }) => o.object.spec as Spec;
 
 /** A platform with Traefik, cert-manager and a Let's Encrypt issuer (HTTP-01) as the platform's. */
 function withIssuer(options: { server?: 'production' | 'staging' } = {}): { platform: Platform; certManager: CertManager; issuer: AcmeIssuer } {
-  const platform = testPlatform();
+  const platform = testPlatform({}, { issuer: false });
   new Traefik(platform, 'traefik');
   const certManager = new CertManager(platform, 'cert-manager');
   const issuer = new AcmeIssuer(certManager, 'letsencrypt', { email: 'certificates@example.com', server: options.server });
@@ -111,7 +111,7 @@ describe('a route whose host has no certificate fails synth', () => {
 
   test('a platform with routes and no issuer', () => {
     // planPlatform itself: the tests' plannedAndSaved stands an issuer in.
-    const platform = testPlatform();
+    const platform = testPlatform({}, { issuer: false });
     new Traefik(platform, 'traefik');
     new CertManager(platform, 'cert-manager');
     expect(problemOf(() => planPlatform(platform))).toBe(noIssuer);
@@ -151,7 +151,7 @@ describe('a route whose host has no certificate fails synth', () => {
   });
 
   test('a route opts out only explicitly, with its reason, which is written beside it', () => {
-    const platform = testPlatform();
+    const platform = testPlatform({}, { issuer: false });
     platform.assumeInstalled({ crdGroups: ['traefik.io'] });
     const app = new Component(platform, 'app', { namespace: 'app', tier: 'apps' });
     expect(problemOf(() => new IngressRoute(app, 'empty', { host: 'a.example.com', backend: { name: 'a', port: 80 }, tls: { disabled: ' ' } }))).toBe(
@@ -189,7 +189,7 @@ describe('issuers', () => {
   });
 
   test('an issuer the cluster has, with cert-manager installed outside the platform', () => {
-    const platform = testPlatform();
+    const platform = testPlatform({}, { issuer: false });
     platform.assumeInstalled({ crdGroups: ['cert-manager.io', 'traefik.io'] });
     platform.useIssuer(CertManager.existingIssuer(platform, { name: 'corporate-ca' }));
     // The same issuer by name again is the same issuer.
@@ -203,7 +203,7 @@ describe('issuers', () => {
   });
 
   test('an Issuer serves the Certificates of its own namespace only', () => {
-    const platform = testPlatform();
+    const platform = testPlatform({}, { issuer: false });
     platform.assumeInstalled({ crdGroups: ['cert-manager.io', 'traefik.io'] });
     expect(problemOf(() => CertManager.existingIssuer(platform, { kind: 'Issuer', name: 'team-ca' }))).toBe(
       'ballast: CertManager.existingIssuer is an Issuer without a namespace. Name the namespace it lives in (only Certificates of that namespace can use it), or use a ClusterIssuer.',
@@ -234,7 +234,7 @@ describe('DNS-01 and wildcards', () => {
 
   test('Cloudflare: the token goes through a Secret of cert-manager, never into the output', () => {
     process.env.BALLAST_TEST_CF_TOKEN = canary;
-    const platform = testPlatform();
+    const platform = testPlatform({}, { issuer: false });
     new Traefik(platform, 'traefik');
     const certManager = new CertManager(platform, 'cert-manager');
     platform.useIssuer(
@@ -273,7 +273,7 @@ describe('DNS-01 and wildcards', () => {
   });
 
   test('Route 53 with an access key, or with the ambient credentials', () => {
-    const platform = testPlatform();
+    const platform = testPlatform({}, { issuer: false });
     const certManager = new CertManager(platform, 'cert-manager');
     new AcmeIssuer(certManager, 'keys', {
       email: 'certificates@example.com',
@@ -304,7 +304,7 @@ describe('DNS-01 and wildcards', () => {
 describe('chart versions: an optional "v", never a range', () => {
   const chart = (version: string) => ({ chart: 'whoami', version, repository: { name: 'cowboysysop', url: 'https://cowboysysop.github.io/charts', type: 'default' as const } });
   const versionProblem = (version: string) => {
-    const platform = testPlatform();
+    const platform = testPlatform({}, { issuer: false });
     new HelmComponent(platform, 'whoami', { chart: chart(version), namespace: 'whoami', values: {} });
     return problemOf(() => plannedAndSaved(platform));
   };
@@ -321,7 +321,7 @@ describe('chart versions: an optional "v", never a range', () => {
 });
 
 test('cert-manager metrics need the prometheus-operator CRDs, placed after them', () => {
-  const platform = testPlatform();
+  const platform = testPlatform({}, { issuer: false });
   new KubePrometheusStack(platform, 'monitoring');
   new CertManager(platform, 'cert-manager', { metrics: true, nodePool: 'monitor' });
   const objects = objectsOf(platform);
@@ -342,10 +342,10 @@ test('cert-manager metrics need the prometheus-operator CRDs, placed after them'
 
 const reference = needsReferenceData("cert-manager's values against its chart's values.schema.json");
 reference.test("cert-manager's values pass the chart's values.schema.json (the reference folder is cert-manager, at the catalog's version)", () => {
-  const platform = testPlatform();
+  const platform = testPlatform({}, { issuer: false });
   const certManager = new CertManager(platform, 'cert-manager', { nodePool: 'monitor', extraValues: { replicaCount: 2 } });
   expect(catalog.certManager.chart).toBe('cert-manager');
   expect(checkChartValues(certManager.helmChart!, locateReferenceData())).toEqual({ status: 'valid' });
-  const broken = new CertManager(testPlatform(), 'cert-manager', { extraValues: { crds: { enabled: 'yes' } } });
+  const broken = new CertManager(testPlatform({}, { issuer: false }), 'cert-manager', { extraValues: { crds: { enabled: 'yes' } } });
   expect(checkChartValues(broken.helmChart!, locateReferenceData())).toEqual({ status: 'invalid', errors: [expect.stringContaining('crds.enabled')] });
 });

@@ -34,7 +34,7 @@ test('chart values: HTTPS redirect, PDB with several replicas, no unprotected da
   const values = traefik({ replicas: 3, nodePool: 'monitor' }).helmChart!.values as any;
   expect(values.deployment.replicas).toBe(3);
   expect(values.podDisruptionBudget).toEqual({ enabled: true, maxUnavailable: 1 });
-  expect(values.ports.web.http.redirections.entryPoint).toEqual({ to: 'websecure', scheme: 'https', permanent: true });
+  expect(values.ports.web.http.redirections.entryPoint).toEqual({ to: 'websecure', scheme: 'https', permanent: true, priority: 1 });
   expect(values.ingressRoute.dashboard.enabled).toBe(false);
   expect(values.nodeSelector).toEqual({ pool: 'monitor' });
   expect(values.tolerations).toEqual([{ key: 'pool', operator: 'Equal', value: 'monitor', effect: 'NoSchedule' }]);

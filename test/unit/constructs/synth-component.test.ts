@@ -42,7 +42,7 @@ test('only: a path below the platform or from the root; a path that names nothin
     new Traefik(platform, 'traefik');
   };
   expect(synthComponent(build, { only: 'traefik/dashboard' })).toEqual(synthComponent(build, { only: 'ballast/traefik/dashboard' }));
-  expect(Object.values(synthComponent(build, { only: 'traefik/dashboard' }).flux).flat().map((o) => o.kind)).toEqual(['IngressRoute']);
+  expect(Object.values(synthComponent(build, { only: 'traefik/dashboard' }).flux).flat().map((o) => o.kind)).toEqual(['IngressRoute', 'Certificate']);
   expect(() => synthComponent(build, { only: 'traefik/nothing' })).toThrow('ballast: only names "traefik/nothing", which is no construct of the platform. Name a construct path below the platform, such as "traefik".');
 });
 
