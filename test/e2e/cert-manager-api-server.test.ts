@@ -39,7 +39,7 @@ function rolloutOf(platform: Platform): Rollout[] {
  * in one namespace.
  */
 function variants(): Platform {
-  const platform = testPlatform();
+  const platform = testPlatform({}, { issuer: false });
   const traefik = new Traefik(platform, 'traefik');
   new KubePrometheusStack(platform, 'monitoring', { ingress: traefik });
   const certManager = new CertManager(platform, 'cert-manager', { metrics: true });

@@ -58,6 +58,7 @@ schemas.test('every release has reference data, and the ones with a schema are f
   // A chart missing from the reference data must fail here, not drop out of the schema check unseen.
   releases.forEach(({ release }) => chartDir(release.chart.chart));
   expect(withSchema.map(({ backend, release }) => `${backend}: ${release.chart.chart}`).sort()).toEqual([
+    'flux: cert-manager',
     'flux: cloudnative-pg',
     'flux: k6-operator',
     'flux: sonarqube',

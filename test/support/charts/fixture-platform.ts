@@ -54,7 +54,7 @@ export class FixtureApp extends Component {
       },
       { releaseName: 'fixture', sensitiveValues: [{ path: 'token', value: SecretValue.fromVariable(`${id.replace(/-/g, '_')}_token`, 'Fixture token.') }] },
     );
-    new IngressRoute(this, 'web', { host: `${id}.example.com`, backend: { name: 'fixture-web', port: props.routePort ?? 80 } });
+    new IngressRoute(this, 'web', { host: `${id}.example.com`, backend: { name: 'fixture-web', port: props.routePort ?? 80 }, tls: { disabled: 'the fixture cluster has no cert-manager' } });
     new PodMonitor(this, 'metrics', {
       selector: props.monitorSelector ?? { 'app.kubernetes.io/name': 'ballast-fixture', 'app.kubernetes.io/instance': 'fixture' },
       port: 'metrics',
