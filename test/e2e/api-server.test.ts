@@ -4,20 +4,13 @@
 import * as path from 'path';
 import { stringify } from 'yaml';
 import { Manifest } from '../../lib/internal';
-import { ApiServer } from '../support/e2e/api-server';
 import { rolloutOrder, Rollout } from '../support/e2e/rollout';
-import { describeObject, FIELD_MANAGER, ServerSideApply } from '../support/e2e/server-side-apply';
+import { apiServerForFile, describeObject, FIELD_MANAGER } from '../support/e2e/server-side-apply';
 import { needsReferenceData } from '../support/reference-gate';
 import { allCrds } from '../support/shared-data';
 import { defaultPlan, fluxObjects, synthToTemp } from '../support/synth';
 
-let server: ApiServer;
-let ssa: ServerSideApply;
-beforeAll(async () => {
-  server = await ApiServer.start();
-  ssa = new ServerSideApply(server);
-}, 180_000);
-afterAll(() => server?.stop());
+const api = apiServerForFile();
 
 const fluxDir = path.join(synthToTemp(), 'flux');
 const rollout = rolloutOrder(defaultPlan().plan, fluxDir);
@@ -37,7 +30,7 @@ async function applyAll(objects: readonly Rollout[], stored: Manifest[] = []): P
   const problems: string[] = [];
   for (const [i, { source, object }] of objects.entries()) {
     try {
-      const { stored: live, warnings } = await ssa.apply(object);
+      const { stored: live, warnings } = await api.ssa.apply(object);
       stored[i] = live;
       warnings.forEach((w) => problems.push(`${source}: ${describeObject(object)} drew a warning: ${w}`));
     } catch (err) {
@@ -50,11 +43,11 @@ async function applyAll(objects: readonly Rollout[], stored: Manifest[] = []): P
 /** `kubectl diff --server-side` over `objects`: the dry-run comparison a GitOps tool makes. */
 function kubectlDiff(objects: readonly Rollout[]) {
   const stream = objects.map((o) => stringify(o.object)).join('---\n');
-  return server.kubectl(['diff', '--server-side', `--field-manager=${FIELD_MANAGER}`, '-f', '-'], stream);
+  return api.server.kubectl(['diff', '--server-side', `--field-manager=${FIELD_MANAGER}`, '-f', '-'], stream);
 }
 
 test('kubectl reaches the pinned API server through the written kubeconfig', () => {
-  const result = server.kubectl(['version', '-o', 'json']);
+  const result = api.server.kubectl(['version', '-o', 'json']);
   expect(result.stderr).toBe('');
   expect(JSON.parse(result.stdout).serverVersion.gitVersion).toBe('v1.34.4');
 });
@@ -63,7 +56,7 @@ crds.test('every CRD of the reference data is installed and Established', async 
   const crds = allCrds();
   const problems = await applyAll(crds.map(({ file, crd }) => ({ source: file, object: crd as Manifest })));
   expect(problems).toEqual([]);
-  await ssa.waitEstablished(crds.map(({ crd }) => crd.metadata.name));
+  await api.ssa.waitEstablished(crds.map(({ crd }) => crd.metadata.name));
 });
 
 test('the rollout covers both backends and every object of the Flux tree', () => {

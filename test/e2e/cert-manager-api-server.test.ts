@@ -4,21 +4,14 @@
 // order Terraform and Flux apply them, with strict field validation; a second apply writes none again.
 import * as path from 'path';
 import { AcmeIssuer, CertManager, Component, Dns01, IngressRoute, KubePrometheusStack, Manifest, Platform, SecretValue, Traefik, WebService } from '../../lib/internal';
-import { ApiServer } from '../support/e2e/api-server';
 import { rolloutOrder, Rollout } from '../support/e2e/rollout';
-import { describeObject, ServerSideApply } from '../support/e2e/server-side-apply';
+import { apiServerForFile, describeObject } from '../support/e2e/server-side-apply';
 import { testPlatform } from '../support/platforms';
 import { needsReferenceData } from '../support/reference-gate';
 import { allCrds } from '../support/shared-data';
 import { defaultPlan, plannedAndSaved, synthToTemp } from '../support/synth';
 
-let server: ApiServer;
-let ssa: ServerSideApply;
-beforeAll(async () => {
-  server = await ApiServer.start();
-  ssa = new ServerSideApply(server);
-}, 180_000);
-afterAll(() => server?.stop());
+const api = apiServerForFile();
 
 const crds = needsReferenceData("TLS objects applied to the API server (cert-manager's CRDs)");
 const TLS_KINDS = ['ClusterIssuer', 'Issuer', 'Certificate', 'IngressRoute'];
@@ -77,7 +70,7 @@ async function applyAll(objects: readonly Rollout[], options: { dryRun?: boolean
   const stored: Manifest[] = [];
   for (const { source, object } of objects) {
     try {
-      const { stored: live, warnings } = await ssa.apply(object, options);
+      const { stored: live, warnings } = await api.ssa.apply(object, options);
       stored.push(live);
       warnings.forEach((w) => problems.push(`${source}: ${describeObject(object)} drew a warning: ${w}`));
     } catch (err) {
@@ -111,7 +104,7 @@ crds.test("cert-manager's CRDs (and the others of the reference data) are instal
   ]);
   const { problems } = await applyAll(all.map(({ file, crd }) => ({ source: file, object: crd as Manifest })));
   expect(problems).toEqual([]);
-  await ssa.waitEstablished(all.map(({ crd }) => crd.metadata.name));
+  await api.ssa.waitEstablished(all.map(({ crd }) => crd.metadata.name));
 });
 
 crds.test('the default platform: the ClusterIssuer, a Certificate per host and every IngressRoute with TLS are accepted', async () => {

@@ -9,9 +9,8 @@ import { crossReferences, Located, outputUrlsOf } from '../support/charts/cross-
 import { fixturePlatform } from '../support/charts/fixture-platform';
 import { renderRelease } from '../support/charts/render';
 import { synthesizedReleases } from '../support/charts/synthesized-releases';
-import { ApiServer } from '../support/e2e/api-server';
 import { rolloutOrder } from '../support/e2e/rollout';
-import { ServerSideApply } from '../support/e2e/server-side-apply';
+import { apiServerForFile } from '../support/e2e/server-side-apply';
 import { buildFixtureRepository, fixtureCatalogChart } from '../support/fixture-chart';
 import { needsReferenceData } from '../support/reference-gate';
 import { synthToTemp, tempDir, terraformJson } from '../support/synth';
@@ -34,13 +33,7 @@ const FLUX_BOOTSTRAP = { namespaces: ['flux-system'], crdGroups: catalog.fluxIns
 // without it the rollouts are skipped; the broken-reference checks, which apply nothing, still run.
 const rollouts = needsReferenceData('releases rendered from a chart and applied after their CRDs (the fixture chart)');
 
-let server: ApiServer;
-let ssa: ServerSideApply;
-beforeAll(async () => {
-  server = await ApiServer.start();
-  ssa = new ServerSideApply(server);
-}, 180_000);
-afterAll(() => server?.stop());
+const api = apiServerForFile();
 
 const outputUrls = (platform: Platform) =>
   outputUrlsOf(componentsOf(platform));
@@ -51,7 +44,7 @@ async function platformObjects(platform: Platform): Promise<Located[]> {
   const plan = planPlatform(platform);
   const rollout = rolloutOrder(plan, path.join(dist, 'flux'));
   const releases = synthesizedReleases(terraformJson(path.join(dist, 'cdktf')), rollout, [chart]);
-  const apiVersions = await ssa.servedApiVersions();
+  const apiVersions = await api.ssa.servedApiVersions();
   return [...rollout, ...releases.flatMap((r) => renderRelease(helm, r, chartPath(r.chart), apiVersions))];
 }
 
@@ -60,7 +53,7 @@ rollouts.test('releases of both backends render from the cached chart and apply 
   const dist = synthToTemp(platform);
   const result = await rollOutWithCharts({
     helm,
-    ssa,
+    ssa: api.ssa,
     plan: planPlatform(platform),
     fluxDir: path.join(dist, 'flux'),
     stack: terraformJson(path.join(dist, 'cdktf')),
@@ -154,7 +147,7 @@ describe('each broken reference fails the check and names both ends', () => {
   rollouts.test('an object the chart renders that the API server rejects', async () => {
     const platform = fixturePlatform(chart, { values: { replicas: -1 } });
     const dist = synthToTemp(platform);
-    const result = await rollOutWithCharts({ helm, ssa, plan: planPlatform(platform), fluxDir: path.join(dist, 'flux'), stack: terraformJson(path.join(dist, 'cdktf')), chartPath, preinstalled: FLUX_BOOTSTRAP });
+    const result = await rollOutWithCharts({ helm, ssa: api.ssa, plan: planPlatform(platform), fluxDir: path.join(dist, 'flux'), stack: terraformJson(path.join(dist, 'cdktf')), chartPath, preinstalled: FLUX_BOOTSTRAP });
     expect(result.problems).toEqual([
       expect.stringMatching(/^ballast-fixture 0\.1\.0 \(flux release fixture\/fixture\): ballast-fixture\/templates\/deployment\.yaml: Deployment fixture\/fixture-web was rejected: 422: .*spec\.replicas: Invalid value: -1/),
     ]);

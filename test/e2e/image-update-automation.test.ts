@@ -3,21 +3,14 @@
 // its Secret) in the order Terraform and Flux apply them, and a second apply changes nothing.
 import * as path from 'path';
 import { Flux, GitSourceConfig, ImageUpdateAutomation, Manifest, Platform, SecretValue, WebService } from '../../lib/internal';
-import { ApiServer } from '../support/e2e/api-server';
 import { rolloutOrder, Rollout } from '../support/e2e/rollout';
-import { describeObject, ServerSideApply } from '../support/e2e/server-side-apply';
+import { apiServerForFile, describeObject } from '../support/e2e/server-side-apply';
 import { testPlatform } from '../support/platforms';
 import { needsReferenceData } from '../support/reference-gate';
 import { allCrds } from '../support/shared-data';
 import { plannedAndSaved, synthToTemp, TEST_AGE } from '../support/synth';
 
-let server: ApiServer;
-let ssa: ServerSideApply;
-beforeAll(async () => {
-  server = await ApiServer.start();
-  ssa = new ServerSideApply(server);
-}, 180_000);
-afterAll(() => server?.stop());
+const api = apiServerForFile();
 
 const crds = needsReferenceData('image automation objects applied to the API server (the Flux CRDs)');
 const author = { name: 'Flux', email: 'flux@example.com' };
@@ -64,7 +57,7 @@ async function applyAll(objects: readonly Rollout[], options: { dryRun?: boolean
   const stored: Manifest[] = [];
   for (const { source, object } of objects) {
     try {
-      const { stored: live, warnings } = await ssa.apply(object, options);
+      const { stored: live, warnings } = await api.ssa.apply(object, options);
       stored.push(live);
       warnings.forEach((w) => problems.push(`${source}: ${describeObject(object)} drew a warning: ${w}`));
     } catch (err) {
@@ -99,7 +92,7 @@ crds.test('the CRDs of the reference data are installed and Established', async 
   const all = allCrds();
   const { problems } = await applyAll(all.map(({ file, crd }) => ({ source: file, object: crd as Manifest })));
   expect(problems).toEqual([]);
-  await ssa.waitEstablished(all.map(({ crd }) => crd.metadata.name));
+  await api.ssa.waitEstablished(all.map(({ crd }) => crd.metadata.name));
 });
 
 crds.test('every object is accepted, without warnings, in apply order; applying again stores nothing new', async () => {

@@ -4,8 +4,7 @@
 // beside them; applied with strict field validation, so a field the CRDs do not know is an error.
 import * as path from 'path';
 import { CatalogChart, catalog, HelmComponent, Manifest } from '../../lib/internal';
-import { ApiServer } from '../support/e2e/api-server';
-import { describeObject, ServerSideApply } from '../support/e2e/server-side-apply';
+import { apiServerForFile, describeObject } from '../support/e2e/server-side-apply';
 import { testPlatform } from '../support/platforms';
 import { needsReferenceData } from '../support/reference-gate';
 import { allCrds } from '../support/shared-data';
@@ -13,13 +12,7 @@ import { fluxObjects, synthToTemp } from '../support/synth';
 
 const crds = needsReferenceData('HelmRelease and OCIRepository of the release policy against the API server (the Flux CRDs)');
 
-let server: ApiServer;
-let ssa: ServerSideApply;
-beforeAll(async () => {
-  server = await ApiServer.start();
-  ssa = new ServerSideApply(server);
-}, 180_000);
-afterAll(() => server?.stop());
+const api = apiServerForFile();
 
 const podinfoOci: CatalogChart = { chart: 'podinfo', version: '6.7.1', repository: { name: 'stefanprodan', url: 'oci://ghcr.io/stefanprodan/charts', type: 'oci' } };
 
@@ -43,7 +36,7 @@ async function applyAll(objects: readonly Manifest[]): Promise<string[]> {
   const problems: string[] = [];
   for (const object of objects) {
     try {
-      const { warnings } = await ssa.apply(object);
+      const { warnings } = await api.ssa.apply(object);
       warnings.forEach((w) => problems.push(`${describeObject(object)} drew a warning: ${w}`));
     } catch (err) {
       problems.push(`${describeObject(object)} was rejected: ${(err as Error).message}`);
@@ -55,7 +48,7 @@ async function applyAll(objects: readonly Manifest[]): Promise<string[]> {
 crds.test('the Flux CRDs are installed and Established', async () => {
   const flux = allCrds().filter(({ crd }) => String(crd.spec.group).endsWith('.toolkit.fluxcd.io'));
   expect(await applyAll(flux.map(({ crd }) => crd as Manifest))).toEqual([]);
-  await ssa.waitEstablished(flux.map(({ crd }) => crd.metadata.name));
+  await api.ssa.waitEstablished(flux.map(({ crd }) => crd.metadata.name));
 });
 
 crds.test('every policy field, chartRef and the OCIRepository are accepted, and stored as written', async () => {
@@ -69,7 +62,7 @@ crds.test('every policy field, chartRef and the OCIRepository are accepted, and 
   expect(await applyAll(objects)).toEqual([]);
   // The server kept every field ballast wrote (nothing pruned; it adds its defaults, such as a source's provider).
   for (const object of objects.filter((o) => o.kind !== 'Namespace')) {
-    const { stored } = await ssa.apply(object);
+    const { stored } = await api.ssa.apply(object);
     expect({ object: describeObject(object), spec: stored.spec }).toMatchObject({ object: describeObject(object), spec: object.spec as object });
   }
 });

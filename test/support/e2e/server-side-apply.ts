@@ -121,3 +121,17 @@ export class ServerSideApply {
     }
   }
 }
+
+/**
+ * A real API server for the tests of one file: started before them, stopped after, with a server-side
+ * apply client. Read its fields inside tests and hooks (they are set once `beforeAll` has run).
+ */
+export function apiServerForFile(): { readonly server: ApiServer; readonly ssa: ServerSideApply } {
+  const handle = {} as { server: ApiServer; ssa: ServerSideApply };
+  beforeAll(async () => {
+    handle.server = await ApiServer.start();
+    handle.ssa = new ServerSideApply(handle.server);
+  }, 180_000);
+  afterAll(() => handle.server?.stop());
+  return handle;
+}
