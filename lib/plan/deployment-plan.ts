@@ -228,6 +228,10 @@ export function planDeployment(root: IConstruct, options: PlanOptions = {}): Dep
   const previous = options.previous;
   // Before any object is read: tags Flux's image automation committed stay (see lib/day2/image-tags.ts).
   const images = { code: codeImages(components), kept: keepAutomatedTags(components, previous?.automatedImages, options.previousOutput) };
+  // Each component's objects are resolved once per plan (after the kept tags are patched in): the
+  // placement and the checks read the same JSON.
+  const resolved = new Map<Component, Manifest[]>();
+  const manifestsOf = (c: Component): Manifest[] => resolved.get(c) ?? resolved.set(c, c.manifests() as Manifest[]).get(c)!;
   const rotate = new Set([...root.rotateSecrets, ...(options.rotate ?? [])]);
   const { secretStore, generated } = openSecretStore(root, previous, options.previousOutput, rotate);
   const placedSecrets = placeSecrets(components, root.sops.ageRecipients, constructPath(root), problems, generated);
@@ -238,12 +242,12 @@ export function planDeployment(root: IConstruct, options: PlanOptions = {}): Dep
   const manual: { component: Component; manifests: Manifest[] }[] = [];
   for (const c of components) {
     if (c.tier === 'loadtests') {
-      manual.push({ component: c, manifests: inConstruct(c, 'placing its objects', () => placeManual(c, crdOwner, problems)) });
+      manual.push({ component: c, manifests: inConstruct(c, 'placing its objects', () => placeManual(c, manifestsOf(c), crdOwner, problems)) });
       // The namespace must exist before anyone applies the test: the apps step creates it.
       flux.push({ component: c, step: 'apps', manifests: [], encryptedSecrets: [] });
       continue;
     }
-    const placed = inConstruct(c, 'placing its objects', () => placeComponent(c, crdOwner, problems));
+    const placed = inConstruct(c, 'placing its objects', () => placeComponent(c, manifestsOf(c), crdOwner, problems));
     flux.push(...placed.flux);
     tfManifests.push(...placed.terraform.map((manifest) => ({ component: c, manifest })));
   }
@@ -275,7 +279,7 @@ export function planDeployment(root: IConstruct, options: PlanOptions = {}): Dep
     [...flux.flatMap((p) => p.manifests.map((manifest) => ({ component: p.component, manifest }))), ...tfManifests],
     problems,
   );
-  checkRouteTls(root, components, problems);
+  checkRouteTls(root, components, problems, manifestsOf);
 
   if (problems.length > 0) throw new ValidationError(problems);
 
@@ -360,6 +364,7 @@ function checkChartValuesOf(components: Component[], problems: ConfigProblem[]):
  */
 function placeComponent(
   c: Component,
+  objects: readonly Manifest[],
   crdOwner: ReadonlyMap<string, Component>,
   problems: ConfigProblem[],
 ): { flux: FluxPlacement[]; terraform: Manifest[] } {
@@ -375,7 +380,7 @@ function placeComponent(
   const terraform: Manifest[] = [];
   const problem = (text: string, fix: string) => problems.push({ path: constructPath(c), problem: text, fix });
 
-  for (const m of c.manifests() as Manifest[]) {
+  for (const m of objects) {
     const where = `${m.kind} "${m.metadata.name}" (${m.apiVersion})`;
     const nested = nestedSecretIn(m);
     if (nested) {
@@ -429,9 +434,9 @@ function placeComponent(
 }
 
 /** The objects of a component applied by hand (a load test): built-in kinds, and custom resources of a known CRD. */
-function placeManual(c: Component, crdOwner: ReadonlyMap<string, Component>, problems: ConfigProblem[]): Manifest[] {
+function placeManual(c: Component, objects: readonly Manifest[], crdOwner: ReadonlyMap<string, Component>, problems: ConfigProblem[]): Manifest[] {
   const out: Manifest[] = [];
-  for (const m of c.manifests() as Manifest[]) {
+  for (const m of objects) {
     if (m.kind === 'Secret' || m.kind === 'SecretList' || m.kind === 'Namespace' || nestedSecretIn(m)) {
       problems.push({ path: constructPath(c), problem: `it creates ${m.kind} "${m.metadata.name}" in a folder applied by hand`, fix: 'Leave namespaces and secrets to ballast' });
     } else if (!isBuiltInGroup(m.apiVersion) && !crdOwner.has(apiGroup(m.apiVersion)) && !c.platform.assumed.crdGroups.has(apiGroup(m.apiVersion))) {

@@ -1,4 +1,3 @@
-import { chartObjects } from '../core/chart-objects';
 import { Component } from '../core/component';
 import { ConfigProblem, constructPath } from '../core/errors';
 import { PlatformContext } from '../core/platform-context';
@@ -31,13 +30,18 @@ function hostsOf(spec: RouteSpec): string[] {
  * namespace whose names cover each of its hosts (or a Traefik certificate resolver), or carries the
  * opt-out annotation with its reason. Every Certificate names an issuer that can sign it.
  */
-export function checkRouteTls(platform: PlatformContext, components: readonly Component[], problems: ConfigProblem[]): void {
+export function checkRouteTls(
+  platform: PlatformContext,
+  components: readonly Component[],
+  problems: ConfigProblem[],
+  manifestsOf: (c: Component) => readonly Manifest[] = (c) => c.manifests() as Manifest[],
+): void {
   // Read from the components rather than the placed objects: a Certificate that could not be placed (its
   // CRD missing) is reported there, and must not make its route's Secret look unwritten as well.
   const objects = components.flatMap((component) =>
-    chartObjects(component)
-      .filter((o) => o.kind === 'Certificate' || o.kind === 'IngressRoute')
-      .map((o) => ({ component, manifest: o.toJson() as Manifest })),
+    manifestsOf(component)
+      .filter((m) => m.kind === 'Certificate' || m.kind === 'IngressRoute')
+      .map((manifest) => ({ component, manifest })),
   );
   const certificates = new Map<string, { name: string; spec: CertificateSpec }>();
   for (const { component, manifest } of objects) {
