@@ -9,6 +9,8 @@ import { formatNotes, formatSynthReport, runEntryPoint, siblingOutput, synthPlat
 
 if (require.main === module) {
   runEntryPoint(() => {
+    // The output folders' notes too (a wait for another synth): see the comment below.
+    process.env.BALLAST_NOTES ??= 'stdout';
     const terraformDir = process.env.CDKTF_OUTDIR ?? 'dist/cdktf';
     const { plan, terraform } = synthPlatform(() => defaultPlatform(new App()), { fluxDir: siblingOutput(terraformDir, 'flux'), terraformDir });
     // stdout: `cdktf synth` shows the app's stdout as it is and logs every stderr line as an [ERROR];

@@ -168,8 +168,12 @@ function canonicalOutdir(dir: string): string {
   return path.join(fs.realpathSync(path.dirname(abs)), path.basename(abs));
 }
 
+/**
+ * A note on the output folders (a wait for another synth, a finished swap). On stderr, or on stdout when
+ * `BALLAST_NOTES=stdout` (under `cdktf synth`, which logs every stderr line of the app as an error).
+ */
 function stderrNote(message: string): void {
-  process.stderr.write(`ballast: note: ${message}\n`);
+  (process.env.BALLAST_NOTES === 'stdout' ? process.stdout : process.stderr).write(`ballast: note: ${message}\n`);
 }
 
 /**

@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { ReleasePolicy } from '../../core/release-policy';
 import { SecretValue } from '../../core/secret';
 import { catalog } from '../../catalog';
 import { Component } from '../../core/component';
@@ -31,6 +32,8 @@ export interface FluxProps {
   readonly extraValues?: HelmValues;
   /** Secret FluxInstance chart values by dotted value path, passed by reference. @default none */
   readonly sensitiveValues?: Record<string, SecretValue>;
+  /** How the flux-operator and flux-instance releases are installed, upgraded and kept, over the platform's. @default the platform's */
+  readonly releasePolicy?: ReleasePolicy;
 }
 
 /**
@@ -44,7 +47,7 @@ export class Flux extends Construct {
 
   constructor(scope: Construct, id: string, props: FluxProps = {}) {
     super(scope, id);
-    this.operator = new FluxOperator(this, 'operator');
+    this.operator = new FluxOperator(this, 'operator', props);
     this.instance = new FluxInstance(this, 'instance', props);
     this.instance.deployAfter(this.operator);
   }
@@ -62,9 +65,9 @@ export class Flux extends Construct {
 }
 
 class FluxOperator extends Component {
-  constructor(scope: Construct, id: string) {
+  constructor(scope: Construct, id: string, props: FluxProps) {
     super(scope, id, { namespace: FLUX_NAMESPACE, deployWith: 'terraform', allowReservedNamespace: true });
-    this.addChart(catalog.fluxOperator, {}, { releaseName: 'flux-operator' });
+    this.addChart(catalog.fluxOperator, {}, { releaseName: 'flux-operator', releasePolicy: props.releasePolicy });
   }
 }
 
@@ -111,7 +114,7 @@ class FluxInstance extends Component {
           },
         },
       },
-      { releaseName: 'flux', extraValues: props.extraValues, userSensitiveValues: props.sensitiveValues },
+      { releaseName: 'flux', extraValues: props.extraValues, userSensitiveValues: props.sensitiveValues, releasePolicy: props.releasePolicy },
     );
     this.components = (this.helmChart!.values.instance as { components: string[] }).components;
   }

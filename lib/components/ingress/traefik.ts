@@ -8,6 +8,7 @@ import { HelmValues, mergeValues } from '../../core/helm-chart';
 import { ReleasePolicy } from '../../core/release-policy';
 import { SecretValue } from '../../core/secret';
 import { IngressRoute } from './ingress-route';
+import type { RouteTls } from '../tls/route-tls';
 import { Middleware, MiddlewareRef } from './middleware';
 import { TraefikEntryPointPorts, traefikServiceValues, TraefikServiceType } from './traefik-service';
 import { PodMonitor } from '../monitoring/pod-monitor';
@@ -77,6 +78,8 @@ export interface TraefikProps extends ComponentOptions {
   readonly hostPorts?: TraefikEntryPointPorts;
   /** How its Helm release is installed, upgraded and kept, over the platform's (`ChartComponentOptions.releasePolicy`). @default the platform's */
   readonly releasePolicy?: ReleasePolicy;
+  /** The certificate of the dashboard route (issuer, wildcard, or `{ disabled: '<reason>' }`). @default a Certificate of its host from the platform's issuer */
+  readonly dashboardTls?: RouteTls;
 }
 
 /**
@@ -196,6 +199,7 @@ export class Traefik extends Component implements IIngressController {
       host: props.dashboardHost ?? `traefik.${this.platform.domain}`,
       backend: { kind: 'TraefikService', name: 'api@internal' },
       middlewares: this.adminMiddlewares,
+      tls: props.dashboardTls,
     });
   }
 

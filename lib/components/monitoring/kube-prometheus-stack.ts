@@ -9,6 +9,7 @@ import { IDashboardHost, IIngressController, IPrometheus } from '../../core/inte
 import { platformOf } from '../../core/platform-context';
 import { SecretValue } from '../../core/secret';
 import { IngressRoute } from '../ingress/ingress-route';
+import type { RouteTls } from '../tls/route-tls';
 import { CommunityDashboard, k6Dashboard, KUBERNETES_DASHBOARDS, TRAEFIK_DASHBOARD } from './community-dashboards';
 import { loadTestOverview } from './dashboards/load-test-overview';
 import { DASHBOARD_FOLDER_ANNOTATION, DASHBOARD_LABEL, GrafanaDashboard } from './grafana-dashboard';
@@ -37,6 +38,8 @@ export interface KubePrometheusStackProps extends ComponentOptions {
    * @default not exposed
    */
   readonly ingress?: IIngressController;
+  /** The certificate of its routes (issuer, wildcard, or `{ disabled: '<reason>' }`). @default a Certificate per host from the platform's issuer */
+  readonly routeTls?: RouteTls;
   /**
    * Runs Alertmanager. Its configuration is the chart's: routes and inhibitions on the `severity` label,
    * whose values (`critical`, `warning`, `info`) are the ones ballast's alerting rules carry.
@@ -223,11 +226,13 @@ export class KubePrometheusStack extends Component implements IPrometheus, IDash
         host: `grafana.${this.platform.domain}`,
         backend: { name: `${RELEASE}-grafana`, port: 80 },
         middlewares: props.ingress.allowAdminNetworks ? [props.ingress.allowAdminNetworks] : [],
+        tls: props.routeTls,
       });
       new IngressRoute(this, 'prometheus', {
         host: `prometheus.${this.platform.domain}`,
         backend: { name: `${RELEASE}-prometheus`, port: 9090 },
         middlewares: props.ingress.adminMiddlewares,
+        tls: props.routeTls,
       });
     }
     // Values are read at synth, so dashboards added later by other components (a database's) still land.

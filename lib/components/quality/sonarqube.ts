@@ -8,6 +8,7 @@ import { SecretValue } from '../../core/secret';
 import { DatabaseConnection } from '../database/database-connection';
 import { ContainerResources } from '../database/postgres-cluster';
 import { IngressRoute } from '../ingress/ingress-route';
+import type { RouteTls } from '../tls/route-tls';
 import { IIngressController, IPostgresCluster } from '../../core/interfaces';
 
 /** Properties of SonarQube. */
@@ -16,6 +17,8 @@ export interface SonarQubeProps extends ComponentOptions {
   readonly database: IPostgresCluster;
   /** Serves SonarQube at `host` through Traefik (admin networks only). @default not exposed */
   readonly ingress?: IIngressController;
+  /** The certificate of its routes (issuer, wildcard, or `{ disabled: '<reason>' }`). @default a Certificate per host from the platform's issuer */
+  readonly routeTls?: RouteTls;
   /** @default `sonarqube.<domain>` */
   readonly host?: string;
   /** @default requests 500m / 2Gi, limits 1 CPU / 2Gi (SonarQube and its embedded Elasticsearch) */
@@ -88,6 +91,7 @@ export class SonarQube extends Component {
         // The chart's Service is <release>-sonarqube on its externalPort, 9000.
         backend: { name: `${RELEASE}-sonarqube`, port: 9000 },
         middlewares: props.ingress.allowAdminNetworks ? [props.ingress.allowAdminNetworks] : [],
+        tls: props.routeTls,
       });
     }
   }
