@@ -65,20 +65,7 @@ const teamIssuer: Manifest = {
   spec: { ca: { secretName: 'team-ca' } },
 };
 
-async function applyAll(objects: readonly Rollout[], options: { dryRun?: boolean } = {}): Promise<{ problems: string[]; stored: Manifest[] }> {
-  const problems: string[] = [];
-  const stored: Manifest[] = [];
-  for (const { source, object } of objects) {
-    try {
-      const { stored: live, warnings } = await api.ssa.apply(object, options);
-      stored.push(live);
-      warnings.forEach((w) => problems.push(`${source}: ${describeObject(object)} drew a warning: ${w}`));
-    } catch (err) {
-      problems.push(`${source}: ${describeObject(object)} was rejected: ${(err as Error).message}`);
-    }
-  }
-  return { problems, stored };
-}
+const applyAll = (objects: readonly Rollout[], options: { dryRun?: boolean } = {}) => api.ssa.applyEach(objects, options);
 
 /** Applies `objects` again: the TLS objects the server writes anew (it bumps resourceVersion only on a write). */
 async function rewrittenBy(objects: readonly Rollout[], first: readonly Manifest[]): Promise<string[]> {

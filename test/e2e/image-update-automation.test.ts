@@ -52,20 +52,7 @@ const withTerraformToken = platformWith(
 );
 const rollout = rolloutOf(withTerraformToken);
 
-async function applyAll(objects: readonly Rollout[], options: { dryRun?: boolean } = {}): Promise<{ problems: string[]; stored: Manifest[] }> {
-  const problems: string[] = [];
-  const stored: Manifest[] = [];
-  for (const { source, object } of objects) {
-    try {
-      const { stored: live, warnings } = await api.ssa.apply(object, options);
-      stored.push(live);
-      warnings.forEach((w) => problems.push(`${source}: ${describeObject(object)} drew a warning: ${w}`));
-    } catch (err) {
-      problems.push(`${source}: ${describeObject(object)} was rejected: ${(err as Error).message}`);
-    }
-  }
-  return { problems, stored };
-}
+const applyAll = (objects: readonly Rollout[], options: { dryRun?: boolean } = {}) => api.ssa.applyEach(objects, options);
 
 const find = (objects: readonly Rollout[], kind: string, namespace?: string): Rollout => {
   const found = objects.find((o) => o.object.kind === kind && (namespace === undefined || o.object.metadata.namespace === namespace));

@@ -36,6 +36,25 @@ export class ServerSideApply {
   public constructor(private readonly server: ApiServer) {}
 
   /** Applies `object`; returns what the server stored, and its warnings. Throws with the server's message. */
+  /**
+   * Applies `objects` in order, each with its source: what the server stored, and one problem line per
+   * rejection or warning (`<source>: <object> was rejected: ...`), so that a test can expect none.
+   */
+  public async applyEach(objects: readonly { source: string; object: Manifest }[], options: { dryRun?: boolean } = {}): Promise<{ problems: string[]; stored: Manifest[] }> {
+    const problems: string[] = [];
+    const stored: Manifest[] = [];
+    for (const { source, object } of objects) {
+      try {
+        const { stored: live, warnings } = await this.apply(object, options);
+        stored.push(live);
+        warnings.forEach((w) => problems.push(`${source}: ${describeObject(object)} drew a warning: ${w}`));
+      } catch (err) {
+        problems.push(`${source}: ${describeObject(object)} was rejected: ${(err as Error).message}`);
+      }
+    }
+    return { problems, stored };
+  }
+
   public async apply(object: Manifest, options: { dryRun?: boolean } = {}): Promise<{ stored: Manifest; warnings: string[] }> {
     const resource = await this.resource(object.apiVersion, object.kind);
     const ns = object.metadata.namespace;
