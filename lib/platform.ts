@@ -8,7 +8,7 @@ import { AssumedInstalled, AssumeInstalledOptions, markPlatform, platformOf, Pla
 import { SecretValue } from './core/secret';
 import { IIssuer, platformIssuer, useIssuer } from './core/tls';
 import { ReleasePolicy, releasePolicyProblems } from './core/release-policy';
-import { gitRefProblem, isFluxDuration, isPositiveGoDuration, isSafeRelativePath, urlCredentialsProblem } from './core/grammar';
+import { gitRefProblem, isPositiveFluxDuration, isSafeRelativePath, urlCredentialsProblem } from './core/grammar';
 import { DEFAULT_STATE_BACKEND, stateBackendProblems, TerraformStateBackend } from './terraform/state-backend-config';
 
 /** The Git repository that Flux reconciles: where the user commits the contents of `dist/flux`. */
@@ -297,7 +297,7 @@ function checkConfig(path: string, config: PlatformConfig): ConfigProblem[] {
   for (const [key, value] of Object.entries(config.flux ?? {})) {
     if (!['interval', 'retryInterval', 'timeout'].includes(key)) {
       add(`flux.${key} is not a setting`, 'Use interval, retryInterval or timeout');
-    } else if (value !== undefined && (typeof value !== 'string' || !isFluxDuration(value) || !isPositiveGoDuration(value))) {
+    } else if (value !== undefined && !isPositiveFluxDuration(value)) {
       add(`flux.${key} "${String(value)}" is not a duration`, 'Use a Go duration such as "10m" or "1h30m"');
     }
   }

@@ -244,6 +244,11 @@ export function isFluxDuration(value: string): boolean {
   return /^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$/.test(value) && isGoDuration(value);
 }
 
+/** True when `value` is a Flux duration (see isFluxDuration) longer than zero: an interval or timeout that can tick. */
+export function isPositiveFluxDuration(value: unknown): boolean {
+  return typeof value === 'string' && isFluxDuration(value) && isPositiveGoDuration(value);
+}
+
 const PROMETHEUS_UNITS: readonly (readonly [string, bigint])[] = [
   ['y', 365n * 24n * 3_600_000_000_000n],
   ['w', 7n * 24n * 3_600_000_000_000n],

@@ -1,6 +1,6 @@
 import type { CatalogChart } from '../catalog';
 import type { ConfigProblem } from './errors';
-import { goDurationNanoseconds, isFluxDuration, isPositiveGoDuration } from './grammar';
+import { goDurationNanoseconds, isPositiveFluxDuration } from './grammar';
 
 // How Helm installs, upgrades and keeps each release: one typed policy that both backends render from
 // (Flux's HelmRelease fields, Terraform's helm_release attributes), with ballast's defaults, the
@@ -292,9 +292,6 @@ function definedOnly<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
-function isPositiveFluxDuration(value: unknown): boolean {
-  return typeof value === 'string' && isFluxDuration(value) && isPositiveGoDuration(value);
-}
 
 function show(value: unknown): string {
   return typeof value === 'string' ? `"${value}"` : describe(value);

@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Component, SecretsBackend } from '../../core/component';
 import { ConfigProblem, constructPath, fail, ValidationError } from '../../core/errors';
-import { describeFluxDuration, describeGitBranch, gitRefProblem, isFluxDuration, isPositiveGoDuration } from '../../core/grammar';
+import { describeFluxDuration, describeGitBranch, gitRefProblem, isPositiveFluxDuration } from '../../core/grammar';
 import { requireDnsLabel } from '../../core/names';
 import { SecretValue } from '../../core/secret';
 import { FLUX_NAMESPACE, FLUX_SOURCE_NAME } from '../../flux/repository';
@@ -198,7 +198,7 @@ export class ImageUpdateAutomation extends Component {
       const problem = typeof props.pushBranch === 'string' ? gitRefProblem(props.pushBranch) : `it is a ${typeof props.pushBranch}`;
       if (problem) add(`pushBranch is not a branch name: ${problem}`, describeGitBranch);
     }
-    if (props.interval !== undefined && (typeof props.interval !== 'string' || !isFluxDuration(props.interval) || !isPositiveGoDuration(props.interval))) {
+    if (props.interval !== undefined && !isPositiveFluxDuration(props.interval)) {
       add(`interval "${String(props.interval)}" is not a Flux duration`, describeFluxDuration);
     }
     const credentials = props.writeCredentials as { username?: unknown; password?: unknown } | undefined;
