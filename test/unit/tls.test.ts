@@ -22,7 +22,7 @@ import {
 } from '../../lib/internal';
 import { checkChartValues } from '../../lib/reference/chart-schema';
 import { needsReferenceData } from '../support/reference-gate';
-import { defaultPlan, fluxObjects, plannedAndSaved, readTree, synthToTemp } from '../support/synth';
+import { defaultPlan, fluxObjects, plannedAndSaved, readTree, synthToTemp, TEST_AGE } from '../support/synth';
 import { testPlatform } from '../support/platforms';
 import { problemOf } from '../support/problems';
 import { synthComponent } from '../../lib/testing';
@@ -233,14 +233,15 @@ describe('DNS-01 and wildcards', () => {
   const canary = 'cf-token-CANARY-4b1d2e';
 
   test('Cloudflare: the token goes through a Secret of cert-manager, never into the output', () => {
+    // A token synth reads (from the environment), so that it really passes through synth: SOPS-encrypted into Git.
     process.env.BALLAST_TEST_CF_TOKEN = canary;
-    const platform = testPlatform({}, { issuer: false });
+    const platform = testPlatform({ sops: { ageRecipients: [TEST_AGE.recipient] } }, { issuer: false });
     new Traefik(platform, 'traefik');
-    const certManager = new CertManager(platform, 'cert-manager');
+    const certManager = new CertManager(platform, 'cert-manager', { secrets: 'sops' });
     platform.useIssuer(
       new AcmeIssuer(certManager, 'letsencrypt', {
         email: 'certificates@example.com',
-        solver: { dns01: Dns01.cloudflare({ apiToken: SecretValue.fromVariable('cloudflare_api_token', 'Cloudflare API token with DNS edit rights.') }) },
+        solver: { dns01: Dns01.cloudflare({ apiToken: SecretValue.fromEnv('BALLAST_TEST_CF_TOKEN') }) },
       }),
     );
     const app = new Component(platform, 'app', { namespace: 'app', tier: 'apps' });
@@ -249,6 +250,8 @@ describe('DNS-01 and wildcards', () => {
     const dir = synthToTemp(platform);
     const tree = readTree(dir);
     expect(Object.values(tree).some((text) => text.includes(canary))).toBe(false);
+    // It did pass through: SOPS-encrypted in the file of cert-manager's Secrets.
+    expect(Object.entries(tree).some(([file, text]) => file.includes('cert-manager') && text.includes('name: letsencrypt-production-cloudflare') && text.includes('ENC[AES256_GCM'))).toBe(true);
     const objects = fluxObjects(path.join(dir, 'flux'));
     const [issuer] = ofKind(objects, 'ClusterIssuer');
     expect(spec(issuer).acme.solvers).toEqual([{ dns01: { cloudflare: { apiTokenSecretRef: { name: 'letsencrypt-production-cloudflare', key: 'api-token' } } } }]);
