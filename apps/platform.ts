@@ -33,6 +33,32 @@ export interface DefaultPlatformOptions {
    * @default true
    */
   readonly saveLocalKey?: boolean;
+  /** What differs when the platform is one cluster of a fleet (apps/fleet.ts). @default the production cluster below */
+  readonly cluster?: ClusterSettings;
+}
+
+/** What the example fleet (apps/fleet.ts) sets per cluster; every default is the single default platform's. */
+export interface ClusterSettings {
+  /** The cluster's name. @default 'production' */
+  readonly name?: string;
+  /** @default 'platform.example.com' */
+  readonly domain?: string;
+  /** The branch Flux syncs. @default 'main' */
+  readonly branch?: string;
+  /** Nodes per pool. @default monitor 1, storage 2, loadgen 2, apps 3 */
+  readonly nodes?: { readonly monitor?: number; readonly storage?: number; readonly loadgen?: number; readonly apps?: number };
+  /** PostgreSQL read replicas. @default 1 */
+  readonly postgresReplicas?: number;
+  /** @default '20Gi' */
+  readonly postgresStorage?: string;
+  /** The Articles API and UI image tag. @default '1.0.0' */
+  readonly articlesVersion?: string;
+  /** Whether Flux's image automation follows new 1.x tags of the API. @default true */
+  readonly followImages?: boolean;
+  /** The k6 operator and the load tests (and the loadgen pool). @default true */
+  readonly loadTests?: boolean;
+  /** Let's Encrypt's directory. @default 'production' */
+  readonly acmeServer?: 'staging' | 'production';
 }
 
 /**
@@ -49,10 +75,14 @@ export const LOCAL_AGE_KEY_FILE = '.ballast/age.key';
  * SOPS files in Git a change of its `secrets`.
  */
 export function defaultPlatform(scope: Construct, options: DefaultPlatformOptions = {}): Platform {
+  const cluster = options.cluster ?? {};
+  const nodes = { monitor: 1, storage: 2, loadgen: 2, apps: 3, ...cluster.nodes };
+  const loadTests = cluster.loadTests ?? true;
+  const version = cluster.articlesVersion ?? '1.0.0';
   const platform = new Platform(scope, 'ballast', {
-    domain: 'platform.example.com',
-    clusterName: 'production',
-    git: { url: 'https://github.com/example/platform-gitops.git', branch: 'main' },
+    domain: cluster.domain ?? 'platform.example.com',
+    clusterName: cluster.name ?? 'production',
+    git: { url: 'https://github.com/example/platform-gitops.git', branch: cluster.branch ?? 'main' },
     // Terraform state beside the project (git-ignored), never under dist/. For a team:
     // { kind: 'kubernetes', namespace: 'terraform-state' } (a Secret with Lease locking), or
     // { kind: 'custom', create: (stack) => new S3Backend(stack, { ... }) }.
@@ -65,33 +95,41 @@ export function defaultPlatform(scope: Construct, options: DefaultPlatformOption
         name: 'monitor',
         labels: { 'node.ballast.dev/pool': 'monitor' },
         taints: [{ key: 'node.ballast.dev/pool', value: 'monitor', effect: 'NoSchedule' }],
-        capacity: { nodes: 1, cpu: '3800m', memory: '14Gi' },
+        capacity: { nodes: nodes.monitor, cpu: '3800m', memory: '14Gi' },
       },
       {
         name: 'storage',
         labels: { 'node.ballast.dev/pool': 'storage' },
         taints: [{ key: 'node.ballast.dev/pool', value: 'storage', effect: 'NoSchedule' }],
-        capacity: { nodes: 2, cpu: '3800m', memory: '7Gi' },
+        capacity: { nodes: nodes.storage, cpu: '3800m', memory: '7Gi' },
       },
       // Load generators: k6 pods never share nodes with what they measure.
-      {
-        name: 'loadgen',
-        labels: { 'node.ballast.dev/pool': 'loadgen' },
-        taints: [{ key: 'node.ballast.dev/pool', value: 'loadgen', effect: 'NoSchedule' }],
-        capacity: { nodes: 2, cpu: '3800m', memory: '7Gi' },
-      },
+      ...(loadTests
+        ? [
+            {
+              name: 'loadgen',
+              labels: { 'node.ballast.dev/pool': 'loadgen' },
+              taints: [{ key: 'node.ballast.dev/pool', value: 'loadgen', effect: 'NoSchedule' as const }],
+              capacity: { nodes: nodes.loadgen, cpu: '3800m', memory: '7Gi' },
+            },
+          ]
+        : []),
       // Applications: no taint, so anything unplaced may also land here.
-      { name: 'apps', labels: { 'node.ballast.dev/pool': 'apps' }, capacity: { nodes: 3, cpu: '3800m', memory: '7Gi' } },
+      { name: 'apps', labels: { 'node.ballast.dev/pool': 'apps' }, capacity: { nodes: nodes.apps, cpu: '3800m', memory: '7Gi' } },
     ],
   });
 
   const flux = new Flux(platform, 'flux');
   // Flux commits the tags the image policies select (the Articles API's imageAutomation) to the repository,
   // with a token that may push: the sync source clones the public repository without credentials.
-  new ImageUpdateAutomation(flux, 'image-updates', {
-    author: { name: 'Flux', email: 'flux@platform.example.com' },
-    writeCredentials: { username: 'git', password: SecretValue.fromVariable('git_push_token', 'Token with write access to the platform Git repository, for Flux image automation.') },
-  });
+  // (A cluster that takes new versions only by promotion has none: see apps/fleet.ts.)
+  const followImages = cluster.followImages ?? true;
+  if (followImages) {
+    new ImageUpdateAutomation(flux, 'image-updates', {
+      author: { name: 'Flux', email: 'flux@platform.example.com' },
+      writeCredentials: { username: 'git', password: SecretValue.fromVariable('git_push_token', 'Token with write access to the platform Git repository, for Flux image automation.') },
+    });
+  }
   // A LoadBalancer Service, which gets its address from a cloud, MetalLB or k3s' servicelb, and node ports
   // everywhere. Terraform does not wait for the address (its helm provider would, and a cluster without a
   // load-balancer controller never gives one): the apply goes on to install Flux.
@@ -100,16 +138,16 @@ export function defaultPlatform(scope: Construct, options: DefaultPlatformOption
   // through Traefik. Every IngressRoute gets a Certificate of its host from it (try a new platform with
   // server: 'staging' first: Let's Encrypt's production limits are strict).
   const certManager = new CertManager(platform, 'cert-manager', { metrics: true });
-  platform.useIssuer(new AcmeIssuer(certManager, 'letsencrypt', { email: `certificates@${platform.domain}`, server: 'production' }));
+  platform.useIssuer(new AcmeIssuer(certManager, 'letsencrypt', { email: `certificates@${platform.domain}`, server: cluster.acmeServer ?? 'production' }));
   const monitoring = new KubePrometheusStack(platform, 'monitoring', { deployWith: 'flux', nodePool: 'monitor', ingress: traefik });
   new CloudNativePg(platform, 'cnpg');
   // One primary and one read replica on the storage pool (two nodes: they never share one).
   // The database layer keeps its Secrets in Git, SOPS-encrypted: generated passwords (kept in the
   // SOPS-encrypted ballast-secrets.sops.yaml between synths), no Terraform apply to change one.
   const postgres = new PostgresCluster(platform, 'postgres', {
-    replicas: 1,
+    replicas: cluster.postgresReplicas ?? 1,
     nodePool: 'storage',
-    storageSize: '20Gi',
+    storageSize: cluster.postgresStorage ?? '20Gi',
     dashboardsIn: monitoring,
     secrets: 'sops',
   });
@@ -123,11 +161,11 @@ export function defaultPlatform(scope: Construct, options: DefaultPlatformOption
     namespace: 'articles',
     nodePool: 'apps',
     secrets: 'sops',
-    image: 'ghcr.io/example/articles-api:1.0.0',
+    image: `ghcr.io/example/articles-api:${version}`,
     port: 8080,
     route: { host, pathPrefix: '/api' },
     // Flux follows new 1.x tags of the image and commits them to the image line.
-    imageAutomation: { flux, semverRange: '^1.0.0' },
+    ...(followImages ? { imageAutomation: { flux, semverRange: '^1.0.0' } } : {}),
     resources: { requests: { cpu: '250m', memory: '256Mi' }, limits: { memory: '512Mi' } },
     database: {
       cluster: postgres,
@@ -152,13 +190,14 @@ export function defaultPlatform(scope: Construct, options: DefaultPlatformOption
   const ui = new WebService(platform, 'articles-ui', {
     namespace: 'articles',
     nodePool: 'apps',
-    image: 'ghcr.io/example/articles-ui:1.0.0',
+    image: `ghcr.io/example/articles-ui:${version}`,
     port: 8080,
     route: { host },
     metricsPath: false,
   });
   new HorizontalAutoscaler(ui, 'hpa', { target: ui, minReplicas: 2, maxReplicas: 4, cpuUtilization: 70 });
 
+  if (!loadTests) return platform;
   // Load tests of the API, in dist/flux/loadtests/<name>/: run one with kubectl apply -k (see the README).
   const operator = new K6Operator(platform, 'k6-operator');
   const script = path.join(packageRoot(), 'loadtests', 'articles-crawl.ts');

@@ -77,7 +77,15 @@ export type { ComponentSynth, SynthComponentBuild, SynthComponentOptions, FluxOb
 
 // Synthesizing.
 export { synthPlatform, planAgainstOutput, validatePlatform } from './synth/platform-synth';
-export type { PlatformProgram } from './cli/load-app';
+export type { PlatformProgram, LoadedProgram } from './cli/load-app';
+
+// A fleet: several clusters from one description.
+export { Fleet } from './fleet/fleet';
+export type { FleetProps, FleetCluster } from './fleet/fleet';
+export { synthFleet, planFleetAgainstOutput, validateFleet } from './fleet/fleet-synth';
+export type { FleetSynthOptions, FleetSynthResult } from './fleet/fleet-synth';
+export type { ClusterPlan } from './fleet/fleet-checks';
+export type { FleetLayoutStats } from './fleet/layout';
 export type { PlatformSynthOptions, PlatformSynthResult } from './synth/platform-synth';
 export { planPlatform } from './synth/synth';
 export type { SynthStats } from './synth/synth';

@@ -42,3 +42,8 @@ export * from './synth/platform-synth';
 export * from './cli/args';
 export * from './cli/commands';
 export * from './cli/load-app';
+export * from './fleet/layout';
+export * from './fleet/json-patch';
+export * from './fleet/fleet-checks';
+export * from './fleet/fleet-synth';
+export * from './fleet/fleet-diff';

@@ -1,10 +1,11 @@
+import * as path from 'path';
 import { Construct, IConstruct } from 'constructs';
 import { ConfigProblem, constructPath, fail, ValidationError } from './core/errors';
 import { isDnsLabel, isDnsSubdomain, isLabelKey, isLabelValue } from './core/names';
 import { NodePool, NodePoolConfig } from './core/node-pool';
 import { parseCpu, parseMemory } from './core/capacity';
 import { K6_METRICS_MODES, K6MetricsMode } from './core/k6-metrics';
-import { AssumedInstalled, AssumeInstalledOptions, markPlatform, platformOf, PlatformContext } from './core/platform-context';
+import { AssumedInstalled, AssumeInstalledOptions, FLEET_CLUSTER_CONTEXT, markPlatform, platformOf, PlatformContext } from './core/platform-context';
 import { SecretValue } from './core/secret';
 import { IIssuer, platformIssuer, useIssuer } from './core/tls';
 import { ReleasePolicy, releasePolicyProblems } from './core/release-policy';
@@ -144,6 +145,7 @@ export class Platform extends Construct implements PlatformContext {
 
   public readonly domain: string;
   public readonly clusterName: string;
+  public readonly inFleet: boolean;
   public readonly git: PlatformContext['git'];
   public readonly flux: Required<FluxSyncConfig>;
   public readonly k6Metrics: K6MetricsMode;
@@ -162,6 +164,11 @@ export class Platform extends Construct implements PlatformContext {
     if (problems.length > 0) throw new ValidationError(problems);
     this.domain = config.domain;
     this.clusterName = config.clusterName;
+    const fleetCluster = this.node.tryGetContext(FLEET_CLUSTER_CONTEXT) as unknown;
+    this.inFleet = fleetCluster !== undefined;
+    if (this.inFleet && fleetCluster !== config.clusterName) {
+      fail(this, `clusterName "${config.clusterName}" is not the name of the fleet cluster it is built for ("${String(fleetCluster)}")`, `Set clusterName: cluster.name in the fleet's platform function`);
+    }
     this.git = { url: config.git.url, branch: config.git.branch ?? 'main', path: config.git.path ?? '', auth: config.git.auth };
     this.flux = {
       interval: config.flux?.interval ?? '10m',
@@ -171,7 +178,7 @@ export class Platform extends Construct implements PlatformContext {
     this.k6Metrics = config.k6Metrics ?? 'native-histograms';
     this.sops = {
       ageRecipients: [...(config.sops?.ageRecipients ?? [])],
-      secretsFile: config.sops?.secretsFile ?? (process.env.BALLAST_SECRETS_FILE || DEFAULT_SECRETS_FILE),
+      secretsFile: config.sops?.secretsFile ?? defaultSecretsFile(this.inFleet ? config.clusterName : undefined),
       identityFile: config.sops?.identityFile,
     };
     this.acknowledge = [...(config.acknowledge ?? [])];
@@ -249,6 +256,16 @@ function redactedUrl(url: string): string {
   const text = String(url);
   // A user name alone is how ssh:// URLs name the account; anything else before "@" may be a token.
   return /^ssh:\/\/[^/:@\s]*@/.test(text) ? text : text.replace(/\/\/[^/@\s]*@/, '//***@');
+}
+
+/**
+ * `$BALLAST_SECRETS_FILE`, else `ballast-secrets.sops.yaml`; in a fleet `ballast-secrets.<cluster>.sops.yaml`
+ * in the same folder, since every cluster has its own generated values.
+ */
+function defaultSecretsFile(fleetCluster: string | undefined): string {
+  const file = process.env.BALLAST_SECRETS_FILE || DEFAULT_SECRETS_FILE;
+  if (fleetCluster === undefined) return file;
+  return path.join(path.dirname(file), `ballast-secrets.${fleetCluster}.sops.yaml`);
 }
 
 function checkConfig(path: string, config: PlatformConfig): ConfigProblem[] {

@@ -1,3 +1,4 @@
+import * as path from 'path';
 import { ValidationError } from '../core/errors';
 
 /** The commands of the `ballast` CLI. */
@@ -8,8 +9,18 @@ export type Command = (typeof COMMANDS)[number];
 export interface SynthArgs {
   /** `--app <file>`: the platform program (TypeScript or JavaScript). @default `platform.ts`, else `platform.js`, in the working folder */
   readonly app?: string;
-  /** `--outdir <dir>`: the output goes to `<dir>/flux` and `<dir>/cdktf`. @default 'dist' */
+  /**
+   * `--outdir <dir>`: the output goes to `<dir>/flux` and `<dir>/cdktf`.
+   * @default 'dist'; under `cdktf synth` (`CDKTF_OUTDIR`) or `cdk8s synth` (`CDK8S_OUTDIR`), the folder the
+   * stock command asks for, with the other backend's folder beside it
+   */
   readonly outdir: string;
+  /** Where the Flux repository goes: `<outdir>/flux`, or beside `CDKTF_OUTDIR`, or `CDK8S_OUTDIR`. */
+  readonly fluxDir: string;
+  /** Where the Terraform JSON goes: `<outdir>/cdktf`, or `CDKTF_OUTDIR`, or beside `CDK8S_OUTDIR`. */
+  readonly terraformDir: string;
+  /** `--cluster <name>`, repeatable: the clusters of a fleet the command is about. @default every cluster */
+  readonly clusters: string[];
   /** `--acknowledge <inventory id or component path>`, repeatable. */
   readonly acknowledge: string[];
   /** `--rotate <secret name>`, repeatable. */
@@ -18,12 +29,15 @@ export interface SynthArgs {
   readonly noWait: boolean;
 }
 
-const VALUED = { '--app': 'app', '--outdir': 'outdir', '--acknowledge': 'acknowledge', '--rotate': 'rotate' } as const;
-const USAGE = 'Use --app <file>, --outdir <dir>, --acknowledge <inventory id>, --rotate <secret name> (each of the last two as often as needed) or --no-wait';
+const VALUED = { '--app': 'app', '--outdir': 'outdir', '--acknowledge': 'acknowledge', '--rotate': 'rotate', '--cluster': 'clusters' } as const;
+const USAGE = 'Use --app <file>, --outdir <dir>, --cluster <name>, --acknowledge <inventory id>, --rotate <secret name> (each of the last three as often as needed) or --no-wait';
 
-/** Parses `--app`, `--outdir`, `--acknowledge`, `--rotate` (also as `--flag=value`) and `--no-wait`. */
-export function parseSynthArgs(argv: readonly string[]): SynthArgs {
-  const out = { app: undefined as string | undefined, outdir: 'dist', acknowledge: [] as string[], rotate: [] as string[], noWait: false };
+/**
+ * Parses `--app`, `--outdir`, `--cluster`, `--acknowledge`, `--rotate` (also as `--flag=value`) and
+ * `--no-wait`. Without `--outdir`, the folders a stock command asks for in `env` are taken.
+ */
+export function parseSynthArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): SynthArgs {
+  const out = { app: undefined as string | undefined, outdir: undefined as string | undefined, acknowledge: [] as string[], rotate: [] as string[], clusters: [] as string[], noWait: false };
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--no-wait') {
       out.noWait = true;
@@ -35,11 +49,18 @@ export function parseSynthArgs(argv: readonly string[]): SynthArgs {
     if (!key || value === undefined || value === '' || value.startsWith('--')) {
       throw new ValidationError([{ path: 'arguments', problem: `unknown or incomplete argument "${argv[i]}"`, fix: USAGE }]);
     }
-    if (key === 'acknowledge' || key === 'rotate') out[key].push(value);
+    if (key === 'acknowledge' || key === 'rotate' || key === 'clusters') out[key].push(value);
     else out[key] = value;
     if (inline === undefined) i++;
   }
-  return out;
+  return { ...out, outdir: out.outdir ?? 'dist', ...outputFolders(out.outdir, env) };
+}
+
+/** The two output folders: under `--outdir`, else where `cdktf synth` or `cdk8s synth` asks, else under `dist`. */
+function outputFolders(outdir: string | undefined, env: NodeJS.ProcessEnv): { fluxDir: string; terraformDir: string } {
+  if (outdir === undefined && env.CDKTF_OUTDIR) return { fluxDir: path.join(path.dirname(env.CDKTF_OUTDIR), 'flux'), terraformDir: env.CDKTF_OUTDIR };
+  if (outdir === undefined && env.CDK8S_OUTDIR) return { fluxDir: env.CDK8S_OUTDIR, terraformDir: path.join(path.dirname(env.CDK8S_OUTDIR), 'cdktf') };
+  return { fluxDir: path.join(outdir ?? 'dist', 'flux'), terraformDir: path.join(outdir ?? 'dist', 'cdktf') };
 }
 
 /** The command and its options, from the arguments after `ballast`. */
@@ -65,9 +86,13 @@ commands:
 
 options:
   --app <file>            the platform program: a .ts or .js file whose default export (or export
-                          "platform") is a function (app: App) => Platform
+                          "platform") is a function (app: App) => Platform, or a Fleet
                           (default: platform.ts, else platform.js, in the working folder)
-  --outdir <dir>          output folder (default: dist)
+  --outdir <dir>          output folder (default: dist; under cdktf synth or cdk8s synth, the folder
+                          it asks for)
+  --cluster <name>        a fleet's cluster the command is about (diff and validate plan only these;
+                          synth writes every cluster and applies --acknowledge and --rotate to these);
+                          repeatable; BALLAST_CLUSTER adds to it
   --acknowledge <id>      allow a guarded change (inventory id or component path); repeatable
   --rotate <name>         give a generated secret or a Terraform variable a new value; repeatable
   --no-wait               fail at once when another synth holds the output folders

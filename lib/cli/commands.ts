@@ -1,11 +1,14 @@
 import { App } from 'cdk8s';
-import * as path from 'path';
 import { formatDiff, formatSynthReport } from '../day2/diff';
 import { readInventory } from '../day2/inventory';
 import { planAgainstOutput, synthPlatform, validatePlatform } from '../synth/platform-synth';
 import { formatNotes, formatStats } from '../synth/synth';
 import { Command, SynthArgs } from './args';
-import { PlatformProgram } from './load-app';
+import { ValidationError } from '../core/errors';
+import { Fleet } from '../fleet/fleet';
+import { formatFleetDiff, formatFleetSynthReport } from '../fleet/fleet-diff';
+import { FleetSynthOptions, planFleetAgainstOutput, synthFleet, validateFleet } from '../fleet/fleet-synth';
+import { LoadedProgram } from './load-app';
 
 /** Where a command writes: its summary (stdout) and its notes and reports (stderr). */
 export interface CommandOutput {
@@ -19,23 +22,26 @@ const STD: CommandOutput = { out: (t) => process.stdout.write(t), err: (t) => pr
  * Runs `synth`, `diff` or `validate` of the platform `program` builds, with the options of the command
  * line; returns the exit code. Errors are thrown (the entry point prints them).
  */
-export function runCommand(command: Command, args: SynthArgs, program: PlatformProgram, output: CommandOutput = STD): number {
+export function runCommand(command: Command, args: SynthArgs, program: LoadedProgram, output: CommandOutput = STD): number {
   const options = {
-    fluxDir: path.join(args.outdir, 'flux'),
-    terraformDir: path.join(args.outdir, 'cdktf'),
+    fluxDir: args.fluxDir,
+    terraformDir: args.terraformDir,
     acknowledge: args.acknowledge,
     rotate: args.rotate,
     noWait: args.noWait,
   };
+  if (Fleet.isFleet(program)) return runFleetCommand(command, program, { ...options, clusters: args.clusters }, output);
+  if (args.clusters.length > 0) {
+    throw new ValidationError([{ path: 'arguments', problem: `--cluster ${args.clusters[0]}: the program describes one platform, not a fleet`, fix: 'Leave --cluster out, or export a Fleet from the program' }]);
+  }
   const build = () => program(new App());
   switch (command) {
     case 'synth': {
       const start = process.hrtime.bigint();
       const { plan, flux, terraform } = synthPlatform(build, options);
-      const ms = Number(process.hrtime.bigint() - start) / 1e6;
       output.err(formatNotes(flux.notes) + formatSynthReport(plan));
       output.out(`${formatStats('flux', options.fluxDir, flux)}\n${formatStats('terraform', options.terraformDir, terraform)}\n`);
-      output.out(`synthesized in ${ms.toFixed(0)} ms (${(process.uptime() * 1000).toFixed(0)} ms with Node start-up and module loading)\n`);
+      output.out(timing(start));
       return 0;
     }
     case 'diff': {
@@ -48,6 +54,43 @@ export function runCommand(command: Command, args: SynthArgs, program: PlatformP
       const plan = validatePlatform(build, options);
       output.err(formatNotes(plan.notes));
       output.out(`valid: ${plan.components.length} components, ${plan.flux.reduce((n, p) => n + p.manifests.length, 0)} Flux objects, ${plan.terraform.releases.length} Terraform releases; nothing written\n`);
+      return 0;
+    }
+  }
+}
+
+/** `synthesized in N ms (...)`: the synth, and the whole process. */
+function timing(start: bigint): string {
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  return `synthesized in ${ms.toFixed(0)} ms (${(process.uptime() * 1000).toFixed(0)} ms with Node start-up and module loading)\n`;
+}
+
+/** `synth`, `diff` or `validate` of a fleet: the whole fleet, or the clusters `--cluster` names. */
+function runFleetCommand(command: Command, fleet: Fleet, options: FleetSynthOptions, output: CommandOutput): number {
+  const fluxDir = options.fluxDir!;
+  switch (command) {
+    case 'synth': {
+      const start = process.hrtime.bigint();
+      const { plans, flux, terraform, layout } = synthFleet(fleet, options);
+      output.err(formatNotes(flux.notes) + formatFleetSynthReport(plans));
+      output.out(
+        `${formatStats('flux', fluxDir, flux)}\n` +
+          `  ${plans.length} clusters: ${layout.baseFiles} files shared under base/, ${layout.ownFiles} files of a cluster's own, ${layout.patches} patches\n` +
+          `${formatStats('terraform', options.terraformDir!, terraform)}\n`,
+      );
+      output.out(timing(start));
+      return 0;
+    }
+    case 'diff': {
+      const { text, exitCode } = formatFleetDiff(planFleetAgainstOutput(fleet, options), fluxDir);
+      output.out(text);
+      return exitCode;
+    }
+    case 'validate': {
+      const plans = validateFleet(fleet, options);
+      output.err(formatNotes([...new Set(plans.flatMap((p) => p.plan.notes.map((n) => `${p.cluster}: ${n}`)))]));
+      const counts = plans.map(({ cluster, plan }) => `${cluster} ${plan.components.length} components, ${plan.flux.reduce((n, p) => n + p.manifests.length, 0)} Flux objects, ${plan.terraform.releases.length} Terraform releases`);
+      output.out(`valid: ${counts.join('; ')}; nothing written\n`);
       return 0;
     }
   }

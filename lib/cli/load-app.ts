@@ -3,9 +3,13 @@ import { IConstruct } from 'constructs';
 import * as fs from 'fs';
 import * as path from 'path';
 import { ValidationError } from '../core/errors';
+import { Fleet } from '../fleet/fleet';
 
 /** What a platform program exports: a function that builds the platform in the cdk8s app it is given. */
 export type PlatformProgram = (app: App) => IConstruct;
+
+/** What the CLI runs: one platform's program, or a fleet of them. */
+export type LoadedProgram = PlatformProgram | Fleet;
 
 /** The platform program the CLI uses when `--app` is not given, in this order. */
 export const DEFAULT_APPS = ['platform.ts', 'platform.js'];
@@ -18,7 +22,7 @@ class ProgramError extends ValidationError {}
  * export `platform`, is a `PlatformProgram`. TypeScript is transpiled as it is required (types are not
  * checked here: that is `tsc`'s job in the user's project), with the compiler ballast already depends on.
  */
-export function loadPlatformProgram(app: string | undefined, cwd = process.cwd()): PlatformProgram {
+export function loadPlatformProgram(app: string | undefined, cwd = process.cwd()): LoadedProgram {
   const file = app !== undefined ? path.resolve(cwd, app) : DEFAULT_APPS.map((f) => path.join(cwd, f)).find((f) => fs.existsSync(f));
   if (file === undefined) {
     throw new ProgramError([{ path: 'arguments', problem: `no platform program: neither ${DEFAULT_APPS.join(' nor ')} is in ${cwd}`, fix: 'Pass --app <file>, a .ts or .js file whose default export is (app: App) => Platform' }]);
@@ -35,9 +39,13 @@ export function loadPlatformProgram(app: string | undefined, cwd = process.cwd()
     const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
     throw new ProgramError([{ path: path.relative(cwd, file) || file, problem: `loading the platform program failed: ${message}`, fix: 'Fix the program (BALLAST_DEBUG=1 prints the stack)' }]);
   }
+  const fleet = [exported.default, exported.fleet].find((e) => Fleet.isFleet(e));
+  if (fleet) return fleet as Fleet;
   const program = typeof exported.default === 'function' ? exported.default : exported.platform;
   if (typeof program !== 'function') {
-    throw new ProgramError([{ path: path.relative(cwd, file) || file, problem: 'it exports no function to build the platform', fix: 'Export default (or export const platform =) a function (app: App) => Platform' }]);
+    throw new ProgramError([
+      { path: path.relative(cwd, file) || file, problem: 'it exports neither a function to build the platform nor a Fleet', fix: 'Export default (or export const platform =) a function (app: App) => Platform, or export default (or export const fleet =) a new Fleet({...})' },
+    ]);
   }
   return (cdk8sApp) => (program as PlatformProgram)(cdk8sApp);
 }

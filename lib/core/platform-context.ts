@@ -13,6 +13,11 @@ import type { TerraformStateBackend } from '../terraform/state-backend-config';
 export interface PlatformContext {
   readonly domain: string;
   readonly clusterName: string;
+  /**
+   * True when the platform is one cluster of a fleet: its Flux tree is `clusters/<clusterName>/` under
+   * `git.path`, beside the fleet's shared `base/`.
+   */
+  readonly inFleet: boolean;
   readonly git: {
     readonly url: string;
     readonly branch: string;
@@ -63,6 +68,12 @@ export interface AssumedInstalled {
   readonly crdGroups: ReadonlySet<string>;
   readonly secrets: ReadonlySet<string>;
 }
+
+/**
+ * Context key a fleet sets on the app of each cluster: the cluster's name. The platform built in that app
+ * must carry the same `clusterName`.
+ */
+export const FLEET_CLUSTER_CONTEXT = 'ballast:fleet-cluster';
 
 const PLATFORM_MARK = Symbol.for('ballast.Platform');
 

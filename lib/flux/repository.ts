@@ -1,7 +1,7 @@
 export { componentFileName } from '../plan/file-names';
 import { componentFileName } from '../plan/file-names';
 import { Component } from '../core/component';
-import { toYaml, toYamlDocuments } from '../core/yaml';
+import { toYaml } from '../core/yaml';
 import { DeploymentPlan, FLUX_STEPS, FluxStep, Manifest } from '../plan/deployment-plan';
 import { SOPS_AGE_SECRET } from '../plan/secret-placement';
 import { encryptedSecretDocument } from '../secrets/encrypted-secret';
@@ -30,9 +30,30 @@ export const FLUX_NAMESPACE = 'flux-system';
 /** The files of a Flux repository: path relative to the repository folder, and its content. */
 export type FileTree = Map<string, string>;
 
+/** One YAML document of a rendered file: its text, and the object it holds unless it is SOPS-encrypted. */
+export interface FluxDocument {
+  readonly text: string;
+  /** The object; absent for an encrypted Secret, whose bytes must stay as they are (its MAC covers them). */
+  readonly object?: Manifest;
+}
+
+/** Options of `renderFluxRepository`. */
+export interface FluxRenderOptions {
+  /** The previous output's encrypted documents, so that unchanged Secrets keep their bytes. @default none */
+  readonly previous?: PreviousDocument;
+  /**
+   * Folder of the step folders, relative to `git.path`, that the Flux Kustomizations apply: `clusters/<name>`
+   * in a fleet, whose layout pass moves each cluster's tree there.
+   * @default '' (the repository root)
+   */
+  readonly stepRoot?: string;
+}
+
 /** A rendered Flux repository. */
 export interface FluxRepository {
   readonly files: FileTree;
+  /** The documents of each file that holds objects (not the kustomization.yaml listings or the inventory). */
+  readonly documents: ReadonlyMap<string, readonly FluxDocument[]>;
   /** Kubernetes objects per kind (the kustomization.yaml listings are not objects). */
   readonly kinds: Record<string, number>;
 }
@@ -42,15 +63,18 @@ export interface FluxRepository {
  * `clusters/<cluster>` holds the Flux Kustomizations that apply `infrastructure/controllers`, then
  * `infrastructure/configs`, then `apps`, each folder listing its files in a `kustomization.yaml`.
  */
-export function renderFluxRepository(plan: DeploymentPlan, options: { readonly previous?: PreviousDocument } = {}): FluxRepository {
+export function renderFluxRepository(plan: DeploymentPlan, options: FluxRenderOptions = {}): FluxRepository {
   const platform = plan.platform;
   const files: FileTree = new Map();
+  const documents = new Map<string, FluxDocument[]>();
   const kinds: Record<string, number> = {};
   const namespaces = new Map(plan.namespaces.map((n) => [n.name, n]));
   const write = (file: string, objects: Manifest[], component?: Component) => {
     objects.forEach((o) => (kinds[o.kind] = (kinds[o.kind] ?? 0) + 1));
     const comments = component?.objectComments ?? [];
-    files.set(file, toYamlDocuments(objects, (o) => comments.filter((c) => c.kind === (o as Manifest).kind && c.name === (o as Manifest).metadata.name)));
+    const docs = objects.map((o) => ({ object: o, text: toYaml(o, comments.filter((c) => c.kind === o.kind && c.name === o.metadata.name)) }));
+    documents.set(file, docs);
+    files.set(file, docs.map((d) => d.text).join('---\n'));
   };
   for (const step of FLUX_STEPS) {
     const folder = STEP_FOLDERS[step];
@@ -93,6 +117,7 @@ export function renderFluxRepository(plan: DeploymentPlan, options: { readonly p
           (secret) => options.previous?.(file, secret, plan.sops.recipients) ?? encryptedSecretDocument(secret, plan.sops.recipients),
         );
         files.set(file, [files.get(file), ...encrypted].filter((part) => part).join('---\n'));
+        documents.set(file, [...(documents.get(file) ?? []), ...encrypted.map((text) => ({ text }))]);
       }
     }
     files.set(`${folder}/kustomization.yaml`, kustomizeFile(names.sort()));
@@ -106,7 +131,7 @@ export function renderFluxRepository(plan: DeploymentPlan, options: { readonly p
   }
 
   const cluster = `clusters/${platform.clusterName}`;
-  const base = platform.git.path ? `./${platform.git.path}` : '.';
+  const base = ['.', platform.git.path, options.stepRoot].filter((p) => p).join('/');
   const sync = (step: FluxStep, dependsOn?: FluxStep): Manifest => ({
     apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
     kind: 'Kustomization',
@@ -131,6 +156,7 @@ export function renderFluxRepository(plan: DeploymentPlan, options: { readonly p
   files.set(INVENTORY_FILE, inventoryText(plan.day2.inventory));
   return {
     files: new Map([...files.entries()].sort(([a], [b]) => (a < b ? -1 : 1))),
+    documents,
     kinds: Object.fromEntries(Object.entries(kinds).sort(([a], [b]) => (a < b ? -1 : 1))),
   };
 }

@@ -3,7 +3,7 @@ import { IConstruct } from 'constructs';
 import { lastConstructedComponent } from '../core/component';
 import { inConstruct } from '../core/errors';
 import { readInventory } from '../day2/inventory';
-import { DeploymentPlan } from '../plan/deployment-plan';
+import { DeploymentPlan, PlanOptions } from '../plan/deployment-plan';
 import { withAtomicOutput, withLockedOutput } from './output';
 import { planPlatform, SynthStats, synthFlux, synthTerraform } from './synth';
 
@@ -32,20 +32,20 @@ export interface PlatformSynthResult {
   readonly terraform: SynthStats;
 }
 
-/** A comma-separated list from the environment variable `name`. */
 /** Builds the platform; an unexpected error names the component that was being built. */
-function built(build: () => IConstruct): IConstruct {
+export function built(build: () => IConstruct): IConstruct {
   return inConstruct(() => lastConstructedComponent() ?? 'ballast', 'building the platform', build);
 }
 
+/** A comma-separated list from the environment variable `name`. */
 export function listFromEnv(name: string): string[] {
   return (process.env[name] ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
 }
 
 /** Plan options of a synth: the previous output's inventory, acknowledgements and rotations. */
-function planOptions(fluxDir: string, options: PlatformSynthOptions, enforceGuard: boolean) {
+export function planOptions(fluxDir: string, options: PlatformSynthOptions, enforceGuard: boolean, previous = readInventory(fluxDir)): PlanOptions {
   return {
-    previous: readInventory(fluxDir),
+    previous,
     previousOutput: fluxDir,
     acknowledge: [...(options.acknowledge ?? []), ...listFromEnv('BALLAST_ACKNOWLEDGE')],
     rotate: [...(options.rotate ?? []), ...listFromEnv('BALLAST_ROTATE')],

@@ -60,23 +60,39 @@ export interface TerraformSynthOptions {
   readonly finalOutdir?: string;
 }
 
-/** Writes the Terraform JSON of `plan` into `outdir` (which must be empty) with cdktf. */
+/** Writes the Terraform JSON of `plan` into `outdir` (which must be empty) with cdktf, as the stack `ballast`. */
 export function synthTerraform(plan: DeploymentPlan, outdir: string, options: TerraformSynthOptions = {}): SynthStats {
+  return synthTerraformStacks([{ name: STACK_NAME, plan }], outdir, options);
+}
+
+/** One Terraform stack of a synth: its name (its folder under `stacks/`) and the plan it renders. */
+export interface TerraformStackInput {
+  readonly name: string;
+  readonly plan: DeploymentPlan;
+}
+
+/**
+ * Writes one Terraform stack per plan into `outdir` (which must be empty), as one cdktf app: a fleet has a
+ * stack per cluster (`cdktf deploy <cluster>`), each with its own backend, state and variables file example.
+ */
+export function synthTerraformStacks(stacks: readonly TerraformStackInput[], outdir: string, options: TerraformSynthOptions = {}): SynthStats {
   const app = new TerraformApp({
     outdir,
     skipValidation: false,
     context: { [FINAL_OUTDIR_CONTEXT]: path.resolve(options.finalOutdir ?? outdir) },
   });
   inConstruct('ballast', 'writing the Terraform stack', () => {
-    new PlatformStack(app, STACK_NAME, { plan });
+    for (const { name, plan } of stacks) new PlatformStack(app, name, { plan });
     app.synth();
   });
-  fs.writeFileSync(path.join(outdir, 'stacks', STACK_NAME, 'terraform.tfvars.example'), tfvarsExample(plan));
-  const stackFile = path.join(outdir, 'stacks', STACK_NAME, 'cdk.tf.json');
-  const stack = JSON.parse(fs.readFileSync(stackFile, 'utf8')) as { resource?: Record<string, Record<string, unknown>> };
   const kinds: Record<string, number> = {};
-  for (const [type, resources] of Object.entries(stack.resource ?? {})) kinds[type] = Object.keys(resources).length;
-  return { files: countFiles(outdir), kinds: sorted(kinds), notes: plan.notes };
+  for (const { name, plan } of stacks) {
+    fs.writeFileSync(path.join(outdir, 'stacks', name, 'terraform.tfvars.example'), tfvarsExample(plan));
+    const stackFile = path.join(outdir, 'stacks', name, 'cdk.tf.json');
+    const stack = JSON.parse(fs.readFileSync(stackFile, 'utf8')) as { resource?: Record<string, Record<string, unknown>> };
+    for (const [type, resources] of Object.entries(stack.resource ?? {})) kinds[type] = (kinds[type] ?? 0) + Object.keys(resources).length;
+  }
+  return { files: countFiles(outdir), kinds: sorted(kinds), notes: [...new Set(stacks.flatMap((s) => s.plan.notes))] };
 }
 
 function countFiles(dir: string): number {

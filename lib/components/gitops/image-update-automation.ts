@@ -116,8 +116,10 @@ export class ImageUpdateAutomation extends Component {
         commit: { author: { name: props.author.name, email: props.author.email }, messageTemplate: props.messageTemplate ?? DEFAULT_IMAGE_UPDATE_MESSAGE },
         push: { branch: props.pushBranch ?? git.branch },
       },
-      // The setter markers are in the files of the Flux tree, which lives under git.path.
-      update: { path: git.path ? `./${git.path}` : './', strategy: 'Setters' },
+      // The setter markers are in the files of the Flux tree, which lives under git.path; in a fleet, in
+      // this cluster's own tree (files with markers are never shared), so that each cluster's automation
+      // commits only its own tags.
+      update: { path: `./${[git.path, ...(this.platform.inFleet ? ['clusters', this.platform.clusterName] : [])].filter((p) => p).join('/')}`, strategy: 'Setters' },
     };
     flux.enableImageAutomation();
     onImagePolicyNamespace(flux, (namespace) => this.automate(namespace));

@@ -1,0 +1,30 @@
+import { DIFF_EXIT, formatDiff, formatSynthReport } from '../day2/diff';
+import type { ClusterPlan } from './fleet-checks';
+import { clusterFolder, readClusterInventory } from './fleet-synth';
+
+/**
+ * `diff` of a fleet: each cluster that changes under its name, indented, and one line naming the clusters
+ * that do not, so a change made to one cluster shows in that cluster only. The exit code is the worst of
+ * the clusters' (see DIFF_EXIT).
+ */
+export function formatFleetDiff(plans: readonly ClusterPlan[], fluxDir: string): { text: string; exitCode: number } {
+  const sections: string[] = [];
+  const unchanged: string[] = [];
+  let exitCode: number = DIFF_EXIT.unchanged;
+  for (const { cluster, plan } of plans) {
+    const { text, exitCode: code } = formatDiff(plan, readClusterInventory(fluxDir, cluster) !== undefined);
+    if (code === DIFF_EXIT.unchanged) {
+      unchanged.push(cluster);
+      continue;
+    }
+    exitCode = Math.max(exitCode, code);
+    sections.push(`cluster ${cluster} (${clusterFolder(fluxDir, cluster)}):\n${text.replace(/^(?=.)/gm, '  ')}`);
+  }
+  const summary = `${plans.length - unchanged.length} of ${plans.length} clusters change${unchanged.length > 0 ? `; no change in ${unchanged.join(', ')}` : ''}\n`;
+  return { text: sections.join('') + summary, exitCode };
+}
+
+/** The synth report of each cluster, its lines prefixed with the cluster's name. */
+export function formatFleetSynthReport(plans: readonly ClusterPlan[]): string {
+  return plans.map(({ cluster, plan }) => formatSynthReport(plan).replace(/^ballast: /gm, `ballast: ${cluster}: `)).join('');
+}

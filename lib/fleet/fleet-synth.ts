@@ -1,0 +1,154 @@
+import * as path from 'path';
+import { ConfigProblem, inConstruct, ValidationError } from '../core/errors';
+import { Inventory, readInventory } from '../day2/inventory';
+import { renderFluxRepository } from '../flux/repository';
+import { PlanOptions } from '../plan/deployment-plan';
+import { previousDocuments } from '../secrets/previous-documents';
+import { withAtomicOutput, withLockedOutput, writeFiles } from '../synth/output';
+import { built, listFromEnv, PlatformSynthOptions } from '../synth/platform-synth';
+import { planPlatform, SynthStats, synthTerraformStacks } from '../synth/synth';
+import { checkFleet, ClusterPlan } from './fleet-checks';
+import { Fleet } from './fleet';
+import { CLUSTERS_FOLDER, FleetLayoutStats, layoutFleet } from './layout';
+
+/** Where a fleet is synthesized, and what this synth may do. */
+export interface FleetSynthOptions extends PlatformSynthOptions {
+  /**
+   * The clusters this command is about; `BALLAST_CLUSTER` (comma-separated) adds to it. A synth always
+   * writes the whole fleet (the shared files depend on every cluster); the acknowledgements and rotations
+   * of the command line apply to these clusters only. `diff` and `validate` plan only these.
+   * @default every cluster
+   */
+  readonly clusters?: readonly string[];
+}
+
+/** What a synth of a fleet did. */
+export interface FleetSynthResult {
+  readonly plans: readonly ClusterPlan[];
+  readonly flux: SynthStats;
+  readonly terraform: SynthStats;
+  readonly layout: FleetLayoutStats;
+}
+
+/** A cluster's folder in the fleet's Flux output: its Flux Kustomizations, own files and inventory. */
+export function clusterFolder(fluxDir: string, cluster: string): string {
+  return path.join(fluxDir, CLUSTERS_FOLDER, cluster);
+}
+
+/**
+ * The inventory of `cluster` in the fleet output `fluxDir`. The first fleet synth of an output a single
+ * platform wrote takes that platform's inventory when it is of the same cluster, so that the guard still
+ * sees what the change removes.
+ */
+export function readClusterInventory(fluxDir: string, cluster: string): Inventory | undefined {
+  const own = readInventory(clusterFolder(fluxDir, cluster));
+  if (own) return own;
+  const single = readInventory(fluxDir);
+  return single?.cluster === cluster ? single : undefined;
+}
+
+/** The clusters a command is about: `--cluster` and `BALLAST_CLUSTER`, checked against the fleet. */
+export function selectedClusters(fleet: Fleet, options: FleetSynthOptions): readonly string[] {
+  const named = [...(options.clusters ?? []), ...listFromEnv('BALLAST_CLUSTER')];
+  const unknown = named.filter((c) => !fleet.clusters.includes(c));
+  if (unknown.length > 0) {
+    throw new ValidationError(unknown.map((c) => ({ path: 'arguments', problem: `--cluster ${c}: the fleet has no cluster "${c}"`, fix: `Use one of ${fleet.clusters.join(', ')}` })));
+  }
+  return named.length > 0 ? fleet.clusters.filter((c) => named.includes(c)) : fleet.clusters;
+}
+
+/**
+ * Plans every cluster of `clusters` against its previous inventory. Each cluster is checked as a
+ * platform on its own; the problems of all clusters are reported together, each path under
+ * `fleet/<cluster>/`, then what must hold across the fleet.
+ */
+function planClusters(fleet: Fleet, clusters: readonly string[], fluxDir: string, options: FleetSynthOptions, enforceGuard: boolean): ClusterPlan[] {
+  const selected = selectedClusters(fleet, options);
+  const acknowledge = [...(options.acknowledge ?? []), ...listFromEnv('BALLAST_ACKNOWLEDGE')];
+  const rotate = [...(options.rotate ?? []), ...listFromEnv('BALLAST_ROTATE')];
+  if ((acknowledge.length > 0 || rotate.length > 0) && fleet.clusters.length > 1 && selected.length === fleet.clusters.length) {
+    throw new ValidationError([
+      {
+        path: 'arguments',
+        problem: `${acknowledge.length > 0 ? '--acknowledge' : '--rotate'} names no cluster, and an acknowledgement or rotation holds for one cluster's synth`,
+        fix: `Add --cluster <name> (or BALLAST_CLUSTER) for the cluster it is meant for: one of ${fleet.clusters.join(', ')}`,
+      },
+    ]);
+  }
+  const problems: ConfigProblem[] = [];
+  const plans: ClusterPlan[] = [];
+  for (const cluster of clusters) {
+    const mine = selected.includes(cluster);
+    const planOptions: PlanOptions = {
+      previous: readClusterInventory(fluxDir, cluster),
+      previousOutput: clusterFolder(fluxDir, cluster),
+      acknowledge: mine ? acknowledge : [],
+      rotate: mine ? rotate : [],
+      enforceGuard,
+    };
+    try {
+      plans.push({ cluster, plan: planPlatform(built(() => fleet.build(cluster)), planOptions) });
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      problems.push(...err.problems.map((p) => ({ ...p, path: `fleet/${cluster}/${p.path}` })));
+    }
+  }
+  if (problems.length > 0) throw new ValidationError(problems);
+  checkFleet(plans);
+  return plans;
+}
+
+/**
+ * Synthesizes a fleet as one pair of output folders: the Flux repository in the multi-cluster layout
+ * (`clusters/<name>/` over `base/`, see `layoutFleet`) and one Terraform stack per cluster
+ * (`stacks/<name>/`, its own backend and state), locked, guarded per cluster and swapped in together as a
+ * single platform's are. A refused or failed synth writes nothing.
+ */
+export function synthFleet(fleet: Fleet, options: FleetSynthOptions = {}): FleetSynthResult {
+  const fluxDir = options.fluxDir ?? 'dist/flux';
+  const terraformDir = options.terraformDir ?? 'dist/cdktf';
+  return withAtomicOutput([fluxDir, terraformDir], ([fluxStaging, terraformStaging]) => {
+    const plans = planClusters(fleet, fleet.clusters, fluxDir, options, true);
+    const repos = inConstruct('fleet', 'writing the Flux repository', () =>
+      plans.map(({ cluster, plan }) => ({
+        cluster,
+        repo: renderFluxRepository(plan, {
+          previous: previousDocuments(clusterFolder(fluxDir, cluster), plan.platform.sops.identityFile),
+          stepRoot: `${CLUSTERS_FOLDER}/${cluster}`,
+        }),
+      })),
+    );
+    const layout = inConstruct('fleet', 'laying out the fleet repository', () => layoutFleet(repos, fleet.baseline));
+    writeFiles(fluxStaging, layout.files, fluxDir);
+    const kinds: Record<string, number> = {};
+    for (const { repo } of repos) for (const [k, n] of Object.entries(repo.kinds)) kinds[k] = (kinds[k] ?? 0) + n;
+    const notes = [...new Set(plans.flatMap((p) => p.plan.notes.map((n) => `${p.cluster}: ${n}`)))];
+    const flux: SynthStats = { files: layout.files.size, kinds, notes };
+    const terraform = synthTerraformStacks(
+      plans.map(({ cluster, plan }) => ({ name: cluster, plan })),
+      terraformStaging,
+      { finalOutdir: terraformDir },
+    );
+    // Saved before the swap, as for a single platform (see synthPlatform).
+    for (const { plan } of plans) plan.day2.secretStore.save();
+    return { plans, flux, terraform: { ...terraform, notes }, layout: layout.stats };
+  }, { whenLocked: options.noWait ? 'fail' : 'wait' });
+}
+
+/** The plan of each selected cluster against its previous output, guarded changes reported rather than refused. Writes nothing. */
+export function planFleetAgainstOutput(fleet: Fleet, options: FleetSynthOptions = {}): ClusterPlan[] {
+  const fluxDir = options.fluxDir ?? 'dist/flux';
+  const terraformDir = options.terraformDir ?? 'dist/cdktf';
+  return withLockedOutput([fluxDir, terraformDir], () => planClusters(fleet, selectedClusters(fleet, options), fluxDir, options, false), {
+    whenLocked: options.noWait ? 'fail' : 'wait',
+  });
+}
+
+/** Every check a synth of the selected clusters makes, the day-2 guard included, without writing anything. */
+export function validateFleet(fleet: Fleet, options: FleetSynthOptions = {}): ClusterPlan[] {
+  const fluxDir = options.fluxDir ?? 'dist/flux';
+  const terraformDir = options.terraformDir ?? 'dist/cdktf';
+  return withLockedOutput([fluxDir, terraformDir], () => planClusters(fleet, selectedClusters(fleet, options), fluxDir, options, true), {
+    whenLocked: options.noWait ? 'fail' : 'wait',
+  });
+}
