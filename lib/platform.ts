@@ -1,4 +1,3 @@
-import * as path from 'path';
 import { Construct, IConstruct } from 'constructs';
 import { ConfigProblem, constructPath, fail, ValidationError } from './core/errors';
 import { isDnsLabel, isDnsSubdomain, isLabelKey, isLabelValue } from './core/names';
@@ -47,7 +46,8 @@ export interface SopsConfig {
    * The SOPS-encrypted file that keeps generated secret values (`SecretValue.generated`): commit it beside
    * the platform code. Synth reads it with an age key from `SOPS_AGE_KEY`, `SOPS_AGE_KEY_FILE`, sops'
    * `~/.config/sops/age/keys.txt` or `identityFile`.
-   * @default `$BALLAST_SECRETS_FILE`, else 'ballast-secrets.sops.yaml' in the folder synth runs in
+   * @default `$BALLAST_SECRETS_FILE`, else 'ballast-secrets.sops.yaml' in the folder synth runs in; in a
+   * fleet, with the cluster's name before `.sops.yaml` (`ballast-secrets.staging.sops.yaml`)
    */
   readonly secretsFile?: string;
   /**
@@ -259,13 +259,13 @@ function redactedUrl(url: string): string {
 }
 
 /**
- * `$BALLAST_SECRETS_FILE`, else `ballast-secrets.sops.yaml`; in a fleet `ballast-secrets.<cluster>.sops.yaml`
- * in the same folder, since every cluster has its own generated values.
+ * `$BALLAST_SECRETS_FILE`, else `ballast-secrets.sops.yaml`; in a fleet the cluster's name goes before
+ * `.sops.yaml` (`ballast-secrets.staging.sops.yaml`), since every cluster has its own generated values.
  */
 function defaultSecretsFile(fleetCluster: string | undefined): string {
   const file = process.env.BALLAST_SECRETS_FILE || DEFAULT_SECRETS_FILE;
   if (fleetCluster === undefined) return file;
-  return path.join(path.dirname(file), `ballast-secrets.${fleetCluster}.sops.yaml`);
+  return file.endsWith('.sops.yaml') ? `${file.slice(0, -'.sops.yaml'.length)}.${fleetCluster}.sops.yaml` : `${file}.${fleetCluster}`;
 }
 
 function checkConfig(path: string, config: PlatformConfig): ConfigProblem[] {

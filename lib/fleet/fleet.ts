@@ -52,7 +52,8 @@ export class Fleet<S = unknown> {
   public readonly clusters: readonly string[];
   /** The cluster whose rendering shared files take on a tie. */
   public readonly baseline: string;
-  private readonly props: FleetProps<S>;
+  /** Builds one cluster's platform (a closure: the settings' type stays out of the class's shape). */
+  private readonly buildCluster: (app: App, cluster: string) => IConstruct;
 
   constructor(props: FleetProps<S>) {
     const problems: ConfigProblem[] = [];
@@ -69,7 +70,7 @@ export class Fleet<S = unknown> {
     if (problems.length > 0) throw new ValidationError(problems);
     this.clusters = clusters;
     this.baseline = baseline;
-    this.props = props;
+    this.buildCluster = (app, cluster) => props.platform(app, { name: cluster, settings: props.clusters[cluster] });
     Object.defineProperty(this, FLEET_MARK, { value: true });
   }
 
@@ -80,6 +81,6 @@ export class Fleet<S = unknown> {
     }
     const app = new App();
     app.node.setContext(FLEET_CLUSTER_CONTEXT, cluster);
-    return this.props.platform(app, { name: cluster, settings: this.props.clusters[cluster] });
+    return this.buildCluster(app, cluster);
   }
 }

@@ -19,9 +19,12 @@ export function jsonPatch(from: unknown, to: unknown): JsonPatchOperation[] {
 
 function walk(from: Json, to: Json, at: string, ops: JsonPatchOperation[]): void {
   if (isMap(from) && isMap(to)) {
-    for (const key of Object.keys(from)) if (!(key in to)) ops.push({ op: 'remove', path: `${at}/${escape(key)}` });
+    // A key whose value is undefined is not in the rendered YAML: it counts as absent.
+    const has = (map: { [key: string]: Json }, key: string) => map[key] !== undefined;
+    for (const key of Object.keys(from)) if (has(from, key) && !has(to, key)) ops.push({ op: 'remove', path: `${at}/${escape(key)}` });
     for (const [key, value] of Object.entries(to)) {
-      if (!(key in from)) ops.push({ op: 'add', path: `${at}/${escape(key)}`, value });
+      if (value === undefined) continue;
+      if (!has(from, key)) ops.push({ op: 'add', path: `${at}/${escape(key)}`, value });
       else walk(from[key], value, `${at}/${escape(key)}`, ops);
     }
     return;
