@@ -15,7 +15,13 @@ runEntryPoint(
       process.stdout.write(HELP);
       return;
     }
-    process.exitCode = runCommand(parsed.command, parsed.args, loadPlatformProgram(parsed.args.app));
+    // Under `cdktf synth` (the app of a cdktf.json), notes and reports go to stdout: cdktf logs every stderr
+    // line of its app as an [ERROR].
+    const underCdktf = process.env.CDKTF_OUTDIR !== undefined;
+    if (underCdktf) process.env.BALLAST_NOTES ??= 'stdout';
+    const write = (stream: NodeJS.WriteStream) => (text: string) => void stream.write(text);
+    const output = { out: write(process.stdout), err: write(underCdktf ? process.stdout : process.stderr) };
+    process.exitCode = runCommand(parsed.command, parsed.args, loadPlatformProgram(parsed.args.app), output);
   },
   // diff keeps 1 and 2 for its answers.
   command === 'diff' ? { action: 'diff', failureExitCode: 3 } : { action: command === 'validate' ? 'validate' : 'synth' },

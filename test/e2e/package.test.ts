@@ -34,6 +34,7 @@ beforeAll(() => {
   tarball = path.join(project, info[0].filename);
   packed = info[0].files.map((f) => f.path);
   fs.copyFileSync(path.join(fixture, 'platform.ts'), path.join(project, 'platform.ts'));
+  fs.copyFileSync(path.join(fixture, 'fleet.ts'), path.join(project, 'fleet.ts'));
   fs.copyFileSync(path.join(fixture, 'tsconfig.json'), path.join(project, 'tsconfig.json'));
   fs.writeFileSync(
     path.join(project, 'package.json'),
@@ -96,4 +97,38 @@ test('the CLI explains itself and refuses what it does not know, without a stack
   expect(unknown.stderr).toBe('ballast: synth failed, nothing was written:\narguments: unknown command "deploy". Use one of synth, diff, validate (ballast --help).\n');
   const missing = run('npx', ['--no-install', 'ballast', 'synth', '--app', 'nowhere.ts']);
   expect(missing.stderr).toContain(`arguments: --app nowhere.ts: ${path.join(project, 'nowhere.ts')} is not a file. Pass the path of your platform program.`);
+});
+
+test('a fleet: npx ballast synth writes every cluster, and the stock cdktf synth sees one stack per cluster', () => {
+  const env = { SOPS_AGE_KEY: '', BALLAST_SECRETS_FILE: '' };
+  const synth = ok(run('npx', ['--no-install', 'ballast', 'synth', '--app', 'fleet.ts', '--outdir', 'fleet-dist'], env));
+  expect(synth).toMatch(/^flux: \d+ files in fleet-dist\/flux .*\n {2}2 clusters: \d+ files shared under base\/, \d+ files of a cluster's own, \d+ patches\n/);
+  const flux = path.join(project, 'fleet-dist', 'flux');
+  for (const cluster of ['staging', 'production']) {
+    expect(fs.readFileSync(path.join(flux, 'clusters', cluster, 'apps.yaml'), 'utf8')).toContain(`path: ./flux/clusters/${cluster}/apps`);
+    for (const folder of ['', 'infrastructure/controllers', 'infrastructure/configs', 'apps']) {
+      execFileSync(toolPath('kubectl'), ['kustomize', path.join(flux, 'clusters', cluster, folder)], { encoding: 'utf8' });
+    }
+  }
+  // `cdktf synth` runs the CLI as its app (CDKTF_OUTDIR names the folder), so `cdktf deploy <cluster>` has its stack.
+  fs.writeFileSync(
+    path.join(project, 'cdktf.json'),
+    JSON.stringify({ language: 'typescript', app: 'npx --no-install ballast synth --app fleet.ts', output: 'cdktf.out', projectId: 'acme-fleet', sendCrashReports: 'false' }),
+  );
+  const cdktf = path.join(root, 'node_modules', '.bin', 'cdktf');
+  // (An empty Terraform CLI configuration: without one, cdktf logs Terraform's warning about it as an [ERROR].)
+  fs.writeFileSync(path.join(project, 'terraformrc'), '');
+  const stockEnv = { ...env, CHECKPOINT_DISABLE: '1', CI: '1', TF_CLI_CONFIG_FILE: path.join(project, 'terraformrc') };
+  const stock = ok(run(cdktf, ['synth'], stockEnv));
+  expect(stock).toContain('Generated Terraform code for the stacks: production, staging');
+  expect(stock).not.toContain('[ERROR]');
+  expect(fs.existsSync(path.join(project, 'cdktf.out', 'stacks', 'staging', 'cdk.tf.json'))).toBe(true);
+  expect(fs.existsSync(path.join(project, 'flux', 'clusters', 'production', 'kustomization.yaml'))).toBe(true);
+  expect(ok(run(cdktf, ['list'], stockEnv))).toMatch(/production\s+cdktf\.out\/stacks\/production\n.*staging\s+cdktf\.out\/stacks\/staging/s);
+  // diff of one cluster, chosen by --cluster or BALLAST_CLUSTER.
+  const diff = run('npx', ['--no-install', 'ballast', 'diff', '--app', 'fleet.ts', '--outdir', 'fleet-dist', '--cluster', 'production'], env);
+  expect({ status: diff.status, stdout: diff.stdout }).toEqual({ status: 0, stdout: '0 of 1 clusters change; no change in production\n' });
+  const unknown = run('npx', ['--no-install', 'ballast', 'diff', '--app', 'fleet.ts', '--outdir', 'fleet-dist'], { ...env, BALLAST_CLUSTER: 'qa' });
+  expect(unknown.status).toBe(3);
+  expect(unknown.stderr).toContain('arguments: --cluster qa: the fleet has no cluster "qa". Use one of staging, production.');
 });
