@@ -47,3 +47,4 @@ export * from './fleet/json-patch';
 export * from './fleet/fleet-checks';
 export * from './fleet/fleet-synth';
 export * from './fleet/fleet-diff';
+export * from './fleet/fleet-inventory';

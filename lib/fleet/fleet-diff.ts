@@ -1,6 +1,7 @@
 import { DIFF_EXIT, formatDiff, formatSynthReport } from '../day2/diff';
 import type { ClusterPlan } from './fleet-checks';
-import { clusterFolder, readClusterInventory } from './fleet-synth';
+import { readClusterInventory } from './fleet-inventory';
+import { clusterFolder } from './fleet-synth';
 
 /**
  * `diff` of a fleet: each cluster that changes under its name, indented, and one line naming the clusters

@@ -1,6 +1,5 @@
 import * as path from 'path';
 import { ConfigProblem, inConstruct, ValidationError } from '../core/errors';
-import { Inventory, readInventory } from '../day2/inventory';
 import { renderFluxRepository } from '../flux/repository';
 import { PlanOptions } from '../plan/deployment-plan';
 import { previousDocuments } from '../secrets/previous-documents';
@@ -8,6 +7,7 @@ import { withAtomicOutput, withLockedOutput, writeFiles } from '../synth/output'
 import { built, listFromEnv, PlatformSynthOptions } from '../synth/platform-synth';
 import { planPlatform, SynthStats, synthTerraformStacks } from '../synth/synth';
 import { checkFleet, ClusterPlan } from './fleet-checks';
+import { fleetInventoryFiles, readClusterInventory, SHARED_INVENTORY_FILE } from './fleet-inventory';
 import { Fleet } from './fleet';
 import { CLUSTERS_FOLDER, FleetLayoutStats, layoutFleet } from './layout';
 
@@ -33,18 +33,6 @@ export interface FleetSynthResult {
 /** A cluster's folder in the fleet's Flux output: its Flux Kustomizations, own files and inventory. */
 export function clusterFolder(fluxDir: string, cluster: string): string {
   return path.join(fluxDir, CLUSTERS_FOLDER, cluster);
-}
-
-/**
- * The inventory of `cluster` in the fleet output `fluxDir`. The first fleet synth of an output a single
- * platform wrote takes that platform's inventory when it is of the same cluster, so that the guard still
- * sees what the change removes.
- */
-export function readClusterInventory(fluxDir: string, cluster: string): Inventory | undefined {
-  const own = readInventory(clusterFolder(fluxDir, cluster));
-  if (own) return own;
-  const single = readInventory(fluxDir);
-  return single?.cluster === cluster ? single : undefined;
 }
 
 /** The clusters a command is about: `--cluster` and `BALLAST_CLUSTER`, checked against the fleet. */
@@ -119,11 +107,12 @@ export function synthFleet(fleet: Fleet, options: FleetSynthOptions = {}): Fleet
       })),
     );
     const layout = inConstruct('fleet', 'laying out the fleet repository', () => layoutFleet(repos, fleet.baseline));
-    writeFiles(fluxStaging, layout.files, fluxDir);
+    const inventories = fleetInventoryFiles(plans.map(({ cluster, plan }) => ({ cluster, inventory: plan.day2.inventory })));
+    writeFiles(fluxStaging, new Map([...layout.files, ...inventories].sort(([a], [b]) => (a < b ? -1 : 1))), fluxDir);
     const kinds: Record<string, number> = {};
     for (const { repo } of repos) for (const [k, n] of Object.entries(repo.kinds)) kinds[k] = (kinds[k] ?? 0) + n;
     const notes = [...new Set(plans.flatMap((p) => p.plan.notes.map((n) => `${p.cluster}: ${n}`)))];
-    const flux: SynthStats = { files: layout.files.size, kinds, notes };
+    const flux: SynthStats = { files: layout.files.size + (inventories.has(SHARED_INVENTORY_FILE) ? 1 : 0), kinds, notes };
     const terraform = synthTerraformStacks(
       plans.map(({ cluster, plan }) => ({ name: cluster, plan })),
       terraformStaging,

@@ -5,85 +5,14 @@
 // Every measure runs in processes of its own, once to warm the file cache and then BENCH_RUNS times
 // (median, min and max). Before each run the disk is synced, and output folders are kept until the
 // end: flushing or deleting thousands of files while a measured run creates its own slows it down.
-import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import type { PlainProgramInput } from './plain-program';
+import { freshFolder, js, measure, medianOfOutputs, root, round, RUNS } from './harness';
 
-const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const SCALE = (process.env.BENCH_SCALE ?? '10,100,1000,3000').split(',').map(Number);
-const root = path.resolve(__dirname, '..', '..', '..');
-const js = (file: string) => path.join(root, 'dist-js', 'scripts', file);
-// Runs write under the project's dist/, where a synth writes (the temporary folder can sit elsewhere on
-// the disk, where creating files costs differently).
-fs.mkdirSync(path.join(root, 'dist'), { recursive: true });
-const work = fs.mkdtempSync(path.join(root, 'dist', '.bench-'));
-// Removed however the bench ends, a failed run included.
-process.on('exit', () => fs.rmSync(work, { recursive: true, force: true }));
-let folders = 0;
-const freshFolder = () => {
-  const dir = path.join(work, `run-${folders++}`);
-  fs.mkdirSync(dir);
-  return dir;
-};
-
-interface Runs {
-  readonly ms: number;
-  readonly minMs: number;
-  readonly maxMs: number;
-  /** Median CPU time (user + system) and largest peak RSS, when the process reports them. */
-  readonly cpuMs?: number;
-  readonly rssMb?: number;
-}
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const round = (x: number) => Math.round(x);
-
-/**
- * Runs `node <args>` (in `cwd`, or a fresh folder) once to warm up and then `runs` times, with the usage
- * probe preloaded; what each measured run printed is returned beside the measures.
- */
-function measure(args: (dir: string) => string[], options: { runs?: number; cwd?: string; probe?: boolean; env?: NodeJS.ProcessEnv } = {}): Runs & { outputs: string[] } {
-  const usageFile = path.join(work, `usage-${folders}.jsonl`);
-  const walls: number[] = [];
-  const outputs: string[] = [];
-  for (let i = 0; i <= (options.runs ?? RUNS); i++) {
-    if (i === 1) fs.rmSync(usageFile, { force: true });
-    const dir = freshFolder();
-    // Earlier runs' writes still being flushed to disk would slow this run's file creation.
-    execFileSync('sync');
-    const probe = options.probe === false ? [] : ['-r', js('bench/usage-probe.js')];
-    const start = process.hrtime.bigint();
-    const stdout = execFileSync(process.execPath, [...probe, ...args(dir)], {
-      cwd: options.cwd ?? dir,
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'ignore'],
-      env: { ...process.env, ...options.env, BALLAST_BENCH_USAGE: usageFile },
-    });
-    if (i > 0) {
-      walls.push(Number(process.hrtime.bigint() - start) / 1e6);
-      outputs.push(stdout);
-    }
-  }
-  const usage = fs.existsSync(usageFile)
-    ? fs.readFileSync(usageFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { cpuMs: number; rssMb: number })
-    : [];
-  return {
-    ms: median(walls),
-    minMs: Math.min(...walls),
-    maxMs: Math.max(...walls),
-    ...(usage.length > 0 ? { cpuMs: median(usage.map((u) => u.cpuMs)), rssMb: Math.max(...usage.map((u) => u.rssMb)) } : {}),
-    outputs,
-  };
-}
-
-/** The median of each measure the runs printed as JSON. */
-function medianOfOutputs(runs: { outputs: string[] }): Record<string, number> {
-  const parsed = runs.outputs.map((o) => JSON.parse(o) as Record<string, number>);
-  return Object.fromEntries(Object.keys(parsed[0]).map((k) => [k, median(parsed.map((p) => p[k]))]));
-}
 
 /** The objects ballast wrote into `dist` (Flux files; the Terraform stack unless `fluxOnly`), for the plain program. */
 function objectsWritten(dist: string, fluxOnly: boolean): string {
@@ -101,7 +30,7 @@ function objectsWritten(dist: string, fluxOnly: boolean): string {
   walk(path.join(dist, 'flux'));
   const stack = path.join(dist, 'cdktf', 'stacks', 'ballast', 'cdk.tf.json');
   const input: PlainProgramInput = { flux, ...(fluxOnly ? {} : { terraform: JSON.parse(fs.readFileSync(stack, 'utf8')) }) };
-  const file = path.join(work, `objects-${folders++}.json`);
+  const file = path.join(freshFolder(), 'objects.json');
   fs.writeFileSync(file, JSON.stringify(input));
   return file;
 }

@@ -3,20 +3,30 @@
 import { App } from 'cdk8s';
 import { AcmeIssuer, CertManager, HorizontalAutoscaler, KubePrometheusStack, Platform, Traefik, WebService } from '../../lib/internal';
 
+/** What a cluster of the bench's fleet changes in the scale platform. */
+export interface ScaleCluster {
+  readonly name: string;
+  /** @default 'example.com' */
+  readonly domain?: string;
+  /** The services that run more replicas here, and how many. @default none */
+  readonly replicas?: Readonly<Record<number, number>>;
+}
+
 /** A platform of `services` WebServices (each autoscaled, monitored and routed). */
-export function scalePlatform(services: number): Platform {
-  const platform = new Platform(new App(), 'ballast', {
-    domain: 'example.com',
-    clusterName: 'bench',
+export function scalePlatform(services: number, app: App = new App(), cluster: ScaleCluster = { name: 'bench' }): Platform {
+  const domain = cluster.domain ?? 'example.com';
+  const platform = new Platform(app, 'ballast', {
+    domain,
+    clusterName: cluster.name,
     git: { url: 'https://git.example.com/platform.git' },
   });
   const certManager = new CertManager(platform, 'cert-manager');
-  platform.useIssuer(new AcmeIssuer(certManager, 'letsencrypt', { email: 'certificates@example.com' }));
+  platform.useIssuer(new AcmeIssuer(certManager, 'letsencrypt', { email: `certificates@${domain}` }));
   const traefik = new Traefik(platform, 'traefik', { metrics: true });
   new KubePrometheusStack(platform, 'monitoring', { ingress: traefik });
   for (let i = 0; i < services; i++) {
-    const service = new WebService(platform, `svc${i}`, { image: 'ghcr.io/acme/api:1.0.0', route: { host: `svc${i}.example.com` } });
-    new HorizontalAutoscaler(service, 'hpa', { target: service, maxReplicas: 4, cpuUtilization: 70 });
+    const service = new WebService(platform, `svc${i}`, { image: 'ghcr.io/acme/api:1.0.0', route: { host: `svc${i}.${domain}` } });
+    new HorizontalAutoscaler(service, 'hpa', { target: service, minReplicas: cluster.replicas?.[i], maxReplicas: Math.max(4, cluster.replicas?.[i] ?? 0), cpuUtilization: 70 });
   }
   return platform;
 }

@@ -7,7 +7,7 @@ import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { exampleFleet, FLEET_CLUSTERS } from '../../apps/fleet';
 import { ClusterSettings } from '../../apps/platform';
-import { App, catalog, ClusterPlan, Fleet, FleetCluster, HelmComponent, Manifest, parseSynthArgs, Platform, renderFluxRepository, runCommand, synthFleet, ValidationError } from '../../lib/internal';
+import { App, catalog, readClusterInventory, ClusterPlan, Fleet, FleetCluster, HelmComponent, Manifest, parseSynthArgs, Platform, renderFluxRepository, runCommand, synthFleet, ValidationError } from '../../lib/internal';
 import { readTree, tempDir, TEST_AGE } from '../support/synth';
 import { testConfig } from '../support/platforms';
 import { toolPath } from '../support/tools';
@@ -116,9 +116,15 @@ describe('the Flux repository of a fleet', () => {
     expect(tree['clusters/staging/apps/flux-image-updates.yaml']).toMatch(/update:\n\s+path: \.\/clusters\/staging\n/);
   });
 
-  test('each cluster keeps its own inventory and its own secrets file', () => {
+  test('each cluster keeps its own inventory (what it shares with every cluster kept once) and its own secrets file', () => {
+    const shared = JSON.parse(tree['base/.ballast/inventory.json']).items as { id: string }[];
+    expect(shared.map((i) => i.id)).toContain('release/cnpg-system/cnpg');
     for (const { cluster, plan } of first.plans) {
-      expect(JSON.parse(tree[`clusters/${cluster}/.ballast/inventory.json`]).cluster).toBe(cluster);
+      const own = JSON.parse(tree[`clusters/${cluster}/.ballast/inventory.json`]);
+      expect(own).toMatchObject({ cluster, sharedItems: 'base/.ballast/inventory.json' });
+      expect(own.items.map((i: { id: string }) => i.id)).not.toContain('release/cnpg-system/cnpg');
+      // Read back, the cluster's inventory is the whole of what its plan recorded.
+      expect(readClusterInventory(first.flux, cluster)).toEqual(plan.day2.inventory);
       expect(path.basename(plan.day2.secretStore.file)).toMatch(new RegExp(`\\.${cluster}\\.sops\\.yaml$`));
     }
     expect(files).not.toContain('.ballast/inventory.json');
@@ -252,4 +258,27 @@ test('a chart of another version makes that cluster’s file its own, with the r
   expect(out['clusters/production/infrastructure/controllers/kustomization.yaml']).toContain('#   keda.yaml: its chart version or source differs from the shared one');
   expect(out['clusters/production/infrastructure/controllers/kustomization.yaml']).not.toContain('- ../');
   expect(out['clusters/qa/infrastructure/controllers/kustomization.yaml']).not.toContain('patches');
+});
+
+describe('the command line of a fleet', () => {
+  test('--cluster is repeatable; without --outdir the folders a stock command asks for are used', () => {
+    expect(parseSynthArgs(['--cluster', 'staging', '--cluster=production'], {})).toMatchObject({ clusters: ['staging', 'production'], fluxDir: 'dist/flux', terraformDir: 'dist/cdktf' });
+    // `cdktf synth` (cdktf.json "output": "cdktf.out") and `cdk8s synth`: the other backend beside it.
+    expect(parseSynthArgs([], { CDKTF_OUTDIR: 'cdktf.out' })).toMatchObject({ fluxDir: 'flux', terraformDir: 'cdktf.out' });
+    expect(parseSynthArgs([], { CDK8S_OUTDIR: 'out/flux' })).toMatchObject({ fluxDir: 'out/flux', terraformDir: 'out/cdktf' });
+    expect(parseSynthArgs(['--outdir', 'x'], { CDKTF_OUTDIR: 'cdktf.out' })).toMatchObject({ fluxDir: 'x/flux', terraformDir: 'x/cdktf' });
+  });
+
+  test('--cluster with a program of one platform is refused', () => {
+    expect(() => runCommand('validate', parseSynthArgs(['--cluster', 'staging'], {}), () => new Platform(new App(), 'ballast', testConfig()))).toThrow(
+      /^arguments: --cluster staging: the program describes one platform, not a fleet\. Leave --cluster out, or export a Fleet from the program\.$/,
+    );
+  });
+
+  test('validate checks the selected clusters and writes nothing', () => {
+    const dist = tempDir('ballast-fleet-');
+    const result = cli('validate', fleet(), dist, '--cluster', 'production');
+    expect(result.out).toMatch(/^valid: production \d+ components, \d+ Flux objects, \d+ Terraform releases; nothing written\n$/);
+    expect(fs.readdirSync(dist)).toEqual([]);
+  });
 });
