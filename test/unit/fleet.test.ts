@@ -7,7 +7,7 @@ import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { exampleFleet, FLEET_CLUSTERS } from '../../apps/fleet';
 import { ClusterSettings } from '../../apps/platform';
-import { App, catalog, readClusterInventory, ClusterPlan, Fleet, FleetCluster, HelmComponent, Manifest, parseSynthArgs, Platform, renderFluxRepository, runCommand, synthFleet, ValidationError } from '../../lib/internal';
+import { App, catalog, readClusterInventory, synthPlatform, ClusterPlan, Fleet, FleetCluster, HelmComponent, Manifest, parseSynthArgs, Platform, renderFluxRepository, runCommand, synthFleet, ValidationError } from '../../lib/internal';
 import { readTree, tempDir, TEST_AGE } from '../support/synth';
 import { testConfig } from '../support/platforms';
 import { toolPath } from '../support/tools';
@@ -202,6 +202,38 @@ describe('day 2 of a fleet', () => {
     const refused = () => cli('synth', fleet(noLoadTests), dist, '--acknowledge', 'namespace/loadtests');
     expect(refused).toThrow(/arguments: --acknowledge names no cluster, and an acknowledgement or rotation holds for one cluster's synth\. Add --cluster <name>/);
     expect(() => cli('diff', fleet(), dist, '--cluster', 'qa')).toThrow(/arguments: --cluster qa: the fleet has no cluster "qa"\. Use one of staging, production\./);
+  });
+});
+
+describe('day 2 across layouts', () => {
+  test("a tag Flux's image automation committed to a cluster's own file is kept by the next synth", () => {
+    const dist = tempDir('ballast-fleet-');
+    synth(fleet(), dist);
+    const file = path.join(dist, 'flux', 'clusters', 'staging', 'apps', 'articles-api.yaml');
+    const from = 'ghcr.io/example/articles-api:1.0.0';
+    expect(fs.readFileSync(file, 'utf8')).toContain(`image: ${from} # {"$imagepolicy": "articles:articles-api"}`);
+    // What staging's automation commits (it updates ./clusters/staging only).
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(`image: ${from} #`, 'image: ghcr.io/example/articles-api:1.0.7 #'));
+    const again = synth(fleet(), dist);
+    expect(fs.readFileSync(file, 'utf8')).toContain('image: ghcr.io/example/articles-api:1.0.7 # {"$imagepolicy"');
+    expect(again.plans.find((p) => p.cluster === 'staging')!.plan.images.kept.map((k) => k.kept)).toEqual(['ghcr.io/example/articles-api:1.0.7']);
+  });
+
+  test("a single platform's output that becomes a fleet: the cluster of the same name keeps its history", () => {
+    const dist = tempDir('ballast-fleet-');
+    const single = exampleFleet({ ageRecipients: [TEST_AGE.recipient] });
+    // Production's platform synthesized alone, in the layout of one platform (as before there was a fleet;
+    // built by the fleet only so that it reads the same secrets file).
+    synthPlatform(() => single.build('production'), { fluxDir: path.join(dist, 'flux'), terraformDir: path.join(dist, 'cdktf') });
+    expect(readClusterInventory(path.join(dist, 'flux'), 'production')?.cluster).toBe('production');
+    const diff = cli('diff', fleet(), dist);
+    // Production's objects are where they were; staging is new.
+    expect(diff.out).not.toContain('cluster production');
+    expect(diff.out).toMatch(/^cluster staging .*\n {2}no previous output with an inventory: everything is new\n/);
+    synth(fleet(), dist);
+    // The single platform's files are gone (ballast wrote them), the fleet's are in place.
+    expect(fs.existsSync(path.join(dist, 'flux', 'apps'))).toBe(false);
+    expect(fs.existsSync(path.join(dist, 'flux', 'clusters', 'production', 'apps', 'kustomization.yaml'))).toBe(true);
   });
 });
 
