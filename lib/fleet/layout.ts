@@ -35,7 +35,7 @@ export interface FleetLayout {
 /** Why a cluster holds a file (or part of it) on its own: written as a comment in its kustomization.yaml. */
 const REASONS = {
   only: 'only this cluster has it',
-  chart: 'its chart version or source differs from the shared one, so the whole file is this cluster’s',
+  chart: "its chart version or source differs from the shared one, so the whole file is this cluster's",
   automation: "Flux's image automation commits tags to it, and each cluster's automation commits only its own tree",
   encrypted: 'SOPS-encrypted Secrets (encrypted per cluster; a patch would break their MAC)',
   partial: 'objects that not every cluster sharing the file has',
