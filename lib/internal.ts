@@ -48,3 +48,4 @@ export * from './fleet/fleet-checks';
 export * from './fleet/fleet-synth';
 export * from './fleet/fleet-diff';
 export * from './fleet/fleet-inventory';
+export * from './fleet/leaving-clusters';

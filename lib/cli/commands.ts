@@ -71,8 +71,9 @@ function runFleetCommand(command: Command, fleet: Fleet, options: FleetSynthOpti
   switch (command) {
     case 'synth': {
       const start = process.hrtime.bigint();
-      const { plans, flux, terraform, layout } = synthFleet(fleet, options);
-      output.err(formatNotes(flux.notes) + formatFleetSynthReport(plans));
+      const { plans, leaving, flux, terraform, layout } = synthFleet(fleet, options);
+      const left = leaving.map((l) => `ballast: cluster ${l.cluster} left the fleet (acknowledged): its tree and Terraform stack were removed\n`).join('');
+      output.err(formatNotes(flux.notes) + formatFleetSynthReport(plans) + left);
       output.out(
         `${formatStats('flux', fluxDir, flux)}\n` +
           `  ${plans.length} clusters: ${layout.baseFiles} files shared under base/, ${layout.ownFiles} files of a cluster's own, ${layout.patches} patches\n` +
@@ -87,7 +88,7 @@ function runFleetCommand(command: Command, fleet: Fleet, options: FleetSynthOpti
       return exitCode;
     }
     case 'validate': {
-      const plans = validateFleet(fleet, options);
+      const { plans } = validateFleet(fleet, options);
       output.err(formatNotes([...new Set(plans.flatMap((p) => p.plan.notes.map((n) => `${p.cluster}: ${n}`)))]));
       const counts = plans.map(({ cluster, plan }) => `${cluster} ${plan.components.length} components, ${plan.flux.reduce((n, p) => n + p.manifests.length, 0)} Flux objects, ${plan.terraform.releases.length} Terraform releases`);
       output.out(`valid: ${counts.join('; ')}; nothing written\n`);

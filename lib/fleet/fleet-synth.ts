@@ -10,6 +10,7 @@ import { checkFleet, ClusterPlan } from './fleet-checks';
 import { fleetInventoryFiles, readClusterInventory, SHARED_INVENTORY_FILE } from './fleet-inventory';
 import { Fleet } from './fleet';
 import { CLUSTERS_FOLDER, FleetLayoutStats, layoutFleet } from './layout';
+import { LeavingCluster, leavingClusters, leavingProblems } from './leaving-clusters';
 
 /** Where a fleet is synthesized, and what this synth may do. */
 export interface FleetSynthOptions extends PlatformSynthOptions {
@@ -25,6 +26,8 @@ export interface FleetSynthOptions extends PlatformSynthOptions {
 /** What a synth of a fleet did. */
 export interface FleetSynthResult {
   readonly plans: readonly ClusterPlan[];
+  /** Clusters of the previous output that left the fleet (acknowledged), whose trees this synth removed. */
+  readonly leaving: readonly LeavingCluster[];
   readonly flux: SynthStats;
   readonly terraform: SynthStats;
   readonly layout: FleetLayoutStats;
@@ -50,9 +53,11 @@ export function selectedClusters(fleet: Fleet, options: FleetSynthOptions): read
  * platform on its own; the problems of all clusters are reported together, each path under
  * `fleet/<cluster>/`, then what must hold across the fleet.
  */
-function planClusters(fleet: Fleet, clusters: readonly string[], fluxDir: string, options: FleetSynthOptions, enforceGuard: boolean): ClusterPlan[] {
+function planClusters(fleet: Fleet, clusters: readonly string[], fluxDir: string, options: FleetSynthOptions, enforceGuard: boolean): FleetPlan {
   const selected = selectedClusters(fleet, options);
-  const acknowledge = [...(options.acknowledge ?? []), ...listFromEnv('BALLAST_ACKNOWLEDGE')];
+  const acknowledgements = [...(options.acknowledge ?? []), ...listFromEnv('BALLAST_ACKNOWLEDGE')];
+  // `cluster/<name>` acknowledges a cluster leaving the fleet: the fleet's, not one cluster's plan's.
+  const acknowledge = acknowledgements.filter((a) => !a.startsWith('cluster/'));
   const rotate = [...(options.rotate ?? []), ...listFromEnv('BALLAST_ROTATE')];
   if ((acknowledge.length > 0 || rotate.length > 0) && fleet.clusters.length > 1 && selected.length === fleet.clusters.length) {
     throw new ValidationError([
@@ -81,9 +86,17 @@ function planClusters(fleet: Fleet, clusters: readonly string[], fluxDir: string
       problems.push(...err.problems.map((p) => ({ ...p, path: `fleet/${cluster}/${p.path}` })));
     }
   }
+  const leaving = leavingClusters(fluxDir, fleet.clusters, acknowledgements);
+  if (enforceGuard) problems.push(...leavingProblems(leaving, acknowledgements));
   if (problems.length > 0) throw new ValidationError(problems);
   checkFleet(plans);
-  return plans;
+  return { plans, leaving };
+}
+
+/** The plans of a fleet's clusters, and the clusters that leave it. */
+export interface FleetPlan {
+  readonly plans: ClusterPlan[];
+  readonly leaving: LeavingCluster[];
 }
 
 /**
@@ -96,7 +109,7 @@ export function synthFleet(fleet: Fleet, options: FleetSynthOptions = {}): Fleet
   const fluxDir = options.fluxDir ?? 'dist/flux';
   const terraformDir = options.terraformDir ?? 'dist/cdktf';
   return withAtomicOutput([fluxDir, terraformDir], ([fluxStaging, terraformStaging]) => {
-    const plans = planClusters(fleet, fleet.clusters, fluxDir, options, true);
+    const { plans, leaving } = planClusters(fleet, fleet.clusters, fluxDir, options, true);
     const repos = inConstruct('fleet', 'writing the Flux repository', () =>
       plans.map(({ cluster, plan }) => ({
         cluster,
@@ -120,12 +133,15 @@ export function synthFleet(fleet: Fleet, options: FleetSynthOptions = {}): Fleet
     );
     // Saved before the swap, as for a single platform (see synthPlatform).
     for (const { plan } of plans) plan.day2.secretStore.save();
-    return { plans, flux, terraform: { ...terraform, notes }, layout: layout.stats };
+    return { plans, leaving, flux, terraform: { ...terraform, notes }, layout: layout.stats };
   }, { whenLocked: options.noWait ? 'fail' : 'wait' });
 }
 
-/** The plan of each selected cluster against its previous output, guarded changes reported rather than refused. Writes nothing. */
-export function planFleetAgainstOutput(fleet: Fleet, options: FleetSynthOptions = {}): ClusterPlan[] {
+/**
+ * The plan of each selected cluster against its previous output, and the clusters that leave the fleet;
+ * guarded changes reported rather than refused. Writes nothing.
+ */
+export function planFleetAgainstOutput(fleet: Fleet, options: FleetSynthOptions = {}): FleetPlan {
   const fluxDir = options.fluxDir ?? 'dist/flux';
   const terraformDir = options.terraformDir ?? 'dist/cdktf';
   return withLockedOutput([fluxDir, terraformDir], () => planClusters(fleet, selectedClusters(fleet, options), fluxDir, options, false), {
@@ -134,7 +150,7 @@ export function planFleetAgainstOutput(fleet: Fleet, options: FleetSynthOptions 
 }
 
 /** Every check a synth of the selected clusters makes, the day-2 guard included, without writing anything. */
-export function validateFleet(fleet: Fleet, options: FleetSynthOptions = {}): ClusterPlan[] {
+export function validateFleet(fleet: Fleet, options: FleetSynthOptions = {}): FleetPlan {
   const fluxDir = options.fluxDir ?? 'dist/flux';
   const terraformDir = options.terraformDir ?? 'dist/cdktf';
   return withLockedOutput([fluxDir, terraformDir], () => planClusters(fleet, selectedClusters(fleet, options), fluxDir, options, true), {

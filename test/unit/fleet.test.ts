@@ -237,6 +237,27 @@ describe('day 2 across layouts', () => {
   });
 });
 
+describe('a cluster that leaves the fleet', () => {
+  test('is refused until it is named, and then its tree and Terraform stack go', () => {
+    const dist = tempDir('ballast-fleet-');
+    synth(fleet(), dist);
+    const productionOnly = fleet({ production: FLEET_CLUSTERS.production });
+    expect(() => cli('synth', productionOnly, dist)).toThrow(
+      /^fleet\/staging: the cluster is no longer in the fleet, and this synth would remove its tree clusters\/staging\/ \(\d+ items, \d+ holding data: .*namespace\/database.*\) and its Terraform stack\. If it is meant to go, destroy or hand over what it runs first \(with the stack of the last synth\), then acknowledge it \(--acknowledge cluster\/staging\); to keep it, put it back in the fleet's clusters\.$/m,
+    );
+    const diff = cli('diff', productionOnly, dist);
+    expect(diff.code).toBe(2);
+    expect(diff.out).toMatch(/^cluster staging leaves the fleet: its tree and its Terraform stack are removed \(.*\) \[refused: --acknowledge cluster\/staging\]\n0 of 1 clusters change, 1 leaves; no change in production\n$/);
+    expect(() => cli('synth', productionOnly, dist, '--acknowledge', 'cluster/qa', '--acknowledge', 'cluster/staging')).toThrow(/^arguments: --acknowledge cluster\/qa names no cluster that leaves the fleet\./m);
+    expect(fs.existsSync(path.join(dist, 'flux', 'clusters', 'staging'))).toBe(true);
+    const done = cli('synth', productionOnly, dist, '--acknowledge', 'cluster/staging');
+    expect(done.err).toContain('ballast: cluster staging left the fleet (acknowledged): its tree and Terraform stack were removed');
+    expect(fs.existsSync(path.join(dist, 'flux', 'clusters', 'staging'))).toBe(false);
+    expect(fs.existsSync(path.join(dist, 'cdktf', 'stacks', 'staging'))).toBe(false);
+    expect(cli('diff', productionOnly, dist)).toMatchObject({ code: 0 });
+  });
+});
+
 describe('what a fleet refuses', () => {
   const bad = (clusters: Record<string, object>, platform: (app: App, c: FleetCluster<object>) => Platform) => new Fleet({ clusters, platform });
 
