@@ -83,7 +83,8 @@ function planClusters(fleet: Fleet, clusters: readonly string[], fluxDir: string
       plans.push({ cluster, plan: planPlatform(built(() => fleet.build(cluster)), planOptions) });
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
-      problems.push(...err.problems.map((p) => ({ ...p, path: `fleet/${cluster}/${p.path}` })));
+      // (A problem of the fleet itself already names the cluster.)
+      problems.push(...err.problems.map((p) => ({ ...p, path: p.path.startsWith(`fleet/${cluster}`) ? p.path : `fleet/${cluster}/${p.path}` })));
     }
   }
   const leaving = leavingClusters(fluxDir, fleet.clusters, acknowledgements);

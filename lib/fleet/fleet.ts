@@ -57,8 +57,9 @@ export class Fleet<S = unknown> {
 
   constructor(props: FleetProps<S>) {
     const problems: ConfigProblem[] = [];
-    const clusters = Object.keys(props.clusters ?? {});
-    if (clusters.length === 0) problems.push({ path: 'fleet', problem: 'the fleet has no clusters', fix: "Name at least one cluster in clusters: { staging: {...}, production: {...} }" });
+    const clusters = Array.isArray(props.clusters) ? [] : Object.keys(props.clusters ?? {});
+    if (Array.isArray(props.clusters)) problems.push({ path: 'fleet', problem: 'clusters is a list', fix: 'Name each cluster: clusters: { staging: {...}, production: {...} }' });
+    else if (clusters.length === 0) problems.push({ path: 'fleet', problem: 'the fleet has no clusters', fix: "Name at least one cluster in clusters: { staging: {...}, production: {...} }" });
     for (const name of clusters) {
       if (!isDnsLabel(name)) problems.push({ path: `fleet/${name}`, problem: `cluster name "${name}" is not a valid DNS label`, fix: 'Use lowercase letters, digits and "-" (at most 63), starting and ending with a letter or digit' });
     }
@@ -81,6 +82,13 @@ export class Fleet<S = unknown> {
     }
     const app = new App();
     app.node.setContext(FLEET_CLUSTER_CONTEXT, cluster);
-    return this.buildCluster(app, cluster);
+    const platform = this.buildCluster(app, cluster);
+    // A platform in an App of its own would not know it is a fleet cluster (its paths, its secrets file).
+    if (platform?.node?.root !== app) {
+      throw new ValidationError([
+        { path: `fleet/${cluster}`, problem: 'the platform function did not build the platform in the app it was given', fix: 'Build it there and return it: platform: (app, cluster) => new Platform(app, ...)' },
+      ]);
+    }
+    return platform;
   }
 }

@@ -288,7 +288,13 @@ describe('what a fleet refuses', () => {
     expect(message).toContain("fleet/b: the Terraform state file shared.tfstate is also a's.");
   });
 
+  test('a platform built in an App of its own', () => {
+    const f = bad({ a: {} }, () => new Platform(new App(), 'ballast', testConfig({ clusterName: 'a' })));
+    expect(() => synth(f)).toThrow(/^fleet\/a: the platform function did not build the platform in the app it was given\. Build it there and return it/);
+  });
+
   test('a fleet without clusters, with a bad cluster name or an unknown baseline', () => {
+    expect(() => new Fleet({ clusters: [{}] as never, platform: () => undefined as never })).toThrow(/^fleet: clusters is a list\./);
     expect(() => new Fleet({ clusters: {}, platform: () => undefined as never })).toThrow(/^fleet: the fleet has no clusters\./);
     expect(() => new Fleet({ clusters: { Prod: {} }, platform: () => undefined as never })).toThrow(/^fleet\/Prod: cluster name "Prod" is not a valid DNS label\./);
     expect(() => new Fleet({ clusters: { a: {} }, baseline: 'b', platform: () => undefined as never })).toThrow(/^fleet: baseline "b" is not one of the clusters \(a\)\./);
