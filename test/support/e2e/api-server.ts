@@ -1,5 +1,5 @@
 import { ChildProcess, spawn, spawnSync } from 'child_process';
-import { freePort, HAS_SETPRIV } from './processes';
+import { freePorts, HAS_SETPRIV } from './processes';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as https from 'https';
@@ -40,14 +40,18 @@ const LOG_TAIL = 6000;
  */
 export class ApiServer {
   public static async start(): Promise<ApiServer> {
-    const server = new ApiServer(fs.mkdtempSync(path.join(os.tmpdir(), 'ballast-apiserver-')));
-    try {
-      await server.boot();
-    } catch (err) {
-      await server.stop();
-      throw err;
+    // A free port can be taken by another process between its lookup and the server's bind (other test
+    // tiers and servers run on the machine): that start is retried on new ports, other failures are not.
+    for (let attempt = 1; ; attempt++) {
+      const server = new ApiServer(fs.mkdtempSync(path.join(os.tmpdir(), 'ballast-apiserver-')));
+      try {
+        await server.boot();
+        return server;
+      } catch (err) {
+        await server.stop();
+        if (attempt >= 3 || !/address already in use/.test((err as Error).message)) throw err;
+      }
     }
-    return server;
   }
 
   /** A kubeconfig for kubectl, with the admin token (group system:masters). */
@@ -113,8 +117,8 @@ export class ApiServer {
   private async boot(): Promise<void> {
     // Resolved before anything starts, so a missing tool fails with the reason and leaves nothing behind.
     const [etcd, apiserver] = [toolPath('etcd'), toolPath('kube-apiserver'), toolPath('kubectl')];
-    const [etcdPort, peerPort] = [await freePort(), await freePort()];
-    this.port = await freePort();
+    const [etcdPort, peerPort, port] = await freePorts(3);
+    this.port = port;
     const etcdUrl = `http://127.0.0.1:${etcdPort}`;
     const peerUrl = `http://127.0.0.1:${peerPort}`;
     this.run('etcd', etcd, [

@@ -3,7 +3,7 @@ import * as http from 'http';
 import * as os from 'os';
 import * as path from 'path';
 import { ApiServer } from '../e2e/api-server';
-import { freePort } from '../e2e/processes';
+import { freePorts } from '../e2e/processes';
 import { ManagedProcess } from './child-process';
 import { fluxControllerPath } from './tools';
 
@@ -54,7 +54,9 @@ export class FluxControllers {
     const env = { ...process.env, KUBECONFIG: server.kubeconfig, RUNTIME_NAMESPACE: 'flux-system' };
     const storage = path.join(this.dir, 'storage');
     fs.mkdirSync(storage);
-    const loopback = async () => `127.0.0.1:${await freePort()}`;
+    // Distinct ports, taken together (separate lookups can return the same port twice).
+    const ports = await freePorts(5);
+    const loopback = async () => `127.0.0.1:${ports.shift()!}`;
 
     const storageAddr = await loopback();
     const sourceHealth = await loopback();
