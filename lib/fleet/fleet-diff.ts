@@ -3,7 +3,7 @@ import type { ClusterPlan } from './fleet-checks';
 import type { FleetPlan } from './fleet-synth';
 import { clusterAckId, describe } from './leaving-clusters';
 import { readClusterInventory } from './fleet-inventory';
-import { clusterFolder } from './fleet-synth';
+import { clusterFolder } from './layout';
 
 /**
  * `diff` of a fleet: each cluster that changes under its name, indented, and one line naming the clusters

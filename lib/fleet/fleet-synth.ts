@@ -1,4 +1,3 @@
-import * as path from 'path';
 import { ConfigProblem, inConstruct, ValidationError } from '../core/errors';
 import { renderFluxRepository } from '../flux/repository';
 import { PlanOptions } from '../plan/deployment-plan';
@@ -7,9 +6,9 @@ import { withAtomicOutput, withLockedOutput, writeFiles } from '../synth/output'
 import { built, listFromEnv, PlatformSynthOptions } from '../synth/platform-synth';
 import { planPlatform, SynthStats, synthTerraformStacks } from '../synth/synth';
 import { checkFleet, ClusterPlan } from './fleet-checks';
-import { fleetInventoryFiles, readClusterInventory, SHARED_INVENTORY_FILE } from './fleet-inventory';
+import { fleetInventoryFiles, readClusterInventory } from './fleet-inventory';
 import { Fleet } from './fleet';
-import { CLUSTERS_FOLDER, FleetLayoutStats, layoutFleet } from './layout';
+import { CLUSTERS_FOLDER, clusterFolder, FleetLayoutStats, layoutFleet } from './layout';
 import { LeavingCluster, leavingClusters, leavingProblems } from './leaving-clusters';
 
 /** Where a fleet is synthesized, and what this synth may do. */
@@ -31,11 +30,6 @@ export interface FleetSynthResult {
   readonly flux: SynthStats;
   readonly terraform: SynthStats;
   readonly layout: FleetLayoutStats;
-}
-
-/** A cluster's folder in the fleet's Flux output: its Flux Kustomizations, own files and inventory. */
-export function clusterFolder(fluxDir: string, cluster: string): string {
-  return path.join(fluxDir, CLUSTERS_FOLDER, cluster);
 }
 
 /** The clusters a command is about: `--cluster` and `BALLAST_CLUSTER`, checked against the fleet. */
@@ -122,11 +116,12 @@ export function synthFleet(fleet: Fleet, options: FleetSynthOptions = {}): Fleet
     );
     const layout = inConstruct('fleet', 'laying out the fleet repository', () => layoutFleet(repos, fleet.baseline));
     const inventories = fleetInventoryFiles(plans.map(({ cluster, plan }) => ({ cluster, inventory: plan.day2.inventory })));
-    writeFiles(fluxStaging, new Map([...layout.files, ...inventories].sort(([a], [b]) => (a < b ? -1 : 1))), fluxDir);
+    const files = new Map([...layout.files, ...inventories].sort(([a], [b]) => (a < b ? -1 : 1)));
+    writeFiles(fluxStaging, files, fluxDir);
     const kinds: Record<string, number> = {};
     for (const { repo } of repos) for (const [k, n] of Object.entries(repo.kinds)) kinds[k] = (kinds[k] ?? 0) + n;
     const notes = [...new Set(plans.flatMap((p) => p.plan.notes.map((n) => `${p.cluster}: ${n}`)))];
-    const flux: SynthStats = { files: layout.files.size + (inventories.has(SHARED_INVENTORY_FILE) ? 1 : 0), kinds, notes };
+    const flux: SynthStats = { files: files.size, kinds, notes };
     const terraform = synthTerraformStacks(
       plans.map(({ cluster, plan }) => ({ name: cluster, plan })),
       terraformStaging,

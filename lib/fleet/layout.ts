@@ -16,6 +16,11 @@ export const BASE_FOLDER = 'base';
 /** Folder of each cluster's tree: its Flux Kustomizations, its step folders and its inventory. */
 export const CLUSTERS_FOLDER = 'clusters';
 
+/** A cluster's folder in the fleet's Flux output: its Flux Kustomizations, own files and inventory. */
+export function clusterFolder(fluxDir: string, cluster: string): string {
+  return path.join(fluxDir, CLUSTERS_FOLDER, cluster);
+}
+
 /** What the layout shared and what it kept per cluster, for the synth summary and the bench. */
 export interface FleetLayoutStats {
   /** Files written once under `base/`. */
@@ -93,7 +98,8 @@ export function layoutFleet(clusters: readonly ClusterRepository[], baseline?: s
   for (const { cluster, repo } of clusters) {
     for (const [file, content] of repo.files) {
       if (file.startsWith(`${CLUSTERS_FOLDER}/`)) files.set(`${CLUSTERS_FOLDER}/${cluster}/${file.slice(`${CLUSTERS_FOLDER}/${cluster}/`.length)}`, content);
-      else if (file === INVENTORY_FILE) files.set(`${CLUSTERS_FOLDER}/${cluster}/${INVENTORY_FILE}`, content);
+      // The inventories are laid out on their own (fleetInventoryFiles): what clusters share is kept once.
+      else if (file === INVENTORY_FILE) continue;
       else if (path.posix.basename(file) === 'kustomization.yaml') folderOf(cluster, path.posix.dirname(file));
       else if (repo.documents.has(file)) holders.set(file, [...(holders.get(file) ?? []), cluster]);
       else files.set(`${CLUSTERS_FOLDER}/${cluster}/${file}`, content);
