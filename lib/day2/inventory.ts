@@ -43,6 +43,19 @@ export interface RetiredResource {
   readonly address: string;
 }
 
+/** Terraform adopts an existing object (`import { to, id }`): kept in every synth until its target leaves Terraform. */
+export interface PendingImport {
+  readonly to: string;
+  readonly id: string;
+}
+
+/** Something that left the code on purpose and stays in the cluster (it holds data): a re-add adopts it. */
+export interface KeptItem {
+  readonly id: string;
+  /** Who managed it when it left. */
+  readonly owner: InventoryOwner;
+}
+
 /**
  * What one synth put where: committed with the output (`<flux output>/.ballast/inventory.json`), so the
  * next synth can tell what a change removes, moves between owners or renames.
@@ -58,6 +71,14 @@ export interface Inventory {
   readonly retired: readonly RetiredResource[];
   /** Terraform renames of unchanged objects: their `moved` blocks stay, as the removed blocks do. */
   readonly moved?: readonly { readonly from: string; readonly to: string }[];
+  /**
+   * Terraform imports of objects that came to Terraform (from Flux, or back into the code): their blocks
+   * stay in every synth while their target is Terraform's, so a synth before the apply never drops one
+   * (Terraform ignores an import block whose resource is already in its state).
+   */
+  readonly imports?: readonly PendingImport[];
+  /** Items that left the code acknowledged and stay in the cluster, until they come back into the code. */
+  readonly kept?: readonly KeptItem[];
   /**
    * The code's image of each image under a Flux image-policy marker (`<namespace>/<Deployment>`): while
    * the code keeps it, the next synth keeps a tag Flux's image automation committed instead.
@@ -89,6 +110,8 @@ export function inventoryText(inventory: Inventory): string {
     `  "revisions": ${JSON.stringify(inventory.revisions)},`,
     `  "retired": [${retired ? `\n${retired}\n  ` : ''}],`,
     `  "moved": ${JSON.stringify(inventory.moved ?? [])},`,
+    ...(inventory.imports?.length ? [`  "imports": ${JSON.stringify(inventory.imports)},`] : []),
+    ...(inventory.kept?.length ? [`  "kept": ${JSON.stringify(inventory.kept)},`] : []),
     ...(inventory.automatedImages ? [`  "automatedImages": ${JSON.stringify(inventory.automatedImages)},`] : []),
     `  "items": [${items ? `\n${items}\n  ` : ''}]`,
     '}',

@@ -1,7 +1,7 @@
 import { Component } from '../core/component';
 import { ConfigProblem } from '../core/errors';
 import { PlatformContext } from '../core/platform-context';
-import { SecretUnavailable } from '../core/secret';
+import { SecretUnavailable, SecretValue } from '../core/secret';
 import { helmRelease, PRUNE_DISABLED } from '../flux/helm';
 import type { DeploymentPlan, FluxPlacement, FluxStep, Manifest, PlanOptions } from '../plan/deployment-plan';
 import { SecretStore, SecretStoreError } from '../secrets/secret-store';
@@ -55,7 +55,14 @@ export function planDay2(
   const root = plan.platform;
   const previous = options.previous;
   const items = inventoryItems(plan);
-  const guard = guardChanges(previous, items, options.acknowledge ?? [], context.platformPath, inventoryPath(options.previousOutput));
+  // The Terraform variable behind each key of each Terraform-written Secret, for the handover steps.
+  const secretVariables = (id: string) => {
+    const s = plan.terraform.secrets.find((x) => `secret/${x.namespace}/${x.name}` === id);
+    return Object.fromEntries(
+      Object.entries(s?.data ?? {}).flatMap(([key, v]) => (v instanceof SecretValue && !v.knownAtSynth ? [[key, v.variable]] : [])),
+    );
+  };
+  const guard = guardChanges(previous, items, options.acknowledge ?? [], context.platformPath, inventoryPath(options.previousOutput), secretVariables);
   if (options.enforceGuard ?? true) problems.push(...guard.problems);
   problems.push(...guard.staleAcknowledgements);
 
@@ -70,6 +77,16 @@ export function planDay2(
   const leadsToCode = (to: string, seen = new Set<string>()): boolean =>
     inCode.has(to) || (!seen.has(to) && moves.some((m) => m.from === to && leadsToCode(m.to, new Set([...seen, to]))));
   const moved = moves.filter((m) => leadsToCode(m.to)).sort((a, b) => (a.from < b.from ? -1 : 1));
+  // Imports stay while their target is Terraform's (a synth before the apply must not drop one); the
+  // newest import of an address wins.
+  const imports = [...guard.handover.imports, ...(previous?.imports ?? [])]
+    .filter((im, i, all) => inCode.has(im.to) && all.findIndex((x) => x.to === im.to) === i)
+    .sort((a, b) => (a.to < b.to ? -1 : 1));
+  // What a removal kept is remembered until it is back in the code.
+  const inCodeIds = new Set(items.map((i) => i.id));
+  const kept = [...guard.handover.kept, ...(previous?.kept ?? [])]
+    .filter((k, i, all) => !inCodeIds.has(k.id) && all.findIndex((x) => x.id === k.id) === i)
+    .sort((a, b) => (a.id < b.id ? -1 : 1));
   const variables = plan.terraform.variables.map((v) => v.variable);
   const inventory: Inventory = {
     format: 1,
@@ -79,6 +96,8 @@ export function planDay2(
     revisions: Object.fromEntries(plan.terraform.revisions),
     retired,
     moved,
+    ...(imports.length ? { imports } : {}),
+    ...(kept.length ? { kept } : {}),
     ...(Object.keys(plan.images.code).length > 0 ? { automatedImages: plan.images.code } : {}),
   };
   return {
@@ -86,7 +105,7 @@ export function planDay2(
     day2: {
       inventory,
       changes: guard.changes,
-      handover: { ...guard.handover, moved },
+      handover: { ...guard.handover, moved, imports, kept },
       retired,
       secretStore: context.secretStore,
       rotatedVariables: variables.filter((v) => context.rotate.has(v)),

@@ -39,9 +39,9 @@ export interface RunningTerraform {
   readonly done: Promise<TerraformRun>;
 }
 
-/** Starts `terraform <args> -no-color` in `cwd`. */
-export function startTerraform(cwd: string, args: readonly string[]): RunningTerraform {
-  const child = spawn(TERRAFORM, [...args, '-no-color'], { cwd, env: terraformEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+/** Starts `terraform <args> -no-color` in `cwd`, with `env` added to the environment. */
+export function startTerraform(cwd: string, args: readonly string[], env: Record<string, string> = {}): RunningTerraform {
+  const child = spawn(TERRAFORM, [...args, '-no-color'], { cwd, env: terraformEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -54,13 +54,13 @@ export function startTerraform(cwd: string, args: readonly string[]): RunningTer
 }
 
 /** Runs `terraform <args> -no-color` in `cwd`. */
-export function terraform(cwd: string, args: readonly string[]): Promise<TerraformRun> {
-  return startTerraform(cwd, args).done;
+export function terraform(cwd: string, args: readonly string[], env: Record<string, string> = {}): Promise<TerraformRun> {
+  return startTerraform(cwd, args, env).done;
 }
 
 /** Runs terraform and fails with its whole output unless it exits 0. */
-export async function terraformOk(cwd: string, args: readonly string[]): Promise<string> {
-  const run = await terraform(cwd, args);
+export async function terraformOk(cwd: string, args: readonly string[], env: Record<string, string> = {}): Promise<string> {
+  const run = await terraform(cwd, args, env);
   if (run.status !== 0) throw new Error(`terraform ${args.join(' ')} in ${cwd} exited ${run.status}:\n${run.stdout}\n${run.stderr}`);
   return run.stdout;
 }
@@ -73,9 +73,9 @@ export interface PlannedChange {
 }
 
 /** Plans into a file and reads it back: address -> actions, the address it moved from, the id it imports. */
-export async function plannedChanges(cwd: string): Promise<Record<string, PlannedChange>> {
-  await terraformOk(cwd, ['plan', '-out=tfplan']);
-  const plan = JSON.parse(await terraformOk(cwd, ['show', '-json', 'tfplan'])) as {
+export async function plannedChanges(cwd: string, env: Record<string, string> = {}): Promise<Record<string, PlannedChange>> {
+  await terraformOk(cwd, ['plan', '-out=tfplan'], env);
+  const plan = JSON.parse(await terraformOk(cwd, ['show', '-json', 'tfplan'], env)) as {
     resource_changes?: { address: string; previous_address?: string; change: { actions: string[]; importing?: { id: string } } }[];
   };
   return Object.fromEntries(
