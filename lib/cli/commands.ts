@@ -1,7 +1,8 @@
 import { App } from 'cdk8s';
-import { formatDiff, formatSynthReport } from '../day2/diff';
+import { DIFF_EXIT, formatDiff, formatSynthReport } from '../day2/diff';
 import { readInventory } from '../day2/inventory';
-import { planAgainstOutput, synthPlatform, validatePlatform } from '../synth/platform-synth';
+import { clusterAckId, describeLeaving, readClusterInventory } from '../day2/previous-output';
+import { compareWithOutput, synthPlatform, validatePlatform } from '../synth/platform-synth';
 import { formatNotes, formatStats } from '../synth/synth';
 import { Command, SynthArgs } from './args';
 import { ValidationError } from '../core/errors';
@@ -45,10 +46,18 @@ export function runCommand(command: Command, args: SynthArgs, program: LoadedPro
       return 0;
     }
     case 'diff': {
-      const plan = planAgainstOutput(build, options);
-      const { text, exitCode } = formatDiff(plan, readInventory(options.fluxDir) !== undefined);
-      output.out(text);
-      return exitCode;
+      const { plan, leaving } = compareWithOutput(build, options);
+      const clusterName = plan.platform.clusterName;
+      const previousFound = readInventory(options.fluxDir) !== undefined || readClusterInventory(options.fluxDir, clusterName) !== undefined;
+      const { text, exitCode } = formatDiff(plan, previousFound);
+      // Over a fleet's output: the clusters this program would remove come first, as a fleet's diff shows them.
+      const gone = leaving.map(
+        (l) =>
+          `cluster ${l.cluster} is not in this program (the output holds a fleet): its tree and its Terraform stack would be removed (${describeLeaving(l)})${l.acknowledged ? ' [acknowledged]' : ` [refused: --acknowledge ${clusterAckId(l.cluster)}]`}\n`,
+      );
+      output.out(gone.join('') + text);
+      const worst = leaving.some((l) => !l.acknowledged) ? DIFF_EXIT.destructive : leaving.length > 0 ? Math.max(exitCode, DIFF_EXIT.changes) : exitCode;
+      return worst;
     }
     case 'validate': {
       const plan = validatePlatform(build, options);

@@ -1,9 +1,7 @@
 import { DIFF_EXIT, formatDiff, formatSynthReport } from '../day2/diff';
 import type { ClusterPlan } from './fleet-checks';
 import type { FleetPlan } from './fleet-synth';
-import { clusterAckId, describe } from './leaving-clusters';
-import { readClusterInventory } from './fleet-inventory';
-import { clusterFolder } from './layout';
+import { clusterAckId, clusterFolder, describeLeaving as describe, readClusterInventory } from '../day2/previous-output';
 
 /**
  * `diff` of a fleet: each cluster that changes under its name, indented, and one line naming the clusters

@@ -1,16 +1,5 @@
-import * as fs from 'fs';
-import * as path from 'path';
-import { Inventory, INVENTORY_FILE, InventoryItem, inventoryText, readInventory } from '../day2/inventory';
-import { BASE_FOLDER, CLUSTERS_FOLDER, clusterFolder } from './layout';
-
-/** Where the inventory items every cluster of a fleet has alike are kept once. */
-export const SHARED_INVENTORY_FILE = `${BASE_FOLDER}/${INVENTORY_FILE}`;
-
-/** A cluster's inventory file in a fleet: its own items, and the file of the items it shares. */
-interface ClusterInventoryFile extends Inventory {
-  /** The shared items' file, relative to the Flux output folder. */
-  readonly sharedItems?: string;
-}
+import { Inventory, INVENTORY_FILE, InventoryItem, inventoryText } from '../day2/inventory';
+import { CLUSTERS_FOLDER, SHARED_INVENTORY_FILE } from '../day2/previous-output';
 
 /**
  * The inventory files of a fleet: the items every cluster has exactly alike once in
@@ -41,23 +30,4 @@ export function fleetInventoryFiles(inventories: readonly { cluster: string; inv
     files.set(`${CLUSTERS_FOLDER}/${cluster}/${INVENTORY_FILE}`, withShared);
   }
   return files;
-}
-
-/**
- * The inventory of `cluster` in the fleet output `fluxDir`, its shared items merged back in. The first
- * fleet synth of an output a single platform wrote takes that platform's inventory when it is of the same
- * cluster, so that the guard still sees what the change removes.
- */
-export function readClusterInventory(fluxDir: string, cluster: string): Inventory | undefined {
-  const own = readInventory(clusterFolder(fluxDir, cluster)) as ClusterInventoryFile | undefined;
-  if (!own) {
-    const single = readInventory(fluxDir);
-    return single?.cluster === cluster ? single : undefined;
-  }
-  if (own.sharedItems === undefined) return own;
-  const file = path.join(fluxDir, own.sharedItems);
-  if (!fs.existsSync(file)) throw new Error(`${path.join(clusterFolder(fluxDir, cluster), INVENTORY_FILE)}: names the shared inventory ${own.sharedItems}, which is missing. Restore it from Git, or remove the cluster's inventory to start a new history.`);
-  const shared = (JSON.parse(fs.readFileSync(file, 'utf8')) as { items: InventoryItem[] }).items;
-  const { sharedItems: _shared, ...inventory } = own;
-  return { ...inventory, items: [...own.items, ...shared].sort((a, b) => (a.id < b.id ? -1 : 1)) };
 }

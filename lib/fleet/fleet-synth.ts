@@ -4,12 +4,14 @@ import { PlanOptions } from '../plan/deployment-plan';
 import { previousDocuments } from '../secrets/previous-documents';
 import { withAtomicOutput, withLockedOutput, writeFiles } from '../synth/output';
 import { built, listFromEnv, PlatformSynthOptions } from '../synth/platform-synth';
-import { planPlatform, SynthStats, synthTerraformStacks } from '../synth/synth';
+import { stateContinuityProblems } from '../synth/state-continuity';
+import { planPlatform, STACK_NAME, SynthStats, synthTerraformStacks } from '../synth/synth';
+import { readInventory } from '../day2/inventory';
 import { checkFleet, ClusterPlan } from './fleet-checks';
-import { fleetInventoryFiles, readClusterInventory } from './fleet-inventory';
+import { fleetInventoryFiles } from './fleet-inventory';
+import { clusterFolder, fleetClustersIn, LeavingCluster, leavingClusters, leavingProblems, readClusterInventory } from '../day2/previous-output';
 import { Fleet } from './fleet';
-import { CLUSTERS_FOLDER, clusterFolder, FleetLayoutStats, layoutFleet } from './layout';
-import { LeavingCluster, leavingClusters, leavingProblems } from './leaving-clusters';
+import { CLUSTERS_FOLDER, FleetLayoutStats, layoutFleet } from './layout';
 
 /** Where a fleet is synthesized, and what this synth may do. */
 export interface FleetSynthOptions extends PlatformSynthOptions {
@@ -50,8 +52,9 @@ export function selectedClusters(fleet: Fleet, options: FleetSynthOptions): read
 function planClusters(fleet: Fleet, clusters: readonly string[], fluxDir: string, options: FleetSynthOptions, enforceGuard: boolean): FleetPlan {
   const selected = selectedClusters(fleet, options);
   const acknowledgements = [...(options.acknowledge ?? []), ...listFromEnv('BALLAST_ACKNOWLEDGE')];
-  // `cluster/<name>` acknowledges a cluster leaving the fleet: the fleet's, not one cluster's plan's.
-  const acknowledge = acknowledgements.filter((a) => !a.startsWith('cluster/'));
+  // `cluster/<name>` acknowledges a cluster leaving the fleet, `state/<name>` a stack whose state changes
+  // place: the fleet's, not one cluster's plan's.
+  const acknowledge = acknowledgements.filter((a) => !/^(cluster|state)\//.test(a));
   const rotate = [...(options.rotate ?? []), ...listFromEnv('BALLAST_ROTATE')];
   if ((acknowledge.length > 0 || rotate.length > 0) && fleet.clusters.length > 1 && selected.length === fleet.clusters.length) {
     throw new ValidationError([
@@ -127,6 +130,12 @@ export function synthFleet(fleet: Fleet, options: FleetSynthOptions = {}): Fleet
       terraformStaging,
       { finalOutdir: terraformDir },
     );
+    // Each cluster's stack continues its own, or the single platform's stack whose inventory it took.
+    const previousFleet = fleetClustersIn(fluxDir);
+    const single = readInventory(fluxDir)?.cluster;
+    const continuations = plans.map(({ cluster }) => ({ stack: cluster, previousStack: !previousFleet.includes(cluster) && single === cluster ? STACK_NAME : cluster }));
+    const moves = stateContinuityProblems(continuations, terraformDir, terraformStaging, terraformDir, [...(options.acknowledge ?? []), ...listFromEnv('BALLAST_ACKNOWLEDGE')]);
+    if (moves.length > 0) throw new ValidationError(moves);
     // Saved before the swap, as for a single platform (see synthPlatform).
     for (const { plan } of plans) plan.day2.secretStore.save();
     return { plans, leaving, flux, terraform: { ...terraform, notes }, layout: layout.stats };

@@ -11,15 +11,9 @@ export interface ClusterRepository {
   readonly repo: FluxRepository;
 }
 
-/** Folder of the files every cluster (or a majority of those that have them) shares. */
-export const BASE_FOLDER = 'base';
-/** Folder of each cluster's tree: its Flux Kustomizations, its step folders and its inventory. */
-export const CLUSTERS_FOLDER = 'clusters';
-
-/** A cluster's folder in the fleet's Flux output: its Flux Kustomizations, own files and inventory. */
-export function clusterFolder(fluxDir: string, cluster: string): string {
-  return path.join(fluxDir, CLUSTERS_FOLDER, cluster);
-}
+// The folders of the layout are named where previous outputs are read (day2), which both programs do.
+import { BASE_FOLDER, CLUSTERS_FOLDER } from '../day2/previous-output';
+export { BASE_FOLDER, CLUSTERS_FOLDER };
 
 /** What the layout shared and what it kept per cluster, for the synth summary and the bench. */
 export interface FleetLayoutStats {

@@ -132,3 +132,56 @@ test('a fleet: npx ballast synth writes every cluster, and the stock cdktf synth
   expect(unknown.status).toBe(3);
   expect(unknown.stderr).toContain('arguments: --cluster qa: the fleet has no cluster "qa". Use one of staging, production.');
 });
+
+test("the wrong program in a fleet's repository: a single platform is refused before it deletes anything (synth exit 1, diff exit 2)", () => {
+  // fleet-dist holds the fleet the test above synthesized (staging and production); platform.ts is a
+  // single platform of cluster staging, and it is the program `npx ballast synth` runs without --app.
+  const env = { SOPS_AGE_KEY: '', BALLAST_SECRETS_FILE: '' };
+  const listing = () => (fs.readdirSync(path.join(project, 'fleet-dist'), { recursive: true, encoding: 'utf8' }) as string[]).sort();
+  const before = listing();
+  expect(before).toEqual(expect.arrayContaining([path.join('flux', 'clusters', 'production', 'kustomization.yaml'), path.join('cdktf', 'stacks', 'production', 'cdk.tf.json')]));
+  const synth = run('npx', ['--no-install', 'ballast', 'synth', '--outdir', 'fleet-dist'], env);
+  expect(synth.status).toBe(1);
+  // Mutation: reading only a single platform's inventory (as before) makes this synth pass and delete
+  // clusters/production and stacks/production.
+  expect(synth.stderr).toContain(
+    'output/production: the cluster is no longer in the program, and this synth would remove its tree clusters/production/',
+  );
+  expect(synth.stderr).toContain('acknowledge it (--acknowledge cluster/production)');
+  expect(synth.stderr).toContain('if you meant the fleet, run its program (--app <your fleet program>)');
+  expect(listing()).toEqual(before);
+  const diff = run('npx', ['--no-install', 'ballast', 'diff', '--outdir', 'fleet-dist'], env);
+  expect(diff.status).toBe(2);
+  expect(diff.stdout).toMatch(/^cluster production is not in this program \(the output holds a fleet\): its tree and its Terraform stack would be removed \(.*\) \[refused: --acknowledge cluster\/production\]\n/);
+  // The fleet's own program still finds its output as it left it.
+  expect(run('npx', ['--no-install', 'ballast', 'diff', '--app', 'fleet.ts', '--outdir', 'fleet-dist'], env).status).toBe(0);
+});
+
+test('one platform that becomes a fleet: the move of its Terraform state is refused until the team carries it over (exit 1, then 0)', () => {
+  const env = { SOPS_AGE_KEY: '', BALLAST_SECRETS_FILE: '' };
+  // Before the fleet: its staging cluster's platform as the team's one program.
+  fs.writeFileSync(path.join(project, 'staging-alone.ts'), "import fleet from './fleet';\nexport default () => fleet.build('staging');\n");
+  ok(run('npx', ['--no-install', 'ballast', 'synth', '--app', 'staging-alone.ts', '--outdir', 'move-dist'], env));
+  // An applied single platform: its local state, where the stack keeps it.
+  const stack = JSON.parse(fs.readFileSync(path.join(project, 'move-dist', 'cdktf', 'stacks', 'ballast', 'cdk.tf.json'), 'utf8'));
+  expect(stack.terraform.backend).toEqual({ local: { path: '../../../../terraform.ballast.tfstate' } });
+  fs.writeFileSync(path.join(project, 'terraform.ballast.tfstate'), '{"version": 4, "serial": 7, "resources": []}\n');
+  const refused = run('npx', ['--no-install', 'ballast', 'synth', '--app', 'fleet.ts', '--outdir', 'move-dist'], env);
+  expect(refused.status).toBe(1);
+  // Mutation: without the continuity check the fleet's stack staging starts from an empty
+  // terraform.staging.tfstate and plans to create everything the cluster has.
+  expect(refused.stderr).toContain(
+    'terraform/staging: the Terraform state of stack staging would change place: the previous output\'s stack ballast keeps it in the local file terraform.ballast.tfstate, this synth in the local file terraform.staging.tfstate.',
+  );
+  expect(refused.stderr).toContain('--acknowledge state/staging): move the file first: mv terraform.ballast.tfstate terraform.staging.tfstate');
+  expect(fs.existsSync(path.join(project, 'move-dist', 'cdktf', 'stacks', 'ballast'))).toBe(true);
+  // What the message says: move it, then acknowledge.
+  fs.renameSync(path.join(project, 'terraform.ballast.tfstate'), path.join(project, 'terraform.staging.tfstate'));
+  ok(run('npx', ['--no-install', 'ballast', 'synth', '--app', 'fleet.ts', '--outdir', 'move-dist', '--acknowledge', 'state/staging'], env));
+  expect(fs.existsSync(path.join(project, 'move-dist', 'cdktf', 'stacks', 'staging', 'cdk.tf.json'))).toBe(true);
+  // The acknowledgement held for that synth only: the next one has nothing to carry over.
+  const stale = run('npx', ['--no-install', 'ballast', 'synth', '--app', 'fleet.ts', '--outdir', 'move-dist', '--acknowledge', 'state/staging'], env);
+  expect(stale.status).toBe(1);
+  expect(stale.stderr).toContain('arguments: --acknowledge state/staging names no Terraform stack whose state changes place');
+  ok(run('npx', ['--no-install', 'ballast', 'synth', '--app', 'fleet.ts', '--outdir', 'move-dist'], env));
+});

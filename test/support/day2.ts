@@ -28,11 +28,13 @@ export interface Workspace {
   readonly flux: string;
   readonly terraform: string;
   readonly secrets: string;
+  /** The local Terraform state of the workspace's stack (in its root, as `terraform.ballast.tfstate` is in a project's). */
+  readonly state: string;
 }
 
 export function workspace(): Workspace {
   const root = tempDir('ballast-day2-');
-  return { root, flux: path.join(root, 'dist', 'flux'), terraform: path.join(root, 'dist', 'cdktf'), secrets: path.join(root, 'ballast-secrets.sops.yaml') };
+  return { root, flux: path.join(root, 'dist', 'flux'), terraform: path.join(root, 'dist', 'cdktf'), secrets: path.join(root, 'ballast-secrets.sops.yaml'), state: path.join(root, 'terraform.ballast.tfstate') };
 }
 
 /** A stateful component with one release, whose name a test can change. */
@@ -61,7 +63,7 @@ export interface Shape {
 }
 
 export function shapedPlatform(ws: Workspace, shape: Shape = {}): Platform {
-  const platform = testPlatform({ sops: { ageRecipients: [TEST_AGE.recipient], secretsFile: ws.secrets } });
+  const platform = testPlatform({ sops: { ageRecipients: [TEST_AGE.recipient], secretsFile: ws.secrets }, terraform: { backend: { kind: 'local', path: ws.state } } });
   const traefik = new Traefik(platform, 'traefik', { deployWith: shape.traefik ?? 'terraform' });
   new KubePrometheusStack(platform, 'monitoring', { deployWith: shape.monitoring ?? 'flux', nodePool: 'monitor', ingress: traefik });
   if (shape.postgres !== false) {

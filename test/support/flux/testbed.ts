@@ -67,6 +67,18 @@ export class FluxTestbed {
     await applyAll(this.ssa, sync, 'FluxInstance sync');
   }
 
+  /**
+   * What the FluxInstance creates, when Terraform itself ran for real (the lifecycle tests): the
+   * namespace flux-system, the Secret sops-age with `ageIdentity`, and the sync (GitRepository and root
+   * Kustomization). Only for a platform whose own Terraform side does not install Flux.
+   */
+  public async startSync(platform: Platform, ageIdentity: string): Promise<void> {
+    await applyAll(this.ssa, [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'flux-system' } }], 'flux-system namespace');
+    await this.setAgeIdentity(ageIdentity);
+    const sync = fluxInstanceSync({ url: this.git.url, branch: BRANCH, path: syncPath(platform), interval: platform.flux.interval });
+    await applyAll(this.ssa, sync, 'FluxInstance sync');
+  }
+
   /** Replaces the age identity in flux-system/sops-age (as a new `TF_VAR_sops_age_key` and apply would). */
   public async setAgeIdentity(ageIdentity: string): Promise<void> {
     await applyAll(this.ssa, [sopsAgeSecret(ageIdentity)], 'sops-age secret');
