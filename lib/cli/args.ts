@@ -27,20 +27,22 @@ export interface SynthArgs {
   readonly rotate: string[];
   /** `--no-wait`: fail at once when another synth holds the output folders, instead of waiting for it. */
   readonly noWait: boolean;
+  /** `--json`: `diff` prints JSON for programs (CI bots) instead of text. @default false */
+  readonly json: boolean;
 }
 
 const VALUED = { '--app': 'app', '--outdir': 'outdir', '--acknowledge': 'acknowledge', '--rotate': 'rotate', '--cluster': 'clusters' } as const;
-const USAGE = 'Use --app <file>, --outdir <dir>, --cluster <name>, --acknowledge <inventory id>, --rotate <secret name> (each of the last three as often as needed) or --no-wait';
+const USAGE = 'Use --app <file>, --outdir <dir>, --cluster <name>, --acknowledge <inventory id>, --rotate <secret name> (each of the last three as often as needed), --no-wait or --json';
 
 /**
- * Parses `--app`, `--outdir`, `--cluster`, `--acknowledge`, `--rotate` (also as `--flag=value`) and
- * `--no-wait`. Without `--outdir`, the folders a stock command asks for in `env` are taken.
+ * Parses `--app`, `--outdir`, `--cluster`, `--acknowledge`, `--rotate` (also as `--flag=value`),
+ * `--no-wait` and `--json`. Without `--outdir`, the folders a stock command asks for in `env` are taken.
  */
 export function parseSynthArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): SynthArgs {
-  const out = { app: undefined as string | undefined, outdir: undefined as string | undefined, acknowledge: [] as string[], rotate: [] as string[], clusters: [] as string[], noWait: false };
+  const out = { app: undefined as string | undefined, outdir: undefined as string | undefined, acknowledge: [] as string[], rotate: [] as string[], clusters: [] as string[], noWait: false, json: false };
   for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === '--no-wait') {
-      out.noWait = true;
+    if (argv[i] === '--no-wait' || argv[i] === '--json') {
+      out[argv[i] === '--json' ? 'json' : 'noWait'] = true;
       continue;
     }
     const [flag, inline] = argv[i].split(/=(.*)/s, 2);
@@ -96,4 +98,6 @@ options:
   --acknowledge <id>      allow a guarded change (inventory id or component path); repeatable
   --rotate <name>         give a generated secret or a Terraform variable a new value; repeatable
   --no-wait               fail at once when another synth holds the output folders
+  --json                  diff: print the changes as JSON (fields, old and new values, secrets
+                          masked; the exit code is the same)
 `;

@@ -1,5 +1,7 @@
 import { App } from 'cdk8s';
-import { DIFF_EXIT, formatDiff, formatSynthReport } from '../day2/diff';
+import * as path from 'path';
+import { DIFF_EXIT, diffJson, formatDiff, formatSynthReport } from '../day2/diff';
+import { fieldDiffs } from '../synth/field-diff';
 import { readInventory } from '../day2/inventory';
 import { clusterAckId, describeLeaving, readClusterInventory } from '../day2/previous-output';
 import { compareWithOutput, synthPlatform, validatePlatform } from '../synth/platform-synth';
@@ -46,10 +48,19 @@ export function runCommand(command: Command, args: SynthArgs, program: LoadedPro
       return 0;
     }
     case 'diff': {
-      const { plan, leaving } = compareWithOutput(build, options);
+      const { plan, leaving, previousStack } = compareWithOutput(build, options);
       const clusterName = plan.platform.clusterName;
       const previousFound = readInventory(options.fluxDir) !== undefined || readClusterInventory(options.fluxDir, clusterName) !== undefined;
-      const { text, exitCode } = formatDiff(plan, previousFound);
+      // Field by field against the previous files of a single platform's output (a fleet's objects are
+      // split over base/ and patches: its diff names them).
+      const fields = leaving.length === 0 ? fieldDiffs(plan, options.fluxDir, path.join(options.terraformDir, 'stacks', previousStack, 'cdk.tf.json')) : undefined;
+      if (args.json) {
+        const json = diffJson(plan, previousFound, fields);
+        const exitCode = leaving.some((l) => !l.acknowledged) ? DIFF_EXIT.destructive : json.exitCode;
+        output.out(`${JSON.stringify({ ...json, exitCode, leavingClusters: leaving }, null, 2)}\n`);
+        return exitCode;
+      }
+      const { text, exitCode } = formatDiff(plan, previousFound, fields);
       // Over a fleet's output: the clusters this program would remove come first, as a fleet's diff shows them.
       const gone = leaving.map(
         (l) =>

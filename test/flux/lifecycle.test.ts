@@ -110,6 +110,8 @@ reconciled.describe('a team\'s second month with the real providers', () => {
     traefik_admin_users: 'admin:$2y$05$wE7nO7m0P0cGkqkq0mJ8eOmCqkQKzF5o3uTt0mHhVwz7l5uZl8y2e',
     grafana_admin_password: 'grafana-password-5f3b9c1e7a',
     web_token: 'web-token-value-8d2e4f6a1b3c',
+    // The age key Flux decrypts the Secrets in Git with (Terraform writes flux-system/sops-age).
+    sops_age_key: TEST_AGE.identity,
   };
   /** Every secret value seen so far, in the cluster or given to Terraform: none may ever reach a state file. */
   const seen = new Set<string>();
@@ -141,6 +143,9 @@ reconciled.describe('a team\'s second month with the real providers', () => {
 
   test('a fresh apply: Terraform installs its side with the real providers, Flux the rest, and the next plan is empty', async () => {
     await synth(shape);
+    // The shaped platform installs no Flux of its own (a cluster whose Flux came another way): flux-system
+    // is there before Terraform writes the age key into it.
+    expect((await bed.server.request('POST', '/api/v1/namespaces', JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'flux-system' } }))).status).toBe(201);
     expect(await stack.applyOk()).toMatch(/Apply complete! Resources: \d+ added, 0 changed, 0 destroyed\./);
     await bed.startSync(shapedPlatform(ws, shape), TEST_AGE.identity);
     await bed.pushAndReconcile(ws.flux, 'first synth', KUSTOMIZATIONS);
@@ -196,6 +201,9 @@ reconciled.describe('a team\'s second month with the real providers', () => {
       'kubernetes_namespace_v1.namespace_database': 'no-op import database',
       'kubernetes_secret_v1.secret_app_postgres-app-credentials': 'create',
       'kubernetes_secret_v1.secret_database_postgres-app-credentials': 'create',
+      // No Secret is left in Git: Flux no longer decrypts, and the age key goes (Terraform has it from
+      // TF_VAR_sops_age_key, and writes it again when a Secret comes back into Git).
+      'kubernetes_secret_v1.secret_flux-system_sops-age': 'delete',
     });
     await stack.applyOk();
     expect(await secretValue(bed.server, 'database', 'postgres-app-credentials', 'password')).toBe(password);

@@ -60,6 +60,10 @@ export interface Shape {
   readonly appToken?: boolean;
   /** A second, plain app. @default true */
   readonly extraApp?: boolean;
+  /** The image of that app. @default 'ghcr.io/example/web:1.0.0' */
+  readonly webImage?: string;
+  /** PostgreSQL's volume. @default '20Gi' */
+  readonly postgresStorage?: string;
 }
 
 export function shapedPlatform(ws: Workspace, shape: Shape = {}): Platform {
@@ -68,7 +72,7 @@ export function shapedPlatform(ws: Workspace, shape: Shape = {}): Platform {
   new KubePrometheusStack(platform, 'monitoring', { deployWith: shape.monitoring ?? 'flux', nodePool: 'monitor', ingress: traefik });
   if (shape.postgres !== false) {
     new CloudNativePg(platform, 'cnpg');
-    const postgres = new PostgresCluster(platform, 'postgres', { secrets: shape.postgres ?? 'terraform' });
+    const postgres = new PostgresCluster(platform, 'postgres', { secrets: shape.postgres ?? 'terraform', ...(shape.postgresStorage ? { storageSize: shape.postgresStorage } : {}) });
     new WebService(platform, 'app', {
       namespace: 'app',
       image: 'ghcr.io/example/app:1.0.0',
@@ -77,7 +81,7 @@ export function shapedPlatform(ws: Workspace, shape: Shape = {}): Platform {
       database: { cluster: postgres, name: 'app', env: (db) => ({ DATABASE_URL: db.uri }) },
     });
   }
-  if (shape.extraApp ?? true) new WebService(platform, 'web', { namespace: 'web', image: 'ghcr.io/example/web:1.0.0', port: 8080 });
+  if (shape.extraApp ?? true) new WebService(platform, 'web', { namespace: 'web', image: shape.webImage ?? 'ghcr.io/example/web:1.0.0', port: 8080 });
   if (shape.appToken) {
     const web = platform.node.tryFindChild('web') as WebService;
     web.addBootstrapSecret('web-token', { token: SecretValue.fromVariable('web_token', 'A token of the web app.') });

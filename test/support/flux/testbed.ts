@@ -73,8 +73,11 @@ export class FluxTestbed {
    * Kustomization). Only for a platform whose own Terraform side does not install Flux.
    */
   public async startSync(platform: Platform, ageIdentity: string): Promise<void> {
-    await applyAll(this.ssa, [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'flux-system' } }], 'flux-system namespace');
-    await this.setAgeIdentity(ageIdentity);
+    // Terraform writes both when the platform has Secrets in Git (sops_age_key): never over its objects.
+    if ((await this.server.request('GET', '/api/v1/namespaces/flux-system')).status === 404) {
+      await applyAll(this.ssa, [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'flux-system' } }], 'flux-system namespace');
+    }
+    if ((await this.server.request('GET', '/api/v1/namespaces/flux-system/secrets/sops-age')).status === 404) await this.setAgeIdentity(ageIdentity);
     const sync = fluxInstanceSync({ url: this.git.url, branch: BRANCH, path: syncPath(platform), interval: platform.flux.interval });
     await applyAll(this.ssa, sync, 'FluxInstance sync');
   }

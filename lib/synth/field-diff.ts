@@ -1,0 +1,173 @@
+import * as fs from 'fs';
+import * as yaml from 'js-yaml';
+import * as path from 'path';
+import { looksLikePasswordKey } from '../core/grammar';
+import { INVENTORY_FILE, objectId } from '../day2/inventory';
+import type { FieldChange, ObjectDiff } from '../day2/diff';
+import { renderFluxRepository } from '../flux/repository';
+import type { DeploymentPlan, Manifest } from '../plan/deployment-plan';
+
+// What `diff` shows inside a changed object, as `terraform plan` does inside a resource: each changed
+// field with its old and new value (secret values masked), the fields Kubernetes refuses to change in
+// place (the object would have to be replaced), and what would lose data (a volume that shrinks, the
+// replacement of something that holds data). The old objects are read from the previous output's files,
+// the new ones rendered as the synth would write them; nothing is written.
+
+/** Kubernetes' immutable fields ballast's objects carry, per kind: a change is refused by the API server. */
+const IMMUTABLE: readonly { readonly kinds: readonly string[]; readonly path: RegExp; readonly reason: string }[] = [
+  { kinds: ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet'], path: /^spec\.selector(\.|$)/, reason: 'spec.selector is immutable' },
+  { kinds: ['StatefulSet'], path: /^spec\.(volumeClaimTemplates|serviceName|podManagementPolicy)(\.|\[|$)/, reason: 'a StatefulSet\'s volumeClaimTemplates, serviceName and podManagementPolicy are immutable' },
+  { kinds: ['Job'], path: /^spec\.(template|selector|completions)(\.|$)/, reason: 'a Job\'s pod template is immutable' },
+  { kinds: ['Service'], path: /^spec\.(clusterIP|clusterIPs|ipFamilies)(\.|\[|$)/, reason: 'a Service\'s cluster IP is immutable' },
+  { kinds: ['PersistentVolumeClaim'], path: /^spec\.(storageClassName|accessModes|volumeName|selector|volumeMode)(\.|\[|$)/, reason: 'a claim\'s class, access modes and volume are immutable' },
+  { kinds: ['Secret'], path: /^type$/, reason: 'a Secret\'s type is immutable' },
+  { kinds: ['Database'], path: /^spec\.(cluster|name)(\.|$)/, reason: 'a CloudNativePG Database\'s cluster and name are immutable' },
+];
+
+/** Storage sizes by kind: a smaller value loses data (Kubernetes and CloudNativePG refuse to shrink a volume). */
+const STORAGE: readonly { readonly kinds: readonly string[]; readonly path: RegExp }[] = [
+  { kinds: ['PersistentVolumeClaim'], path: /^spec\.resources\.requests\.storage$/ },
+  { kinds: ['StatefulSet'], path: /^spec\.volumeClaimTemplates\[\d+\]\.spec\.resources\.requests\.storage$/ },
+  { kinds: ['Cluster'], path: /^spec\.(storage|walStorage)\.size$/ },
+];
+
+const UNITS: Record<string, number> = { '': 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50 };
+
+/** Bytes of a Kubernetes storage quantity (`20Gi`, `500M`), or undefined for anything else. */
+function bytes(q: unknown): number | undefined {
+  const m = /^([0-9]+(?:\.[0-9]+)?)(k|M|G|T|P|Ki|Mi|Gi|Ti|Pi)?$/.exec(String(q));
+  return m ? Number(m[1]) * UNITS[m[2] ?? ''] : undefined;
+}
+
+/** `a.b[2].c` paths of every leaf that differs between `before` and `after`. */
+function changedFields(before: unknown, after: unknown, at = ''): FieldChange[] {
+  if (JSON.stringify(before) === JSON.stringify(after)) return [];
+  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (isObject(before) && isObject(after)) {
+    const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
+    return keys.flatMap((k) => changedFields(before[k], after[k], at ? `${at}.${k}` : k));
+  }
+  // Lists of the same length are compared item by item (containers, ports); otherwise as a whole.
+  if (Array.isArray(before) && Array.isArray(after) && before.length === after.length) {
+    return before.flatMap((b, i) => changedFields(b, after[i], `${at}[${i}]`));
+  }
+  return [{ path: at, ...(before !== undefined ? { before } : {}), ...(after !== undefined ? { after } : {}) }];
+}
+
+/** Masks what must not be printed: a Secret's data, and any field named like a password or token. */
+function masked(kind: string, change: FieldChange): FieldChange {
+  const secretData = kind === 'Secret' && /^(data|stringData)(\.|$)/.test(change.path);
+  if (!secretData && !looksLikePasswordKey(change.path)) return change;
+  return { path: change.path, sensitive: true, ...(change.before !== undefined ? { before: '(sensitive value)' } : {}), ...(change.after !== undefined ? { after: '(sensitive value)' } : {}) };
+}
+
+/** The changes of one object, with the immutable fields and storage shrinks among them. */
+export function objectDiff(id: string, kind: string, before: unknown, after: unknown, stateful: boolean): ObjectDiff | undefined {
+  const fields = changedFields(before, after).map((c) => masked(kind, c));
+  if (fields.length === 0) return undefined;
+  const immutable = [
+    ...new Set(
+      fields.flatMap((f) => IMMUTABLE.filter((r) => r.kinds.includes(kind) && r.path.test(f.path)).map((r) => `${f.path}: ${r.reason}: the API server refuses the change, so the object must be deleted and created again`)),
+    ),
+  ];
+  const dataLoss = fields
+    .filter((f) => STORAGE.some((s) => s.kinds.includes(kind) && s.path.test(f.path)))
+    .filter((f) => {
+      const [b, a] = [bytes(f.before), bytes(f.after)];
+      return b !== undefined && a !== undefined && a < b;
+    })
+    .map((f) => `${f.path} shrinks from ${String(f.before)} to ${String(f.after)}: a volume cannot shrink, and replacing it loses its data`);
+  if (stateful && immutable.length > 0) dataLoss.push('it holds data, and a change of an immutable field replaces it');
+  return { id, fields, immutable, dataLoss };
+}
+
+/** Every object document under `fluxDir` (not the inventory), by inventory id; an encrypted Secret by its keys only. */
+function previousFluxObjects(fluxDir: string): Map<string, Manifest> {
+  const out = new Map<string, Manifest>();
+  if (!fs.existsSync(fluxDir)) return out;
+  for (const file of fs.readdirSync(fluxDir, { recursive: true, encoding: 'utf8' }) as string[]) {
+    if (!/\.ya?ml$/.test(file) || file.startsWith(path.dirname(INVENTORY_FILE))) continue;
+    let docs: unknown[];
+    try {
+      docs = yaml.loadAll(fs.readFileSync(path.join(fluxDir, file), 'utf8'));
+    } catch {
+      // A file that does not parse shows as a changed object: its old fields are unknown.
+      continue;
+    }
+    for (const doc of docs) {
+      const m = doc as Manifest | null;
+      if (!m || typeof m !== 'object' || typeof m.kind !== 'string' || typeof m.metadata?.name !== 'string') continue;
+      out.set(objectId(m), m);
+    }
+  }
+  return out;
+}
+
+/** The resources of the previous Terraform stack, by address (`helm_release.x`). */
+function previousTerraformResources(stackFile: string): Map<string, Record<string, unknown>> {
+  const out = new Map<string, Record<string, unknown>>();
+  if (!fs.existsSync(stackFile)) return out;
+  try {
+    const json = JSON.parse(fs.readFileSync(stackFile, 'utf8')) as { resource?: Record<string, Record<string, Record<string, unknown>>> };
+    for (const [type, resources] of Object.entries(json.resource ?? {})) for (const [name, r] of Object.entries(resources)) out.set(`${type}.${name}`, r);
+  } catch {
+    // A damaged stack file: its resources show as changed without fields.
+  }
+  return out;
+}
+
+/** The shape of a Secret that diff compares: its type, labels and keys; never a value. */
+const secretShape = (s: Manifest) => ({
+  type: s.type,
+  labels: s.metadata.labels,
+  keys: [...new Set([...Object.keys((s.stringData as object) ?? {}), ...Object.keys((s.data as object) ?? {})])].sort(),
+});
+
+/**
+ * The field changes of every changed item of `plan` against the previous output (`fluxDir`, and
+ * `stackFile`, the previous stack's cdk.tf.json), by inventory id. Items of the Flux side compare the
+ * objects as the synth would write them; releases of the Terraform side their chart, version and values.
+ */
+export function fieldDiffs(plan: DeploymentPlan, fluxDir: string, stackFile: string): Map<string, ObjectDiff> {
+  const changed = plan.day2.changes.filter((c) => c.kind === 'changed' && c.before && c.after && c.before.owner === c.after.owner);
+  const out = new Map<string, ObjectDiff>();
+  if (changed.length === 0) return out;
+  const previous = previousFluxObjects(fluxDir);
+  const current = new Map<string, Manifest>();
+  for (const docs of renderFluxRepository(plan).documents.values()) for (const d of docs) if (d.object) current.set(objectId(d.object), d.object);
+  for (const p of plan.flux) for (const s of p.encryptedSecrets) current.set(objectId(s), s);
+  const tfBefore = previousTerraformResources(stackFile);
+  const tfManifests = new Map(plan.terraform.manifests.map(({ manifest }) => [objectId(manifest), manifest]));
+  const tfReleases = new Map(plan.terraform.releases.map(({ component, chart }) => [`release/${component.namespace}/${chart.releaseName}`, chart]));
+
+  for (const c of changed) {
+    const item = c.after!;
+    const [kind, ns, name] = item.id.split('/');
+    let diff: ObjectDiff | undefined;
+    if (item.owner === 'flux') {
+      // A release is its HelmRelease, a namespace its Namespace object.
+      const objectKey = kind === 'release' ? `object/helm.toolkit.fluxcd.io/HelmRelease/${ns}/${name}` : kind === 'namespace' ? `object/core/Namespace/-/${ns}` : kind === 'secret' ? `object/core/Secret/${ns}/${name}` : item.id;
+      const before = previous.get(objectKey);
+      const after = current.get(objectKey);
+      if (before && after) {
+        diff = kind === 'secret' ? objectDiff(item.id, 'Secret', secretShape(before), secretShape(after), item.stateful) : objectDiff(item.id, after.kind, before, after, item.stateful);
+      }
+    } else if (item.owner === 'terraform' && item.address) {
+      const before = tfBefore.get(item.address);
+      if (kind === 'object' && before) diff = objectDiff(item.id, tfManifests.get(item.id)?.kind ?? '', before.manifest, tfManifests.get(item.id), item.stateful);
+      if (kind === 'release' && before) {
+        const chart = tfReleases.get(item.id)!;
+        const values = (v: unknown) => (Array.isArray(v) && typeof v[0] === 'string' ? yaml.load(v[0]) : undefined);
+        diff = objectDiff(
+          item.id,
+          'helm_release',
+          { chart: before.chart, version: before.version, values: values(before.values) },
+          { chart: chart.chart.chart, version: chart.chart.version, values: JSON.parse(JSON.stringify(chart.values)) },
+          item.stateful,
+        );
+      }
+    }
+    if (diff) out.set(item.id, diff);
+  }
+  return out;
+}
