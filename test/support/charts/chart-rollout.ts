@@ -30,8 +30,12 @@ export interface ChartRolloutOptions {
   /** The synthesized Flux tree and Terraform stack JSON. */
   readonly fluxDir: string;
   readonly stack: Record<string, any>;
-  /** The chart's archive or folder (from the chart cache). */
-  readonly chartPath: (chart: CatalogChart) => string;
+  /**
+   * The chart's archive or folder (from the chart cache); undefined for a chart the tier leaves out by
+   * name (flux-operator and flux-instance, AGPL, never vendored): its release is not rendered, and the CRDs
+   * of the groups it declares come from the reference data.
+   */
+  readonly chartPath: (chart: CatalogChart) => string | undefined;
   /**
    * What exists before the rollout starts, for a test platform without the Flux bootstrap: namespaces, and
    * the CRDs of API groups (from the reference data). @default nothing
@@ -67,7 +71,8 @@ export async function rollOutWithCharts(options: ChartRolloutOptions): Promise<C
   };
 
   const install = async (release: SynthesizedRelease) => {
-    const rendered = renderRelease(options.helm, release, options.chartPath(release.chart), await ssa.servedApiVersions());
+    const chartPath = options.chartPath(release.chart);
+    const rendered = chartPath === undefined ? [] : renderRelease(options.helm, release, chartPath, await ssa.servedApiVersions());
     releases.push({ release, objects: rendered.length });
     const crds = rendered.filter((r) => r.object.kind === 'CustomResourceDefinition');
     for (const crd of crds) await apply(crd);

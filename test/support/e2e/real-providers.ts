@@ -29,12 +29,6 @@ interface ReleaseJson {
   readonly name: string;
 }
 
-/** The charts of the helm releases of `stackDir`'s cdk.tf.json, as the catalog names them. */
-export function stackCharts(stackDir: string): CatalogChart[] {
-  const json = JSON.parse(fs.readFileSync(path.join(stackDir, 'cdk.tf.json'), 'utf8')) as { resource?: { helm_release?: Record<string, ReleaseJson> } };
-  return Object.values(json.resource?.helm_release ?? {}).map((r) => ({ chart: r.chart, version: r.version ?? '', repository: { url: '', type: 'default' } }) as unknown as CatalogChart);
-}
-
 /** The charts of `charts` the cache lacks (fixtures never count as missing). */
 export function missingCharts(charts: readonly { chart: string; version: string }[]): string[] {
   return charts
@@ -65,9 +59,10 @@ function fixtureCharts(dir: string): Record<string, string> {
 
 /**
  * Writes OVERRIDE_FILE into `stackDir`: every helm_release from a local chart folder, without waiting.
- * Call it after every synth (a synth replaces the folder). `fixtures` is where the fixture charts go.
+ * Call it after every synth (a synth replaces the folder). `fixtures` is where the fixture charts go;
+ * `statePath` moves the local state (a stack synthesized outside a project folder).
  */
-export function writeLoopbackOverrides(stackDir: string, fixtures: string): void {
+export function writeLoopbackOverrides(stackDir: string, fixtures: string, statePath?: string): void {
   const json = JSON.parse(fs.readFileSync(path.join(stackDir, 'cdk.tf.json'), 'utf8')) as { resource?: { helm_release?: Record<string, ReleaseJson> } };
   const fixture = fixtureCharts(fixtures);
   const releases = Object.entries(json.resource?.helm_release ?? {}).map(([name, r]) => {
@@ -75,7 +70,11 @@ export function writeLoopbackOverrides(stackDir: string, fixtures: string): void
     if (!local) throw new Error(`${name}: chart ${r.chart} ${r.version} is not in the chart cache ${chartCacheDir()}`);
     return [name, { chart: path.resolve(local), repository: null, version: null, wait: false, wait_for_jobs: false, atomic: false }];
   });
-  const override = releases.length ? { resource: { helm_release: Object.fromEntries(releases) } } : {};
+  const override = {
+    ...(releases.length ? { resource: { helm_release: Object.fromEntries(releases) } } : {}),
+    // A stack synthesized outside a project folder keeps its state where the test says.
+    ...(statePath ? { terraform: { backend: { local: { path: statePath } } } } : {}),
+  };
   fs.writeFileSync(path.join(stackDir, OVERRIDE_FILE), `${JSON.stringify(override, null, 2)}\n`);
 }
 
@@ -88,6 +87,8 @@ export class RealStack {
     /** Sensitive variables by name (without `TF_VAR_`). */
     private readonly variables: Readonly<Record<string, string>>,
     private readonly fixtures: string,
+    /** Where the state goes instead of the stack's own local path. @default the stack's backend */
+    private readonly statePath?: string,
   ) {}
 
   /** The environment of every run: the mirror's CLI config, the cluster, the variables. */
@@ -101,7 +102,7 @@ export class RealStack {
 
   /** After a synth: the override file, and `terraform init` (the synth removed `.terraform/`). */
   public async init(): Promise<void> {
-    writeLoopbackOverrides(this.dir, this.fixtures);
+    writeLoopbackOverrides(this.dir, this.fixtures, this.statePath);
     await terraformOk(this.dir, ['init', '-input=false'], this.env);
   }
 

@@ -1,0 +1,56 @@
+// The default platform's Terraform stack, applied with the real hashicorp helm 3.1.1 and kubernetes 2.38.0
+// providers (../shared/terraform-providers, mirrored by `scripts/tools.sh terraform-providers`) to a real
+// kube-apiserver: Traefik from its real chart, Flux through the flux-operator and flux-instance releases
+// (fixture charts of the same names stand in: theirs are AGPL and never vendored), namespaces and
+// write-only Secrets. The next plan has nothing to do, and no secret value reaches the state.
+import * as fs from 'fs';
+import * as path from 'path';
+import { ApiServer } from '../support/e2e/api-server';
+import { changesOf, missingCharts, OVERRIDE_FILE, RealStack, secretsInStateFiles, stateFiles } from '../support/e2e/real-providers';
+import { gatedTests } from '../support/not-run';
+import { defaultPlan, synthToTemp, TEST_AGE } from '../support/synth';
+
+const charts = [{ chart: 'traefik', version: '41.3.0' }];
+const missing = missingCharts(charts);
+if (missing.length > 0 && process.env.BALLAST_REQUIRE_CHARTS === '1') throw new Error(`BALLAST_REQUIRE_CHARTS=1, but the chart cache lacks ${missing.join(', ')}`);
+const withCharts = gatedTests(missing.length === 0, 'chart', charts.map((c) => `${c.chart} ${c.version}`).join(', '));
+
+let server: ApiServer;
+withCharts.beforeAll(async () => {
+  server = await ApiServer.start();
+}, 180_000);
+afterAll(() => server?.stop());
+
+withCharts.test('the default stack applies with the real providers, the next plan is empty, and the state holds no secret value', async () => {
+  const dist = synthToTemp(defaultPlan().platform);
+  const dir = path.join(dist, 'cdktf', 'stacks', 'ballast');
+  const state = path.join(dist, 'terraform.ballast.tfstate');
+  const variables = {
+    traefik_admin_users: 'admin:$2y$05$J1n0cRq2v1m5y7z3e5c7aOq1zj3YbqX8r2Kt4W6u8n0p2r4t6v8x0',
+    grafana_admin_password: 'grafana-default-password-1f2e3d4c',
+    sops_age_key: TEST_AGE.identity,
+    git_push_token: 'git-push-token-9a8b7c6d5e4f',
+  };
+  const stack = new RealStack(dir, server.kubeconfig, variables, path.join(dist, 'fixture-charts'), state);
+  await stack.init();
+  // The stack keeps its state in the project root (../../../../terraform.ballast.tfstate); this stack was
+  // synthesized outside a project, so the override file puts it in the test's folder.
+  expect(JSON.parse(fs.readFileSync(path.join(dir, 'cdk.tf.json'), 'utf8')).terraform.backend).toEqual({ local: { path: '../../../../terraform.ballast.tfstate' } });
+  expect(Object.keys(JSON.parse(fs.readFileSync(path.join(dir, OVERRIDE_FILE), 'utf8')).resource.helm_release).sort()).toEqual([
+    'release_flux-system_flux',
+    'release_flux-system_flux-operator',
+    'release_traefik_traefik',
+  ]);
+  expect(await stack.applyOk()).toMatch(/Apply complete! Resources: 10 added, 0 changed, 0 destroyed\./);
+  expect(changesOf(await stack.plan())).toEqual({});
+  // Flux's instance, as the flux-instance release created it: it syncs the platform's repository.
+  const instance = await server.request('GET', '/apis/fluxcd.controlplane.io/v1/namespaces/flux-system/fluxinstances/flux');
+  expect(instance.status).toBe(200);
+  expect(JSON.parse(instance.body).spec.sync).toMatchObject({ kind: 'GitRepository', path: 'clusters/production', ref: 'refs/heads/main' });
+  // The values reached the cluster (write-only), and no state file holds them (mutation: `data` instead of
+  // `data_wo` in kubernetes_secret_v1 stores them in terraform.ballast.tfstate).
+  const age = await server.request('GET', '/api/v1/namespaces/flux-system/secrets/sops-age');
+  expect(Buffer.from(JSON.parse(age.body).data['age.agekey'], 'base64').toString('utf8')).toBe(TEST_AGE.identity);
+  expect(stateFiles(dist)).toContain('terraform.ballast.tfstate');
+  expect(secretsInStateFiles(dist, Object.values(variables))).toEqual([]);
+}, 600_000);
