@@ -70,11 +70,11 @@ async function namespaceOf(server: ApiServer, name: string): Promise<{ metadata:
 }
 
 /**
- * Runs `work` while standing in for the namespace controller, which this API server lacks: a namespace
- * marked for deletion is finalized (its `kubernetes` finalizer removed), so that a Terraform destroy of a
- * namespace ends as it would in a cluster.
+ * Stands in for the namespace controller, which this API server lacks, until the returned function is
+ * called: a namespace marked for deletion (by a Terraform destroy, or Flux pruning it) is finalized, its
+ * `kubernetes` finalizer removed, so that it goes as it would in a cluster instead of staying Terminating.
  */
-async function withNamespaceController<T>(server: ApiServer, work: () => Promise<T>): Promise<T> {
+function namespaceController(server: ApiServer): () => Promise<void> {
   let running = true;
   const loop = (async () => {
     while (running) {
@@ -87,20 +87,23 @@ async function withNamespaceController<T>(server: ApiServer, work: () => Promise
       await new Promise((r) => setTimeout(r, 300));
     }
   })();
-  try {
-    return await work();
-  } finally {
+  return async () => {
     running = false;
     await loop;
-  }
+  };
 }
 
 const reconciled = withCharts;
 let bed: FluxTestbed;
+let stopNamespaceController: (() => Promise<void>) | undefined;
 reconciled.beforeAll(async () => {
   bed = await FluxTestbed.start();
+  stopNamespaceController = namespaceController(bed.server);
 }, 300_000);
-afterAll(() => bed?.stop());
+afterAll(async () => {
+  await stopNamespaceController?.();
+  await bed?.stop();
+});
 
 reconciled.describe('a team\'s second month with the real providers', () => {
   let ws: Workspace;
@@ -223,7 +226,7 @@ reconciled.describe('a team\'s second month with the real providers', () => {
       'kubernetes_namespace_v1.namespace_database': 'forget',
       'kubernetes_secret_v1.secret_database_postgres-app-credentials': 'forget',
     });
-    await withNamespaceController(bed.server, () => stack.applyOk());
+    await stack.applyOk();
     await bed.pushAndReconcile(ws.flux, 'PostgreSQL removed (acknowledged)', KUSTOMIZATIONS);
     expect(await namespaceOf(bed.server, 'database')).toBeDefined();
     expect(await secret(bed.server, 'database', 'postgres-app-credentials')).toBeDefined();
