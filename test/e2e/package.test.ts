@@ -86,7 +86,7 @@ test('npx ballast validate, synth, then diff of the unchanged platform', () => {
   }
 
   const diff = run('npx', ['--no-install', 'ballast', 'diff'], env);
-  expect(diff.stdout).toMatch(/0 to add, 0 to change, 0 to remove, 0 to move between owners; 0 destroy, prune or are refused\n$/);
+  expect(diff.stdout).toMatch(/0 to add, 0 to change, 0 to remove, 0 to move between owners; 0 destroy, prune, lose data or are refused\n$/);
   expect(diff.status).toBe(0);
 });
 
