@@ -99,6 +99,8 @@ export function guardChanges(
   platformPath: string,
   inventoryFile: string,
   secretVariables: SecretVariables = () => ({}),
+  generatedSecrets: SecretVariables = () => ({}),
+  secretsFile = 'the secrets file',
 ): GuardResult {
   const problems: ConfigProblem[] = [];
   const before = new Map((previous?.items ?? []).map((i) => [i.id, i]));
@@ -168,6 +170,17 @@ export function guardChanges(
       if (b.owner === 'terraform' && b.address) {
         steps.push(`Terraform forgets ${b.address} without destroying it (a removed block)`, `${ownerName(a.owner)} takes the existing object over on its next apply`);
         if (acknowledged) removed.push({ id, address: b.address });
+        // A Secret that Git holds from now on gets the secrets file's generated values: a value Terraform
+        // wrote before is not kept unless the file holds it.
+        const generated = kindOf(id) === 'secret' && a.owner === 'flux' ? Object.entries(generatedSecrets(id)) : [];
+        if (generated.length > 0) {
+          const { namespace, name } = parseItemId(id);
+          steps.push(
+            `its values become the generated ones of ${secretsFile} (${generated.map(([, g]) => g).join(', ')}), not the ones Terraform wrote: to keep those (running apps use them), store them in the file before this synth, for each key: ${generated
+              .map(([key, g]) => `v="$(kubectl -n ${namespace} get secret ${name} -o jsonpath='{.data.${key.replace(/\./g, '\\.')}}' | base64 -d)"; sops --set "[\\"generated\\"][\\"${g}\\"] \\"$v\\"" ${secretsFile}`)
+              .join('; ')}`,
+          );
+        }
       }
       if (b.owner === 'flux' && a.owner === 'terraform' && a.address) {
         if (kindOf(id) === 'secret') {

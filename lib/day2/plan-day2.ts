@@ -62,7 +62,14 @@ export function planDay2(
       Object.entries(s?.data ?? {}).flatMap(([key, v]) => (v instanceof SecretValue && !v.knownAtSynth ? [[key, v.variable]] : [])),
     );
   };
-  const guard = guardChanges(previous, items, options.acknowledge ?? [], context.platformPath, inventoryPath(options.previousOutput), secretVariables);
+  // The generated secret behind each key of each Secret in Git, for a handover from Terraform.
+  const generatedSecrets = (id: string) => {
+    const declared = plan.components.flatMap((c) => c.bootstrapSecrets).find((b) => `secret/${b.namespace}/${b.name}` === id);
+    return Object.fromEntries(
+      Object.entries(declared?.data ?? {}).flatMap(([key, v]) => (v instanceof SecretValue && v.source.kind === 'generated' ? [[key, v.source.name]] : [])),
+    );
+  };
+  const guard = guardChanges(previous, items, options.acknowledge ?? [], context.platformPath, inventoryPath(options.previousOutput), secretVariables, generatedSecrets, root.sops.secretsFile);
   if (options.enforceGuard ?? true) problems.push(...guard.problems);
   problems.push(...guard.staleAcknowledgements);
 

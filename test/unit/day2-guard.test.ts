@@ -184,6 +184,12 @@ test('moving a database\'s Secrets from Terraform to Git is an owner change like
   synthShape(ws, { postgres: 'terraform' });
   const message = problemOf(() => void synthShape(ws, { postgres: 'sops' }));
   expect(message).toContain('secret/database/postgres-app-credentials would move from Terraform to Flux');
+  // The role password would become the secrets file's generated one: the message says how to keep the
+  // one Terraform wrote (mutation: without it, the password changes under the running apps unannounced).
+  expect(message).toContain(
+    `its values become the generated ones of ${ws.secrets} (app_db_password), not the ones Terraform wrote: to keep those (running apps use them), store them in the file before this synth, for each key: v="$(kubectl -n database get secret postgres-app-credentials -o jsonpath='{.data.password}' | base64 -d)"; sops --set `,
+  );
+  expect(message).toContain(String.raw`sops --set "[\"generated\"][\"app_db_password\"] \"$v\"" ` + ws.secrets);
   expect(message).toContain('namespace/database would move from Terraform to Flux');
   synthShape(ws, { postgres: 'sops' }, { acknowledge: ['ballast/postgres', 'ballast/app'] });
   expect((stackJson(ws).removed as { from: string }[]).map((r) => r.from)).toEqual([
