@@ -8,8 +8,10 @@ import { scalePlatform } from './scale-platform';
 
 const services = Number(process.argv[2]);
 const fluxDir = path.join(process.argv[3], 'flux');
-const plan = planAgainstOutput(() => scalePlatform(services), { fluxDir });
+// An optional image tag for every service: a diff in which every Deployment changed, field by field.
+const imageTag = process.argv[4];
+const plan = planAgainstOutput(() => scalePlatform(services, undefined, { name: 'bench', ...(imageTag ? { imageTag } : {}) }), { fluxDir });
 // As `ballast diff` does: the changed objects field by field against the previous files.
 const fields = fieldDiffs(plan, fluxDir, path.join(process.argv[3], 'cdktf', 'stacks', 'ballast', 'cdk.tf.json'));
 const { exitCode } = formatDiff(plan, readInventory(fluxDir) !== undefined, fields);
-process.stdout.write(`${JSON.stringify({ services, exitCode, changes: plan.day2.changes.length })}\n`);
+process.stdout.write(`${JSON.stringify({ services, exitCode, changes: plan.day2.changes.length, fields: [...fields.values()].reduce((n, d) => n + d.fields.length, 0) })}\n`);

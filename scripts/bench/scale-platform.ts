@@ -10,6 +10,8 @@ export interface ScaleCluster {
   readonly domain?: string;
   /** The services that run more replicas here, and how many. @default none */
   readonly replicas?: Readonly<Record<number, number>>;
+  /** The tag of every service's image (a diff where every Deployment changed). @default '1.0.0' */
+  readonly imageTag?: string;
 }
 
 /** A platform of `services` WebServices (each autoscaled, monitored and routed). */
@@ -25,7 +27,7 @@ export function scalePlatform(services: number, app: App = new App(), cluster: S
   const traefik = new Traefik(platform, 'traefik', { metrics: true });
   new KubePrometheusStack(platform, 'monitoring', { ingress: traefik });
   for (let i = 0; i < services; i++) {
-    const service = new WebService(platform, `svc${i}`, { image: 'ghcr.io/acme/api:1.0.0', route: { host: `svc${i}.${domain}` } });
+    const service = new WebService(platform, `svc${i}`, { image: `ghcr.io/acme/api:${cluster.imageTag ?? '1.0.0'}`, route: { host: `svc${i}.${domain}` } });
     new HorizontalAutoscaler(service, 'hpa', { target: service, minReplicas: cluster.replicas?.[i], maxReplicas: Math.max(4, cluster.replicas?.[i] ?? 0), cpuUtilization: 70 });
   }
   return platform;
