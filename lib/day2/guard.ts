@@ -31,6 +31,8 @@ export interface Handover {
   readonly imports: readonly PendingImport[];
   /** Items whose acknowledged removal leaves them in the cluster (they hold data). */
   readonly kept: readonly KeptItem[];
+  /** Addresses of Terraform releases that replace a renamed release and take over its objects. */
+  readonly takeOwnership: readonly string[];
   /** Ids of Flux objects that leave Flux in this synth: written once more, prune-disabled (and a HelmRelease suspended). */
   readonly fluxRetained: readonly string[];
 }
@@ -84,6 +86,24 @@ function secretCreatedAnew(id: string, address: string, released: 'pruned by Flu
   ];
 }
 /**
+ * The order of steps that moves a Terraform release to a new name or namespace without taking it down:
+ * Helm cannot rename a release, and a new release cannot take an object the old one owns (Helm's
+ * `invalid ownership metadata`): one outside any namespace (an IngressClass, a ClusterRole, a webhook
+ * configuration), or, when the namespace stays, one of the same name. The new release is installed with
+ * Helm's take_ownership (helm provider 3.x), which adopts them in place; the old release is then forgotten
+ * by deleting Helm's records of it, since its uninstall would delete what the new one adopted.
+ */
+function renamedReleaseSteps(id: string, renamedTo: string): string[] {
+  const from = parseItemId(id);
+  const to = parseItemId(renamedTo);
+  const sameNamespace = from.namespace === to.namespace;
+  return [
+    `terraform apply installs ${to.name} in ${to.namespace} with take_ownership, so that it adopts the old release's objects it renders under the same names instead of stopping at "invalid ownership metadata"; Terraform forgets the old release, which keeps serving meanwhile`,
+    `when the new release serves${sameNamespace ? '' : ' (a LoadBalancer Service gets a new address: move DNS first)'}, make Helm forget the old release without deleting what the new one adopted (helm uninstall would delete it): kubectl -n ${from.namespace} delete secret -l owner=helm,name=${from.name}${sameNamespace ? '' : `; then delete what the old release left in ${from.namespace}: kubectl -n ${from.namespace} delete all -l app.kubernetes.io/instance=${from.name}`}`,
+  ];
+}
+
+/**
  * Compares the previous synth's inventory with this one. Additions and in-place changes pass. Removing
  * something that holds data, moving a namespace, release or Secret between Flux and Terraform, and
  * renaming a release or namespace are refused, with the handover steps, unless `acknowledged` names the
@@ -112,6 +132,7 @@ export function guardChanges(
   const moved: { from: string; to: string }[] = [];
   const imports: PendingImport[] = [];
   const kept: KeptItem[] = [];
+  const takeOwnership: string[] = [];
   const fluxRetained: string[] = [];
   const previouslyKept = new Map((previous?.kept ?? []).map((k) => [k.id, k]));
   // An item is acknowledged by its id, or with everything of its component by the component's path.
@@ -149,6 +170,12 @@ export function guardChanges(
       } else if (b.owner === 'flux') {
         steps.push(b.stateful ? 'Flux stops managing it and, as it is prune-disabled, leaves it in the cluster' : 'Flux prunes it from the cluster');
       }
+      // A Terraform release under a new name or namespace: Helm cannot rename, so the new release is
+      // installed beside the old one, which keeps serving until the team removes it, in this order.
+      const successor = renamedTo ? after.get(renamedTo) : undefined;
+      const releaseMove = renamedTo && kindOf(id) === 'release' && b.owner === 'terraform' && successor?.owner === 'terraform' ? renamedReleaseSteps(id, renamedTo) : [];
+      steps.push(...releaseMove);
+      if (releaseMove.length > 0 && acknowledged && successor?.address) takeOwnership.push(successor.address);
       const destructive = b.owner !== 'manual' && !(b.stateful && (b.owner === 'flux' || acknowledged));
       // What holds data stays in the cluster: remembered, so that putting it back adopts it.
       if (!renamedTo && acknowledged && b.stateful && b.owner !== 'manual') kept.push({ id, owner: b.owner });
@@ -159,7 +186,7 @@ export function guardChanges(
           problem: renamedTo
             ? `${id} would be renamed to ${renamedTo}: ${ownerName(b.owner)} would delete the old one${b.stateful ? ', which holds data,' : ''} and install the new one from nothing (${inventoryFile})`
             : `${id} (of ${b.component}) holds data and is no longer in the code: ${steps.join('; ')}`,
-          fix: `If that is what you want, acknowledge it by name (--acknowledge ${id}, or acknowledge: ['${id}'] in the platform config; ${b.component} acknowledges all of its component)${renamedTo ? '; to keep the data, keep the old name' : '; to really delete the data, see the README\'s "To really delete a database"'}`,
+          fix: `If that is what you want, acknowledge it by name (--acknowledge ${id}, or acknowledge: ['${id}'] in the platform config; ${b.component} acknowledges all of its component)${renamedTo ? '; to keep the data, keep the old name' : '; to really delete the data, see the README\'s "To really delete a database"'}${releaseMove.length ? `. Acknowledged, in this order: ${releaseMove.join('; ')}` : ''}`,
         });
       }
       continue;
@@ -253,5 +280,5 @@ export function guardChanges(
   }
   const order = (c: Change) => (c.guarded ? 0 : c.destructive ? 1 : 2);
   changes.sort((x, y) => order(x) - order(y) || (x.id < y.id ? -1 : 1));
-  return { changes, problems, staleAcknowledgements, handover: { removed, moved, imports, kept, fluxRetained } };
+  return { changes, problems, staleAcknowledgements, handover: { removed, moved, imports, kept, takeOwnership, fluxRetained } };
 }

@@ -80,6 +80,11 @@ export interface Inventory {
   /** Items that left the code acknowledged and stay in the cluster, until they come back into the code. */
   readonly kept?: readonly KeptItem[];
   /**
+   * Terraform addresses of releases that replace a renamed one: Helm takes ownership of the old release's
+   * objects they render under the same names (`take_ownership`), for as long as they are in the code.
+   */
+  readonly takeOwnership?: readonly string[];
+  /**
    * The code's image of each image under a Flux image-policy marker (`<namespace>/<Deployment>`): while
    * the code keeps it, the next synth keeps a tag Flux's image automation committed instead.
    */
@@ -112,6 +117,7 @@ export function inventoryText(inventory: Inventory): string {
     `  "moved": ${JSON.stringify(inventory.moved ?? [])},`,
     ...(inventory.imports?.length ? [`  "imports": ${JSON.stringify(inventory.imports)},`] : []),
     ...(inventory.kept?.length ? [`  "kept": ${JSON.stringify(inventory.kept)},`] : []),
+    ...(inventory.takeOwnership?.length ? [`  "takeOwnership": ${JSON.stringify(inventory.takeOwnership)},`] : []),
     ...(inventory.automatedImages ? [`  "automatedImages": ${JSON.stringify(inventory.automatedImages)},`] : []),
     `  "items": [${items ? `\n${items}\n  ` : ''}]`,
     '}',

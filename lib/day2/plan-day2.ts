@@ -94,6 +94,9 @@ export function planDay2(
   const kept = [...guard.handover.kept, ...(previous?.kept ?? [])]
     .filter((k, i, all) => !inCodeIds.has(k.id) && all.findIndex((x) => x.id === k.id) === i)
     .sort((a, b) => (a.id < b.id ? -1 : 1));
+  // A release that replaced a renamed one keeps taking ownership while it is in the code (a synth before
+  // the apply must not lose it; on later applies it changes nothing).
+  const takeOwnership = [...new Set([...guard.handover.takeOwnership, ...(previous?.takeOwnership ?? [])])].filter((a) => inCode.has(a)).sort();
   const variables = plan.terraform.variables.map((v) => v.variable);
   const inventory: Inventory = {
     format: 1,
@@ -105,6 +108,7 @@ export function planDay2(
     moved,
     ...(imports.length ? { imports } : {}),
     ...(kept.length ? { kept } : {}),
+    ...(takeOwnership.length ? { takeOwnership } : {}),
     ...(Object.keys(plan.images.code).length > 0 ? { automatedImages: plan.images.code } : {}),
   };
   return {
@@ -112,7 +116,7 @@ export function planDay2(
     day2: {
       inventory,
       changes: guard.changes,
-      handover: { ...guard.handover, moved, imports, kept },
+      handover: { ...guard.handover, moved, imports, kept, takeOwnership },
       retired,
       secretStore: context.secretStore,
       rotatedVariables: variables.filter((v) => context.rotate.has(v)),

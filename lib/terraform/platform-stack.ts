@@ -13,7 +13,7 @@ import { SecretValue } from '../core/secret';
 import { toYaml } from '../core/yaml';
 import { DeploymentPlan } from '../plan/deployment-plan';
 import { isPruneDisabled } from '../flux/helm';
-import { terraformIds } from './addresses';
+import { terraformAddress, terraformIds } from './addresses';
 import { terraformObjects } from './kubernetes-objects';
 import { addStateBackend } from './state-backend';
 import { addImportBlock, addMovedBlock, addRemovedBlock, requireTerraformVersion, TERRAFORM_VERSION_FOR } from './lifecycle-blocks';
@@ -152,6 +152,8 @@ export class PlatformStack extends TerraformStack {
         skipCrds: policy.crds === 'Skip',
         dependsOn: [...dependsOn],
         lifecycle: component.stateful ? { preventDestroy: true } : undefined,
+        // A release that replaces a renamed one adopts the objects the old one owns under the same names.
+        ...(plan.day2.handover.takeOwnership.includes(terraformAddress('release', component.namespace, chart.releaseName)) ? { takeOwnership: true } : {}),
       });
       // The user's overrides (Component.overrideHelmRelease) come last; the plan has refused the protected ones.
       for (const o of chart.terraformOverrides ?? []) release.addOverride(o.path, o.value);

@@ -175,8 +175,18 @@ test('renaming a release that holds data is refused; acknowledged, Terraform for
   expect(problemOf(() => void synthShape(ws, { store: { releaseName: 'store-v2', deployWith: 'terraform' } }))).toContain(
     'ballast: release/store/store would be renamed to release/store/store-v2: Terraform would delete the old one, which holds data, and install the new one from nothing',
   );
+  // The refusal gives the order of steps that moves the release without taking it down.
+  const refusal = problemOf(() => void synthShape(ws, { store: { releaseName: 'store-v2', deployWith: 'terraform' } }));
+  expect(refusal).toContain('Acknowledged, in this order: terraform apply installs store-v2 in store with take_ownership');
+  expect(refusal).toContain('make Helm forget the old release without deleting what the new one adopted (helm uninstall would delete it): kubectl -n store delete secret -l owner=helm,name=store');
   synthShape(ws, { store: { releaseName: 'store-v2', deployWith: 'terraform' } }, { acknowledge: ['release/store/store'] });
   expect(stackJson(ws).removed).toEqual([{ from: 'helm_release.release_store_store', lifecycle: { destroy: false } }]);
+  // The new release takes ownership of the old one's objects, in this synth and the next (mutation:
+  // without it the real apply stops at "invalid ownership metadata", test/e2e/release-rename.test.ts).
+  expect(stackJson(ws).resource.helm_release['release_store_store-v2'].take_ownership).toBe(true);
+  synthShape(ws, { store: { releaseName: 'store-v2', deployWith: 'terraform' } });
+  expect(stackJson(ws).resource.helm_release['release_store_store-v2'].take_ownership).toBe(true);
+  expect(stackJson(ws).resource.helm_release.release_traefik_traefik.take_ownership).toBeUndefined();
 });
 
 test('moving a database\'s Secrets from Terraform to Git is an owner change like any other', () => {

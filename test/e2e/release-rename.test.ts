@@ -1,0 +1,77 @@
+// A Terraform release renamed, with the real providers on a real API server, following the guard's
+// message step by step: Helm cannot rename a release, and the new one cannot take the objects outside any
+// namespace, nor one of the same name, that the old one owns ("invalid ownership metadata"). The
+// acknowledged synth installs the new release with take_ownership and forgets the old one, which keeps
+// serving; as the message says, the team then makes Helm forget the old release without deleting anything.
+// The new release owns every object the old one had, and the next plan is empty.
+import { spawnSync } from 'child_process';
+import * as path from 'path';
+import { ApiServer } from '../support/e2e/api-server';
+import { changesOf, missingCharts, RealStack } from '../support/e2e/real-providers';
+import { Shape, synthShape, workspace } from '../support/day2';
+import { gatedTests } from '../support/not-run';
+import { problemOf } from '../support/problems';
+import { toolPath } from '../support/tools';
+import { parseAllDocuments } from 'yaml';
+
+const charts = [
+  { chart: 'traefik', version: '41.3.0' },
+  { chart: 'keda', version: '2.20.2' },
+];
+const missing = missingCharts(charts);
+if (missing.length > 0 && process.env.BALLAST_REQUIRE_CHARTS === '1') throw new Error(`BALLAST_REQUIRE_CHARTS=1, but the chart cache lacks ${missing.join(', ')}`);
+const withCharts = gatedTests(missing.length === 0, 'chart', charts.map((c) => `${c.chart} ${c.version}`).join(', '));
+
+let server: ApiServer;
+withCharts.beforeAll(async () => {
+  server = await ApiServer.start();
+}, 180_000);
+afterAll(() => server?.stop());
+
+/** `<Kind>/<namespace>/<name>` of each object of a release's manifest (namespaced ones in `store`). */
+function kindsAndNames(manifest: string): string[] {
+  return parseAllDocuments(manifest)
+    .map((d) => d.toJSON() as { kind?: string; metadata?: { name?: string; namespace?: string } } | null)
+    .filter((o): o is { kind: string; metadata: { name: string; namespace?: string } } => !!o?.kind && !!o.metadata?.name)
+    .map((o) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`);
+}
+
+withCharts.test('renamed: the new release takes over the old one\'s objects, the old one is forgotten as the message says, and nothing goes down', async () => {
+  const ws = workspace();
+  const variables = { traefik_admin_users: 'admin:$2y$05$abcdefghijklmnopqrstuu', grafana_admin_password: 'grafana-rename-password-3c5e7a9b' };
+  const stack = new RealStack(path.join(ws.terraform, 'stacks', 'ballast'), server.kubeconfig, variables, path.join(ws.root, 'fixture-charts'));
+  const before: Shape = { postgres: false, extraApp: false, store: { releaseName: 'store', deployWith: 'terraform' } };
+  synthShape(ws, before);
+  await stack.init();
+  await stack.applyOk();
+
+  const after: Shape = { ...before, store: { releaseName: 'store-v2', deployWith: 'terraform' } };
+  const message = problemOf(() => void synthShape(ws, after));
+  expect(message).toContain('release/store/store would be renamed to release/store/store-v2');
+  synthShape(ws, after, { acknowledge: ['release/store/store'] });
+  await stack.init();
+  expect(changesOf(await stack.plan())).toEqual({ 'helm_release.release_store_store': 'forget', 'helm_release.release_store_store-v2': 'create' });
+
+  // One apply installs the new release over the old one's objects, which it takes ownership of (mutation:
+  // without take_ownership it stops at "invalid ownership metadata": KEDA's chart names its objects
+  // without the release name), while the old release keeps serving.
+  const manifest = spawnSync(toolPath('helm'), ['get', 'manifest', 'store', '-n', 'store', '--kubeconfig', server.kubeconfig], { encoding: 'utf8' });
+  expect(manifest.status).toBe(0);
+  const run = await stack.apply();
+  expect([run.status, run.stdout + run.stderr]).toEqual([0, expect.stringMatching(/Apply complete! Resources: 1 added, 0 changed, 0 destroyed/)]);
+  const handed = kindsAndNames(manifest.stdout);
+  expect(handed.length).toBeGreaterThan(10);
+
+  // Then Helm forgets the old release without deleting what the new one adopted, as the message says
+  // (mutation: `helm uninstall` of the old release instead deletes the adopted objects, and this check fails).
+  expect(server.kubectl(['-n', 'store', 'delete', 'secret', '-l', 'owner=helm,name=store']).status).toBe(0);
+  const releases = spawnSync(toolPath('helm'), ['list', '-n', 'store', '-q', '--kubeconfig', server.kubeconfig], { encoding: 'utf8' });
+  expect(releases.stdout.trim()).toBe('store-v2');
+  for (const object of handed) {
+    const [kind, namespace, name] = object.split('/');
+    // (Helm's manifest leaves namespaced objects without a namespace: they are in the release's.)
+    const got = server.kubectl(['get', '-n', namespace || 'store', kind.toLowerCase(), name, '-o', 'jsonpath={.metadata.annotations.meta\\.helm\\.sh/release-name}']);
+    expect([object, got.stdout]).toEqual([object, 'store-v2']);
+  }
+  expect(await stack.planText()).toMatch(/No changes\. Your infrastructure matches the configuration\./);
+}, 600_000);
