@@ -63,6 +63,9 @@ const ownerName = (o: InventoryItem['owner']) => (o === 'flux' ? 'Flux' : o === 
 /** The Terraform variable behind each key of a Terraform-written Secret, by the Secret's inventory id. */
 export type SecretVariables = (id: string) => Readonly<Record<string, string>>;
 
+/** The generated secret (name and length) behind each key of a Secret in Git, by the Secret's inventory id. */
+export type GeneratedSecrets = (id: string) => Readonly<Record<string, { readonly name: string; readonly length: number }>>;
+
 /**
  * The steps of a Secret that Terraform writes from now on while the object already exists (handed over
  * from Flux, or kept by a removal and back in the code). Terraform never imports a Secret: the provider
@@ -119,7 +122,7 @@ export function guardChanges(
   platformPath: string,
   inventoryFile: string,
   secretVariables: SecretVariables = () => ({}),
-  generatedSecrets: SecretVariables = () => ({}),
+  generatedSecrets: GeneratedSecrets = () => ({}),
   secretsFile = 'the secrets file',
 ): GuardResult {
   const problems: ConfigProblem[] = [];
@@ -203,8 +206,8 @@ export function guardChanges(
         if (generated.length > 0) {
           const { namespace, name } = parseItemId(id);
           steps.push(
-            `its values become the generated ones of ${secretsFile} (${generated.map(([, g]) => g).join(', ')}), not the ones Terraform wrote: to keep those (running apps use them), store them in the file before this synth, for each key: ${generated
-              .map(([key, g]) => `v="$(kubectl -n ${namespace} get secret ${name} -o jsonpath='{.data.${key.replace(/\./g, '\\.')}}' | base64 -d)"; sops --set "[\\"generated\\"][\\"${g}\\"] \\"$v\\"" ${secretsFile}`)
+            `its values become the generated ones of ${secretsFile} (${generated.map(([, g]) => g.name).join(', ')}), not the ones Terraform wrote: to keep those (running apps use them), store them in the file before this synth (each must be URL-safe and as long as the generated one: ${generated.map(([, g]) => `${g.name} ${g.length} characters`).join(', ')}; a value that is not cannot be kept, so rotate it instead), for each key: ${generated
+              .map(([key, g]) => `v="$(kubectl -n ${namespace} get secret ${name} -o jsonpath='{.data.${key.replace(/\./g, '\\.')}}' | base64 -d)"; sops --set "[\\"generated\\"][\\"${g.name}\\"] \\"$v\\"" ${secretsFile}`)
               .join('; ')}`,
           );
         }

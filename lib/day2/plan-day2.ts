@@ -66,7 +66,7 @@ export function planDay2(
   const generatedSecrets = (id: string) => {
     const declared = plan.components.flatMap((c) => c.bootstrapSecrets).find((b) => `secret/${b.namespace}/${b.name}` === id);
     return Object.fromEntries(
-      Object.entries(declared?.data ?? {}).flatMap(([key, v]) => (v instanceof SecretValue && v.source.kind === 'generated' ? [[key, v.source.name]] : [])),
+      Object.entries(declared?.data ?? {}).flatMap(([key, v]) => (v instanceof SecretValue && v.source.kind === 'generated' ? [[key, { name: v.source.name, length: v.source.length }]] : [])),
     );
   };
   const guard = guardChanges(previous, items, options.acknowledge ?? [], context.platformPath, inventoryPath(options.previousOutput), secretVariables, generatedSecrets, root.sops.secretsFile);

@@ -14,7 +14,9 @@ import { changesOf, missingCharts, RealStack, secretsInStateFiles, stateFiles } 
 import { gatedTests } from '../support/not-run';
 import { problemOf } from '../support/problems';
 import { TEST_AGE } from '../support/synth';
+import { spawnSync } from 'child_process';
 import * as path from 'path';
+import { toolPath } from '../support/tools';
 
 const KUSTOMIZATIONS = ['flux-system', 'infra-controllers', 'infra-configs', 'apps'];
 const NO_CHANGES = /No changes\. Your infrastructure matches the configuration\./;
@@ -252,7 +254,8 @@ reconciled.describe('a team\'s second month with the real providers', () => {
   });
 
   test('a rotation: the new value reaches the cluster through the write-only attribute, never the state', async () => {
-    variables.app_db_password = 'rotated-password-7c4d2e9f1a';
+    // (URL-safe and 32 characters, as the generated one: so it can be kept when the Secret goes back to Git.)
+    variables.app_db_password = 'rotated-password-7c4d2e9f1a0b3c5';
     await synth(shape);
     // Without the rotation Terraform cannot see the new value of a write-only attribute.
     expect(await stack.planText()).toMatch(NO_CHANGES);
@@ -263,7 +266,49 @@ reconciled.describe('a team\'s second month with the real providers', () => {
       'kubernetes_secret_v1.secret_database_postgres-app-credentials': 'update',
     });
     await stack.applyOk();
-    expect(await secretValue(bed.server, 'database', 'postgres-app-credentials', 'password')).toBe('rotated-password-7c4d2e9f1a');
+    expect(await secretValue(bed.server, 'database', 'postgres-app-credentials', 'password')).toBe('rotated-password-7c4d2e9f1a0b3c5');
+    await settled();
+  });
+
+  test('the secrets-mode switch back (Terraform to Git): forgotten, not destroyed, and the password kept because the team stores the one the Secret holds', async () => {
+    const next: Shape = { ...shape, postgres: 'sops' };
+    const password = await secretValue(bed.server, 'database', 'postgres-app-credentials', 'password');
+    const message = problemOf(() => void synthShape(ws, next));
+    expect(message).toContain(`its values become the generated ones of ${ws.secrets} (app_db_password)`);
+    // What the message says: store the value the Secret holds in the secrets file (with the real sops).
+    const stored = spawnSync('bash', ['-c', `v="$(printf %s "$PASSWORD")"; "$SOPS" --set "[\\"generated\\"][\\"app_db_password\\"] \\"$v\\"" "$FILE"`], {
+      encoding: 'utf8',
+      env: { ...process.env, PASSWORD: password, SOPS: toolPath('sops'), FILE: ws.secrets, SOPS_AGE_KEY: TEST_AGE.identity },
+    });
+    expect([stored.status, stored.stderr]).toEqual([0, '']);
+    await synth(next, ['ballast/postgres', 'ballast/app']);
+    // Terraform forgets what Flux takes over (mutation: without the removed blocks it destroys them).
+    expect(changesOf(await stack.plan())).toEqual({
+      'kubernetes_namespace_v1.namespace_app': 'forget',
+      'kubernetes_namespace_v1.namespace_database': 'forget',
+      'kubernetes_secret_v1.secret_app_postgres-app-credentials': 'forget',
+      'kubernetes_secret_v1.secret_database_postgres-app-credentials': 'forget',
+      'kubernetes_secret_v1.secret_flux-system_sops-age': 'create',
+    });
+    await stack.applyOk();
+    await bed.pushAndReconcile(ws.flux, 'PostgreSQL Secrets back in Git', KUSTOMIZATIONS);
+    // Flux applied the Secret from Git over the one Terraform left: the same password.
+    expect(await secretValue(bed.server, 'database', 'postgres-app-credentials', 'password')).toBe(password);
+    expect(await secretValue(bed.server, 'app', 'postgres-app-credentials', 'password')).toBe(password);
+    await settled();
+  });
+
+  test('a release from Terraform to Flux: forgotten by Terraform, never uninstalled', async () => {
+    const next: Shape = { ...shape, traefik: 'flux' };
+    expect(problemOf(() => void synthShape(ws, next))).toContain('release/traefik/traefik would move from Terraform to Flux');
+    await synth(next, ['ballast/traefik']);
+    expect(changesOf(await stack.plan())).toMatchObject({ 'helm_release.release_traefik_traefik': 'forget' });
+    await stack.applyOk();
+    // Helm's record of the release is still there: nothing was uninstalled (helm-controller, which does
+    // not run here, takes it over from the HelmRelease now in Git).
+    const records = await bed.server.request('GET', '/api/v1/namespaces/traefik/secrets?labelSelector=owner%3Dhelm%2Cname%3Dtraefik');
+    expect((JSON.parse(records.body) as { items: unknown[] }).items.length).toBeGreaterThan(0);
+    await bed.pushAndReconcile(ws.flux, 'Traefik deployed by Flux', KUSTOMIZATIONS);
     await settled();
   });
 });

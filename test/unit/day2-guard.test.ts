@@ -197,7 +197,7 @@ test('moving a database\'s Secrets from Terraform to Git is an owner change like
   // The role password would become the secrets file's generated one: the message says how to keep the
   // one Terraform wrote (mutation: without it, the password changes under the running apps unannounced).
   expect(message).toContain(
-    `its values become the generated ones of ${ws.secrets} (app_db_password), not the ones Terraform wrote: to keep those (running apps use them), store them in the file before this synth, for each key: v="$(kubectl -n database get secret postgres-app-credentials -o jsonpath='{.data.password}' | base64 -d)"; sops --set `,
+    `its values become the generated ones of ${ws.secrets} (app_db_password), not the ones Terraform wrote: to keep those (running apps use them), store them in the file before this synth (each must be URL-safe and as long as the generated one: app_db_password 32 characters; a value that is not cannot be kept, so rotate it instead), for each key: v="$(kubectl -n database get secret postgres-app-credentials -o jsonpath='{.data.password}' | base64 -d)"; sops --set `,
   );
   expect(message).toContain(String.raw`sops --set "[\"generated\"][\"app_db_password\"] \"$v\"" ` + ws.secrets);
   expect(message).toContain('namespace/database would move from Terraform to Flux');
