@@ -1,5 +1,9 @@
-// A Terraform release renamed, with the real providers on a real API server, following the guard's
-// message step by step: Helm cannot rename a release, and the new one cannot take the objects outside any
+// Releases handed over, with the real providers on a real API server, following the guard's messages.
+//
+// A Flux release that Terraform takes over: the release helm-controller installed is imported and
+// upgraded in place, never installed anew.
+//
+// A Terraform release renamed: Helm cannot rename a release, and the new one cannot take the objects outside any
 // namespace, nor one of the same name, that the old one owns ("invalid ownership metadata"). The
 // acknowledged synth installs the new release with take_ownership and forgets the old one, which keeps
 // serving; as the message says, the team then makes Helm forget the old release without deleting anything.
@@ -12,7 +16,9 @@ import { Shape, synthShape, workspace } from '../support/day2';
 import { gatedTests } from '../support/not-run';
 import { problemOf } from '../support/problems';
 import { toolPath } from '../support/tools';
-import { parseAllDocuments } from 'yaml';
+import { fluxObjects } from '../support/synth';
+import * as fs from 'fs';
+import { parseAllDocuments, stringify } from 'yaml';
 
 const charts = [
   { chart: 'traefik', version: '41.3.0' },
@@ -74,4 +80,43 @@ withCharts.test('renamed: the new release takes over the old one\'s objects, the
     expect([object, got.stdout]).toEqual([object, 'store-v2']);
   }
   expect(await stack.planText()).toMatch(/No changes\. Your infrastructure matches the configuration\./);
+}, 600_000);
+
+withCharts.test('a release from Flux to Terraform: the release helm-controller installed is imported and upgraded in place; the next plan is empty', async () => {
+  const own = await ApiServer.start();
+  try {
+    const ws = workspace();
+    const variables = { traefik_admin_users: 'admin:$2y$05$abcdefghijklmnopqrstuu', grafana_admin_password: 'grafana-handover-password-8e6c4a2f' };
+    const stack = new RealStack(path.join(ws.terraform, 'stacks', 'ballast'), own.kubeconfig, variables, path.join(ws.root, 'fixture-charts'));
+    const byFlux: Shape = { postgres: false, extraApp: false, store: { releaseName: 'store', deployWith: 'flux' } };
+    synthShape(ws, byFlux);
+    await stack.init();
+    await stack.applyOk();
+    // helm-controller does not run here: the release it would install from the HelmRelease in Git is
+    // installed with helm, from the same chart and values, into the namespace Flux creates.
+    const release = fluxObjects(ws.flux).map((o) => o.object).find((o) => o.kind === 'HelmRelease' && o.metadata.name === 'store')!;
+    const values = path.join(ws.root, 'store-values.yaml');
+    fs.writeFileSync(values, stringify((release.spec as { values?: unknown }).values ?? {}));
+    expect(own.kubectl(['create', 'namespace', 'store']).status).toBe(0);
+    const installed = spawnSync(toolPath('helm'), ['install', 'store', path.join(process.env.BALLAST_CHART_CACHE ?? '', 'keda-2.20.2'), '-n', 'store', '-f', values, '--kubeconfig', own.kubeconfig], { encoding: 'utf8' });
+    expect([installed.status, installed.stderr]).toEqual([0, '']);
+
+    const byTerraform: Shape = { ...byFlux, store: { releaseName: 'store', deployWith: 'terraform' } };
+    expect(problemOf(() => void synthShape(ws, byTerraform))).toContain('release/store/store would move from Flux to Terraform');
+    synthShape(ws, byTerraform, { acknowledge: ['ballast/store'] });
+    await stack.init();
+    // Mutation: without the import blocks Terraform plans to create both, and the apply stops at
+    // "already exists" (the namespace) or "cannot re-use a name that is still in use" (the release).
+    expect(changesOf(await stack.plan())).toMatchObject({
+      'helm_release.release_store_store': expect.stringMatching(/ import store\/store$/),
+      'kubernetes_namespace_v1.namespace_store': 'no-op import store',
+    });
+    await stack.applyOk();
+    const history = spawnSync(toolPath('helm'), ['history', 'store', '-n', 'store', '-o', 'json', '--kubeconfig', own.kubeconfig], { encoding: 'utf8' });
+    // One release, upgraded in place (revision 2), never installed anew.
+    expect((JSON.parse(history.stdout) as { revision: number }[]).map((h) => h.revision)).toEqual([1, 2]);
+    expect(await stack.planText()).toMatch(/No changes\. Your infrastructure matches the configuration\./);
+  } finally {
+    await own.stop();
+  }
 }, 600_000);
