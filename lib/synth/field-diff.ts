@@ -39,19 +39,22 @@ function bytes(q: unknown): number | undefined {
   return m ? Number(m[1]) * UNITS[m[2] ?? ''] : undefined;
 }
 
-/** `a.b[2].c` paths of every leaf that differs between `before` and `after`. */
-function changedFields(before: unknown, after: unknown, at = ''): FieldChange[] {
-  if (JSON.stringify(before) === JSON.stringify(after)) return [];
+/** `a.b[2].c` paths of every leaf that differs between `before` and `after` (one walk, no serialising). */
+function changedFields(before: unknown, after: unknown, at = '', out: FieldChange[] = []): FieldChange[] {
+  if (before === after) return out;
   const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
   if (isObject(before) && isObject(after)) {
     const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
-    return keys.flatMap((k) => changedFields(before[k], after[k], at ? `${at}.${k}` : k));
+    for (const k of keys) changedFields(before[k], after[k], at ? `${at}.${k}` : k, out);
+    return out;
   }
   // Lists of the same length are compared item by item (containers, ports); otherwise as a whole.
   if (Array.isArray(before) && Array.isArray(after) && before.length === after.length) {
-    return before.flatMap((b, i) => changedFields(b, after[i], `${at}[${i}]`));
+    before.forEach((b, i) => changedFields(b, after[i], `${at}[${i}]`, out));
+    return out;
   }
-  return [{ path: at, ...(before !== undefined ? { before } : {}), ...(after !== undefined ? { after } : {}) }];
+  out.push({ path: at, ...(before !== undefined ? { before } : {}), ...(after !== undefined ? { after } : {}) });
+  return out;
 }
 
 /** Masks what must not be printed: a Secret's data, and any field named like a password or token. */
@@ -81,23 +84,56 @@ export function objectDiff(id: string, kind: string, before: unknown, after: unk
   return { id, fields, immutable, dataLoss };
 }
 
-/** Every object document under `fluxDir` (not the inventory), by inventory id; an encrypted Secret by its keys only. */
-function previousFluxObjects(fluxDir: string): Map<string, Manifest> {
+/** A scalar of a YAML line as ballast writes it: plain, or in double or single quotes. */
+function scalar(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  const t = text.trim();
+  if (t.startsWith('"')) {
+    try {
+      return JSON.parse(t) as string;
+    } catch {
+      return undefined;
+    }
+  }
+  return t.startsWith("'") ? t.slice(1, -1).replace(/''/g, "'") : t;
+}
+
+/**
+ * The inventory id of a YAML document from its top-level lines (`apiVersion`, `kind`, `metadata.name`,
+ * `metadata.namespace`), without parsing the rest: only the documents of changed objects are parsed.
+ * Undefined when the lines are not there (a hand-edited file), and then the document is parsed whole.
+ */
+function headerId(doc: string): string | undefined {
+  const apiVersion = scalar(/^apiVersion: *(.+)$/m.exec(doc)?.[1]);
+  const kind = scalar(/^kind: *(.+)$/m.exec(doc)?.[1]);
+  const metadata = /^metadata:\n((?:[ ]{2}.*\n?)*)/m.exec(doc)?.[1];
+  const name = scalar(metadata && /^ {2}name: *(.+)$/m.exec(metadata)?.[1]);
+  const namespace = scalar(metadata && /^ {2}namespace: *(.+)$/m.exec(metadata)?.[1]);
+  if (!apiVersion || !kind || !name) return undefined;
+  return objectId({ apiVersion, kind, metadata: { name, ...(namespace ? { namespace } : {}) } });
+}
+
+/**
+ * The documents under `fluxDir` (not the inventory) whose inventory id is in `wanted`, parsed, by id.
+ * A document that does not parse is left out: its object shows as changed without fields.
+ */
+function previousFluxObjects(fluxDir: string, wanted: ReadonlySet<string>): Map<string, Manifest> {
   const out = new Map<string, Manifest>();
   if (!fs.existsSync(fluxDir)) return out;
   for (const file of fs.readdirSync(fluxDir, { recursive: true, encoding: 'utf8' }) as string[]) {
     if (!/\.ya?ml$/.test(file) || file.startsWith(path.dirname(INVENTORY_FILE))) continue;
-    let docs: unknown[];
-    try {
-      docs = yaml.loadAll(fs.readFileSync(path.join(fluxDir, file), 'utf8'));
-    } catch {
-      // A file that does not parse shows as a changed object: its old fields are unknown.
-      continue;
-    }
-    for (const doc of docs) {
-      const m = doc as Manifest | null;
+    for (const doc of fs.readFileSync(path.join(fluxDir, file), 'utf8').split(/^---$/m)) {
+      const id = headerId(doc);
+      if (id !== undefined && !wanted.has(id)) continue;
+      let m: Manifest | null;
+      try {
+        // The core schema: Kubernetes YAML has no timestamps or binaries to resolve (and skipping them is faster).
+        m = yaml.load(doc, { schema: yaml.CORE_SCHEMA }) as Manifest | null;
+      } catch {
+        continue;
+      }
       if (!m || typeof m !== 'object' || typeof m.kind !== 'string' || typeof m.metadata?.name !== 'string') continue;
-      out.set(objectId(m), m);
+      if (wanted.has(objectId(m))) out.set(objectId(m), m);
     }
   }
   return out;
@@ -132,23 +168,30 @@ export function fieldDiffs(plan: DeploymentPlan, fluxDir: string, stackFile: str
   const changed = plan.day2.changes.filter((c) => c.kind === 'changed' && c.before && c.after && c.before.owner === c.after.owner);
   const out = new Map<string, ObjectDiff>();
   if (changed.length === 0) return out;
-  const previous = previousFluxObjects(fluxDir);
+  // The object behind each changed item of the Flux side: a release is its HelmRelease, a namespace its Namespace.
+  const objectKey = (id: string) => {
+    const [kind, ns, name] = id.split('/');
+    return kind === 'release' ? `object/helm.toolkit.fluxcd.io/HelmRelease/${ns}/${name}` : kind === 'namespace' ? `object/core/Namespace/-/${ns}` : kind === 'secret' ? `object/core/Secret/${ns}/${name}` : id;
+  };
+  const previous = previousFluxObjects(fluxDir, new Set(changed.filter((c) => c.after!.owner === 'flux').map((c) => objectKey(c.id))));
+  // The objects as the synth writes them: a component's objects are the plan's manifests; a HelmRelease
+  // or Namespace is rendered by the Flux backend, so the repository is rendered only when one of those changed.
   const current = new Map<string, Manifest>();
-  for (const docs of renderFluxRepository(plan).documents.values()) for (const d of docs) if (d.object) current.set(objectId(d.object), d.object);
-  for (const p of plan.flux) for (const s of p.encryptedSecrets) current.set(objectId(s), s);
+  for (const p of plan.flux) for (const m of [...p.manifests, ...p.encryptedSecrets]) current.set(objectId(m), m);
+  if (changed.some((c) => c.after!.owner === 'flux' && /^(release|namespace)\//.test(c.id))) {
+    for (const docs of renderFluxRepository(plan).documents.values()) for (const d of docs) if (d.object) current.set(objectId(d.object), d.object);
+  }
   const tfBefore = previousTerraformResources(stackFile);
   const tfManifests = new Map(plan.terraform.manifests.map(({ manifest }) => [objectId(manifest), manifest]));
   const tfReleases = new Map(plan.terraform.releases.map(({ component, chart }) => [`release/${component.namespace}/${chart.releaseName}`, chart]));
 
   for (const c of changed) {
     const item = c.after!;
-    const [kind, ns, name] = item.id.split('/');
+    const kind = item.id.split('/')[0];
     let diff: ObjectDiff | undefined;
     if (item.owner === 'flux') {
-      // A release is its HelmRelease, a namespace its Namespace object.
-      const objectKey = kind === 'release' ? `object/helm.toolkit.fluxcd.io/HelmRelease/${ns}/${name}` : kind === 'namespace' ? `object/core/Namespace/-/${ns}` : kind === 'secret' ? `object/core/Secret/${ns}/${name}` : item.id;
-      const before = previous.get(objectKey);
-      const after = current.get(objectKey);
+      const before = previous.get(objectKey(item.id));
+      const after = current.get(objectKey(item.id));
       if (before && after) {
         diff = kind === 'secret' ? objectDiff(item.id, 'Secret', secretShape(before), secretShape(after), item.stateful) : objectDiff(item.id, after.kind, before, after, item.stateful);
       }
