@@ -120,3 +120,38 @@ withCharts.test('a release from Flux to Terraform: the release helm-controller i
     await own.stop();
   }
 }, 600_000);
+
+withCharts.test('Traefik moved to another namespace: the new release adopts the IngressClass and the other cluster-wide objects; the old one is forgotten, then cleaned up as the message says', async () => {
+  const own = await ApiServer.start();
+  try {
+    const ws = workspace();
+    const variables = { traefik_admin_users: 'admin:$2y$05$abcdefghijklmnopqrstuu', grafana_admin_password: 'grafana-move-password-1d3f5b7a' };
+    const stack = new RealStack(path.join(ws.terraform, 'stacks', 'ballast'), own.kubeconfig, variables, path.join(ws.root, 'fixture-charts'));
+    const before: Shape = { postgres: false, extraApp: false };
+    synthShape(ws, before);
+    await stack.init();
+    await stack.applyOk();
+    expect(own.kubectl(['get', 'ingressclass', 'traefik', '-o', 'jsonpath={.metadata.annotations.meta\\.helm\\.sh/release-namespace}']).stdout).toBe('traefik');
+
+    const after: Shape = { ...before, traefikNamespace: 'ingress' };
+    const message = problemOf(() => void synthShape(ws, after));
+    expect(message).toContain('release/traefik/traefik would be renamed to release/ingress/traefik');
+    expect(message).toContain('kubectl -n traefik delete secret -l owner=helm,name=traefik; then delete what the old release left in traefik: kubectl -n traefik delete all -l app.kubernetes.io/instance=traefik');
+    synthShape(ws, after, { acknowledge: ['ballast/traefik'] });
+    await stack.init();
+    // Mutation: without take_ownership this apply stops at the IngressClass ("invalid ownership metadata").
+    await stack.applyOk();
+    expect(own.kubectl(['get', 'ingressclass', 'traefik', '-o', 'jsonpath={.metadata.annotations.meta\\.helm\\.sh/release-namespace}']).stdout).toBe('ingress');
+    // The old release kept serving until now; then, as the message says, Helm forgets it and its leftovers go.
+    expect(own.kubectl(['-n', 'traefik', 'get', 'deployment', 'traefik']).status).toBe(0);
+    expect(own.kubectl(['-n', 'traefik', 'delete', 'secret', '-l', 'owner=helm,name=traefik']).status).toBe(0);
+    expect(own.kubectl(['-n', 'traefik', 'delete', 'all', '-l', 'app.kubernetes.io/instance=traefik']).status).toBe(0);
+    expect(own.kubectl(['get', 'ingressclass', 'traefik']).status).toBe(0);
+    expect(own.kubectl(['-n', 'ingress', 'get', 'deployment', 'traefik']).status).toBe(0);
+    const releases = spawnSync(toolPath('helm'), ['list', '-A', '-q', '--kubeconfig', own.kubeconfig], { encoding: 'utf8' });
+    expect(releases.stdout.trim()).toBe('traefik');
+    expect(await stack.planText()).toMatch(/No changes\. Your infrastructure matches the configuration\./);
+  } finally {
+    await own.stop();
+  }
+}, 600_000);

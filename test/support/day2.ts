@@ -52,6 +52,8 @@ export interface Shape {
   readonly postgres?: SecretsBackend | false;
   /** @default 'terraform' */
   readonly traefik?: Backend;
+  /** Traefik's namespace. @default 'traefik' */
+  readonly traefikNamespace?: string;
   /** @default 'flux' */
   readonly monitoring?: Backend;
   /** The stateful Store's release name and backend. @default none */
@@ -68,7 +70,7 @@ export interface Shape {
 
 export function shapedPlatform(ws: Workspace, shape: Shape = {}): Platform {
   const platform = testPlatform({ sops: { ageRecipients: [TEST_AGE.recipient], secretsFile: ws.secrets }, terraform: { backend: { kind: 'local', path: ws.state } } });
-  const traefik = new Traefik(platform, 'traefik', { deployWith: shape.traefik ?? 'terraform' });
+  const traefik = new Traefik(platform, 'traefik', { deployWith: shape.traefik ?? 'terraform', ...(shape.traefikNamespace ? { namespace: shape.traefikNamespace } : {}) });
   new KubePrometheusStack(platform, 'monitoring', { deployWith: shape.monitoring ?? 'flux', nodePool: 'monitor', ingress: traefik });
   if (shape.postgres !== false) {
     new CloudNativePg(platform, 'cnpg');
