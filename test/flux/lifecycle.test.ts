@@ -222,6 +222,8 @@ reconciled.describe('a team\'s second month with the real providers', () => {
   test('removing PostgreSQL (acknowledged): Terraform forgets its namespace and role Secret, Flux keeps the Cluster', async () => {
     const next: Shape = { ...shape, postgres: false };
     expect(problemOf(() => void synthShape(ws, next))).toContain('namespace/database (of ballast/postgres) holds data');
+    expect(diffOf(next).exitCode).toBe(2);
+    expect(diffOf(next, ['ballast/postgres']).exitCode).toBe(2);
     await synth(next, ['ballast/postgres']);
     const planned = changesOf(await stack.plan());
     expect(planned).toMatchObject({
@@ -241,6 +243,7 @@ reconciled.describe('a team\'s second month with the real providers', () => {
     const next: Shape = { ...shape, postgres: 'terraform' };
     const password = await secretValue(bed.server, 'database', 'postgres-app-credentials', 'password');
     expect(problemOf(() => void synthShape(ws, next))).toContain('secret/database/postgres-app-credentials comes back into the code');
+    expect(diffOf(next).exitCode).toBe(2);
     variables.app_db_password = password;
     await synth(next, ['secret/database/postgres-app-credentials']);
     expect((await bed.server.request('DELETE', '/api/v1/namespaces/database/secrets/postgres-app-credentials')).status).toBe(200);
@@ -256,6 +259,7 @@ reconciled.describe('a team\'s second month with the real providers', () => {
   test('a rotation: the new value reaches the cluster through the write-only attribute, never the state', async () => {
     // (URL-safe and 32 characters, as the generated one: so it can be kept when the Secret goes back to Git.)
     variables.app_db_password = 'rotated-password-7c4d2e9f1a0b3c5';
+    expect(diffOf(shape).exitCode).toBe(0);
     await synth(shape);
     // Without the rotation Terraform cannot see the new value of a write-only attribute.
     expect(await stack.planText()).toMatch(NO_CHANGES);
@@ -275,6 +279,7 @@ reconciled.describe('a team\'s second month with the real providers', () => {
     const password = await secretValue(bed.server, 'database', 'postgres-app-credentials', 'password');
     const message = problemOf(() => void synthShape(ws, next));
     expect(message).toContain(`its values become the generated ones of ${ws.secrets} (app_db_password)`);
+    expect(diffOf(next).exitCode).toBe(2);
     // What the message says: store the value the Secret holds in the secrets file (with the real sops).
     const stored = spawnSync('bash', ['-c', `v="$(printf %s "$PASSWORD")"; "$SOPS" --set "[\\"generated\\"][\\"app_db_password\\"] \\"$v\\"" "$FILE"`], {
       encoding: 'utf8',
@@ -301,6 +306,8 @@ reconciled.describe('a team\'s second month with the real providers', () => {
   test('a release from Terraform to Flux: forgotten by Terraform, never uninstalled', async () => {
     const next: Shape = { ...shape, traefik: 'flux' };
     expect(problemOf(() => void synthShape(ws, next))).toContain('release/traefik/traefik would move from Terraform to Flux');
+    expect(diffOf(next).exitCode).toBe(2);
+    expect(diffOf(next, ['ballast/traefik']).exitCode).toBe(1);
     await synth(next, ['ballast/traefik']);
     expect(changesOf(await stack.plan())).toMatchObject({ 'helm_release.release_traefik_traefik': 'forget' });
     await stack.applyOk();
