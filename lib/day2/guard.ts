@@ -60,6 +60,11 @@ function importId(item: InventoryItem): string {
 
 const ownerName = (o: InventoryItem['owner']) => (o === 'flux' ? 'Flux' : o === 'terraform' ? 'Terraform' : 'a person');
 
+/** The shell command that prints the value a Secret holds under `key` (`kubectl ... | base64 -d`, in `$(...)`). */
+function secretValueCommand(namespace: string, name: string, key: string): string {
+  return `$(kubectl -n ${namespace} get secret ${name} -o jsonpath='{.data.${key.replace(/\./g, '\\.')}}' | base64 -d)`;
+}
+
 /** The Terraform variable behind each key of a Terraform-written Secret, by the Secret's inventory id. */
 export type SecretVariables = (id: string) => Readonly<Record<string, string>>;
 
@@ -76,7 +81,7 @@ export type GeneratedSecrets = (id: string) => Readonly<Record<string, { readonl
 function secretCreatedAnew(id: string, address: string, released: 'pruned by Flux' | 'left in place', variables: Readonly<Record<string, string>>): string[] {
   const { namespace, name } = parseItemId(id);
   const keep = Object.entries(variables).map(
-    ([key, variable]) => `export TF_VAR_${variable}="$(kubectl -n ${namespace} get secret ${name} -o jsonpath='{.data.${key.replace(/\./g, '\\.')}}' | base64 -d)"`,
+    ([key, variable]) => `export TF_VAR_${variable}="${secretValueCommand(namespace!, name, key)}"`,
   );
   return [
     ...(keep.length
@@ -207,7 +212,7 @@ export function guardChanges(
           const { namespace, name } = parseItemId(id);
           steps.push(
             `its values become the generated ones of ${secretsFile} (${generated.map(([, g]) => g.name).join(', ')}), not the ones Terraform wrote: to keep those (running apps use them), store them in the file before this synth (each must be URL-safe and as long as the generated one: ${generated.map(([, g]) => `${g.name} ${g.length} characters`).join(', ')}; a value that is not cannot be kept, so rotate it instead), for each key: ${generated
-              .map(([key, g]) => `v="$(kubectl -n ${namespace} get secret ${name} -o jsonpath='{.data.${key.replace(/\./g, '\\.')}}' | base64 -d)"; sops --set "[\\"generated\\"][\\"${g.name}\\"] \\"$v\\"" ${secretsFile}`)
+              .map(([key, g]) => `v="${secretValueCommand(namespace!, name, key)}"; sops --set "[\\"generated\\"][\\"${g.name}\\"] \\"$v\\"" ${secretsFile}`)
               .join('; ')}`,
           );
         }

@@ -3,7 +3,7 @@ import { renderFluxRepository } from '../flux/repository';
 import { PlanOptions } from '../plan/deployment-plan';
 import { previousDocuments } from '../secrets/previous-documents';
 import { withAtomicOutput, withLockedOutput, writeFiles } from '../synth/output';
-import { built, listFromEnv, PlatformSynthOptions } from '../synth/platform-synth';
+import { acknowledgements, built, listFromEnv, PlatformSynthOptions } from '../synth/platform-synth';
 import { stateContinuityProblems } from '../synth/state-continuity';
 import { planPlatform, STACK_NAME, SynthStats, synthTerraformStacks } from '../synth/synth';
 import { readInventory } from '../day2/inventory';
@@ -51,10 +51,10 @@ export function selectedClusters(fleet: Fleet, options: FleetSynthOptions): read
  */
 function planClusters(fleet: Fleet, clusters: readonly string[], fluxDir: string, options: FleetSynthOptions, enforceGuard: boolean): FleetPlan {
   const selected = selectedClusters(fleet, options);
-  const acknowledgements = [...(options.acknowledge ?? []), ...listFromEnv('BALLAST_ACKNOWLEDGE')];
+  const acks = acknowledgements(options);
   // `cluster/<name>` acknowledges a cluster leaving the fleet, `state/<name>` a stack whose state changes
   // place: the fleet's, not one cluster's plan's.
-  const acknowledge = acknowledgements.filter((a) => !/^(cluster|state)\//.test(a));
+  const acknowledge = acks.filter((a) => !/^(cluster|state)\//.test(a));
   const rotate = [...(options.rotate ?? []), ...listFromEnv('BALLAST_ROTATE')];
   if ((acknowledge.length > 0 || rotate.length > 0) && fleet.clusters.length > 1 && selected.length === fleet.clusters.length) {
     throw new ValidationError([
@@ -84,8 +84,8 @@ function planClusters(fleet: Fleet, clusters: readonly string[], fluxDir: string
       problems.push(...err.problems.map((p) => ({ ...p, path: p.path.startsWith(`fleet/${cluster}`) ? p.path : `fleet/${cluster}/${p.path}` })));
     }
   }
-  const leaving = leavingClusters(fluxDir, fleet.clusters, acknowledgements);
-  if (enforceGuard) problems.push(...leavingProblems(leaving, acknowledgements));
+  const leaving = leavingClusters(fluxDir, fleet.clusters, acks);
+  if (enforceGuard) problems.push(...leavingProblems(leaving, acks));
   if (problems.length > 0) throw new ValidationError(problems);
   checkFleet(plans);
   return { plans, leaving };
@@ -134,7 +134,7 @@ export function synthFleet(fleet: Fleet, options: FleetSynthOptions = {}): Fleet
     const previousFleet = fleetClustersIn(fluxDir);
     const single = readInventory(fluxDir)?.cluster;
     const continuations = plans.map(({ cluster }) => ({ stack: cluster, previousStack: !previousFleet.includes(cluster) && single === cluster ? STACK_NAME : cluster }));
-    const moves = stateContinuityProblems(continuations, terraformDir, terraformStaging, terraformDir, [...(options.acknowledge ?? []), ...listFromEnv('BALLAST_ACKNOWLEDGE')]);
+    const moves = stateContinuityProblems(continuations, terraformDir, terraformStaging, terraformDir, acknowledgements(options));
     if (moves.length > 0) throw new ValidationError(moves);
     // Saved before the swap, as for a single platform (see synthPlatform).
     for (const { plan } of plans) plan.day2.secretStore.save();

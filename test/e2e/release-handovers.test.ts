@@ -11,9 +11,8 @@
 import { spawnSync } from 'child_process';
 import * as path from 'path';
 import { ApiServer } from '../support/e2e/api-server';
-import { changesOf, missingCharts, RealStack } from '../support/e2e/real-providers';
-import { Shape, synthShape, workspace } from '../support/day2';
-import { gatedTests } from '../support/not-run';
+import { changesOf, needsCharts, RealStack } from '../support/e2e/real-providers';
+import { Shape, synthShape, workspace, Workspace } from '../support/day2';
 import { problemOf } from '../support/problems';
 import { toolPath } from '../support/tools';
 import { fluxObjects } from '../support/synth';
@@ -24,15 +23,24 @@ const charts = [
   { chart: 'traefik', version: '41.3.0' },
   { chart: 'keda', version: '2.20.2' },
 ];
-const missing = missingCharts(charts);
-if (missing.length > 0 && process.env.BALLAST_REQUIRE_CHARTS === '1') throw new Error(`BALLAST_REQUIRE_CHARTS=1, but the chart cache lacks ${missing.join(', ')}`);
-const withCharts = gatedTests(missing.length === 0, 'chart', charts.map((c) => `${c.chart} ${c.version}`).join(', '));
+const withCharts = needsCharts(charts);
 
 let server: ApiServer;
 withCharts.beforeAll(async () => {
   server = await ApiServer.start();
 }, 180_000);
 afterAll(() => server?.stop());
+
+/** A new workspace with `shape` synthesized and applied with the real providers to `cluster`. */
+async function applied(cluster: ApiServer, shape: Shape, grafanaPassword: string): Promise<{ ws: Workspace; stack: RealStack }> {
+  const ws = workspace();
+  const variables = { traefik_admin_users: 'admin:$2y$05$abcdefghijklmnopqrstuu', grafana_admin_password: grafanaPassword };
+  const stack = new RealStack(path.join(ws.terraform, 'stacks', 'ballast'), cluster.kubeconfig, variables, path.join(ws.root, 'fixture-charts'));
+  synthShape(ws, shape);
+  await stack.init();
+  await stack.applyOk();
+  return { ws, stack };
+}
 
 /** `<Kind>/<namespace>/<name>` of each object of a release's manifest (namespaced ones in `store`). */
 function kindsAndNames(manifest: string): string[] {
@@ -43,13 +51,8 @@ function kindsAndNames(manifest: string): string[] {
 }
 
 withCharts.test('renamed: the new release takes over the old one\'s objects, the old one is forgotten as the message says, and nothing goes down', async () => {
-  const ws = workspace();
-  const variables = { traefik_admin_users: 'admin:$2y$05$abcdefghijklmnopqrstuu', grafana_admin_password: 'grafana-rename-password-3c5e7a9b' };
-  const stack = new RealStack(path.join(ws.terraform, 'stacks', 'ballast'), server.kubeconfig, variables, path.join(ws.root, 'fixture-charts'));
   const before: Shape = { postgres: false, extraApp: false, store: { releaseName: 'store', deployWith: 'terraform' } };
-  synthShape(ws, before);
-  await stack.init();
-  await stack.applyOk();
+  const { ws, stack } = await applied(server, before, 'grafana-rename-password-3c5e7a9b');
 
   const after: Shape = { ...before, store: { releaseName: 'store-v2', deployWith: 'terraform' } };
   const message = problemOf(() => void synthShape(ws, after));
@@ -85,13 +88,8 @@ withCharts.test('renamed: the new release takes over the old one\'s objects, the
 withCharts.test('a release from Flux to Terraform: the release helm-controller installed is imported and upgraded in place; the next plan is empty', async () => {
   const own = await ApiServer.start();
   try {
-    const ws = workspace();
-    const variables = { traefik_admin_users: 'admin:$2y$05$abcdefghijklmnopqrstuu', grafana_admin_password: 'grafana-handover-password-8e6c4a2f' };
-    const stack = new RealStack(path.join(ws.terraform, 'stacks', 'ballast'), own.kubeconfig, variables, path.join(ws.root, 'fixture-charts'));
     const byFlux: Shape = { postgres: false, extraApp: false, store: { releaseName: 'store', deployWith: 'flux' } };
-    synthShape(ws, byFlux);
-    await stack.init();
-    await stack.applyOk();
+    const { ws, stack } = await applied(own, byFlux, 'grafana-handover-password-8e6c4a2f');
     // helm-controller does not run here: the release it would install from the HelmRelease in Git is
     // installed with helm, from the same chart and values, into the namespace Flux creates.
     const release = fluxObjects(ws.flux).map((o) => o.object).find((o) => o.kind === 'HelmRelease' && o.metadata.name === 'store')!;
@@ -124,13 +122,8 @@ withCharts.test('a release from Flux to Terraform: the release helm-controller i
 withCharts.test('Traefik moved to another namespace: the new release adopts the IngressClass and the other cluster-wide objects; the old one is forgotten, then cleaned up as the message says', async () => {
   const own = await ApiServer.start();
   try {
-    const ws = workspace();
-    const variables = { traefik_admin_users: 'admin:$2y$05$abcdefghijklmnopqrstuu', grafana_admin_password: 'grafana-move-password-1d3f5b7a' };
-    const stack = new RealStack(path.join(ws.terraform, 'stacks', 'ballast'), own.kubeconfig, variables, path.join(ws.root, 'fixture-charts'));
     const before: Shape = { postgres: false, extraApp: false };
-    synthShape(ws, before);
-    await stack.init();
-    await stack.applyOk();
+    const { ws, stack } = await applied(own, before, 'grafana-move-password-1d3f5b7a');
     expect(own.kubectl(['get', 'ingressclass', 'traefik', '-o', 'jsonpath={.metadata.annotations.meta\\.helm\\.sh/release-namespace}']).stdout).toBe('traefik');
 
     const after: Shape = { ...before, traefikNamespace: 'ingress' };

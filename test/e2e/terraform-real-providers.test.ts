@@ -6,14 +6,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ApiServer } from '../support/e2e/api-server';
-import { changesOf, missingCharts, OVERRIDE_FILE, RealStack, secretsInStateFiles, stateFiles } from '../support/e2e/real-providers';
-import { gatedTests } from '../support/not-run';
+import { changesOf, needsCharts, OVERRIDE_FILE, RealStack, secretsInStateFiles, stateFiles } from '../support/e2e/real-providers';
 import { defaultPlan, synthToTemp, TEST_AGE } from '../support/synth';
 
 const charts = [{ chart: 'traefik', version: '41.3.0' }];
-const missing = missingCharts(charts);
-if (missing.length > 0 && process.env.BALLAST_REQUIRE_CHARTS === '1') throw new Error(`BALLAST_REQUIRE_CHARTS=1, but the chart cache lacks ${missing.join(', ')}`);
-const withCharts = gatedTests(missing.length === 0, 'chart', charts.map((c) => `${c.chart} ${c.version}`).join(', '));
+const withCharts = needsCharts(charts);
 
 let server: ApiServer;
 withCharts.beforeAll(async () => {

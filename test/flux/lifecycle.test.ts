@@ -10,8 +10,7 @@ import { ApiServer } from '../support/e2e/api-server';
 import { FluxTestbed } from '../support/flux/testbed';
 import { formatDiff, planAgainstOutput, readInventory } from '../../lib/internal';
 import { shapedPlatform, Shape, stackJson, synthShape, workspace, Workspace } from '../support/day2';
-import { changesOf, missingCharts, RealStack, secretsInStateFiles, stateFiles } from '../support/e2e/real-providers';
-import { gatedTests } from '../support/not-run';
+import { changesOf, needsCharts, RealStack, secretsInStateFiles, stateFiles } from '../support/e2e/real-providers';
 import { problemOf } from '../support/problems';
 import { TEST_AGE } from '../support/synth';
 import { spawnSync } from 'child_process';
@@ -23,11 +22,7 @@ const NO_CHANGES = /No changes\. Your infrastructure matches the configuration\.
 
 // The charts the Terraform side installs come from the chart cache (../shared/charts in CI).
 const charts = [{ chart: 'traefik', version: '41.3.0' }];
-const missing = missingCharts(charts);
-if (missing.length > 0 && process.env.BALLAST_REQUIRE_CHARTS === '1') {
-  throw new Error(`BALLAST_REQUIRE_CHARTS=1, but the chart cache lacks ${missing.join(', ')}`);
-}
-const withCharts = gatedTests(missing.length === 0, 'chart', charts.map((c) => `${c.chart} ${c.version}`).join(', '));
+const withCharts = needsCharts(charts);
 
 /** A Secret as the API server returns it. */
 interface LiveSecret {

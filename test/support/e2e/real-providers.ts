@@ -13,6 +13,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { CatalogChart } from '../../../lib/internal';
 import { chartCacheDir, findCachedChart } from '../../../scripts/reference/chart-archive';
+import { gatedTests, GatedTests } from '../not-run';
 import { schemasDir } from '../shared-data';
 import { toolPath } from '../tools';
 import { plannedChanges, PlannedChange, terraform, TerraformRun, terraformOk } from './terraform';
@@ -30,10 +31,20 @@ interface ReleaseJson {
 }
 
 /** The charts of `charts` the cache lacks (fixtures never count as missing). */
-export function missingCharts(charts: readonly { chart: string; version: string }[]): string[] {
+function missingCharts(charts: readonly { chart: string; version: string }[]): string[] {
   return charts
     .filter((c) => !FIXTURE_CHARTS.includes(c.chart) && !findCachedChart(c as CatalogChart))
     .map((c) => `${c.chart} ${c.version} (in ${chartCacheDir()})`);
+}
+
+/**
+ * The tests that install `charts` from the chart cache: skipped with the chart marker when one is
+ * missing, and a failure at once with BALLAST_REQUIRE_CHARTS=1 (CI, where ../shared/charts has them).
+ */
+export function needsCharts(charts: readonly { chart: string; version: string }[]): GatedTests {
+  const missing = missingCharts(charts);
+  if (missing.length > 0 && process.env.BALLAST_REQUIRE_CHARTS === '1') throw new Error(`BALLAST_REQUIRE_CHARTS=1, but the chart cache lacks ${missing.join(', ')}`);
+  return gatedTests(missing.length === 0, 'chart', charts.map((c) => `${c.chart} ${c.version}`).join(', '));
 }
 
 /** Writes the two fixture charts into `dir` once; returns the folder of each by name. */
