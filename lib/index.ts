@@ -19,7 +19,7 @@ export type { HelmValue, HelmValues, SensitiveHelmValue, HelmChartSpec, Terrafor
 export { DEFAULT_RELEASE_POLICY } from './core/release-policy';
 export type { ReleasePolicy, ResolvedReleasePolicy, ReleaseRemediation, UpgradeRemediationStrategy, DriftDetectionMode, DriftIgnoreRule, DriftIgnoreTarget, CrdPolicy, CrdLocation } from './core/release-policy';
 export { JsonPatch } from 'cdk8s';
-export { fail, ValidationError, UnexpectedError } from './core/errors';
+export { fail, reportProblem, ValidationError, UnexpectedError } from './core/errors';
 export type { ConfigProblem } from './core/errors';
 
 // Secrets.

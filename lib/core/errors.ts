@@ -46,6 +46,32 @@ export function fail(scope: IConstruct | string, problem: string, fix: string): 
   throw new ValidationError([{ path, problem, fix }]);
 }
 
+/** Problems recorded on constructs while they were built, reported together when the platform is planned. */
+const reported = new WeakMap<IConstruct, ConfigProblem[]>();
+
+/**
+ * Records a problem with the props of `scope` without stopping the program, as the AWS CDK's
+ * `node.addValidation` does: a platform with seven mistakes reports all seven in one run. The plan
+ * collects them before it reads any object (`reportedProblems`), and cdk8s' own validation (`cdk8s synth`)
+ * sees them too. The caller goes on with a value that keeps construction going; nothing is rendered while
+ * a problem stands.
+ */
+export function reportProblem(scope: IConstruct, problem: string, fix: string): void {
+  let list = reported.get(scope);
+  if (!list) {
+    list = [];
+    reported.set(scope, list);
+    const problems = list;
+    scope.node.addValidation({ validate: () => problems.map(formatProblem) });
+  }
+  list.push({ path: constructPath(scope), problem, fix });
+}
+
+/** The problems `reportProblem` recorded on `constructs`, in their order. */
+export function reportedProblems(constructs: readonly IConstruct[]): ConfigProblem[] {
+  return constructs.flatMap((c) => reported.get(c) ?? []);
+}
+
 /**
  * An error ballast did not expect (a bug, or a case no check covers yet), tied to the construct that was
  * being processed. Entry points print its message, not its stack (set `BALLAST_DEBUG=1` for that).

@@ -2,7 +2,7 @@ import { Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { catalog } from '../catalog';
 import { Backend, Component, prepareApp } from '../core/component';
-import { ConfigProblem, constructPath, inConstruct, ValidationError } from '../core/errors';
+import { ConfigProblem, constructPath, inConstruct, reportedProblems, ValidationError } from '../core/errors';
 import { HelmChartSpec } from '../core/helm-chart';
 import { isPlatform, PlatformContext } from '../core/platform-context';
 import { BootstrapSecret, SecretValue } from '../core/secret';
@@ -193,6 +193,9 @@ export function planDeployment(root: IConstruct, options: PlanOptions = {}): Dep
   const problems: ConfigProblem[] = [];
   const constructs = root.node.findAll();
   const components = componentsAmong(constructs);
+  // Every mistake in the props, all at once, before any object is read from constructs built with them.
+  const fromProps = reportedProblems(constructs);
+  if (fromProps.length > 0) throw new ValidationError(fromProps);
   prepareApp(components);
   for (const chart of constructs.filter((c) => Chart.isChart(c) && !Component.isComponent(c))) {
     problems.push({
