@@ -1,9 +1,10 @@
-import { App, Chart, JsonPatch } from 'cdk8s';
+import { ApiObject, App, Chart, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { CatalogChart } from '../catalog';
 import { CapacityClaim } from './capacity';
 import { chartObjects } from './chart-objects';
-import { constructPath, fail, ValidationError } from './errors';
+import { ConfigProblem, constructPath, fail, reportProblem, ValidationError } from './errors';
+import { applyPatches, operationOf, patchedIdentityProblems } from './object-patches';
 import { HelmChartSpec, HelmValues, mergeValues, SensitiveHelmValue, TerraformOverride } from './helm-chart';
 import { chartPolicyProblems, ReleasePolicy, resolveReleasePolicy } from './release-policy';
 import { isHelmReleaseName, isReservedNamespace, RESERVED_NAMESPACES, urlCredentialsProblem } from './grammar';
@@ -153,6 +154,7 @@ export class Component extends Chart {
   private readonly comments: ObjectComment[] = [];
   private readonly claims: CapacityClaim[] = [];
   private readonly secretRefs: { readonly name: string; readonly what: string }[] = [];
+  private readonly objectPatches = new Map<ApiObject, JsonPatch[]>();
 
   constructor(scope: Construct, id: string, props: ComponentProps) {
     super(scope, uniqueId(scope, id), { namespace: props.namespace, disableResourceNameHashes: true });
@@ -265,7 +267,30 @@ export class Component extends Chart {
    * runs that once for the whole app (`prepareApp`), which keeps synth linear in the number of components.
    */
   public manifests(): Record<string, unknown>[] {
-    return chartObjects(this).map((o) => o.toJson() as Record<string, unknown>);
+    const problems: ConfigProblem[] = [];
+    const path = constructPath(this);
+    const objects = chartObjects(this).map((o) => {
+      let json: Record<string, unknown>;
+      try {
+        json = o.toJson() as Record<string, unknown>;
+      } catch (err) {
+        // cdk8s applies ApiObject.addJsonPatch patches here, without validation: a patch of a path the
+        // object lacks fails with a TypeError from deep inside.
+        const reason = err instanceof Error ? err.message.split('\n')[0] : String(err);
+        problems.push({ path, problem: `${o.kind} "${o.name}" cannot be rendered: ${reason}`, fix: 'If it has patches from ApiObject.addJsonPatch, correct them or use patchObject, which checks each patch and says which one does not apply' });
+        return undefined;
+      }
+      const patches = this.objectPatches.get(o);
+      if (!patches) return json;
+      const patched = applyPatches(json, patches);
+      const problemsOfPatch = 'problems' in patched ? patched.problems : patchedIdentityProblems(json, patched.document);
+      for (const problem of problemsOfPatch) {
+        problems.push({ path, problem: `patchObject ${o.kind} "${o.name}": ${problem}`, fix: 'Patch paths the object has (diff and the output show them; "add" creates a field), and change its name or namespace through the component' });
+      }
+      return 'document' in patched ? patched.document : json;
+    });
+    if (problems.length > 0) throw new ValidationError(problems);
+    return objects as Record<string, unknown>[];
   }
 
   /**
@@ -320,17 +345,24 @@ export class Component extends Chart {
 
   /**
    * Patches an object this component emits (an escape hatch, as cdk8s' `ApiObject.addJsonPatch`): the
-   * patches apply after ballast's own fields, show in `diff`, and the result goes through every check of
-   * the plan (identity, placement, secrets). Fails when the component has no object of that kind and name.
+   * patches apply after ballast's own fields, with validation (a path the object lacks is a problem, not
+   * a new field), show in `diff`, and the result goes through every check of the plan (identity,
+   * placement, secrets, the consumer's grammar). A patch may not change the object's kind, name or
+   * namespace, nor the annotations that decide how its backend keeps it. Problems are reported with the
+   * others of the synth; the component must emit an object of that kind and name.
    */
   public patchObject(kind: string, name: string, ...patches: JsonPatch[]): void {
     const objects = chartObjects(this);
     const target = objects.find((o) => o.kind === kind && o.name === name);
     if (!target) {
       const known = objects.map((o) => `${o.kind} "${o.name}"`).join(', ') || 'none';
-      fail(this, `it emits no ${kind} "${name}" to patch`, `Patch one of its objects (${known}); its chart's objects are patched through patchHelmRelease values`);
+      reportProblem(this, `it emits no ${kind} "${name}" to patch`, `Patch one of its objects (${known}); its chart's objects are patched through patchHelmRelease values`);
+      return;
     }
-    target.addJsonPatch(...patches);
+    const malformed = patches.map(operationOf).filter((op): op is string => typeof op === 'string');
+    for (const problem of malformed) reportProblem(this, `patchObject ${kind} "${name}": ${problem}`, 'Pass JsonPatch.add, replace, remove, move, copy or test with a path into the object');
+    if (malformed.length > 0) return;
+    this.objectPatches.set(target, [...(this.objectPatches.get(target) ?? []), ...patches]);
   }
 
   /**
@@ -412,7 +444,23 @@ function uniqueId(scope: Construct, id: string): string {
  * `Chart.toJson()` runs them (for every chart it is called on). It is cdk8s' own code, reached through its
  * internal synth entry on one chart; the objects it returns are dropped.
  */
-export function prepareApp(charts: readonly Chart[]): void {
+export function prepareApp(charts: readonly Component[]): void {
   if (charts.length === 0) return;
-  (App as unknown as { _synthChart(chart: Chart): unknown })._synthChart(charts[0]);
+  try {
+    (App as unknown as { _synthChart(chart: Chart): unknown })._synthChart(charts[0]);
+  } catch (err) {
+    // cdk8s serializes every object here, applying ApiObject.addJsonPatch patches without validation: a
+    // patch of a missing path fails deep inside. Each component says which of its objects cannot be rendered.
+    const problems = charts.flatMap((c) => {
+      try {
+        c.manifests();
+        return [];
+      } catch (inner) {
+        if (inner instanceof ValidationError) return inner.problems;
+        throw err;
+      }
+    });
+    if (problems.length > 0) throw new ValidationError(problems);
+    throw err;
+  }
 }

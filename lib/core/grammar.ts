@@ -452,6 +452,8 @@ export function urlCredentialsProblem(url: string): string | undefined {
   try {
     parsed = new URL(url);
   } catch {
+    // `https://user:pa/ss@host` does not parse (the "/" ends the authority), yet holds a password.
+    if (/^https?:\/\//i.test(url) && url.split(/[?#]/)[0].includes('@')) return 'the URL carries "@", before which an HTTP(S) URL holds user-info (a credential)';
     return undefined;
   }
   if (parsed.password !== '') return 'the URL carries a password in its user-info part ("user:…@")';

@@ -89,8 +89,10 @@ export function nestedSecretIn(manifest: unknown): string | undefined {
 /** `Secret` or `SecretList` when `value` is an object of that kind (any apiVersion of the core group). */
 function embeddedSecret(value: unknown): string | undefined {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
-  const { kind, apiVersion } = value as { kind?: unknown; apiVersion?: unknown };
-  if ((kind === 'Secret' || kind === 'SecretList') && (apiVersion === undefined || apiVersion === 'v1')) return `${kind}`;
+  const { kind, apiVersion, data, stringData, items, metadata } = value as Record<string, unknown>;
+  // `{ kind: Secret, name }` is a reference (Flux's valuesFrom, a secretRef); an object is one with a body.
+  const isObject = apiVersion !== undefined || data !== undefined || stringData !== undefined || items !== undefined || metadata !== undefined;
+  if ((kind === 'Secret' || kind === 'SecretList') && (apiVersion === undefined || apiVersion === 'v1') && isObject) return `${kind}`;
   return undefined;
 }
 
@@ -101,4 +103,40 @@ function walk(value: unknown, at: (string | number)[], visit: (value: unknown, a
   seen.add(value);
   if (Array.isArray(value)) value.forEach((v, i) => walk(v, [...at, i], visit, seen));
   else for (const [k, v] of Object.entries(value)) walk(v, [...at, k], visit, seen);
+}
+
+/**
+ * Where a secret sits as plain text in an object a component emits (its own, or as patched through an
+ * escape hatch): a ConfigMap key that conventionally holds a secret, a container's `env` entry named so
+ * with a literal `value`, and any other non-empty string under such a key. Field names that reference a
+ * Secret by name (`secretName`, `secretRef`, `existingSecret`, Traefik's `basicAuth.secret`) are not
+ * values. Returns the dotted paths, or none.
+ */
+export function plainSecretsInObject(manifest: unknown): string[] {
+  const found: string[] = [];
+  const kind = (manifest as { kind?: unknown } | null)?.kind;
+  walk(manifest, [], (value, at) => {
+    const key = at[at.length - 1];
+    const parent = at[at.length - 2];
+    // A ConfigMap's keys are the names of its values.
+    if (kind === 'ConfigMap' && at.length === 2 && (at[0] === 'data' || at[0] === 'binaryData') && typeof key === 'string' && looksLikePasswordKey(key) && value !== '') {
+      found.push(at.join('.'));
+      return false;
+    }
+    // An env entry: { name: DB_PASSWORD, value: ... }.
+    if (typeof key === 'number' && parent === 'env' && typeof value === 'object' && value !== null) {
+      const { name, value: literal } = value as { name?: unknown; value?: unknown };
+      if (typeof name === 'string' && looksLikePasswordKey(name) && typeof literal === 'string' && literal !== '') found.push(`${at.join('.')} (${name})`);
+      return true;
+    }
+    if (typeof key === 'string' && typeof value === 'string' && value !== '' && looksLikePasswordKey(key) && !isSecretReferenceField(at)) found.push(at.join('.'));
+    return true;
+  });
+  return found;
+}
+
+/** Fields named like a secret that hold the name of a Secret, not its value. */
+function isSecretReferenceField(at: readonly (string | number)[]): boolean {
+  const [parent, key] = at.slice(-2);
+  return key === 'secret' && (parent === 'basicAuth' || parent === 'digestAuth' || parent === 'forwardAuth' || parent === 'tls');
 }

@@ -6,7 +6,7 @@ import { ConfigProblem, constructPath, inConstruct, reportedProblems, Validation
 import { HelmChartSpec } from '../core/helm-chart';
 import { isPlatform, PlatformContext } from '../core/platform-context';
 import { BootstrapSecret, SecretValue } from '../core/secret';
-import { nestedSecretIn } from '../core/secret-inputs';
+import { nestedSecretIn, plainSecretsInObject } from '../core/secret-inputs';
 import { isBuiltInNamespace } from '../core/grammar';
 import { checkFileNames, checkObjectIdentities, checkSecretIdentities, checkSecretReferences } from './identity-checks';
 import { checkReleasePatches } from './release-patches';
@@ -182,6 +182,17 @@ function componentsAmong(constructs: readonly IConstruct[]): Component[] {
     .map(({ c }) => c);
 }
 
+/** The problems of a ValidationError `fn` throws, or none. */
+function problemsOf(fn: () => unknown): readonly ConfigProblem[] {
+  try {
+    fn();
+    return [];
+  } catch (err) {
+    if (err instanceof ValidationError) return err.problems;
+    throw err;
+  }
+}
+
 /**
  * Plans the platform rooted at `root`. Throws a ValidationError listing every problem when the
  * platform cannot be deployed as described.
@@ -235,6 +246,9 @@ export function planDeployment(root: IConstruct, options: PlanOptions = {}): Dep
   // placement and the checks read the same JSON.
   const resolved = new Map<Component, Manifest[]>();
   const manifestsOf = (c: Component): Manifest[] => resolved.get(c) ?? resolved.set(c, c.manifests() as Manifest[]).get(c)!;
+  // Every component's objects, with the escape hatches' patches applied: the patches that fail, all at once.
+  const renderProblems = components.flatMap((c) => inConstruct(c, 'placing its objects', () => problemsOf(() => manifestsOf(c))));
+  if (renderProblems.length > 0) throw new ValidationError(renderProblems);
   const rotate = new Set([...root.rotateSecrets, ...(options.rotate ?? [])]);
   const { secretStore, generated } = openSecretStore(root, previous, options.previousOutput, rotate);
   const placedSecrets = placeSecrets(components, root.sops.ageRecipients, constructPath(root), problems, generated);
@@ -390,6 +404,7 @@ function placeComponent(
       problem(`${where} holds ${nested}, whose values would be written to the output`, 'Declare the Secret with addBootstrapSecret and SecretValue inputs instead');
       continue;
     }
+    if (plainSecretProblem(c, where, m, problems)) continue;
     if (isBuiltInGroup(m.apiVersion)) {
       if (m.kind === 'Namespace') {
         problem(`it creates Namespace "${m.metadata.name}" itself`, 'Remove it: ballast creates the namespace of every component');
@@ -436,10 +451,28 @@ function placeComponent(
   return { flux, terraform };
 }
 
+/**
+ * Reports a secret written as plain text into an object (a ConfigMap value, an env literal, a field named
+ * like a password), whether the component or a patch put it there; true when there was one.
+ */
+function plainSecretProblem(c: Component, where: string, m: Manifest, problems: ConfigProblem[]): boolean {
+  // A Secret object is refused whole, with its own message.
+  if (m.kind === 'Secret' || m.kind === 'SecretList') return false;
+  const found = plainSecretsInObject(m);
+  if (found.length === 0) return false;
+  problems.push({
+    path: constructPath(c),
+    problem: `${where} holds a secret as plain text at ${found.join(', ')}, which would be written to the output`,
+    fix: 'Put the value in a Secret (addBootstrapSecret with a SecretValue, or an env SecretValue of a WebService) and reference it (valueFrom.secretKeyRef, a Secret name)',
+  });
+  return true;
+}
+
 /** The objects of a component applied by hand (a load test): built-in kinds, and custom resources of a known CRD. */
 function placeManual(c: Component, objects: readonly Manifest[], crdOwner: ReadonlyMap<string, Component>, problems: ConfigProblem[]): Manifest[] {
   const out: Manifest[] = [];
   for (const m of objects) {
+    if (plainSecretProblem(c, `${m.kind} "${m.metadata.name}" (${m.apiVersion})`, m, problems)) continue;
     if (m.kind === 'Secret' || m.kind === 'SecretList' || m.kind === 'Namespace' || nestedSecretIn(m)) {
       problems.push({ path: constructPath(c), problem: `it creates ${m.kind} "${m.metadata.name}" in a folder applied by hand`, fix: 'Leave namespaces and secrets to ballast' });
     } else if (!isBuiltInGroup(m.apiVersion) && !crdOwner.has(apiGroup(m.apiVersion)) && !c.platform.assumed.crdGroups.has(apiGroup(m.apiVersion))) {

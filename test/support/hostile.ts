@@ -105,6 +105,8 @@ export interface HostileCase {
    * beside the output): its outcome is judged as the others' are.
    */
   readonly run?: () => Outcome;
+  /** The platform the case builds on. @default the test platform with `config` */
+  readonly platform?: () => Platform;
 }
 
 /** What happened to a case: the error message (refused), or the synthesized tree (accepted). */
@@ -119,7 +121,7 @@ export function runCase(c: HostileCase): Outcome {
   if (c.run) return c.run();
   let platform: Platform;
   try {
-    platform = testPlatform({ sops: { ageRecipients: [TEST_AGE.recipient] }, ...c.config });
+    platform = c.platform ? c.platform() : testPlatform({ sops: { ageRecipients: [TEST_AGE.recipient] }, ...c.config });
     c.build?.(platform);
     planPlatform(platform);
   } catch (err) {

@@ -22,10 +22,11 @@ test('patchObject: an annotation on the Deployment of a WebService, in the outpu
   expect(deployment.spec.revisionHistoryLimit).toBe(2);
 });
 
-test('patchObject names what it can patch when the object is not there', () => {
+test('patchObject names what it can patch when the object is not there (reported with the synth\'s other problems)', () => {
   const platform = testPlatform();
   const api = new WebService(platform, 'api', { image: 'ghcr.io/acme/api:1.0.0', metricsPath: false });
-  expect(problemOf(() => api.patchObject('Deployment', 'web', JsonPatch.remove('/spec/replicas')))).toBe(
+  api.patchObject('Deployment', 'web', JsonPatch.remove('/spec/replicas'));
+  expect(problemOf(() => plannedAndSaved(platform))).toBe(
     'ballast/api: it emits no Deployment "web" to patch. Patch one of its objects (Deployment "api", Service "api", PodDisruptionBudget "api"); its chart\'s objects are patched through patchHelmRelease values.',
   );
 });
@@ -53,7 +54,7 @@ test('patchHelmRelease: interval, timeout and a value of the Flux HelmRelease, a
 
 test.each([
   ['a path the HelmRelease does not have', [JsonPatch.replace('/spec/nothing/here', 1)], /^ballast\/monitoring: a patchHelmRelease patch does not apply to its HelmRelease: .*\. Patch paths of the HelmRelease as diff shows it/],
-  ['a rename', [JsonPatch.replace('/metadata/name', 'prom')], 'ballast/monitoring: a patchHelmRelease patch changes the apiVersion, kind, name or namespace of its HelmRelease. Rename the release with releaseName or move the component with namespace instead.'],
+  ['a rename', [JsonPatch.replace('/metadata/name', 'prom')], 'ballast/monitoring: a patchHelmRelease patch changes metadata.name, which say what the object is and where it lives. Rename the release with releaseName'],
   ['a password as a value', [JsonPatch.add('/spec/values/grafana/adminPassword', 'hunter2')], 'ballast/monitoring: patchHelmRelease /spec/values/grafana.adminPassword holds a secret ("adminPassword") as plain text'],
 ] as const)('patchHelmRelease refuses %s', (_, patches, message) => {
   const platform = testPlatform();
@@ -75,9 +76,17 @@ test('overrideHelmRelease: attributes of the Terraform helm_release; what decide
   const t = new Traefik(other, 'traefik', { deployWith: 'terraform' });
   t.overrideHelmRelease('version', '1.0.0');
   t.overrideHelmRelease('lifecycle.prevent_destroy', false);
-  expect(problemOf(() => plannedAndSaved(other)).split('\n')).toEqual([
-    'ballast/traefik: overrideHelmRelease sets "version", which decides what is installed, where, or what is kept. Set it through the component (releaseName, namespace, the catalog, extraValues, sensitiveValues); overrides are for other attributes (timeout, atomic, wait, max_history...).',
-    'ballast/traefik: overrideHelmRelease sets "lifecycle.prevent_destroy", which decides what is installed, where, or what is kept. Set it through the component (releaseName, namespace, the catalog, extraValues, sensitiveValues); overrides are for other attributes (timeout, atomic, wait, max_history...).',
+  // An allow-list, not a deny-list: an attribute nobody thought to refuse (count, postrender) is refused too.
+  // Mutation: accepting any attribute not in a deny-list lets "count" through and fails this test.
+  t.overrideHelmRelease('count', 0);
+  t.overrideHelmRelease('postrender', { binary_path: '/bin/sh' });
+  t.overrideHelmRelease('timeout', '900');
+  expect(problemOf(() => plannedAndSaved(other)).split('\n').map((l) => l.slice(0, l.indexOf('. ') + 1))).toEqual([
+    'ballast/traefik: overrideHelmRelease sets "version", which is not among the helm_release attributes it may set.',
+    'ballast/traefik: overrideHelmRelease sets "lifecycle.prevent_destroy", which is not among the helm_release attributes it may set.',
+    'ballast/traefik: overrideHelmRelease sets "count", which is not among the helm_release attributes it may set.',
+    'ballast/traefik: overrideHelmRelease sets "postrender", which is not among the helm_release attributes it may set.',
+    'ballast/traefik: overrideHelmRelease sets timeout to a string, not a whole number of seconds above 0.',
   ]);
 });
 

@@ -1,7 +1,9 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Component } from '../../core/component';
-import { constructPath, fail } from '../../core/errors';
+import { constructPath, fail, reportProblem } from '../../core/errors';
+import { urlCredentialsProblem } from '../../core/grammar';
+import { valuesSecretProblems } from '../../core/secret-inputs';
 import { isDnsSubdomain } from '../../core/names';
 import { IIssuer, registerIssuer } from '../../core/tls';
 import { IDns01Provider } from './dns01';
@@ -66,26 +68,21 @@ export class AcmeIssuer extends Construct implements IIssuer {
     super(scope, id);
     if (!Component.isComponent(scope)) fail(this, 'an AcmeIssuer is built in a component', 'Build it in the CertManager: new AcmeIssuer(certManager, ...)');
     if (typeof props.email !== 'string' || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(props.email)) {
-      fail(this, `email "${String(props.email)}" is not an email address`, 'Give the address the CA writes to about the account, e.g. "certificates@example.com"');
+      reportProblem(this, `email "${String(props.email)}" is not an email address`, 'Give the address the CA writes to about the account, e.g. "certificates@example.com"');
     }
     const server = props.server ?? 'production';
-    if (server === 'production' || server === 'staging') {
-      this.server = LETS_ENCRYPT[server];
-    } else if (typeof server === 'object' && server !== null && typeof server.url === 'string' && /^https:\/\/[^\s/]+\/\S*$/.test(server.url)) {
-      this.server = server.url;
-    } else {
-      fail(this, `server ${JSON.stringify(server)} is not an ACME directory`, 'Use "production", "staging" or { url: "https://.../directory" }');
-    }
+    this.server = this.directory(server);
     this.name = props.name ?? (typeof server === 'string' ? `letsencrypt-${server}` : id);
-    if (!isDnsSubdomain(this.name) || this.name.length > 63) {
-      fail(this, `ClusterIssuer name "${this.name}" is not an object name`, 'Use at most 63 lowercase letters, digits, "-" and "."');
-    }
+    const nameIsValid = typeof this.name === 'string' && isDnsSubdomain(this.name) && this.name.length <= 63;
+    if (!nameIsValid) reportProblem(this, `ClusterIssuer name "${String(this.name)}" is not an object name`, 'Use at most 63 lowercase letters, digits, "-" and "."');
     const solver = props.solver ?? { http01: {} };
     if (solver.dns01 !== undefined && solver.http01 !== undefined) {
-      fail(this, 'solver has both http01 and dns01', 'Choose one');
+      reportProblem(this, 'solver has both http01 and dns01', 'Choose one');
     }
     this.issuesWildcards = solver.dns01 !== undefined;
-    const solverSpec = solver.dns01 !== undefined ? this.dns01(scope, solver.dns01) : this.http01(solver.http01 ?? {});
+    // With a name that is reported already, the solver's Secrets get a valid stand-in prefix, so that
+    // construction goes on and every other mistake is reported too.
+    const solverSpec = solver.dns01 !== undefined ? this.dns01(scope, solver.dns01, nameIsValid ? this.name : 'issuer') : this.http01(solver.http01 ?? {});
 
     const issuer = new ApiObject(this, 'resource', {
       apiVersion: 'cert-manager.io/v1',
@@ -110,10 +107,30 @@ export class AcmeIssuer extends Construct implements IIssuer {
     return `the ClusterIssuer "${this.name}" of ${constructPath(this)}`;
   }
 
+  /**
+   * The ACME directory URL of `server`. A URL that carries a credential is refused without echoing it: it
+   * would be written to Git and the ClusterIssuer's status in plain text (an ACME account is identified
+   * by its key, which cert-manager keeps in a Secret; EAB credentials go through a Secret too).
+   */
+  private directory(server: AcmeIssuerProps['server']): string {
+    if (server === 'production' || server === 'staging') return LETS_ENCRYPT[server];
+    const url = typeof server === 'object' && server !== null ? (server as { url?: unknown }).url : undefined;
+    const credentials = typeof url === 'string' ? urlCredentialsProblem(url) : undefined;
+    if (credentials) {
+      reportProblem(this, `server.url holds a credential (${credentials}), which would be written to the output in plain text`, 'Give the directory URL without credentials; an ACME account is identified by the key cert-manager keeps in a Secret');
+    } else if (typeof url === 'string' && /^https:\/\/[^\s/]+\/\S*$/.test(url)) {
+      return url;
+    } else {
+      const shown = typeof url === 'string' ? `"${url.slice(0, 100)}"` : typeof server === 'string' ? `"${server}"` : JSON.stringify(server)?.slice(0, 100);
+      reportProblem(this, `server ${shown} is not an ACME directory`, 'Use "production", "staging" or { url: "https://.../directory" }');
+    }
+    return LETS_ENCRYPT.production;
+  }
+
   private http01(options: Http01Solver): Record<string, unknown> {
     const ingressClassName = options.ingressClassName ?? 'traefik';
     if (typeof ingressClassName !== 'string' || !isDnsSubdomain(ingressClassName)) {
-      fail(this, `solver.http01.ingressClassName "${String(ingressClassName)}" is not an IngressClass name`, 'Name the IngressClass of the ingress controller, e.g. "traefik"');
+      reportProblem(this, `solver.http01.ingressClassName "${String(ingressClassName)}" is not an IngressClass name`, 'Name the IngressClass of the ingress controller, e.g. "traefik"');
     }
     return {
       http01: {
@@ -128,10 +145,17 @@ export class AcmeIssuer extends Construct implements IIssuer {
     };
   }
 
-  private dns01(scope: Component, provider: IDns01Provider): Record<string, unknown> {
+  private dns01(scope: Component, provider: IDns01Provider, secretPrefix: string): Record<string, unknown> {
     if (typeof provider?.bind !== 'function') {
-      fail(this, 'solver.dns01 is not a DNS provider', 'Use Dns01.cloudflare(...), Dns01.route53(...) or an IDns01Provider of your own');
+      reportProblem(this, 'solver.dns01 is not a DNS provider', 'Use Dns01.cloudflare(...), Dns01.route53(...) or an IDns01Provider of your own');
+      return { dns01: {} };
     }
-    return { dns01: provider.bind(scope, this.name) };
+    const config = provider.bind(scope, secretPrefix);
+    // A provider of the user's own may put its API key into the solver: the ClusterIssuer is written to
+    // Git as it is. The credential belongs in a Secret of cert-manager's namespace, referenced by name.
+    for (const p of valuesSecretProblems(constructPath(this), config, `solver.dns01 (${String(provider.description)})`)) {
+      reportProblem(this, p.problem, 'Declare the credential with certManager.addBootstrapSecret(name, { key: <SecretValue> }) in bind and reference it by name and key (e.g. apiKeySecretRef: { name, key })');
+    }
+    return { dns01: config };
   }
 }
