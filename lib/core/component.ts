@@ -163,20 +163,20 @@ export class Component extends Chart {
     this.platform = platformOf(this);
     requireDnsLabel(this, 'namespace', props.namespace);
     if (isReservedNamespace(props.namespace) && props.allowReservedNamespace !== true) {
-      fail(
+      reportProblem(
         this,
         `namespace "${props.namespace}" is reserved for the cluster and Flux (${RESERVED_NAMESPACES.join(', ')}, kube-*): Flux would take it over and prune what it did not write`,
         'Use a namespace of its own, or set allowReservedNamespace: true for a component meant to live there',
       );
     }
     if (props.deployWith !== undefined && props.deployWith !== 'flux' && props.deployWith !== 'terraform') {
-      fail(this, `deployWith "${String(props.deployWith)}" is not a backend`, 'Use "flux" or "terraform"');
+      reportProblem(this, `deployWith "${String(props.deployWith)}" is not a backend`, 'Use "flux" or "terraform"');
     }
-    this.deployWith = props.deployWith ?? 'flux';
+    this.deployWith = props.deployWith === 'terraform' ? 'terraform' : 'flux';
     if (props.secrets !== undefined && props.secrets !== 'terraform' && props.secrets !== 'sops') {
-      fail(this, `secrets "${String(props.secrets)}" is not a secrets backend`, 'Use "terraform" or "sops"');
+      reportProblem(this, `secrets "${String(props.secrets)}" is not a secrets backend`, 'Use "terraform" or "sops"');
     }
-    this.secretsWith = props.secrets ?? 'terraform';
+    this.secretsWith = props.secrets === 'sops' ? 'sops' : 'terraform';
     this.tier = props.tier ?? 'infrastructure';
   }
 

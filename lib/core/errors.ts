@@ -57,6 +57,8 @@ const reported = new WeakMap<IConstruct, ConfigProblem[]>();
  * a problem stands.
  */
 export function reportProblem(scope: IConstruct, problem: string, fix: string): void {
+  // While a plan runs, the props' problems are collected already: one found now is thrown at once.
+  if (planning > 0) fail(scope, problem, fix);
   let list = reported.get(scope);
   if (!list) {
     list = [];
@@ -70,6 +72,19 @@ export function reportProblem(scope: IConstruct, problem: string, fix: string): 
 /** The problems `reportProblem` recorded on `constructs`, in their order. */
 export function reportedProblems(constructs: readonly IConstruct[]): ConfigProblem[] {
   return constructs.flatMap((c) => reported.get(c) ?? []);
+}
+
+/** How many plans are running (a fleet plans one cluster after another, never nested in practice). */
+let planning = 0;
+
+/** Runs `fn` (a plan) with reportProblem throwing: the plan has collected the recorded problems before. */
+export function whilePlanning<T>(fn: () => T): T {
+  planning++;
+  try {
+    return fn();
+  } finally {
+    planning--;
+  }
 }
 
 /**

@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { fail } from './errors';
+import { reportProblem } from './errors';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -17,7 +17,7 @@ export function isDnsSubdomain(name: string): boolean {
 /** Fails on `scope` unless `value` is a DNS label; `what` names the property for the message. */
 export function requireDnsLabel(scope: IConstruct, what: string, value: string): string {
   if (!isDnsLabel(value)) {
-    fail(
+    reportProblem(
       scope,
       `${what} "${value}" is not a valid DNS label`,
       'Use at most 63 lowercase letters, digits and "-", starting and ending with a letter or digit',

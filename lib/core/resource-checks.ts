@@ -1,6 +1,6 @@
 import { IConstruct } from 'constructs';
 import { parseCpu, parseMemory } from './capacity';
-import { ConfigProblem, constructPath, ValidationError } from './errors';
+import { ConfigProblem, constructPath, reportProblem } from './errors';
 import { quantityProblem } from './grammar';
 
 /** CPU and memory of a container, as Kubernetes takes them. */
@@ -34,6 +34,7 @@ export function requireResources<T extends ResourceQuantities>(scope: IConstruct
       }
     }
   }
-  if (problems.length > 0) throw new ValidationError(problems);
+  // Reported with the platform's other mistakes; the quantities are read only once none stands.
+  for (const p of problems) reportProblem(scope, p.problem, p.fix);
   return resources;
 }

@@ -4,7 +4,7 @@ import { App as TerraformApp } from 'cdktf';
 import * as fs from 'fs';
 import * as path from 'path';
 import { IConstruct } from 'constructs';
-import { inConstruct } from '../core/errors';
+import { inConstruct, whilePlanning } from '../core/errors';
 import { renderFluxRepository } from '../flux/repository';
 import { previousDocuments } from '../secrets/previous-documents';
 import { DeploymentPlan, planDeployment, PlanOptions } from '../plan/deployment-plan';
@@ -23,7 +23,7 @@ export interface SynthStats {
 
 /** Plans a platform: every decision both backends render. Throws a ValidationError on bad input. */
 export function planPlatform(platform: IConstruct, options: PlanOptions = {}): DeploymentPlan {
-  return inConstruct(platform, 'planning the platform', () => planDeployment(platform, options));
+  return inConstruct(platform, 'planning the platform', () => whilePlanning(() => planDeployment(platform, options)));
 }
 
 /** Options of `synthFlux`. */

@@ -1,4 +1,5 @@
 // Wrong configs fail at synth with `<construct path>: <what is wrong>. <how to fix>.`
+import { problemOf } from '../support/problems';
 import { App } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
@@ -15,7 +16,6 @@ import {
   Platform,
   SecretValue,
   Traefik,
-  ValidationError,
 } from '../../lib/internal';
 import { ApiObject, Chart } from 'cdk8s';
 import { testConfig, testPlatform } from '../support/platforms';
@@ -27,6 +27,16 @@ class ChartComponent extends Component {
     super(scope, id, { namespace, tier });
     this.addChart(catalog.traefik, {}, { releaseName: release });
   }
+}
+
+/**
+ * A platform with a PrometheusRule of `props` in its monitoring: rules report their problems when the
+ * platform is planned, all of them at once, not at the first.
+ */
+function withRule(props: ConstructorParameters<typeof PrometheusRule>[2]): Platform {
+  const p = testPlatform();
+  new PrometheusRule(new KubePrometheusStack(p, 'monitoring'), 'rules', props);
+  return p;
 }
 
 const cases: [string, () => void, string | ReturnType<typeof expect.stringContaining>][] = [
@@ -114,7 +124,7 @@ const cases: [string, () => void, string | ReturnType<typeof expect.stringContai
     'route to a Service without a port',
     () => {
       const t = new Traefik(testPlatform(), 'traefik');
-      new IngressRoute(t, 'api', { host: 'api.example.com', backend: { name: 'api' } });
+      return new IngressRoute(t, 'api', { host: 'api.example.com', backend: { name: 'api' } });
     },
     'ballast/traefik/api: backend Service "api" has no port. Set backend.port to the Service port name or number.',
   ],
@@ -198,22 +208,26 @@ const cases: [string, () => void, string | ReturnType<typeof expect.stringContai
   ],
   [
     'recording rule whose name is not a metric name',
-    () => new PrometheusRule(testPlatform(), 'rules', { groups: [{ name: 'g', rules: [{ record: 'requests-per-second', expr: 'up' }] }] }),
-    'ballast/rules: record name "requests-per-second" is not a metric name. Use letters, digits, "_" and ":", e.g. "service:http_requests:rate1m".',
+    () => planDeployment(withRule({ groups: [{ name: 'g', rules: [{ record: 'requests-per-second', expr: 'up' }] }] })),
+    'ballast/monitoring/rules: record name "requests-per-second" is not a metric name. Use letters, digits, "_" and ":", e.g. "service:http_requests:rate1m".',
   ],
   [
     'alert whose for is not a duration',
-    () => new PrometheusRule(testPlatform(), 'rules', { groups: [{ name: 'g', rules: [{ alert: 'Down', expr: 'up == 0', for: '5 minutes', severity: 'warning', summary: 'down' }] }] }),
-    'ballast/rules: alert "Down" has for "5 minutes", which is not a duration. Use a duration such as "5m".',
+    () => planDeployment(withRule({ groups: [{ name: 'g', rules: [{ alert: 'Down', expr: 'up == 0', for: '5 minutes', severity: 'warning', summary: 'down' }] }] })),
+    'ballast/monitoring/rules: alert "Down" has for "5 minutes", which is not a duration. Use a duration such as "5m".',
   ],
   [
     'rule group defined twice',
-    () => new PrometheusRule(testPlatform(), 'rules', { groups: [{ name: 'g', rules: [{ record: 'a', expr: 'up' }] }, { name: 'g', rules: [{ record: 'b', expr: 'up' }] }] }),
-    'ballast/rules: rule group "g" is defined twice. Give every group a unique name.',
+    () => planDeployment(withRule({ groups: [{ name: 'g', rules: [{ record: 'a', expr: 'up' }] }, { name: 'g', rules: [{ record: 'b', expr: 'up' }] }] })),
+    'ballast/monitoring/rules: rule group "g" is defined twice. Give every group a unique name.',
   ],
   [
     'dashboard without a uid',
-    () => new GrafanaDashboard(new KubePrometheusStack(testPlatform(), 'monitoring'), 'board', { dashboard: { title: 'No uid' } }),
+    () => {
+      const p = testPlatform();
+      new GrafanaDashboard(new KubePrometheusStack(p, 'monitoring'), 'board', { dashboard: { title: 'No uid' } });
+      planDeployment(p);
+    },
     'ballast/monitoring/board: the dashboard uid "" is missing or not valid. Give the dashboard a fixed uid of at most 40 letters, digits, "-" or "_".',
   ],
   [
@@ -310,16 +324,12 @@ const cases: [string, () => void, string | ReturnType<typeof expect.stringContai
   ],
 ];
 
-/** `build` must fail synth with a ValidationError whose message is `message`. */
-function expectRefused(build: () => void, message: string | ReturnType<typeof expect.stringContaining>): void {
-  let error: unknown;
-  try {
-    build();
-  } catch (err) {
-    error = err;
-  }
-  expect(error).toBeInstanceOf(ValidationError);
-  expect((error as Error).message).toEqual(message);
+/**
+ * `build` must fail synth with a ValidationError whose message is `message`: thrown by it, or recorded by
+ * the props of the construct it returns and reported when the platform is planned.
+ */
+function expectRefused(build: () => unknown, message: string | ReturnType<typeof expect.stringContaining>): void {
+  expect(problemOf(build)).toEqual(message);
 }
 
 test.each(cases)('%s', (_name, build, message) => expectRefused(build, message));

@@ -7,6 +7,7 @@ import {
   KedaScaler,
   KubePrometheusStack,
   Manifest,
+  planPlatform,
   Traefik,
   WebService,
   WebServiceProps,
@@ -105,25 +106,28 @@ test.each([
   [
     'max below min',
     () => {
-      const { api } = setup();
+      const { platform, api } = setup();
       new HorizontalAutoscaler(api, 'hpa', { target: api, minReplicas: 5, maxReplicas: 3, cpuUtilization: 70 });
+      // Props problems are reported when the platform is planned, all of them together.
+      planPlatform(platform);
     },
     'ballast/api/hpa: minReplicas 5 is above maxReplicas 3. Make minReplicas at most maxReplicas.',
   ],
   [
     'a CPU target without a CPU request',
     () => {
-      const { api } = setup({ resources: { requests: { memory: '128Mi' } } });
+      const { platform, api } = setup({ resources: { requests: { memory: '128Mi' } } });
       new HorizontalAutoscaler(api, 'hpa', { target: api, maxReplicas: 3, cpuUtilization: 70 });
+      planPlatform(platform);
     },
     'ballast/api/hpa: it scales ballast/api on cpu utilization, but the container requests no cpu. Set resources.requests.cpu on ballast/api: utilization is a share of the request.',
   ],
   [
     'an image without a pinned version',
-    () => setup({ image: 'ghcr.io/acme/api' }),
+    () => setup({ image: 'ghcr.io/acme/api' }).api,
     'ballast/api: image "ghcr.io/acme/api" has no pinned tag or digest. Name a version, e.g. "ghcr.io/acme/api:1.4.2".',
   ],
-  ['an image on latest', () => setup({ image: 'ghcr.io/acme/api:latest' }), 'ballast/api: image "ghcr.io/acme/api:latest" uses the tag latest. Pin a version so that a re-apply installs the same thing.'],
+  ['an image on latest', () => setup({ image: 'ghcr.io/acme/api:latest' }).api, 'ballast/api: image "ghcr.io/acme/api:latest" uses the tag latest. Pin a version so that a re-apply installs the same thing.'],
 ])('%s is refused at synth', (_name, build, message) => {
   expect(problemOf(build)).toBe(message);
 });

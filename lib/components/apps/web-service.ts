@@ -1,7 +1,7 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Component, ComponentOptions } from '../../core/component';
-import { fail } from '../../core/errors';
+import { fail, reportProblem } from '../../core/errors';
 import { describeEnvVarName, describePort, isEnvVarName, isNonNegativeInteger, isPort, isPositiveInteger } from '../../core/grammar';
 import { isDnsSubdomain, requireDnsLabel } from '../../core/names';
 import { requireResources } from '../../core/resource-checks';
@@ -139,29 +139,29 @@ export class WebService extends Component {
     super(scope, id, { namespace: props.namespace ?? id, deployWith: props.deployWith, secrets: props.secrets, allowReservedNamespace: props.allowReservedNamespace, tier: 'apps' });
     this.name = requireDnsLabel(this, 'service name', id);
     if (!/^[^\s:@]+(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$/.test(props.image) || !/(:[^/]+|@sha256:[a-f0-9]{64})$/.test(props.image)) {
-      fail(this, `image "${props.image}" has no pinned tag or digest`, 'Name a version, e.g. "ghcr.io/acme/api:1.4.2"');
+      reportProblem(this, `image "${props.image}" has no pinned tag or digest`, 'Name a version, e.g. "ghcr.io/acme/api:1.4.2"');
     }
-    if (/:latest$/.test(props.image)) fail(this, `image "${props.image}" uses the tag latest`, 'Pin a version so that a re-apply installs the same thing');
+    if (/:latest$/.test(props.image)) reportProblem(this, `image "${props.image}" uses the tag latest`, 'Pin a version so that a re-apply installs the same thing');
     this.containerPort = props.port ?? 8080;
     this.servicePort = props.servicePort ?? 80;
     for (const [what, port] of [['port', this.containerPort], ['servicePort', this.servicePort]] as const) {
-      if (!isPort(port)) fail(this, `${what} ${port} is not a port`, describePort);
+      if (!isPort(port)) reportProblem(this, `${what} ${port} is not a port`, describePort);
     }
     this.fixedReplicas = props.replicas ?? 2;
-    if (!Number.isInteger(this.fixedReplicas) || this.fixedReplicas < 1) fail(this, `replicas ${this.fixedReplicas} is not a positive whole number`, 'Use 1 or more');
+    if (!Number.isInteger(this.fixedReplicas) || this.fixedReplicas < 1) reportProblem(this, `replicas ${this.fixedReplicas} is not a positive whole number`, 'Use 1 or more');
     this.podLabels = { 'app.kubernetes.io/name': this.name, 'app.kubernetes.io/part-of': 'ballast' };
     this.host = `${this.name}.${this.namespace}.svc.cluster.local`;
     this.url = this.addOutputUrl('url', `http://${this.host}${this.servicePort === 80 ? '' : `:${this.servicePort}`}`);
     this.resources = requireResources(this, props.resources ?? { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '256Mi' } });
     const drain = props.drainSeconds ?? 10;
-    if (!isNonNegativeInteger(drain) || drain > 3600) fail(this, `drainSeconds ${drain} is not a whole number of seconds from 0 to 3600`, 'Use e.g. 10');
+    if (!isNonNegativeInteger(drain) || drain > 3600) reportProblem(this, `drainSeconds ${drain} is not a whole number of seconds from 0 to 3600`, 'Use e.g. 10');
     const startup = props.probes?.startupSeconds;
-    if (startup !== undefined && (!isPositiveInteger(startup) || startup > 3600)) fail(this, `probes.startupSeconds ${startup} is not a whole number of seconds from 1 to 3600`, 'Use e.g. 60, or leave it out');
+    if (startup !== undefined && (!isPositiveInteger(startup) || startup > 3600)) reportProblem(this, `probes.startupSeconds ${startup} is not a whole number of seconds from 1 to 3600`, 'Use e.g. 60, or leave it out');
     for (const [what, path] of [['readinessPath', props.probes?.readinessPath], ['livenessPath', props.probes?.livenessPath]] as const) {
-      if (path !== undefined && !/^\/[\x21-\x7e]*$/.test(path)) fail(this, `probes.${what} "${path}" is not an HTTP path`, 'Use a path starting with "/", e.g. "/healthz"');
+      if (path !== undefined && !/^\/[\x21-\x7e]*$/.test(path)) reportProblem(this, `probes.${what} "${path}" is not an HTTP path`, 'Use a path starting with "/", e.g. "/healthz"');
     }
     if (props.imagePullSecret !== undefined && !isDnsSubdomain(props.imagePullSecret)) {
-      fail(this, `imagePullSecret "${props.imagePullSecret}" is not a Secret name`, 'Use the name of a Secret of type kubernetes.io/dockerconfigjson in the namespace: lowercase letters, digits, "-" and "."');
+      reportProblem(this, `imagePullSecret "${props.imagePullSecret}" is not a Secret name`, 'Use the name of a Secret of type kubernetes.io/dockerconfigjson in the namespace: lowercase letters, digits, "-" and "."');
     }
     if (props.imagePullSecret !== undefined) this.referenceSecret(props.imagePullSecret, 'imagePullSecret');
     const readOnlyRoot = props.readOnlyRootFilesystem ?? true;
@@ -253,7 +253,7 @@ export class WebService extends Component {
   /** The image's ImageRepository and ImagePolicy, and the marker Flux's image automation rewrites. */
   private automateImage(image: string, automation: WebServiceImageAutomation, pullSecret?: string): void {
     if (this.deployWith !== 'flux') {
-      fail(this, 'image automation needs the Deployment in Git, but the service is deployed by Terraform', 'Deploy it with Flux, or drop imageAutomation');
+      reportProblem(this, 'image automation needs the Deployment in Git, but the service is deployed by Terraform', 'Deploy it with Flux, or drop imageAutomation');
     }
     // The namespace holds this service's ImagePolicy: an ImageUpdateAutomation of the Flux needs an object there.
     automation.flux.enableImageAutomation(this.namespace);
@@ -286,16 +286,17 @@ export class WebService extends Component {
     const secretName = `${this.name}-env`;
     const secret: Record<string, SecretValue> = {};
     const env = Object.entries(values).map(([name, v]): ContainerEnv => {
-      if (!isEnvVarName(name)) fail(this, `env has the variable name "${name}"`, describeEnvVarName);
+      if (!isEnvVarName(name)) reportProblem(this, `env has the variable name "${name}"`, describeEnvVarName);
       if (typeof v === 'string') return { name, value: v };
       if (SecretValue.isSecretValue(v)) {
-        if (!/^[-._a-zA-Z0-9]+$/.test(name)) fail(this, `env "${name}" takes a SecretValue, but a Secret key cannot be named so`, 'Use letters, digits, "-", "_" and "." in the names of secret variables');
+        if (!/^[-._a-zA-Z0-9]+$/.test(name)) reportProblem(this, `env "${name}" takes a SecretValue, but a Secret key cannot be named so`, 'Use letters, digits, "-", "_" and "." in the names of secret variables');
         secret[name] = v;
         return { name, valueFrom: { secretKeyRef: { name: secretName, key: name } } };
       }
       const ref = v as { secretName?: unknown; key?: unknown } | null;
       if (typeof ref?.secretName !== 'string' || !isDnsSubdomain(ref.secretName) || typeof ref.key !== 'string' || !/^[-._a-zA-Z0-9]+$/.test(ref.key)) {
-        fail(this, `env "${name}" is neither a string, a SecretValue nor a { secretName, key } of a Secret`, 'Give a plain string, a SecretValue, or the name and key of a Secret in the namespace');
+        reportProblem(this, `env "${name}" is neither a string, a SecretValue nor a { secretName, key } of a Secret`, 'Give a plain string, a SecretValue, or the name and key of a Secret in the namespace');
+        return { name, value: '' };
       }
       this.referenceSecret(ref.secretName, `env ${name}`);
       return { name, valueFrom: { secretKeyRef: { name: ref.secretName, key: ref.key } } };

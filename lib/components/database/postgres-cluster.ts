@@ -2,7 +2,7 @@ import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { requireResources } from '../../core/resource-checks';
 import { Component, ComponentOptions } from '../../core/component';
-import { fail } from '../../core/errors';
+import { fail, reportProblem } from '../../core/errors';
 import { describeStorageQuantity, quantityProblem } from '../../core/grammar';
 import { isPostgresIdentifier, requireDnsLabel } from '../../core/names';
 import { SecretValue } from '../../core/secret';
@@ -104,11 +104,11 @@ export class PostgresCluster extends Component implements IPostgresCluster {
     this.clusterName = requireDnsLabel(this, 'clusterName', props.clusterName ?? 'postgres');
     this.replicas = props.replicas ?? 1;
     if (!Number.isInteger(this.replicas) || this.replicas < 0) {
-      fail(this, `replicas ${this.replicas} is not a whole number of read replicas`, 'Use 0 or more, e.g. 1');
+      reportProblem(this, `replicas ${this.replicas} is not a whole number of read replicas`, 'Use 0 or more, e.g. 1');
     }
     const storageSize = props.storageSize ?? '20Gi';
     const storageProblem = quantityProblem(storageSize, 'storage');
-    if (storageProblem) fail(this, `storageSize ${storageProblem}`, describeStorageQuantity);
+    if (storageProblem) reportProblem(this, `storageSize ${storageProblem}`, describeStorageQuantity);
     const scheduling = this.scheduling(props.nodePool);
     const services = `${this.namespace}.svc.cluster.local`;
     this.readWriteHost = `${this.clusterName}-rw.${services}`;

@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { fail } from '../../core/errors';
+import { reportProblem } from '../../core/errors';
 import { isDnsSubdomain, requireDnsLabel } from '../../core/names';
 import { TLS_DISABLED_ANNOTATION } from '../../core/tls';
 import { RouteTls, routeTls } from '../tls/route-tls';
@@ -43,20 +43,22 @@ export class IngressRoute extends Construct {
 
   constructor(scope: Construct, id: string, props: IngressRouteProps) {
     super(scope, id);
-    if (!isDnsSubdomain(props.host)) {
-      fail(this, `host "${props.host}" is not a DNS name`, 'Use a lowercase host name such as "grafana.example.com"');
+    const hostIsValid = isDnsSubdomain(props.host);
+    if (!hostIsValid) {
+      reportProblem(this, `host "${props.host}" is not a DNS name`, 'Use a lowercase host name such as "grafana.example.com"');
     }
     if (props.pathPrefix !== undefined && !/^\/[^\s`]*$/.test(props.pathPrefix)) {
-      fail(this, `pathPrefix "${props.pathPrefix}" does not start with "/"`, 'Use a path such as "/api"');
+      reportProblem(this, `pathPrefix "${props.pathPrefix}" does not start with "/"`, 'Use a path such as "/api"');
     }
     const kind = props.backend.kind ?? 'Service';
     if (kind === 'Service' && props.backend.port === undefined) {
-      fail(this, `backend Service "${props.backend.name}" has no port`, 'Set backend.port to the Service port name or number');
+      reportProblem(this, `backend Service "${props.backend.name}" has no port`, 'Set backend.port to the Service port name or number');
     }
     this.host = props.host;
     const name = requireDnsLabel(this, 'IngressRoute name', props.name ?? id);
     const match = [`Host(\`${props.host}\`)`, ...(props.pathPrefix ? [`PathPrefix(\`${props.pathPrefix}\`)`] : [])].join(' && ');
-    const tls = routeTls(this, props.host, props.tls);
+    // No certificate is derived from a host that is reported already: its problems would only repeat it.
+    const tls = hostIsValid ? routeTls(this, props.host, props.tls) : { disabled: 'the host is not a DNS name' };
 
     new ApiObject(this, 'resource', {
       apiVersion: 'traefik.io/v1alpha1',

@@ -2,7 +2,7 @@ import { ApiObject } from 'cdk8s';
 import * as fs from 'fs';
 import { Construct } from 'constructs';
 import { Component, ComponentOptions } from '../../core/component';
-import { fail } from '../../core/errors';
+import { fail, reportProblem } from '../../core/errors';
 import { K6_BUILTIN_METRICS, K6_IMAGE, k6MetricsEnv } from '../../core/k6-metrics';
 import { describeEnvVarName, isEnvVarName, isNonNegativeInteger, isPositiveGoDuration, isPositiveInteger } from '../../core/grammar';
 import { requireDnsLabel } from '../../core/names';
@@ -81,9 +81,9 @@ export class LoadTest extends Component {
     checkOptions(this, props.options);
     const runner = props.runner ?? 'job';
     const parallelism = props.parallelism ?? 1;
-    if (!Number.isInteger(parallelism) || parallelism < 1) fail(this, `parallelism ${parallelism} is not 1 or more`, 'Run at least one pod');
-    if (runner === 'job' && parallelism !== 1) fail(this, 'parallelism needs the k6 operator', "Use runner: 'testrun' with an operator");
-    if (runner === 'testrun' && !props.operator) fail(this, "runner 'testrun' needs the k6 operator", 'Pass operator: the K6Operator component');
+    if (!Number.isInteger(parallelism) || parallelism < 1) reportProblem(this, `parallelism ${parallelism} is not 1 or more`, 'Run at least one pod');
+    if (runner === 'job' && parallelism !== 1) reportProblem(this, 'parallelism needs the k6 operator', "Use runner: 'testrun' with an operator");
+    if (runner === 'testrun' && !props.operator) reportProblem(this, "runner 'testrun' needs the k6 operator", 'Pass operator: the K6Operator component');
 
     if (typeof props.script !== 'string' || !fs.existsSync(props.script) || !fs.statSync(props.script).isFile()) {
       fail(this, `script ${String(props.script)} is not a file`, `Give the path of the TypeScript k6 script, relative to the folder synth runs in (${process.cwd()})`);
@@ -102,9 +102,9 @@ export class LoadTest extends Component {
 
     const builtIn = ['K6_PROMETHEUS_RW_SERVER_URL', 'K6_OPTIONS', 'TARGET_URL', ...k6MetricsEnv(this.platform.k6Metrics).map((e) => e.name)];
     for (const name of Object.keys(props.env ?? {})) {
-      if (builtIn.includes(name)) fail(this, `env sets ${name}, which ballast sets itself`, name === 'K6_OPTIONS' ? 'Put the options in options (they become K6_OPTIONS)' : 'Remove it from env');
-      if (!isEnvVarName(name)) fail(this, `env has the variable name "${name}"`, describeEnvVarName);
-      if (typeof props.env![name] !== 'string') fail(this, `env ${name} is not a string`, 'Give plain strings: the script is not the place for secrets');
+      if (builtIn.includes(name)) reportProblem(this, `env sets ${name}, which ballast sets itself`, name === 'K6_OPTIONS' ? 'Put the options in options (they become K6_OPTIONS)' : 'Remove it from env');
+      if (!isEnvVarName(name)) reportProblem(this, `env has the variable name "${name}"`, describeEnvVarName);
+      if (typeof props.env![name] !== 'string') reportProblem(this, `env ${name} is not a string`, 'Give plain strings: the script is not the place for secrets');
     }
     const configMap = `k6-${this.testId}`;
     new ApiObject(this, 'script', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: configMap }, data: { [script.fileName]: script.source } });
@@ -171,34 +171,37 @@ export class LoadTest extends Component {
 
 function checkOptions(scope: Construct, options: LoadOptions): void {
   const o = options as { vus?: number; duration?: string; stages?: readonly LoadStage[]; iterations?: number; thresholds?: Record<string, readonly string[]> };
-  if (typeof o !== 'object' || o === null) fail(scope, 'options is not an object', 'Give { vus, duration }, { vus, iterations } or { stages }');
+  if (typeof o !== 'object' || o === null) {
+    reportProblem(scope, 'options is not an object', 'Give { vus, duration }, { vus, iterations } or { stages }');
+    return;
+  }
   const known = ['vus', 'duration', 'stages', 'iterations', 'thresholds'];
   const unknown = Object.keys(o).filter((k) => !known.includes(k));
-  if (unknown.length > 0) fail(scope, `options has ${unknown.join(', ')}, which ballast does not pass to k6`, `Use ${known.join(', ')}`);
+  if (unknown.length > 0) reportProblem(scope, `options has ${unknown.join(', ')}, which ballast does not pass to k6`, `Use ${known.join(', ')}`);
   if (o.stages !== undefined) {
     const mixed = (['vus', 'duration', 'iterations'] as const).filter((k) => o[k] !== undefined);
-    if (mixed.length > 0) fail(scope, `options has stages and ${mixed.join(' and ')}`, 'Use either stages (a ramping load) or vus with duration or iterations, not both');
-    if (!Array.isArray(o.stages) || o.stages.length === 0) fail(scope, 'options.stages is empty', 'Give at least one stage, e.g. { duration: "1m", target: 50 }');
-    o.stages.forEach((st, i) => {
-      if (!isPositiveGoDuration(st.duration)) fail(scope, `stage ${i} has duration "${st.duration}", which is not a k6 duration`, 'Use a duration such as "2m"');
-      if (!isNonNegativeInteger(st.target)) fail(scope, `stage ${i} has target ${st.target}`, 'Use a whole number of VUs, 0 or more');
+    if (mixed.length > 0) reportProblem(scope, `options has stages and ${mixed.join(' and ')}`, 'Use either stages (a ramping load) or vus with duration or iterations, not both');
+    if (!Array.isArray(o.stages) || o.stages.length === 0) reportProblem(scope, 'options.stages is empty', 'Give at least one stage, e.g. { duration: "1m", target: 50 }');
+    (Array.isArray(o.stages) ? o.stages : []).forEach((st, i) => {
+      if (!isPositiveGoDuration(st.duration)) reportProblem(scope, `stage ${i} has duration "${st.duration}", which is not a k6 duration`, 'Use a duration such as "2m"');
+      if (!isNonNegativeInteger(st.target)) reportProblem(scope, `stage ${i} has target ${st.target}`, 'Use a whole number of VUs, 0 or more');
     });
   } else {
-    if (!isPositiveInteger(o.vus as number)) fail(scope, `options.vus ${o.vus} is not 1 or more`, 'Give the number of virtual users');
-    if (o.duration !== undefined && o.iterations !== undefined) fail(scope, 'options has both duration and iterations', 'Use one of them');
-    if (o.duration === undefined && o.iterations === undefined) fail(scope, 'options has neither duration nor iterations', 'Give a duration such as "3m", or a number of iterations');
-    if (o.duration !== undefined && !isPositiveGoDuration(o.duration)) fail(scope, `options.duration "${o.duration}" is not a k6 duration`, 'Use a duration such as "3m"');
-    if (o.iterations !== undefined && !isPositiveInteger(o.iterations)) fail(scope, `options.iterations ${o.iterations} is not 1 or more`, 'Give the number of iterations, 1 or more');
+    if (!isPositiveInteger(o.vus as number)) reportProblem(scope, `options.vus ${o.vus} is not 1 or more`, 'Give the number of virtual users');
+    if (o.duration !== undefined && o.iterations !== undefined) reportProblem(scope, 'options has both duration and iterations', 'Use one of them');
+    if (o.duration === undefined && o.iterations === undefined) reportProblem(scope, 'options has neither duration nor iterations', 'Give a duration such as "3m", or a number of iterations');
+    if (o.duration !== undefined && !isPositiveGoDuration(o.duration)) reportProblem(scope, `options.duration "${o.duration}" is not a k6 duration`, 'Use a duration such as "3m"');
+    if (o.iterations !== undefined && !isPositiveInteger(o.iterations)) reportProblem(scope, `options.iterations ${o.iterations} is not 1 or more`, 'Give the number of iterations, 1 or more');
   }
   for (const [metric, rules] of Object.entries(o.thresholds ?? {})) {
     // Custom metrics (a Trend or Counter the script defines) are valid threshold names too; only the
     // name's form can be checked here.
     if (!METRIC.test(metric)) {
-      fail(scope, `a threshold names the metric "${metric}", which is not a k6 metric name`, `Use a metric name of letters, digits and "_" (k6's own: ${K6_BUILTIN_METRICS.join(', ')}, or the script's), optionally with a {tag:value} selector`);
+      reportProblem(scope, `a threshold names the metric "${metric}", which is not a k6 metric name`, `Use a metric name of letters, digits and "_" (k6's own: ${K6_BUILTIN_METRICS.join(', ')}, or the script's), optionally with a {tag:value} selector`);
     }
-    if (!Array.isArray(rules) || rules.length === 0) fail(scope, `the threshold of ${metric} has no expression`, 'Give at least one, e.g. ["p(95)<700"]');
-    for (const rule of rules) {
-      if (!THRESHOLD.test(rule.trim())) fail(scope, `threshold "${rule}" of ${metric} is not a k6 threshold expression`, 'Write it like "p(95)<700" or "rate<0.01"');
+    if (!Array.isArray(rules) || rules.length === 0) reportProblem(scope, `the threshold of ${metric} has no expression`, 'Give at least one, e.g. ["p(95)<700"]');
+    for (const rule of Array.isArray(rules) ? rules : []) {
+      if (typeof rule !== 'string' || !THRESHOLD.test(rule.trim())) reportProblem(scope, `threshold "${rule}" of ${metric} is not a k6 threshold expression`, 'Write it like "p(95)<700" or "rate<0.01"');
     }
   }
 }

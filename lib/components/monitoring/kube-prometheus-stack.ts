@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { catalog } from '../../catalog';
 import { Component, ComponentOptions } from '../../core/component';
-import { fail } from '../../core/errors';
+import { fail, reportProblem } from '../../core/errors';
 import { HelmValues } from '../../core/helm-chart';
 import { ReleasePolicy } from '../../core/release-policy';
 import { describeStorageQuantity, isPrometheusDuration, quantityProblem, urlCredentialsProblem } from '../../core/grammar';
@@ -113,10 +113,10 @@ export class KubePrometheusStack extends Component implements IPrometheus, IDash
     super(scope, id, { namespace: props.namespace ?? 'monitoring', deployWith: props.deployWith, secrets: props.secrets, allowReservedNamespace: props.allowReservedNamespace });
     const storageSize = props.storageSize ?? '50Gi';
     const storageProblem = quantityProblem(storageSize, 'storage');
-    if (storageProblem) fail(this, `storageSize ${storageProblem}`, describeStorageQuantity);
+    if (storageProblem) reportProblem(this, `storageSize ${storageProblem}`, describeStorageQuantity);
     const retention = props.retention ?? '15d';
     if (!isPrometheusDuration(retention) || /^0+[a-z]*$/.test(retention)) {
-      fail(this, `retention "${retention}" is not a Prometheus duration`, 'Use a duration such as "15d" or "1d12h" (units y, w, d, h, m, s, ms in that order, whole numbers)');
+      reportProblem(this, `retention "${retention}" is not a Prometheus duration`, 'Use a duration such as "15d" or "1d12h" (units y, w, d, h, m, s, ms in that order, whole numbers)');
     }
     // Prometheus keeps its samples on a volume: never pruned, never destroyed by a refactor.
     this.stateful = true;

@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { fail } from '../../core/errors';
+import { reportProblem } from '../../core/errors';
 import { requireDnsLabel } from '../../core/names';
 
 /** Properties of a PodMonitor. */
@@ -25,10 +25,10 @@ export class PodMonitor extends Construct {
   constructor(scope: Construct, id: string, props: PodMonitorProps) {
     super(scope, id);
     if (Object.keys(props.selector).length === 0) {
-      fail(this, 'the pod selector is empty', 'Select the pods to scrape by their labels');
+      reportProblem(this, 'the pod selector is empty', 'Select the pods to scrape by their labels');
     }
     if (props.interval !== undefined && !/^[0-9]+(ms|s|m|h)$/.test(props.interval)) {
-      fail(this, `interval "${props.interval}" is not a Prometheus duration`, 'Use a duration such as "30s"');
+      reportProblem(this, `interval "${props.interval}" is not a Prometheus duration`, 'Use a duration such as "30s"');
     }
     new ApiObject(this, 'resource', {
       apiVersion: 'monitoring.coreos.com/v1',

@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { fail } from '../../core/errors';
+import { reportProblem } from '../../core/errors';
 import { requireDnsLabel } from '../../core/names';
 
 /** Properties of a ServiceMonitor. */
@@ -26,10 +26,10 @@ export class ServiceMonitor extends Construct {
   constructor(scope: Construct, id: string, props: ServiceMonitorProps) {
     super(scope, id);
     if (Object.keys(props.selector).length === 0) {
-      fail(this, 'the Service selector is empty', 'Select the Services to scrape by their labels');
+      reportProblem(this, 'the Service selector is empty', 'Select the Services to scrape by their labels');
     }
     if (props.interval !== undefined && !/^[0-9]+(ms|s|m|h)$/.test(props.interval)) {
-      fail(this, `interval "${props.interval}" is not a Prometheus duration`, 'Use a duration such as "30s"');
+      reportProblem(this, `interval "${props.interval}" is not a Prometheus duration`, 'Use a duration such as "30s"');
     }
     new ApiObject(this, 'resource', {
       apiVersion: 'monitoring.coreos.com/v1',

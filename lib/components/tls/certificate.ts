@@ -1,6 +1,6 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import { fail } from '../../core/errors';
+import { reportProblem } from '../../core/errors';
 import { isDnsSubdomain } from '../../core/names';
 import { platformOf } from '../../core/platform-context';
 import { IIssuer, platformIssuer, requireIssuer } from '../../core/tls';
@@ -33,20 +33,20 @@ export class Certificate extends Construct {
     super(scope, id);
     const name = props.name ?? id;
     if (!isDnsSubdomain(name) || name.length > 52) {
-      fail(this, `Certificate name "${name}" is not an object name of at most 52 characters`, 'Use lowercase letters, digits, "-" and "." (cert-manager adds suffixes to it in labels of 63 characters)');
+      reportProblem(this, `Certificate name "${name}" is not an object name of at most 52 characters`, 'Use lowercase letters, digits, "-" and "." (cert-manager adds suffixes to it in labels of 63 characters)');
     }
     if (!Array.isArray(props.dnsNames) || props.dnsNames.length === 0) {
-      fail(this, 'the Certificate has no dnsNames', 'Name the hosts it covers, e.g. ["grafana.example.com"]');
+      reportProblem(this, 'the Certificate has no dnsNames', 'Name the hosts it covers, e.g. ["grafana.example.com"]');
     }
     for (const dnsName of props.dnsNames) {
       const plain = typeof dnsName === 'string' && dnsName.startsWith('*.') ? dnsName.slice(2) : dnsName;
       if (typeof plain !== 'string' || !isDnsSubdomain(plain) || !plain.includes('.')) {
-        fail(this, `dnsNames has "${String(dnsName)}", which is neither a host nor a one-label wildcard of a domain`, 'Use names such as "grafana.example.com" or "*.example.com"');
+        reportProblem(this, `dnsNames has "${String(dnsName)}", which is neither a host nor a one-label wildcard of a domain`, 'Use names such as "grafana.example.com" or "*.example.com"');
       }
     }
     this.secretName = props.secretName ?? `${name}-tls`;
     if (!isDnsSubdomain(this.secretName)) {
-      fail(this, `secretName "${this.secretName}" is not a Secret name`, 'Use lowercase letters, digits, "-" and "."');
+      reportProblem(this, `secretName "${this.secretName}" is not a Secret name`, 'Use lowercase letters, digits, "-" and "."');
     }
     this.dnsNames = [...props.dnsNames];
     const explicit = props.issuer === undefined ? undefined : requireIssuer(this, 'issuer', props.issuer);

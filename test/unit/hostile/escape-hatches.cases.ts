@@ -4,7 +4,8 @@
 // a secret could slip through; none reaches the output or a message.
 import { ApiObject, JsonPatch } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
-import { AcmeIssuer, CertManager, CloudNativePg, Dns01, IDns01Provider, KubePrometheusStack, Manifest, Platform, PostgresCluster, Traefik, WebService, WebServiceProps } from '../../../lib/internal';
+import * as path from 'path';
+import { AcmeIssuer, CertManager, CloudNativePg, Dns01, IDns01Provider, KubePrometheusStack, LoadTest, Manifest, packageRoot, Platform, PostgresCluster, Traefik, WebService, WebServiceProps } from '../../../lib/internal';
 import { Bare, canary, CANARY, HostileCase } from '../../support/hostile';
 import { testPlatform } from '../../support/platforms';
 import { TEST_AGE } from '../../support/synth';
@@ -371,6 +372,34 @@ atOnce('broken patches in three components', {
     traefikByTerraform(p).overrideHelmRelease('count', 2);
   },
   expect: refused(/ballast\/app: it emits no ConfigMap "nope"[\s\S]*/),
+});
+// Mutation: WebService, PostgresCluster or the Component base calling fail() instead of reportProblem
+// stops at the first of these, and the count drops below seven.
+atOnce('seven mistakes in the props of a platform, one run', {
+  build: (p) => {
+    service(p, { image: 'ghcr.io/acme/api:latest', replicas: 0, port: 70000, drainSeconds: -1 });
+    new CloudNativePg(p, 'cnpg');
+    new PostgresCluster(p, 'postgres', { metrics: false, replicas: -1, storageSize: '20 gigs' });
+    new Traefik(p, 'traefik', { deployWith: 'argocd' as 'flux' });
+  },
+  expect: refused(
+    /^ballast\/api: image "ghcr\.io\/acme\/api:latest" uses the tag latest\. .*\nballast\/api: port 70000 is not a port\. .*\nballast\/api: replicas 0 is not a positive whole number\. .*\nballast\/api: drainSeconds -1 .*\nballast\/postgres: replicas -1 .*\nballast\/postgres: storageSize "20 gigs" .*\nballast\/traefik: deployWith "argocd" is not a backend\. .*$/,
+  ),
+});
+atOnce('a load test with five mistakes in its options, one run', {
+  build: (p) => {
+    const prometheus = monitoring(p);
+    const target = service(p, { metricsPath: '/metrics' });
+    new LoadTest(p, 'smoke', {
+      script: path.join(packageRoot(), 'loadtests', 'articles-crawl.ts'),
+      target,
+      prometheus,
+      via: 'service',
+      parallelism: 0,
+      options: { vus: 0, duration: '5 minutes', thresholds: { 'bad metric!': ['p(95)<700'], http_req_failed: ['rate less than 1%'] } } as never,
+    });
+  },
+  expect: refused(/options\.vus 0 is not 1 or more[\s\S]*options\.duration "5 minutes" is not a k6 duration[\s\S]*"bad metric!"[\s\S]*threshold "rate less than 1%"[\s\S]*parallelism 0 is not 1 or more/),
 });
 atOnce('every mistake is on its own line, in the form <path>: <what>. <fix>.', {
   platform: acmePlatform,
