@@ -1,7 +1,9 @@
 // Secret sources, and the plan's choice per component: Terraform's sensitive variables, or SOPS files in Git.
 import * as fs from 'fs';
 import * as path from 'path';
-import { Component, planPlatform, Platform, PostgresCluster, SecretValue, sopsDecrypt, synthFlux, synthTerraform } from '../../lib/internal';
+import { ApiObject as CdkApiObject, JsonPatch } from 'cdk8s';
+import { CatalogChart, Component, HelmComponent, KubePrometheusStack, planPlatform, Platform, PostgresCluster, SecretValue, sopsDecrypt, synthFlux, synthTerraform, Traefik, WebService } from '../../lib/internal';
+import { encodedForms } from '../support/hostile';
 import { testPlatform } from '../support/platforms';
 import { defaultPlan, fluxObjects, readTree, synthToTemp, tempDir, TEST_AGE, terraformJson } from '../support/synth';
 import { problemOf } from '../support/problems';
@@ -125,5 +127,46 @@ test('canary: distinctive secret values appear nowhere in dist/, nor their base6
     writeErr.mockRestore();
     delete process.env.BALLAST_CANARY_TOKEN;
     delete process.env.BALLAST_CANARY_PASSWORD;
+  }
+});
+
+const PODINFO: CatalogChart = { chart: 'podinfo', version: '6.7.1', repository: { name: 'podinfo', url: 'https://stefanprodan.github.io/podinfo', type: 'default' } };
+
+test('canary through every escape hatch: by reference it reaches the cluster and nowhere else; as plain text it is refused without being echoed', () => {
+  const canary = 'canary-1d7e5b20-hatch';
+  process.env.BALLAST_CANARY_HATCH = canary;
+  const secret = () => SecretValue.fromEnv('BALLAST_CANARY_HATCH');
+  try {
+    // By reference, with every hatch in use around it.
+    const platform = withSops();
+    const api = new WebService(platform, 'api', { image: 'ghcr.io/acme/api:1.0.0', metricsPath: false, env: { API_TOKEN: secret() }, secrets: 'sops' });
+    api.patchObject('Deployment', 'api', JsonPatch.add('/metadata/annotations', { 'acme.example/owner': 'team-a' }));
+    const monitoring = new KubePrometheusStack(platform, 'monitoring', { ingress: new Traefik(platform, 'traefik'), sensitiveValues: { 'grafana.adminPassword': secret() }, secrets: 'sops' });
+    monitoring.patchHelmRelease(JsonPatch.replace('/spec/interval', '5m'));
+    const podinfo = new HelmComponent(platform, 'podinfo', { chart: PODINFO, namespace: 'podinfo', deployWith: 'terraform', sensitiveValues: { 'redis.password': SecretValue.fromVariable('podinfo_redis_password', 'Password of the podinfo cache.') } });
+    podinfo.overrideHelmRelease('timeout', 600);
+    const dir = synthToTemp(platform);
+    const everything = Object.values(readTree(dir)).join('\n');
+    expect(encodedForms(canary).filter((f) => everything.includes(f))).toEqual([]);
+
+    // As plain text, through each hatch: refused, and the message does not repeat it.
+    const attempts: [string, (p: Platform) => void][] = [
+      ['patchObject', (p) => new WebService(p, 'api', { image: 'ghcr.io/acme/api:1.0.0', metricsPath: false }).patchObject('Deployment', 'api', JsonPatch.add('/spec/template/spec/containers/0/env', [{ name: 'API_TOKEN', value: canary }]))],
+      ['addJsonPatch', (p) => new CdkApiObject(new Component(p, 'raw', { namespace: 'raw' }), 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm' }, data: {} }).addJsonPatch(JsonPatch.add('/data/password', canary))],
+      ['patchHelmRelease', (p) => new KubePrometheusStack(p, 'monitoring', { ingress: new Traefik(p, 'traefik') }).patchHelmRelease(JsonPatch.add('/spec/values/grafana/adminPassword', canary))],
+      ['overrideHelmRelease', (p) => new HelmComponent(p, 'podinfo', { chart: PODINFO, namespace: 'podinfo', deployWith: 'terraform' }).overrideHelmRelease('repository_password', canary)],
+      ['extraValues', (p) => new HelmComponent(p, 'podinfo', { chart: PODINFO, namespace: 'podinfo', extraValues: { redis: { password: canary } } })],
+    ];
+    for (const [hatch, build] of attempts) {
+      const p = testPlatform();
+      const message = problemOf(() => {
+        build(p);
+        planPlatform(p);
+      });
+      expect([hatch, message === 'no error']).toEqual([hatch, false]);
+      expect([hatch, encodedForms(canary).filter((f) => message.includes(f))]).toEqual([hatch, []]);
+    }
+  } finally {
+    delete process.env.BALLAST_CANARY_HATCH;
   }
 });
