@@ -3,8 +3,10 @@
 // kube-apiserver: Traefik from its real chart, Flux through the flux-operator and flux-instance releases
 // (fixture charts of the same names stand in: theirs are AGPL and never vendored), namespaces and
 // write-only Secrets. The next plan has nothing to do, and no secret value reaches the state.
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { OVERRIDABLE_RELEASE_ATTRIBUTES } from '../../lib/plan/release-patches';
 import { ApiServer } from '../support/e2e/api-server';
 import { changesOf, needsCharts, OVERRIDE_FILE, RealStack, secretsInStateFiles, stateFiles } from '../support/e2e/real-providers';
 import { defaultPlan, synthToTemp, TEST_AGE } from '../support/synth';
@@ -51,3 +53,16 @@ withCharts.test('the default stack applies with the real providers, the next pla
   expect(stateFiles(dist)).toContain('terraform.ballast.tfstate');
   expect(secretsInStateFiles(dist, Object.values(variables))).toEqual([]);
 }, 600_000);
+
+// overrideHelmRelease's allow-list names attributes of the real helm_release, with their types (mutation:
+// a misspelt attribute, or "timeout" declared a string, fails here; the provider would refuse the stack).
+withCharts.test('every attribute overrideHelmRelease allows is one of the real helm_release, of the type it is checked for', async () => {
+  const dist = synthToTemp(defaultPlan().platform);
+  const stack = new RealStack(path.join(dist, 'cdktf', 'stacks', 'ballast'), server.kubeconfig, {}, path.join(dist, 'fixture-charts'), path.join(dist, 'state.tfstate'));
+  await stack.init();
+  const schema = JSON.parse(execFileSync('terraform', ['providers', 'schema', '-json'], { cwd: stack.dir, env: { ...process.env, ...stack.env }, maxBuffer: 64 * 1024 * 1024 }).toString());
+  const helm = Object.entries(schema.provider_schemas as Record<string, { resource_schemas: Record<string, { block: { attributes: Record<string, { type?: unknown; optional?: boolean }> } }> }>).find(([name]) => name.endsWith('/helm'))![1];
+  const attributes = helm.resource_schemas.helm_release.block.attributes;
+  const terraformType = { boolean: 'bool', seconds: 'number', count: 'number', string: 'string' } as const;
+  expect(Object.entries(OVERRIDABLE_RELEASE_ATTRIBUTES).filter(([name, type]) => attributes[name]?.type !== terraformType[type] || attributes[name]?.optional !== true)).toEqual([]);
+}, 300_000);
