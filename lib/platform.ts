@@ -1,5 +1,5 @@
 import { Construct, IConstruct } from 'constructs';
-import { ConfigProblem, constructPath, fail, ValidationError } from './core/errors';
+import { ConfigProblem, constructPath, fail, reportProblem, ValidationError } from './core/errors';
 import { isDnsLabel, isDnsSubdomain, isLabelKey, isLabelValue } from './core/names';
 import { NodePool, NodePoolConfig } from './core/node-pool';
 import { parseCpu, parseMemory } from './core/capacity';
@@ -189,18 +189,22 @@ export class Platform extends Construct implements PlatformContext {
     markPlatform(this);
   }
 
-  /** The node pool `name`; `requester` is named in the error when the pool does not exist. */
+  /**
+   * The node pool `name`. When the pool does not exist, the problem is recorded on `requester` (reported
+   * with the platform's other mistakes) and an empty pool stands in, so that construction goes on.
+   */
   public nodePool(name: string, requester: IConstruct): NodePool {
     const pool = this.pools.get(name);
     if (!pool) {
       const known = [...this.pools.keys()];
-      fail(
+      reportProblem(
         requester,
         `unknown node pool "${name}"`,
         known.length > 0
           ? `Use one of the pools in the platform config (${known.join(', ')}) or add "${name}" to nodePools`
           : `Add a node pool named "${name}" to nodePools in the platform config`,
       );
+      return new NodePool({ name: String(name), labels: {} });
     }
     return pool;
   }
