@@ -4,13 +4,14 @@
 // First: the age worker thread starts loading while the rest loads.
 import '../lib/secrets/age-warm-up';
 import { App } from 'cdk8s';
-import { formatNotes, formatSynthReport, runEntryPoint, siblingOutput, synthPlatform } from '../lib/internal';
+import { formatNotes, formatSynthReport, parseSynthArgs, runEntryPoint, synthPlatform } from '../lib/internal';
 import { defaultPlatform } from './platform';
 
 if (require.main === module) {
   runEntryPoint(() => {
-    const fluxDir = process.env.CDK8S_OUTDIR ?? 'dist/flux';
-    const { plan, flux } = synthPlatform(() => defaultPlatform(new App()), { fluxDir, terraformDir: siblingOutput(fluxDir, 'cdktf') });
+    // The folders cdk8s asks for (CDK8S_OUTDIR), checked as the CLI checks --outdir.
+    const { fluxDir, terraformDir } = parseSynthArgs([], process.env);
+    const { plan, flux } = synthPlatform(() => defaultPlatform(new App()), { fluxDir, terraformDir });
     // stderr: `cdk8s synth` discards the app's stdout and passes its stderr through to the terminal.
     process.stderr.write(formatNotes(flux.notes) + formatSynthReport(plan));
   });

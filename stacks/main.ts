@@ -5,14 +5,15 @@
 import '../lib/secrets/age-warm-up';
 import { App } from 'cdk8s';
 import { defaultPlatform } from '../apps/platform';
-import { formatNotes, formatSynthReport, runEntryPoint, siblingOutput, synthPlatform } from '../lib/internal';
+import { formatNotes, formatSynthReport, parseSynthArgs, runEntryPoint, synthPlatform } from '../lib/internal';
 
 if (require.main === module) {
   runEntryPoint(() => {
     // The output folders' notes too (a wait for another synth): see the comment below.
     process.env.BALLAST_NOTES ??= 'stdout';
-    const terraformDir = process.env.CDKTF_OUTDIR ?? 'dist/cdktf';
-    const { plan, terraform } = synthPlatform(() => defaultPlatform(new App()), { fluxDir: siblingOutput(terraformDir, 'flux'), terraformDir });
+    // The folders cdktf asks for (CDKTF_OUTDIR), checked as the CLI checks --outdir.
+    const { fluxDir, terraformDir } = parseSynthArgs([], process.env);
+    const { plan, terraform } = synthPlatform(() => defaultPlatform(new App()), { fluxDir, terraformDir });
     // stdout: `cdktf synth` shows the app's stdout as it is and logs every stderr line as an [ERROR];
     // these are notes and a report, not errors. (A failed synth still reports on stderr.)
     process.stdout.write(formatNotes(terraform.notes) + formatSynthReport(plan));

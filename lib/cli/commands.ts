@@ -1,4 +1,5 @@
 import { App } from 'cdk8s';
+import { IConstruct } from 'constructs';
 import * as path from 'path';
 import { DIFF_EXIT, diffJson, formatDiff, formatSynthReport } from '../day2/diff';
 import { fieldDiffs } from '../synth/field-diff';
@@ -11,7 +12,9 @@ import { ValidationError } from '../core/errors';
 import { Fleet } from '../fleet/fleet';
 import { formatFleetDiff, formatFleetSynthReport } from '../fleet/fleet-diff';
 import { FleetSynthOptions, planFleetAgainstOutput, synthFleet, validateFleet } from '../fleet/fleet-synth';
-import { LoadedProgram } from './load-app';
+import { LoadedProgram, PlatformProgram } from './load-app';
+import { ProgramError } from './program-errors';
+import { isThenable, platformReturned } from './program-result';
 
 /** Where a command writes: its summary (stdout) and its notes and reports (stderr). */
 export interface CommandOutput {
@@ -37,7 +40,7 @@ export function runCommand(command: Command, args: SynthArgs, program: LoadedPro
   if (args.clusters.length > 0) {
     throw new ValidationError([{ path: 'arguments', problem: `--cluster ${args.clusters[0]}: the program describes one platform, not a fleet`, fix: 'Leave --cluster out, or export a Fleet from the program' }]);
   }
-  const build = () => program(new App());
+  const build = () => builtNow(program);
   switch (command) {
     case 'synth': {
       const start = process.hrtime.bigint();
@@ -77,6 +80,24 @@ export function runCommand(command: Command, args: SynthArgs, program: LoadedPro
       return 0;
     }
   }
+}
+
+/**
+ * The platform `program` builds, checked: a synth plans it inside the output folders' lock, where
+ * nothing can be awaited, so a program that returns a Promise is refused here (`runProgram` awaits it
+ * first, as the CLI does).
+ */
+function builtNow(program: PlatformProgram): IConstruct {
+  const app = new App();
+  const result = program(app);
+  if (isThenable(result)) {
+    // Nothing awaits it here: its failure must not end the process as an unhandled rejection.
+    Promise.resolve(result).then(undefined, () => undefined);
+    throw new ProgramError([
+      { path: 'program', problem: 'the platform function returned a Promise, and runCommand builds the platform without waiting', fix: 'Run it with runProgram, which awaits it as the ballast CLI does, or build the platform synchronously' },
+    ]);
+  }
+  return platformReturned(result, app, 'program');
 }
 
 /** `synthesized in N ms (...)`: the synth, and the whole process. */

@@ -83,6 +83,13 @@ export class Fleet<S = unknown> {
     const app = new App();
     app.node.setContext(FLEET_CLUSTER_CONTEXT, cluster);
     const platform = this.buildCluster(app, cluster);
+    if (typeof (platform as { then?: unknown } | undefined)?.then === 'function') {
+      // Settled here so that a rejection cannot end the process unhandled; the refusal says why.
+      (platform as unknown as PromiseLike<unknown>).then(undefined, () => undefined);
+      throw new ValidationError([
+        { path: `fleet/${cluster}`, problem: 'the platform function returned a Promise (it is async), and a fleet builds its clusters one after another without waiting', fix: 'Read what the clusters need before new Fleet({...}) (an async program may await it there) and build each platform without await' },
+      ]);
+    }
     // A platform in an App of its own would not know it is a fleet cluster (its paths, its secrets file).
     if (platform?.node?.root !== app) {
       throw new ValidationError([

@@ -16,12 +16,16 @@ export interface EntryPointOptions {
  * all exit non-zero. The first line says
  * what the output folders hold: "nothing was written" only when no output was swapped in and no swap was
  * left half-done.
+ *
+ * `main` may be async (a platform program that awaits something): its Promise is returned, settled once
+ * the failure, if any, is printed; it never rejects. A synchronous `main` is run and reported at once.
  */
-export function runEntryPoint(main: () => void, options: EntryPointOptions = {}): void {
+export function runEntryPoint(main: () => PromiseLike<void>, options?: EntryPointOptions): Promise<void>;
+export function runEntryPoint(main: () => void | PromiseLike<void>, options?: EntryPointOptions): void | Promise<void>;
+export function runEntryPoint(main: () => void, options?: EntryPointOptions): void;
+export function runEntryPoint(main: () => unknown, options: EntryPointOptions = {}): void | Promise<void> {
   const swappedBefore = outputsSwappedIn().length;
-  try {
-    main();
-  } catch (err) {
+  const report = (err: unknown): void => {
     const written = outputsSwappedIn().slice(swappedBefore);
     let state: string;
     // An earlier synth of this entry point may have written output even when this error wrote nothing.
@@ -34,5 +38,13 @@ export function runEntryPoint(main: () => void, options: EntryPointOptions = {})
     const stack = process.env.BALLAST_DEBUG && typeof (err as { stack?: unknown } | null)?.stack === 'string' ? `\n${(err as Error).stack}` : '';
     process.stderr.write(`ballast: ${options.action ?? 'synth'} failed, ${state}:\n${body}${stack}\n`);
     process.exitCode = options.failureExitCode ?? 1;
+  };
+  let result: unknown;
+  try {
+    result = main();
+  } catch (err) {
+    report(err);
+    return;
   }
+  if (result !== null && typeof result === 'object' && typeof (result as PromiseLike<unknown>).then === 'function') return Promise.resolve(result).then(() => undefined, report);
 }
