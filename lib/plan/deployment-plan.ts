@@ -18,6 +18,7 @@ import { checkDependencyCycles } from './dependency-cycles';
 import { checkImageMarkers } from './image-markers';
 import { checkRouteConflicts } from './route-conflicts';
 import { checkRouteTls } from './route-tls';
+import { checkConsumerValues } from './consumer-grammar';
 import { placeSecrets } from './secret-placement';
 import { Change, Handover } from '../day2/guard';
 import { Inventory, RetiredResource } from '../day2/inventory';
@@ -297,6 +298,7 @@ export function planDeployment(root: IConstruct, options: PlanOptions = {}): Dep
     problems,
   );
   checkRouteTls(root, components, problems, manifestsOf);
+  checkConsumerValues(components, flux, tfManifests, manual, problems);
 
   if (problems.length > 0) throw new ValidationError(problems);
 

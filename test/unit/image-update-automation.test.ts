@@ -173,6 +173,8 @@ describe('refused', () => {
       const platform = testPlatform();
       const flux = new Flux(platform, 'flux', { extraValues: { instance: { cluster: { multitenant: true } } } });
       new ImageUpdateAutomation(flux, 'image-updates', { author, writeCredentials: writeCredentials() });
+      // Props problems are reported when the platform is planned, all of them together.
+      planPlatform(platform);
     })).toBe(
       'ballast/flux/image-updates: the FluxInstance of ballast/flux is multi-tenant, which blocks the automations in the service namespaces from the GitRepository in flux-system. Leave instance.cluster.multitenant off in the Flux extraValues.',
     );

@@ -1,8 +1,9 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { fail } from '../../core/errors';
+import { reportProblem } from '../../core/errors';
 import { WebService } from '../apps/web-service';
-import { checkReplicaRange, deploymentRef, hpaBehavior, requireRequest, ScalingBehavior } from './scaling-behavior';
+import { insideComponent } from '../../model/in-component';
+import { checkReplicaRange, checkScalingBehavior, deploymentRef, hpaBehavior, requireRequest, ScalingBehavior } from './scaling-behavior';
 
 /** Properties of a HorizontalAutoscaler. */
 export interface HorizontalAutoscalerProps {
@@ -22,19 +23,30 @@ export interface HorizontalAutoscalerProps {
 export class HorizontalAutoscaler extends Construct {
   constructor(scope: Construct, id: string, props: HorizontalAutoscalerProps) {
     super(scope, id);
-    const min = props.minReplicas ?? 1;
-    checkReplicaRange(this, min, props.maxReplicas);
-    if (min < 1) fail(this, 'minReplicas 0 needs KEDA (an HPA keeps at least one replica)', 'Use minReplicas >= 1, or a KedaScaler');
+    // Every problem of the props is reported (reportProblem) and the plan lists them together; building
+    // goes on with values that keep it going, and nothing is rendered while a problem stands.
+    let { min, max } = checkReplicaRange(this, props.minReplicas ?? 1, props.maxReplicas);
+    if (min < 1) {
+      reportProblem(this, 'minReplicas 0 needs KEDA (an HPA keeps at least one replica)', 'Use minReplicas >= 1, or a KedaScaler');
+      min = 1;
+      max = Math.max(max, 1);
+    }
     const metrics: Record<string, unknown>[] = [];
     for (const [resource, value] of [['cpu', props.cpuUtilization], ['memory', props.memoryUtilization]] as const) {
       if (value === undefined) continue;
-      if (!Number.isInteger(value) || value < 1) fail(this, `${resource}Utilization ${value} is not a percentage`, 'Use a whole number such as 70');
+      if (!Number.isInteger(value) || value < 1) {
+        reportProblem(this, `${resource}Utilization ${value} is not a percentage`, 'Use a whole number such as 70');
+        continue;
+      }
       requireRequest(this, resource, props.target.resources.requests, props.target);
       metrics.push({ type: 'Resource', resource: { name: resource, target: { type: 'Utilization', averageUtilization: value } } });
     }
-    if (metrics.length === 0) fail(this, 'it has no metric to scale on', 'Set cpuUtilization and/or memoryUtilization');
-    props.target.markAutoscaled(this, 'HorizontalPodAutoscaler', min, props.maxReplicas);
-    const behavior = hpaBehavior(props.behavior);
+    if (metrics.length === 0 && props.cpuUtilization === undefined && props.memoryUtilization === undefined) {
+      reportProblem(this, 'it has no metric to scale on', 'Set cpuUtilization and/or memoryUtilization');
+    }
+    props.target.markAutoscaled(this, 'HorizontalPodAutoscaler', min, max);
+    const behavior = checkScalingBehavior(this, props.behavior) ? hpaBehavior(props.behavior) : undefined;
+    if (!insideComponent(this, 'HorizontalPodAutoscaler', 'Create it inside the WebService it scales: new HorizontalAutoscaler(service, "hpa", { target: service, ... })')) return;
     new ApiObject(this, 'resource', {
       apiVersion: 'autoscaling/v2',
       kind: 'HorizontalPodAutoscaler',
@@ -42,7 +54,7 @@ export class HorizontalAutoscaler extends Construct {
       spec: {
         scaleTargetRef: deploymentRef(props.target.name),
         minReplicas: min,
-        maxReplicas: props.maxReplicas,
+        maxReplicas: max,
         metrics,
         ...(behavior ? { behavior } : {}),
       },

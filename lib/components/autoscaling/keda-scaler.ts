@@ -1,9 +1,22 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { fail } from '../../core/errors';
+import { reportProblem } from '../../core/errors';
+import { describePromqlError, promqlSyntaxError } from '../../core/promql';
 import { WebService } from '../apps/web-service';
 import { IPrometheus } from '../../core/interfaces';
-import { checkReplicaRange, deploymentRef, hpaBehavior, requireRequest, ScalingBehavior } from './scaling-behavior';
+import { reportCrdPropsProblems } from '../../model/crd-props';
+import { insideComponent } from '../../model/in-component';
+import { checkReplicaRange, checkScalingBehavior, deploymentRef, hpaBehavior, requireRequest, ScalingBehavior } from './scaling-behavior';
+
+/** The ScaledObject fields set from props, by JSON pointer: a value the CRD refuses is reported under the prop's name. */
+const PROP_OF_FIELD: Readonly<Record<string, string>> = {
+  '/spec/minReplicaCount': 'minReplicas',
+  '/spec/maxReplicaCount': 'maxReplicas',
+  '/spec/pollingInterval': 'pollingInterval',
+  '/spec/cooldownPeriod': 'cooldownPeriod',
+  '/spec/fallback/failureThreshold': 'fallback.failureThreshold',
+  '/spec/fallback/replicas': 'fallback.replicas',
+};
 
 /** A Prometheus query KEDA scales on. */
 export interface PrometheusTrigger {
@@ -43,42 +56,49 @@ export interface KedaScalerProps {
 export class KedaScaler extends Construct {
   constructor(scope: Construct, id: string, props: KedaScalerProps) {
     super(scope, id);
-    const min = props.minReplicas ?? 1;
-    checkReplicaRange(this, min, props.maxReplicas);
+    // Every problem of the props is reported (reportProblem) and the plan lists them together; building
+    // goes on with values that keep it going, and nothing is rendered while a problem stands.
+    const { min, max, ok: rangeOk } = checkReplicaRange(this, props.minReplicas ?? 1, props.maxReplicas);
     const t = props.trigger;
-    if (!(t.threshold > 0)) fail(this, `threshold ${t.threshold} is not above 0`, 'Use the value one replica handles, e.g. 50 requests per second');
-    if (!t.query.trim()) fail(this, 'the Prometheus query is empty', 'Write the PromQL the workload scales on');
-    if (props.fallback && (props.fallback.replicas < min || props.fallback.replicas > props.maxReplicas)) {
-      fail(this, `fallback replicas ${props.fallback.replicas} is outside ${min}..${props.maxReplicas}`, 'Hold a replica count within the range');
+    if (!(t.threshold > 0)) reportProblem(this, `threshold ${t.threshold} is not above 0`, 'Use the value one replica handles, e.g. 50 requests per second');
+    if (typeof t.query !== 'string' || !t.query.trim()) {
+      reportProblem(this, 'the Prometheus query is empty', 'Write the PromQL the workload scales on');
+    } else {
+      const error = promqlSyntaxError(t.query);
+      if (error) reportProblem(this, `the Prometheus query ${JSON.stringify(t.query)} does not parse ${describePromqlError(error)}`, 'Correct the PromQL (Prometheus refuses a query that does not parse, and KEDA cannot scale on it)');
+    }
+    // Against the range only when the range itself stands (a refused one is replaced by 1..1).
+    if (rangeOk && props.fallback && (props.fallback.replicas < min || props.fallback.replicas > max)) {
+      reportProblem(this, `fallback replicas ${props.fallback.replicas} is outside ${min}..${max}`, 'Hold a replica count within the range');
     }
     if (props.cpuUtilization !== undefined) requireRequest(this, 'cpu', props.target.resources.requests, props.target);
-    props.target.markAutoscaled(this, 'ScaledObject', min, props.maxReplicas);
-    const behavior = hpaBehavior(props.behavior);
-    new ApiObject(this, 'resource', {
-      apiVersion: 'keda.sh/v1alpha1',
-      kind: 'ScaledObject',
-      metadata: { name: props.target.name, namespace: props.target.namespace },
-      spec: {
-        scaleTargetRef: deploymentRef(props.target.name),
-        minReplicaCount: min,
-        maxReplicaCount: props.maxReplicas,
-        pollingInterval: props.pollingInterval ?? 15,
-        cooldownPeriod: props.cooldownPeriod ?? 300,
-        ...(props.fallback ? { fallback: props.fallback } : {}),
-        ...(behavior ? { advanced: { horizontalPodAutoscalerConfig: { behavior } } } : {}),
-        triggers: [
-          {
-            type: 'prometheus',
-            metadata: {
-              serverAddress: t.prometheus.queryUrl,
-              query: t.query,
-              threshold: String(t.threshold),
-              activationThreshold: String(t.activationThreshold ?? 0),
-            },
+    props.target.markAutoscaled(this, 'ScaledObject', min, max);
+    const behavior = checkScalingBehavior(this, props.behavior) ? hpaBehavior(props.behavior) : undefined;
+    const spec = {
+      scaleTargetRef: deploymentRef(props.target.name),
+      minReplicaCount: min,
+      maxReplicaCount: max,
+      pollingInterval: props.pollingInterval ?? 15,
+      cooldownPeriod: props.cooldownPeriod ?? 300,
+      ...(props.fallback ? { fallback: props.fallback } : {}),
+      ...(behavior ? { advanced: { horizontalPodAutoscalerConfig: { behavior } } } : {}),
+      triggers: [
+        {
+          type: 'prometheus',
+          metadata: {
+            serverAddress: t.prometheus.queryUrl,
+            query: t.query,
+            threshold: String(t.threshold),
+            activationThreshold: String(t.activationThreshold ?? 0),
           },
-          ...(props.cpuUtilization !== undefined ? [{ type: 'cpu', metricType: 'Utilization', metadata: { value: String(props.cpuUtilization) } }] : []),
-        ],
-      },
-    });
+        },
+        ...(props.cpuUtilization !== undefined ? [{ type: 'cpu', metricType: 'Utilization', metadata: { value: String(props.cpuUtilization) } }] : []),
+      ],
+    };
+    // The KEDA CRD's own grammar (integers, minimums) for the values the props set: `pollingInterval: 0.5`
+    // and a negative cooldownPeriod are refused here, with the names the user typed.
+    const object = { apiVersion: 'keda.sh/v1alpha1', kind: 'ScaledObject', metadata: { name: props.target.name, namespace: props.target.namespace }, spec };
+    reportCrdPropsProblems(this, object, (pointer) => PROP_OF_FIELD[pointer]);
+    if (insideComponent(this, 'ScaledObject', 'Create it inside the WebService it scales: new KedaScaler(service, "scaler", { target: service, ... })')) new ApiObject(this, 'resource', object);
   }
 }

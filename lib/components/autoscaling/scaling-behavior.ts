@@ -1,4 +1,5 @@
-import { fail } from '../../core/errors';
+import { reportProblem } from '../../core/errors';
+import { describeIntegerRule, integerProblem, IntegerRule, POLICY_PERIOD, POLICY_VALUE, STABILIZATION_WINDOW } from '../../model/hpa-behavior';
 import type { IConstruct } from 'constructs';
 
 /** How fast replicas are added or removed (`autoscaling/v2` behavior of one direction). */
@@ -26,11 +27,47 @@ export function deploymentRef(name: string): { apiVersion: string; kind: string;
   return { apiVersion: 'apps/v1', kind: 'Deployment', name };
 }
 
-/** Checks the replica range an autoscaler is given. */
-export function checkReplicaRange(scope: IConstruct, min: number, max: number): void {
-  if (!Number.isInteger(min) || min < 0) fail(scope, `minReplicas ${min} is not a whole number of replicas`, 'Use 0 or more (1 or more for an HPA)');
-  if (!Number.isInteger(max) || max < 1) fail(scope, `maxReplicas ${max} is not a positive whole number`, 'Use 1 or more');
-  if (min > max) fail(scope, `minReplicas ${min} is above maxReplicas ${max}`, 'Make minReplicas at most maxReplicas');
+/**
+ * Checks the replica range an autoscaler is given, reporting every problem on `scope`. Returns a range to
+ * go on building with (nothing is rendered while a problem stands): 1..1 in place of what was refused.
+ */
+export function checkReplicaRange(scope: IConstruct, min: number, max: number): { min: number; max: number; ok: boolean } {
+  let ok = true;
+  const report = (problem: string, fix: string) => {
+    reportProblem(scope, problem, fix);
+    ok = false;
+  };
+  if (!Number.isInteger(min) || min < 0) report(`minReplicas ${min} is not a whole number of replicas`, 'Use 0 or more (1 or more for an HPA)');
+  if (!Number.isInteger(max) || max < 1) report(`maxReplicas ${max} is not a positive whole number`, 'Use 1 or more');
+  if (ok && min > max) report(`minReplicas ${min} is above maxReplicas ${max}`, 'Make minReplicas at most maxReplicas');
+  return ok ? { min, max, ok } : { min: 1, max: 1, ok };
+}
+
+/**
+ * Reports on `scope` each value of `behavior` the API server would refuse in an `autoscaling/v2` HPA (see
+ * lib/model/hpa-behavior.ts): a negative or fractional stabilization window, a period outside 1..1800,
+ * a policy of no pods. Returns true when the behavior can be used as it is.
+ */
+export function checkScalingBehavior(scope: IConstruct, behavior: ScalingBehavior | undefined): boolean {
+  let ok = true;
+  for (const direction of ['scaleUp', 'scaleDown'] as const) {
+    const rules = behavior?.[direction];
+    if (!rules) continue;
+    const fields: [keyof ScalingRules, IntegerRule][] = [
+      ['stabilizationWindowSeconds', STABILIZATION_WINDOW],
+      ['periodSeconds', POLICY_PERIOD],
+      ['pods', POLICY_VALUE],
+      ['percent', POLICY_VALUE],
+    ];
+    for (const [field, rule] of fields) {
+      const value = rules[field];
+      const problem = value === undefined ? undefined : integerProblem(value, rule);
+      if (!problem) continue;
+      ok = false;
+      reportProblem(scope, `behavior.${direction}.${field} ${value} ${problem} (the API server allows ${describeIntegerRule(rule)} in an autoscaling/v2 HPA)`, `Use ${describeIntegerRule(rule)}`);
+    }
+  }
+  return ok;
 }
 
 /** The `behavior` of an `autoscaling/v2` HPA (KEDA passes the same object through). */
@@ -52,11 +89,11 @@ export function hpaBehavior(behavior: ScalingBehavior | undefined): Record<strin
   return { ...(behavior.scaleUp ? { scaleUp: direction(behavior.scaleUp) } : {}), ...(behavior.scaleDown ? { scaleDown: direction(behavior.scaleDown) } : {}) };
 }
 
-/** Fails when a utilization target names a resource the container does not request. */
+/** Reports a utilization target that names a resource the container does not request. */
 export function requireRequest(scope: IConstruct, resource: 'cpu' | 'memory', requests: { cpu?: string; memory?: string } | undefined, target: IConstruct): void {
   if (!requests?.[resource]) {
     // The path is built only here: reading it costs a walk up the tree, once per autoscaler otherwise.
     const path = target.node.path;
-    fail(scope, `it scales ${path} on ${resource} utilization, but the container requests no ${resource}`, `Set resources.requests.${resource} on ${path}: utilization is a share of the request`);
+    reportProblem(scope, `it scales ${path} on ${resource} utilization, but the container requests no ${resource}`, `Set resources.requests.${resource} on ${path}: utilization is a share of the request`);
   }
 }

@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Component, SecretsBackend } from '../../core/component';
-import { ConfigProblem, constructPath, fail, ValidationError } from '../../core/errors';
+import { ConfigProblem, constructPath, fail, reportProblem } from '../../core/errors';
 import { describeFluxDuration, describeGitBranch, gitRefProblem, isPositiveFluxDuration } from '../../core/grammar';
 import { requireDnsLabel } from '../../core/names';
 import { SecretValue } from '../../core/secret';
@@ -99,21 +99,25 @@ export class ImageUpdateAutomation extends Component {
     requireDnsLabel(this, 'ImageUpdateAutomation name', id);
     const other = automationOf.get(flux);
     if (other) {
-      fail(this, `${constructPath(flux)} already has the ImageUpdateAutomation ${constructPath(other)}, for the same Git repository`, 'Keep one ImageUpdateAutomation per Git repository: two would push the same change twice');
+      reportProblem(this, `${constructPath(flux)} already has the ImageUpdateAutomation ${constructPath(other)}, for the same Git repository`, 'Keep one ImageUpdateAutomation per Git repository: two would push the same change twice');
+    } else {
+      automationOf.set(flux, this);
     }
-    automationOf.set(flux, this);
+    // Every problem of the props is reported, and the plan lists them together with the platform's
+    // others; building goes on (nothing is rendered while a problem stands).
     const problems = this.propsProblems(props, flux);
-    if (problems.length > 0) throw new ValidationError(problems);
+    for (const p of problems) reportProblem(this, p.problem, p.fix);
 
     const git = this.platform.git;
     this.sourceName = props.writeCredentials ? IMAGE_UPDATE_SOURCE_NAME : FLUX_SOURCE_NAME;
-    if (props.writeCredentials) this.addPushSource(props.writeCredentials);
+    // Credentials with a problem are not declared: a password that is not a SecretValue must not reach a Secret.
+    if (props.writeCredentials && !problems.some((p) => p.problem.startsWith('writeCredentials'))) this.addPushSource(props.writeCredentials);
     this.spec = {
       interval: props.interval ?? '10m',
       sourceRef: { kind: 'GitRepository', name: this.sourceName, namespace: FLUX_NAMESPACE },
       git: {
         checkout: { ref: { branch: git.branch } },
-        commit: { author: { name: props.author.name, email: props.author.email }, messageTemplate: props.messageTemplate ?? DEFAULT_IMAGE_UPDATE_MESSAGE },
+        commit: { author: { name: props.author?.name, email: props.author?.email }, messageTemplate: props.messageTemplate ?? DEFAULT_IMAGE_UPDATE_MESSAGE },
         push: { branch: props.pushBranch ?? git.branch },
       },
       // The setter markers are in the files of the Flux tree, which lives under git.path; in a fleet, in

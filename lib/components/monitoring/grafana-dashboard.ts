@@ -1,7 +1,10 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { fail } from '../../core/errors';
+import { reportProblem } from '../../core/errors';
+import { dashboardQuerySyntaxError, describePromqlError } from '../../core/promql';
 import { requireDnsLabel } from '../../core/names';
+import { dashboardQueries } from '../../model/dashboard-queries';
+import { insideComponent } from '../../model/in-component';
 
 /**
  * The label Grafana's dashboard sidecar looks for, as KubePrometheusStack sets it in the chart values
@@ -33,12 +36,22 @@ export class GrafanaDashboard extends Construct {
 
   constructor(scope: Construct, id: string, props: GrafanaDashboardProps) {
     super(scope, id);
+    // Every problem is reported (reportProblem) and the plan lists them together; nothing is rendered
+    // while one stands.
     const uid = props.dashboard.uid;
     if (!uid || !/^[a-zA-Z0-9_-]{1,40}$/.test(uid)) {
-      fail(this, `the dashboard uid "${uid ?? ''}" is missing or not valid`, 'Give the dashboard a fixed uid of at most 40 letters, digits, "-" or "_"');
+      reportProblem(this, `the dashboard uid "${uid ?? ''}" is missing or not valid`, 'Give the dashboard a fixed uid of at most 40 letters, digits, "-" or "_"');
     }
-    if (!props.dashboard.title) fail(this, 'the dashboard has no title', 'Give the dashboard a title');
-    this.uid = uid;
+    if (!props.dashboard.title) reportProblem(this, 'the dashboard has no title', 'Give the dashboard a title');
+    // Each Prometheus query parsed as Prometheus would, after Grafana's template variables
+    // ($__rate_interval, ${namespace}) have their place-holders: a panel with a query that does not parse
+    // shows an error instead of a graph.
+    for (const q of dashboardQueries(props.dashboard)) {
+      const error = dashboardQuerySyntaxError(q.expr);
+      if (error) reportProblem(this, `the dashboard's ${q.where} has the query ${JSON.stringify(q.expr)}, which does not parse ${describePromqlError(error)}`, 'Correct the PromQL of that query');
+    }
+    this.uid = uid ?? '';
+    if (!insideComponent(this, 'dashboard ConfigMap', 'Create it inside a component: the KubePrometheusStack, or the component whose data it shows')) return;
     const name = requireDnsLabel(this, 'ConfigMap name', props.name ?? id);
     new ApiObject(this, 'resource', {
       apiVersion: 'v1',

@@ -1,8 +1,10 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { fail } from '../../core/errors';
+import { reportProblem } from '../../core/errors';
 import { isPrometheusDuration } from '../../core/grammar';
+import { describePromqlError, promqlSyntaxError } from '../../core/promql';
 import { requireDnsLabel } from '../../core/names';
+import { insideComponent } from '../../model/in-component';
 
 /** How urgent an alert is; the same values kube-prometheus-stack's Alertmanager config inhibits on. */
 export type AlertSeverity = 'critical' | 'warning' | 'info';
@@ -61,7 +63,8 @@ export function isAlertingRule(rule: RecordingRule | AlertingRule): rule is Aler
 /**
  * A prometheus-operator PrometheusRule (`monitoring.coreos.com/v1`) with typed recording and alerting
  * rules. kube-prometheus-stack as ballast configures it loads every PrometheusRule, so no `release` label
- * is needed. Names and durations are checked here; PromQL is checked by promtool in the tests.
+ * is needed. Names, durations and the syntax of every expr (the Prometheus grammar) are checked here;
+ * the tests also load the rules into promtool.
  */
 export class PrometheusRule extends Construct {
   public readonly groups: readonly RuleGroup[];
@@ -69,28 +72,38 @@ export class PrometheusRule extends Construct {
   constructor(scope: Construct, id: string, props: PrometheusRuleProps) {
     super(scope, id);
     this.groups = props.groups;
-    if (props.groups.length === 0) fail(this, 'it has no rule groups', 'Add at least one group with rules');
+    // Every problem of the props is reported (reportProblem) and the plan lists them together: a file of
+    // rules with five mistakes takes one run.
+    const report = (problem: string, fix: string) => reportProblem(this, problem, fix);
+    if (props.groups.length === 0) report('it has no rule groups', 'Add at least one group with rules');
     const names = new Set<string>();
     for (const g of props.groups) {
-      if (names.has(g.name)) fail(this, `rule group "${g.name}" is defined twice`, 'Give every group a unique name');
+      if (names.has(g.name)) report(`rule group "${g.name}" is defined twice`, 'Give every group a unique name');
       names.add(g.name);
-      if (g.interval !== undefined && !isPrometheusDuration(g.interval)) fail(this, `group "${g.name}" has interval "${g.interval}", which is not a duration`, 'Use a duration such as "1m"');
-      if (g.rules.length === 0) fail(this, `rule group "${g.name}" has no rules`, 'Add rules or remove the group');
+      if (g.interval !== undefined && !isPrometheusDuration(g.interval)) report(`group "${g.name}" has interval "${g.interval}", which is not a duration`, 'Use a duration such as "1m"');
+      if (g.rules.length === 0) report(`rule group "${g.name}" has no rules`, 'Add rules or remove the group');
       for (const r of g.rules) {
-        if (!r.expr.trim()) fail(this, `a rule of group "${g.name}" has an empty expr`, 'Write the PromQL expression');
+        const name = isAlertingRule(r) ? `alert "${r.alert}"` : `record "${r.record}"`;
+        if (typeof r.expr !== 'string' || !r.expr.trim()) {
+          report(`a rule of group "${g.name}" has an empty expr`, 'Write the PromQL expression');
+        } else {
+          const error = promqlSyntaxError(r.expr);
+          if (error) report(`${name} of group "${g.name}" has the expr ${JSON.stringify(r.expr)}, which does not parse ${describePromqlError(error)}`, 'Correct the PromQL: Prometheus refuses to load a rule file with a query that does not parse');
+        }
         if (isAlertingRule(r)) {
-          if (!ALERT_NAME.test(r.alert)) fail(this, `alert name "${r.alert}" is not valid`, 'Use letters, digits and "_", e.g. "TargetDown"');
-          if (!ALERT_SEVERITIES.includes(r.severity)) fail(this, `alert "${r.alert}" has severity "${String(r.severity)}"`, `Use one of ${ALERT_SEVERITIES.join(', ')} (Alertmanager routes and inhibits on them)`);
+          if (!ALERT_NAME.test(r.alert)) report(`alert name "${r.alert}" is not valid`, 'Use letters, digits and "_", e.g. "TargetDown"');
+          if (!ALERT_SEVERITIES.includes(r.severity)) report(`alert "${r.alert}" has severity "${String(r.severity)}"`, `Use one of ${ALERT_SEVERITIES.join(', ')} (Alertmanager routes and inhibits on them)`);
           for (const [key, value] of Object.entries(r.labels ?? {})) {
-            if (key === 'severity') fail(this, `alert "${r.alert}" sets the label severity in labels`, 'Use the severity property');
-            if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(key) || typeof value !== 'string') fail(this, `alert "${r.alert}" has the label "${key}"`, 'Use label names of letters, digits and "_" with string values');
+            if (key === 'severity') report(`alert "${r.alert}" sets the label severity in labels`, 'Use the severity property');
+            else if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(key) || typeof value !== 'string') report(`alert "${r.alert}" has the label "${key}"`, 'Use label names of letters, digits and "_" with string values');
           }
-          if (r.for !== undefined && !isPrometheusDuration(r.for)) fail(this, `alert "${r.alert}" has for "${r.for}", which is not a duration`, 'Use a duration such as "5m"');
+          if (r.for !== undefined && !isPrometheusDuration(r.for)) report(`alert "${r.alert}" has for "${r.for}", which is not a duration`, 'Use a duration such as "5m"');
         } else if (!METRIC_NAME.test(r.record)) {
-          fail(this, `record name "${r.record}" is not a metric name`, 'Use letters, digits, "_" and ":", e.g. "service:http_requests:rate1m"');
+          report(`record name "${r.record}" is not a metric name`, 'Use letters, digits, "_" and ":", e.g. "service:http_requests:rate1m"');
         }
       }
     }
+    if (!insideComponent(this, 'PrometheusRule', 'Create it inside a component: the KubePrometheusStack, or the component whose metrics it watches')) return;
     new ApiObject(this, 'resource', {
       apiVersion: 'monitoring.coreos.com/v1',
       kind: 'PrometheusRule',
