@@ -1,5 +1,4 @@
 import * as crypto from 'crypto';
-import * as fs from 'fs';
 import * as path from 'path';
 import { Component } from '../core/component';
 import { constructPath } from '../core/errors';
@@ -8,6 +7,7 @@ import { SecretValue } from '../core/secret';
 import { isPruneDisabled } from '../flux/helm';
 import type { DeploymentPlan, Manifest } from '../plan/deployment-plan';
 import { terraformAddress } from '../terraform/addresses';
+import { readInventoryFile } from './inventory-file';
 
 /** Who applies an item: Flux from Git, Terraform, or a person (load tests). */
 export type InventoryOwner = 'flux' | 'terraform' | 'manual';
@@ -94,13 +94,13 @@ export interface Inventory {
 /** Where the inventory lives inside the Flux output folder. */
 export const INVENTORY_FILE = '.ballast/inventory.json';
 
-/** The inventory of the output in `fluxDir`, or undefined when there is none (a first synth). */
-export function readInventory(fluxDir: string): Inventory | undefined {
-  const file = path.join(fluxDir, INVENTORY_FILE);
-  if (!fs.existsSync(file)) return undefined;
-  const parsed = JSON.parse(fs.readFileSync(file, 'utf8')) as Inventory;
-  if (parsed.format !== 1) throw new Error(`${file}: inventory format ${String(parsed.format)} is not one this version reads. Synthesize with the version that wrote it, or remove the file to start a new history.`);
-  return parsed;
+/**
+ * The inventory of the output in `fluxDir`, or undefined when there is none (a first synth). A damaged
+ * one (cut short, conflicted, of another shape or a newer format, a folder, unreadable, a link leading out
+ * of `within`, the output folder) is refused with its path and the fix.
+ */
+export function readInventory(fluxDir: string, within: string = fluxDir): Inventory | undefined {
+  return readInventoryFile(path.join(fluxDir, INVENTORY_FILE), within, 'inventory') as Inventory | undefined;
 }
 
 /** The inventory as the bytes of its file: sorted, one item per line, so a Git diff of it reads well. */

@@ -1,7 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { fileError, isInside, restoreFromGit, shownPath, statOrNothing } from '../core/checkout-file';
 import { ConfigProblem } from '../core/errors';
 import { Inventory, INVENTORY_FILE, InventoryItem, readInventory } from './inventory';
+import { INVENTORY_ROLE, readInventoryFile } from './inventory-file';
 
 // What a previous synth left in the Flux output folder, in either layout: a single platform's inventory
 // at the root, or a fleet's (`clusters/<name>/` over `base/`). Both the platform's and the fleet's synth
@@ -30,31 +32,49 @@ export interface ClusterInventoryFile extends Inventory {
 /** The clusters whose inventory a fleet's output in `fluxDir` holds (`clusters/<name>/.ballast/`), sorted. */
 export function fleetClustersIn(fluxDir: string): string[] {
   const folder = path.join(fluxDir, CLUSTERS_FOLDER);
-  if (!fs.existsSync(folder) || !fs.statSync(folder).isDirectory()) return [];
-  return fs
-    .readdirSync(folder)
-    .filter((name) => fs.existsSync(path.join(folder, name, INVENTORY_FILE)))
-    .sort();
+  let names: string[];
+  try {
+    if (!statOrNothing(folder)?.isDirectory()) return [];
+    names = fs.readdirSync(folder);
+  } catch (err) {
+    const code = (err as { code?: unknown } | null)?.code;
+    throw fileError(folder, `the folder of the clusters' trees cannot be read (${code === 'EACCES' || code === 'EPERM' ? 'permission denied' : String(code)})`, `Let the user who runs ballast read it (chmod u+rx ${shownPath(folder)})`);
+  }
+  return names.filter((name) => fs.existsSync(path.join(folder, name, INVENTORY_FILE))).sort();
 }
 
 /**
  * The inventory of `cluster` in the output `fluxDir`, whichever program wrote it: a fleet's cluster file
  * (its shared items merged back in), or a single platform's inventory when it is of the same cluster. So
  * the first fleet synth over a platform's output, or a platform synth over a fleet's, still sees what the
- * change removes.
+ * change removes. Every file is read inside `fluxDir` only: the shared file a cluster's inventory names
+ * must be the one ballast writes there (a path that leads elsewhere is refused before anything is read).
  */
 export function readClusterInventory(fluxDir: string, cluster: string): Inventory | undefined {
-  const own = readInventory(clusterFolder(fluxDir, cluster)) as ClusterInventoryFile | undefined;
+  const own = readInventory(clusterFolder(fluxDir, cluster), fluxDir) as ClusterInventoryFile | undefined;
   if (!own) {
     const single = readInventory(fluxDir);
     return single?.cluster === cluster ? single : undefined;
   }
   if (own.sharedItems === undefined) return own;
-  const file = path.join(fluxDir, own.sharedItems);
-  if (!fs.existsSync(file)) throw new Error(`${path.join(clusterFolder(fluxDir, cluster), INVENTORY_FILE)}: names the shared inventory ${own.sharedItems}, which is missing. Restore it from Git, or remove the cluster's inventory to start a new history.`);
-  const shared = (JSON.parse(fs.readFileSync(file, 'utf8')) as { items: InventoryItem[] }).items;
+  const ownFile = path.join(clusterFolder(fluxDir, cluster), INVENTORY_FILE);
+  const file = path.join(fluxDir, SHARED_INVENTORY_FILE);
+  // Only the file ballast writes: a path read from a file is never followed elsewhere (and not quoted,
+  // as nothing of a damaged file's content is).
+  if (path.posix.normalize(own.sharedItems.replace(/\\/g, '/')) !== SHARED_INVENTORY_FILE) {
+    const outside = path.isAbsolute(own.sharedItems) || !isInside(fluxDir, path.resolve(fluxDir, own.sharedItems));
+    throw fileError(
+      ownFile,
+      `${INVENTORY_ROLE.what} names as its shared items ${outside ? `a file outside the output folder ${shownPath(fluxDir)}, which ballast does not read` : `another file than ${SHARED_INVENTORY_FILE}, the one ballast writes`}`,
+      INVENTORY_ROLE.restore(shownPath(ownFile)),
+    );
+  }
+  const shared = readInventoryFile(file, fluxDir, 'shared') as { items: InventoryItem[] } | undefined;
+  if (shared === undefined) {
+    throw fileError(ownFile, `${INVENTORY_ROLE.what} names the shared inventory ${shownPath(file)}, which is missing`, `${restoreFromGit(shownPath(file))} (it holds the items every cluster shares, data included)`);
+  }
   const { sharedItems: _shared, ...inventory } = own;
-  return { ...inventory, items: [...own.items, ...shared].sort((a, b) => (a.id < b.id ? -1 : 1)) };
+  return { ...inventory, items: [...own.items, ...shared.items].sort((a, b) => (a.id < b.id ? -1 : 1)) };
 }
 
 /** The acknowledgement id of a cluster whose tree a synth removes. */

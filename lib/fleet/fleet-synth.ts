@@ -7,6 +7,7 @@ import { acknowledgements, built, listFromEnv, PlatformSynthOptions } from '../s
 import { stateContinuityProblems } from '../synth/state-continuity';
 import { planPlatform, STACK_NAME, SynthStats, synthTerraformStacks } from '../synth/synth';
 import { readInventory } from '../day2/inventory';
+import { guardView } from '../day2/guard-view';
 import { checkFleet, ClusterPlan } from './fleet-checks';
 import { fleetInventoryFiles } from './fleet-inventory';
 import { clusterFolder, fleetClustersIn, LeavingCluster, leavingClusters, leavingProblems, readClusterInventory } from '../day2/previous-output';
@@ -70,7 +71,8 @@ function planClusters(fleet: Fleet, clusters: readonly string[], fluxDir: string
   for (const cluster of clusters) {
     const mine = selected.includes(cluster);
     const planOptions: PlanOptions = {
-      previous: readClusterInventory(fluxDir, cluster),
+      // Checked against what the output holds: an inventory edited by hand cannot hide data from the guard.
+      previous: guardView(readClusterInventory(fluxDir, cluster), fluxDir, options.terraformDir ?? 'dist/cdktf', cluster),
       previousOutput: clusterFolder(fluxDir, cluster),
       acknowledge: mine ? acknowledge : [],
       rotate: mine ? rotate : [],

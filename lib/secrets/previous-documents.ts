@@ -1,9 +1,12 @@
-import * as fs from 'fs';
 import * as path from 'path';
 import { isDeepStrictEqual } from 'util';
+import { FileRole, readCheckoutFile, restoreFromGit } from '../core/checkout-file';
 import type { Manifest } from '../plan/deployment-plan';
 import { ageIdentities } from './secret-store';
 import { sopsDecryptWithAny, sopsRecipients } from './sops';
+
+/** A file of the previous Flux output, in messages: committed, so Git has the good copy. */
+const PREVIOUS_FILE_ROLE: FileRole = { what: "a file of the previous synth's Flux output", restore: restoreFromGit };
 
 /** The encrypted document of a Secret a previous output already holds, when its plaintext is the same. */
 export type PreviousDocument = (file: string, secret: Manifest, recipients: readonly string[]) => string | undefined;
@@ -21,8 +24,9 @@ export function previousDocuments(dir: string, identityFile?: string): PreviousD
     let docs = byFile.get(file);
     if (docs) return docs;
     docs = [];
-    const full = path.join(dir, file);
-    const text = identities.length > 0 && fs.existsSync(full) ? fs.readFileSync(full, 'utf8') : '';
+    // Read inside the previous output only (a link leading out is refused); a folder or an unreadable
+    // file is refused with its path rather than failing as a bug.
+    const text = identities.length > 0 ? (readCheckoutFile(path.join(dir, file), PREVIOUS_FILE_ROLE, { within: dir }) ?? '') : '';
     for (const part of text.split(/^---\n/m).filter((d) => d.includes('\nsops:'))) {
       // A document no key of ours opens (or not a valid one) is simply not reused.
       const opened = sopsDecryptWithAny(part, identities);

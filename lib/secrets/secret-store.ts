@@ -2,8 +2,11 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { conflictError, fileError, FileRole, hasConflictMarkers, readCheckoutFile, readCheckoutJson, shownPath } from '../core/checkout-file';
+import { shapeProblem } from '../core/json-shape';
 import { ageRecipientOf, generateAgeIdentity } from './age';
-import { sopsDecryptWithAny, sopsEncrypt, sopsRecipients } from './sops';
+import { KeySource, noKeyError, readAgeKeyFile } from './age-key-file';
+import { sopsDecryptWithAny, sopsEncrypt, sopsFileProblem, sopsRecipients } from './sops';
 
 /** The key of the generated values in the secrets file: the one subtree SOPS encrypts. */
 const VALUES_KEY = 'generated';
@@ -24,27 +27,44 @@ export function ageIdentitySources(identityFile?: string): string[] {
 export function ageIdentities(identityFile?: string): string[] {
   const texts: string[] = [];
   if (process.env.SOPS_AGE_KEY) texts.push(process.env.SOPS_AGE_KEY);
-  const files = [process.env.SOPS_AGE_KEY_FILE, ...ageIdentitySources(identityFile).slice(2)].filter((f): f is string => !!f);
-  for (const file of files) if (fs.existsSync(file)) texts.push(fs.readFileSync(file, 'utf8'));
+  const sources: [string | undefined, KeySource][] = [
+    [process.env.SOPS_AGE_KEY_FILE, 'SOPS_AGE_KEY_FILE'],
+    [ageIdentitySources(identityFile)[2], 'sops default'],
+    [identityFile, 'sops.identityFile'],
+  ];
+  for (const [file, source] of sources) {
+    const text = file ? readAgeKeyFile(file, source) : undefined;
+    if (text !== undefined) texts.push(text);
+  }
   return texts.flatMap((t) => t.split(/\r?\n/).map((l) => l.trim()).filter((l) => l.startsWith('AGE-SECRET-KEY-1')));
 }
 
 /**
  * The age key in `file`, made (mode 0600, parent folders 0700) when the file does not exist: a key of
  * this checkout for a platform whose owner has none yet. Returns the private and the public key. With
- * `save: false` (a `diff`, which writes nothing) a missing key is made in memory only.
+ * `save: false` (a `diff`, which writes nothing) a missing key is made in memory only. A key file others
+ * can read, a folder, or a file without a key is refused with its path.
  */
 export function localAgeKey(file: string, options: { readonly save?: boolean } = {}): { identity: string; recipient: string } {
-  if (!fs.existsSync(file) && options.save === false) return generateAgeIdentity();
-  if (!fs.existsSync(file)) {
+  let text = readAgeKeyFile(file, 'checkout key');
+  if (text === undefined && options.save === false) return generateAgeIdentity();
+  if (text === undefined) {
     const made = generateAgeIdentity();
     fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true, mode: 0o700 });
     fs.writeFileSync(`${file}.${process.pid}`, `# public key: ${made.recipient}\n${made.identity}\n`, { mode: 0o600 });
     fs.renameSync(`${file}.${process.pid}`, file);
+    text = `${made.identity}\n`;
   }
-  const identity = fs.readFileSync(file, 'utf8').split(/\r?\n/).find((l) => l.startsWith('AGE-SECRET-KEY-1'));
-  if (!identity) throw new Error(`${file} holds no age private key (AGE-SECRET-KEY-1...)`);
-  return { identity, recipient: ageRecipientOf(identity) };
+  const identity = text.split(/\r?\n/).map((l) => l.trim()).find((l) => l.startsWith('AGE-SECRET-KEY-1'));
+  if (!identity) throw noKeyError(file, 'checkout key');
+  let recipient: string;
+  try {
+    recipient = ageRecipientOf(identity);
+  } catch {
+    // age's message names the problem, never the key; still, nothing of the file goes into this one.
+    throw noKeyError(file, 'checkout key', 'an age private key that is not valid');
+  }
+  return { identity, recipient };
 }
 
 /** Why a value could not be had from the store. */
@@ -172,15 +192,18 @@ export class SecretStore {
 
   private load(): Map<string, string> {
     if (this.values) return this.values;
-    if (!fs.existsSync(this.file)) {
+    const role = secretsRole(this.options.recipients);
+    const text = readCheckoutFile(this.file, role);
+    if (text === undefined) {
       // Values an earlier version kept in a plaintext, git-ignored file move into the encrypted one.
-      const legacy = this.options.legacyFile;
-      const old = legacy && fs.existsSync(legacy) ? (JSON.parse(fs.readFileSync(legacy, 'utf8')) as Record<string, string>) : {};
-      this.values = new Map(Object.entries(old));
+      this.values = new Map(Object.entries(this.options.legacyFile ? readLegacyValues(this.options.legacyFile) : {}));
       this.migrated = this.values.size > 0;
       return this.values;
     }
-    const text = fs.readFileSync(this.file, 'utf8');
+    // What the file is, before any key is tried: a merge's markers, not YAML, not SOPS (never quoted).
+    if (hasConflictMarkers(text)) throw conflictError(this.file, role);
+    const problem = sopsFileProblem(text);
+    if (problem) throw fileError(this.file, `${role.what} ${problem}`, role.restore(shownPath(this.file)));
     const identities = ageIdentities(this.options.identityFile);
     const opened = sopsDecryptWithAny(text, identities);
     if ('error' in opened) {
@@ -193,12 +216,42 @@ export class SecretStore {
     }
     const values = opened.doc[VALUES_KEY];
     if (typeof values !== 'object' || values === null || Array.isArray(values)) {
-      throw new SecretStoreError(`${this.file} has no "${VALUES_KEY}" mapping`, 'Restore the file from Git, or remove it to start afresh');
+      throw fileError(this.file, `${role.what} has no "${VALUES_KEY}" mapping`, role.restore(shownPath(this.file)));
     }
     this.values = new Map(Object.entries(values as Record<string, unknown>).map(([k, v]) => [k, String(v)]));
     this.fileRecipients = sopsRecipients(text);
     return this.values;
   }
+}
+
+/**
+ * The platform's secrets file in messages. Its values cannot be made again (running workloads use them),
+ * so the fix is Git's copy, never a new file; a file decrypted in place is encrypted again, for the
+ * platform's recipients (public keys, safe to print).
+ */
+function secretsRole(recipients: readonly string[]): FileRole {
+  const encrypt = (shown: string) => `sops --encrypt --age ${recipients.length > 0 ? recipients.join(',') : '<your age public key>'} --encrypted-regex '^${VALUES_KEY}$' --in-place ${shown}`;
+  return {
+    what: "the platform's secrets file",
+    restore: (shown) => `Restore it from Git (git checkout -- ${shown}); if it was decrypted in place, encrypt it again (${encrypt(shown)}) and, if the plain file was ever committed, rotate its values (--rotate <name>)`,
+    conflict: (shown) =>
+      `sops cannot merge an encrypted file: take one side whole (git checkout --ours -- ${shown}, or --theirs), then synth again; a value only the other side had is then refused by name, and can be rotated (--rotate <name>)`,
+  };
+}
+
+/** The plaintext file of an earlier version, in messages. */
+const LEGACY_ROLE: FileRole = {
+  what: 'the generated secrets of an earlier ballast version',
+  restore: () => 'Restore it from the copy it was taken from (it was never committed), or move it away and rotate what it held (--rotate <name>)',
+};
+
+/** The values of the earlier versions' plaintext file, checked: a mapping of names to strings. */
+function readLegacyValues(file: string): Record<string, string> {
+  const parsed = readCheckoutJson(file, LEGACY_ROLE);
+  if (parsed === undefined) return {};
+  const problem = shapeProblem(parsed, { map: 'string' });
+  if (problem) throw fileError(file, `${LEGACY_ROLE.what} is not what that version wrote: ${problem}`, LEGACY_ROLE.restore(shownPath(file)));
+  return parsed as Record<string, string>;
 }
 
 function randomValue(length: number): string {

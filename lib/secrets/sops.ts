@@ -73,8 +73,9 @@ function goRegExp(pattern: string): RegExp {
   const inline = /^\(\?([ims]+)\)/.exec(pattern);
   try {
     return inline ? new RegExp(pattern.slice(inline[0].length), [...new Set(inline[1])].join('')) : new RegExp(pattern);
-  } catch (err) {
-    throw new Error(`sops: invalid regular expression ${JSON.stringify(pattern)}: ${(err as Error).message}`);
+  } catch {
+    // Neither the pattern nor RegExp's message (which quotes it) is repeated: it comes from the file.
+    throw new Error('sops: the crypt rule of the metadata is not a valid regular expression');
   }
 }
 
@@ -84,13 +85,13 @@ function goRegExp(pattern: string): RegExp {
  */
 function canonicalLastModified(text: string): string {
   const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d+)?(Z|[+-]\d{2}:\d{2})$/.exec(text);
-  if (!m) throw new Error(`sops: lastmodified ${JSON.stringify(text)} is not an RFC 3339 timestamp`);
+  if (!m) throw new Error('sops: lastmodified is not an RFC 3339 timestamp');
   const [, y, mo, d, h, mi, s, zone] = m;
   const date = new Date(Date.UTC(+y, +mo - 1, +d, +h, +mi, +s));
   const valid =
     date.getUTCFullYear() === +y && date.getUTCMonth() === +mo - 1 && date.getUTCDate() === +d && +h < 24 && +mi < 60 && +s < 60;
-  if (!valid) throw new Error(`sops: lastmodified ${JSON.stringify(text)} is not a valid date and time`);
-  if (zone !== 'Z' && (+zone.slice(1, 3) > 23 || +zone.slice(4) > 59)) throw new Error(`sops: lastmodified ${JSON.stringify(text)} has an invalid offset`);
+  if (!valid) throw new Error('sops: lastmodified is not a valid date and time');
+  if (zone !== 'Z' && (+zone.slice(1, 3) > 23 || +zone.slice(4) > 59)) throw new Error('sops: lastmodified has an invalid offset');
   const offset = zone === 'Z' || zone.slice(1) === '00:00' ? 'Z' : zone;
   return `${y}-${mo}-${d}T${h}:${mi}:${s}${offset}`;
 }
@@ -409,7 +410,8 @@ export function sopsDecrypt(text: string, identity: string): Record<string, unkn
   if (!Array.isArray(docs)) throw new Error('sops: the text holds no YAML document');
   if (docs.length !== 1) throw new Error(`sops: expected one YAML document, found ${docs.length}`);
   const doc: YamlDocument.Parsed = docs[0];
-  if (doc.errors.length > 0) throw new Error(`sops: invalid YAML: ${doc.errors[0].message}`);
+  // The YAML package's message quotes the line; only where it is goes into this one.
+  if (doc.errors.length > 0) throw new Error(`sops: invalid YAML${yamlErrorLine(doc.errors[0])}`);
   const root = doc.contents;
   if (!isMap(root)) throw new Error('sops: the document is not a mapping');
   const sopsPair = root.items.find((p) => isScalar(p.key) && p.key.value === 'sops');
@@ -481,6 +483,31 @@ export function sopsDecrypt(text: string, identity: string): Record<string, unkn
   const computed = hash.digest('hex').toUpperCase();
   if (fileMac !== computed) throw new Error('sops: MAC mismatch: the file was modified after it was encrypted');
   return plaintext;
+}
+
+/** ` at line N` of a YAML error, or nothing. */
+function yamlErrorLine(error: { linePos?: [{ line: number }, ...unknown[]] }): string {
+  const line = error.linePos?.[0]?.line;
+  return line !== undefined ? ` at line ${line}` : '';
+}
+
+/**
+ * What keeps `text` from being a SOPS file at all (before any key is tried), as a phrase for a message
+ * about it, or undefined: not YAML, several documents, not a mapping, or no `sops` metadata (a file
+ * decrypted in place, whose values are then in plain text). Never quotes the text.
+ */
+export function sopsFileProblem(text: string): string | undefined {
+  const docs = parseAllDocuments(text);
+  if (!Array.isArray(docs) || docs.length === 0) return 'is empty';
+  if (docs.length > 1) return `holds ${docs.length} YAML documents, where a SOPS file holds one`;
+  const doc = docs[0] as YamlDocument.Parsed;
+  if (doc.errors.length > 0) return `is not valid YAML${yamlErrorLine(doc.errors[0])}`;
+  if (doc.contents === null) return 'is empty';
+  if (!isMap(doc.contents)) return 'is not a YAML mapping';
+  if (!doc.contents.items.some((p) => isScalar(p.key) && p.key.value === 'sops')) {
+    return 'is not SOPS-encrypted: it has no sops metadata, so any value in it is in plain text';
+  }
+  return undefined;
 }
 
 /** The age recipients a sops file is encrypted for (its readable `sops.age[].recipient` entries), sorted. */

@@ -2,6 +2,7 @@ import * as path from 'path';
 import { IConstruct } from 'constructs';
 import { lastConstructedComponent } from '../core/component';
 import { inConstruct, ValidationError } from '../core/errors';
+import { guardView } from '../day2/guard-view';
 import { readInventory } from '../day2/inventory';
 import { fleetClustersIn, LeavingCluster, leavingClusters, leavingProblems, readClusterInventory } from '../day2/previous-output';
 import { DeploymentPlan, PlanOptions } from '../plan/deployment-plan';
@@ -86,7 +87,9 @@ export function planOverOutput(build: () => IConstruct, fluxDir: string, options
   const acks = acknowledgements(options);
   const leaving = overFleet ? leavingClusters(fluxDir, cluster !== undefined ? [cluster] : [], acks) : [];
   const problems = enforceGuard && overFleet ? leavingProblems(leaving, acks, 'platform', 'fleet') : [];
-  const previous = overFleet ? (cluster !== undefined ? readClusterInventory(fluxDir, cluster) : undefined) : readInventory(fluxDir);
+  const inventory = overFleet ? (cluster !== undefined ? readClusterInventory(fluxDir, cluster) : undefined) : readInventory(fluxDir);
+  // Checked against what the output holds: an inventory edited by hand cannot hide data from the guard.
+  const previous = guardView(inventory, fluxDir, options.terraformDir ?? 'dist/cdktf', cluster);
   let plan: DeploymentPlan;
   try {
     plan = planPlatform(root, planOptions(fluxDir, options, enforceGuard, previous));

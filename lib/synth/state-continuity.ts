@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ConfigProblem } from '../core/errors';
+import { readStack } from '../day2/terraform-holdings';
 
 // A synth replaces dist/cdktf, Terraform's `.terraform/` folder with it, so a later `terraform init` has no
 // memory of the backend the last apply used: when the state's place changes (another local path, another
@@ -19,16 +20,14 @@ export interface StackContinuation {
   readonly previousStack: string;
 }
 
-/** The `terraform.backend` block of a synthesized stack, or undefined when there is none. */
-function backendOf(stackDir: string): Record<string, Record<string, unknown>> | undefined {
-  const file = path.join(stackDir, 'cdk.tf.json');
-  if (!fs.existsSync(file)) return undefined;
-  try {
-    return (JSON.parse(fs.readFileSync(file, 'utf8')) as { terraform?: { backend?: Record<string, Record<string, unknown>> } }).terraform?.backend;
-  } catch {
-    // A damaged previous stack says nothing about where the state was; the synth replaces it.
-    return undefined;
-  }
+/**
+ * The `terraform.backend` block of the stack `stack` in the Terraform output `dir`, or undefined when
+ * there is none. A damaged previous stack (or one whose backend is not a block of blocks) is refused, see
+ * `readStack`: it no longer says where the state was, and this check keeps a synth from moving it unnoticed.
+ */
+function backendOf(dir: string, stack: string): Record<string, Record<string, unknown>> | undefined {
+  const backend = readStack(dir, stack)?.terraform?.backend;
+  return backend !== undefined && Object.keys(backend).length > 0 ? backend : undefined;
 }
 
 const shown = (file: string) => {
@@ -62,8 +61,8 @@ export function stateContinuityProblems(
   const moving = new Set<string>();
   for (const { stack, previousStack } of continuations) {
     const previousStackDir = path.join(previousDir, 'stacks', previousStack);
-    const before = backendOf(previousStackDir);
-    const after = backendOf(path.join(newDir, 'stacks', stack));
+    const before = backendOf(previousDir, previousStack);
+    const after = backendOf(newDir, stack);
     if (!before || !after || JSON.stringify(before) === JSON.stringify(after)) continue;
     moving.add(stateAckId(stack));
     if (acknowledge.includes(stateAckId(stack))) continue;
