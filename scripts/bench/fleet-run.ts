@@ -1,8 +1,8 @@
 // One run of the bench's fleet series, in a process of its own: `node fleet-run.js <clusters> <services>
 // <same|own-domain> <outdir>`. Synthesizes a fleet of <clusters> clusters of the scale platform with
 // <services> WebServices each, as `ballast synth` does, and prints its time and output sizes as JSON.
-// `same`: the clusters differ in name only. `own-domain`: each has its own domain (every route and
-// Certificate differs) and runs more replicas of two services.
+// `same`: the clusters differ in name and domain only (two clusters of a fleet may not answer one host,
+// so every route and Certificate differs). `own-domain`: each also runs more replicas of two services.
 const started = process.hrtime.bigint();
 import * as fs from 'fs';
 import * as path from 'path';
@@ -15,7 +15,7 @@ const outdir = process.argv[5];
 
 const settings: Record<string, Omit<ScaleCluster, 'name'>> = {};
 for (let c = 0; c < clusters; c++) {
-  settings[`cluster${c}`] = variant === 'same' ? {} : { domain: `c${c}.example.com`, replicas: { [c % services]: 2, [(c + 1) % services]: 3 } };
+  settings[`cluster${c}`] = variant === 'same' ? { domain: `c${c}.example.com` } : { domain: `c${c}.example.com`, replicas: { [c % services]: 2, [(c + 1) % services]: 3 } };
 }
 const fleet = new Fleet({ clusters: settings, platform: (app, cluster) => scalePlatform(services, app, { name: cluster.name, ...cluster.settings }) });
 const synthStart = process.hrtime.bigint();
