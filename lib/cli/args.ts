@@ -107,8 +107,9 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
   const [command, ...rest] = argv;
   if (command === undefined || HELP_WORDS.includes(command) || rest.some((a) => HELP_WORDS.includes(a) && a !== 'help')) return { help: true };
   if (!(COMMANDS as readonly string[]).includes(command)) {
-    const shown = command.startsWith('-') ? `option ${command.split('=')[0].slice(0, 40)} before the command` : `command "${command.slice(0, 40)}"`;
-    throw new ValidationError([{ path: 'arguments', problem: `unknown ${shown}`, fix: `Use one of ${COMMANDS.join(', ')} first (ballast --help)` }]);
+    const option = command.startsWith('-');
+    const shown = option ? `option ${command.split('=')[0].slice(0, 40)} before the command` : `command "${command.slice(0, 40)}"`;
+    throw new ValidationError([{ path: 'arguments', problem: `unknown ${shown}`, fix: `Use one of ${COMMANDS.join(', ')}${option ? ' first' : ''} (ballast --help)` }]);
   }
   return { command: command as Command, args: parseArgs(rest, env, cwd, 2) };
 }

@@ -232,7 +232,7 @@ add('a secret pasted as a value without an option', refused(/^arguments: argumen
 );
 add('every wrong argument at once', refused(/^arguments: unknown option "--out" \(its value left out here\)\.[^\n]*\narguments: argument 4 is a value without an option before it \(left out here\)\.[^\n]*\narguments: --app needs a value\./), () => cli(['validate', '--out', 'x', 'y', '--app'], project({ 'platform.js': valid })));
 add('--outdir twice', refused('arguments: --outdir is given twice (a and b). Give --outdir once.'), () => cli(['synth', '--outdir', 'a', '--outdir=b'], project({ 'platform.js': valid })));
-add('an unknown command', refused('arguments: unknown command "synthesize". Use one of synth, diff, validate first'), () => cli(['synthesize'], project({ 'platform.js': valid })));
+add('an unknown command', refused('arguments: unknown command "synthesize". Use one of synth, diff, validate (ballast --help)'), () => cli(['synthesize'], project({ 'platform.js': valid })));
 add('--help after the command prints the help', accepted((tree) => expect(tree['<stdout>']).toBe(HELP)), () => cli(['synth', '--help'], project()));
 
 // --- --app: the program file and what it exports ------------------------------------------------------------
