@@ -129,8 +129,7 @@ export class SecretValue {
       case 'file': {
         const file = path.resolve(s.path);
         if (file.split(path.sep).includes('dist')) throw new SecretUnavailable(`the file ${s.path} is inside dist/`, 'Keep secret files outside the output (and out of Git)');
-        if (!fs.existsSync(file)) throw new SecretUnavailable(`the file ${s.path} does not exist`, `Write the secret into ${file}`);
-        return fs.readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+        return readSecretFile(s.path).replace(/\r?\n$/, '');
       }
       case 'generated':
         if (!generated) {
@@ -138,6 +137,55 @@ export class SecretValue {
         }
         return generated(s.name, s.length);
     }
+  }
+}
+
+/**
+ * The largest secret file read: a Kubernetes Secret holds at most 1 MiB, so a larger file is not the
+ * secret (a wrong path, an archive, a log) and would only end in the API server's refusal.
+ */
+const MAX_SECRET_FILE = 1024 * 1024;
+
+/**
+ * The text of the secret file `given` (a path as the code gave it). What is not a regular file of at most
+ * 1 MiB of UTF-8 text (nothing, a folder, a FIFO that would block the synth, a file ballast may not read,
+ * a binary file whose bytes UTF-8 decoding would silently change) is a SecretUnavailable naming the path
+ * and the fix, never a crash; no byte of the file is in the message.
+ */
+function readSecretFile(given: string): string {
+  const file = path.resolve(given);
+  const failure = (err: unknown) => {
+    const code = (err as { code?: unknown } | null)?.code;
+    if (code === 'EACCES' || code === 'EPERM') return new SecretUnavailable(`the file ${given} cannot be read: permission denied`, `Let the user who runs ballast read it (chmod u+r ${file}, or run ballast as the file's owner)`);
+    if (code === 'ENOTDIR') return new SecretUnavailable(`the file ${given} does not exist: a folder on its path is a file`, `Write the secret into ${file}`);
+    if (code === 'ELOOP') return new SecretUnavailable(`the file ${given} is a symbolic link that leads to itself`, `Write the secret into ${file}`);
+    return new SecretUnavailable(`the file ${given} cannot be read (${typeof code === 'string' ? code : 'unknown error'})`, `Check that ${file} is a file the user who runs ballast can read`);
+  };
+  let stat: fs.Stats | undefined;
+  try {
+    stat = fs.statSync(file, { throwIfNoEntry: false });
+  } catch (err) {
+    throw failure(err);
+  }
+  if (stat === undefined) throw new SecretUnavailable(`the file ${given} does not exist`, `Write the secret into ${file}`);
+  if (stat.isDirectory()) throw new SecretUnavailable(`the file ${given} is a folder`, 'Give SecretValue.fromFile the path of the file that holds the secret, not of its folder');
+  if (!stat.isFile()) throw new SecretUnavailable(`the file ${given} is not a regular file (a device, FIFO or socket): reading it could block the synth or never end`, `Write the secret into a regular file and give its path to SecretValue.fromFile`);
+  if (stat.size > MAX_SECRET_FILE) {
+    throw new SecretUnavailable(`the file ${given} holds ${stat.size} bytes, more than the 1 MiB (${MAX_SECRET_FILE} bytes) a Kubernetes Secret can hold`, 'Give SecretValue.fromFile the file that holds the secret itself (a token, a key, a certificate)');
+  }
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(file);
+  } catch (err) {
+    throw failure(err);
+  }
+  // Checked again on the bytes read: the file may have grown since its size was looked at.
+  if (bytes.length > MAX_SECRET_FILE) throw new SecretUnavailable(`the file ${given} holds more than the 1 MiB (${MAX_SECRET_FILE} bytes) a Kubernetes Secret can hold`, 'Give SecretValue.fromFile the file that holds the secret itself (a token, a key, a certificate)');
+  try {
+    // A byte-order mark stays part of the value, as it always was: a value must not change under a user.
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    throw new SecretUnavailable(`the file ${given} is not UTF-8 text (a binary file), and a Secret's value is written as text`, `Base64-encode it (base64 -w0 ${file} > ${file}.b64), read that file, and decode the value where it is used`);
   }
 }
 

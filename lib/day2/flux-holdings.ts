@@ -199,7 +199,7 @@ function baseFoldersOf(fluxDir: string, clusterFiles: readonly string[]): string
  */
 export function fluxHoldings(fluxDir: string, fleetCluster?: string): HeldObject[] {
   if (!statOrNothing(fluxDir)?.isDirectory()) return [];
-  // The record is read only from inside the output (a damaged one is as none: every YAML file counts).
+  // The record is read only from inside the output; a damaged one is refused (readRecord says how to restore it).
   const recordFile = path.join(fluxDir, RECORD_FILE);
   if (!isInside(fluxDir, recordFile)) {
     throw fileError(recordFile, "the previous synth's record of its files leads out of the output folder (a symbolic link), so ballast does not read it", `Replace the link with the file itself (git checkout -- ${shownPath(recordFile)} restores it)`);

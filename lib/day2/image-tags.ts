@@ -1,10 +1,11 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
-import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { chartObjects } from '../core/chart-objects';
+import { conflictError, fileError, hasConflictMarkers, readCheckoutFile, restoreFromGit, shownPath } from '../core/checkout-file';
 import { Component } from '../core/component';
 import { componentFileName } from '../plan/file-names';
+import { FLUX_FILE_ROLE } from '../synth/previous-flux-files';
 
 // Flux's image automation commits new tags into the Flux repository, where the setter markers are; the
 // platform code still names the tag it was written with. Without this, the next synth would write the
@@ -68,12 +69,31 @@ export function keepAutomatedTags(components: readonly Component[], previousCode
   return kept;
 }
 
-/** The image at the marked path of the same object in the previous output's file of the component. */
+/**
+ * The image at the marked path of the same object in the previous output's file of the component. The
+ * file is read inside the output only (a link leading out is refused, as a folder or a FIFO is); one that
+ * does not parse is refused with the Git fix rather than read as holding no tag, which would put the
+ * code's tag back over the one the automation committed.
+ */
 function previousImage(fluxDir: string, m: MarkedImage): string | undefined {
   const file = path.join(fluxDir, 'apps', `${componentFileName(m.component)}.yaml`);
-  if (!fs.existsSync(file)) return undefined;
-  for (const doc of parseAllDocuments(fs.readFileSync(file, 'utf8'))) {
-    const o = doc.toJSON() as { kind?: string; metadata?: { name?: string } } | null;
+  const text = readCheckoutFile(file, FLUX_FILE_ROLE, { within: fluxDir });
+  if (text === undefined) return undefined;
+  // A merge of the automation's commit with a hand edit: the markers are named, not taken for bad YAML.
+  if (hasConflictMarkers(text)) throw conflictError(file, FLUX_FILE_ROLE);
+  for (const doc of parseAllDocuments(text)) {
+    if (doc.errors.length > 0) {
+      // The line only: the YAML package's own message quotes the text.
+      const line = doc.errors[0].linePos?.[0].line;
+      throw fileError(file, `${FLUX_FILE_ROLE.what} is not valid YAML${line !== undefined ? ` at line ${line}` : ''}`, restoreFromGit(shownPath(file)));
+    }
+    let o: { kind?: string; metadata?: { name?: string } } | null;
+    try {
+      o = doc.toJSON() as typeof o;
+    } catch {
+      // An alias that expands without end (the YAML package stops it): not a file ballast wrote.
+      throw fileError(file, `${FLUX_FILE_ROLE.what} is not YAML ballast wrote: its aliases expand too far`, restoreFromGit(shownPath(file)));
+    }
     if (o?.kind === m.object.kind && o.metadata?.name === m.object.name) {
       const image = valueAt(o, m.path);
       return typeof image === 'string' ? image : undefined;

@@ -1,17 +1,21 @@
-import * as fs from 'fs';
 import * as yaml from 'js-yaml';
 import * as path from 'path';
+import { conflictError, fileError, hasConflictMarkers, restoreFromGit, shownPath } from '../core/checkout-file';
 import { looksLikePasswordKey } from '../core/grammar';
-import { INVENTORY_FILE, objectId } from '../day2/inventory';
+import { objectId } from '../day2/inventory';
 import type { FieldChange, ObjectDiff } from '../day2/diff';
+import { readStack, STACK_ROLE } from '../day2/terraform-holdings';
 import { renderFluxRepository } from '../flux/repository';
 import type { DeploymentPlan, Manifest } from '../plan/deployment-plan';
+import { FLUX_FILE_ROLE, previousFluxFiles } from './previous-flux-files';
 
 // What `diff` shows inside a changed object, as `terraform plan` does inside a resource: each changed
 // field with its old and new value (secret values masked), the fields Kubernetes refuses to change in
 // place (the object would have to be replaced), and what would lose data (a volume that shrinks, the
-// replacement of something that holds data). The old objects are read from the previous output's files,
-// the new ones rendered as the synth would write them; nothing is written.
+// replacement of something that holds data). The old objects are read from the previous output's files
+// (regular files inside it, see previous-flux-files.ts; a file that does not parse is refused with the Git
+// fix rather than shown as changed without fields), the new ones rendered as the synth would write them;
+// nothing is written.
 
 /** Kubernetes' immutable fields ballast's objects carry, per kind: a change is refused by the API server. */
 const IMMUTABLE: readonly { readonly kinds: readonly string[]; readonly path: RegExp; readonly reason: string }[] = [
@@ -113,24 +117,37 @@ function headerId(doc: string): string | undefined {
   return objectId({ apiVersion, kind, metadata: { name, ...(namespace ? { namespace } : {}) } });
 }
 
+/** Line (1-based) of the character at `offset` of `text`: only for a message, so counted when one is made. */
+function lineAt(text: string, offset: number): number {
+  let line = 1;
+  for (let i = 0; i < offset; i++) if (text.charCodeAt(i) === 10) line++;
+  return line;
+}
+
 /**
- * The documents under `fluxDir` (not the inventory) whose inventory id is in `wanted`, parsed, by id.
- * A document that does not parse is left out: its object shows as changed without fields.
+ * The documents of the previous Flux output `fluxDir` whose inventory id is in `wanted`, parsed, by id.
+ * Only the files `previousFluxFiles` gives are read (regular files inside the output). A document that is
+ * parsed and does not parse, or holds a merge's conflict markers, is refused with its file and line (never
+ * its text: js-yaml's own message quotes it): the diff of its objects would otherwise be silently wrong.
  */
 function previousFluxObjects(fluxDir: string, wanted: ReadonlySet<string>): Map<string, Manifest> {
   const out = new Map<string, Manifest>();
-  if (!fs.existsSync(fluxDir)) return out;
-  for (const file of fs.readdirSync(fluxDir, { recursive: true, encoding: 'utf8' }) as string[]) {
-    if (!/\.ya?ml$/.test(file) || file.startsWith(path.dirname(INVENTORY_FILE))) continue;
-    for (const doc of fs.readFileSync(path.join(fluxDir, file), 'utf8').split(/^---$/m)) {
+  for (const { file, text } of previousFluxFiles(fluxDir)) {
+    let offset = 0;
+    for (const doc of text.split(/^---$/m)) {
+      const start = offset;
+      offset += doc.length + 3;
       const id = headerId(doc);
       if (id !== undefined && !wanted.has(id)) continue;
+      if (hasConflictMarkers(doc)) throw conflictError(file, FLUX_FILE_ROLE);
       let m: Manifest | null;
       try {
         // The core schema: Kubernetes YAML has no timestamps or binaries to resolve (and skipping them is faster).
         m = yaml.load(doc, { schema: yaml.CORE_SCHEMA }) as Manifest | null;
-      } catch {
-        continue;
+      } catch (err) {
+        const line = (err as { mark?: { line?: unknown } }).mark?.line;
+        const where = typeof line === 'number' ? ` at line ${lineAt(text, start) + line}` : '';
+        throw fileError(file, `${FLUX_FILE_ROLE.what} is not valid YAML${where}`, restoreFromGit(shownPath(file)));
       }
       if (!m || typeof m !== 'object' || typeof m.kind !== 'string' || typeof m.metadata?.name !== 'string') continue;
       if (wanted.has(objectId(m))) out.set(objectId(m), m);
@@ -139,17 +156,28 @@ function previousFluxObjects(fluxDir: string, wanted: ReadonlySet<string>): Map<
   return out;
 }
 
-/** The resources of the previous Terraform stack, by address (`helm_release.x`). */
+/**
+ * The resources of the previous Terraform stack, by address (`helm_release.x`). `stackFile` is
+ * `<terraformDir>/stacks/<stack>/cdk.tf.json`, read as the guard reads it (readStack): inside the Terraform
+ * output only, and a damaged one refused with the fix, rather than shown as changes without fields.
+ */
 function previousTerraformResources(stackFile: string): Map<string, Record<string, unknown>> {
+  const stackDir = path.dirname(stackFile);
+  const stack = readStack(path.dirname(path.dirname(stackDir)), path.basename(stackDir));
   const out = new Map<string, Record<string, unknown>>();
-  if (!fs.existsSync(stackFile)) return out;
-  try {
-    const json = JSON.parse(fs.readFileSync(stackFile, 'utf8')) as { resource?: Record<string, Record<string, Record<string, unknown>>> };
-    for (const [type, resources] of Object.entries(json.resource ?? {})) for (const [name, r] of Object.entries(resources)) out.set(`${type}.${name}`, r);
-  } catch {
-    // A damaged stack file: its resources show as changed without fields.
-  }
+  for (const [type, resources] of Object.entries(stack?.resource ?? {})) for (const [name, r] of Object.entries(resources)) out.set(`${type}.${name}`, r);
   return out;
+}
+
+/** A release's Helm values as the previous stack holds them (a list of one YAML text); a text that does not parse is refused. */
+function previousValues(stackFile: string, address: string, v: unknown): unknown {
+  if (!Array.isArray(v) || typeof v[0] !== 'string') return undefined;
+  try {
+    return yaml.load(v[0]);
+  } catch {
+    // The values may hold anything the user wrote: the message names the field, never a byte of it.
+    throw fileError(stackFile, `${STACK_ROLE.what} is not a stack ballast wrote: the values of ${address} are not valid YAML`, STACK_ROLE.restore(shownPath(stackFile)));
+  }
 }
 
 /** The shape of a Secret that diff compares: its type, labels and keys; never a value. */
@@ -173,7 +201,9 @@ export function fieldDiffs(plan: DeploymentPlan, fluxDir: string, stackFile: str
     const [kind, ns, name] = id.split('/');
     return kind === 'release' ? `object/helm.toolkit.fluxcd.io/HelmRelease/${ns}/${name}` : kind === 'namespace' ? `object/core/Namespace/-/${ns}` : kind === 'secret' ? `object/core/Secret/${ns}/${name}` : id;
   };
-  const previous = previousFluxObjects(fluxDir, new Set(changed.filter((c) => c.after!.owner === 'flux').map((c) => objectKey(c.id))));
+  // Each side's previous files are read only when one of its items changed.
+  const wanted = new Set(changed.filter((c) => c.after!.owner === 'flux').map((c) => objectKey(c.id)));
+  const previous = wanted.size > 0 ? previousFluxObjects(fluxDir, wanted) : new Map<string, Manifest>();
   // The objects as the synth writes them: a component's objects are the plan's manifests; a HelmRelease
   // or Namespace is rendered by the Flux backend, so the repository is rendered only when one of those changed.
   const current = new Map<string, Manifest>();
@@ -181,7 +211,7 @@ export function fieldDiffs(plan: DeploymentPlan, fluxDir: string, stackFile: str
   if (changed.some((c) => c.after!.owner === 'flux' && /^(release|namespace)\//.test(c.id))) {
     for (const docs of renderFluxRepository(plan).documents.values()) for (const d of docs) if (d.object) current.set(objectId(d.object), d.object);
   }
-  const tfBefore = previousTerraformResources(stackFile);
+  const tfBefore = changed.some((c) => c.after!.owner === 'terraform' && c.after!.address) ? previousTerraformResources(stackFile) : new Map<string, Record<string, unknown>>();
   const tfManifests = new Map(plan.terraform.manifests.map(({ manifest }) => [objectId(manifest), manifest]));
   const tfReleases = new Map(plan.terraform.releases.map(({ component, chart }) => [`release/${component.namespace}/${chart.releaseName}`, chart]));
 
@@ -200,11 +230,10 @@ export function fieldDiffs(plan: DeploymentPlan, fluxDir: string, stackFile: str
       if (kind === 'object' && before) diff = objectDiff(item.id, tfManifests.get(item.id)?.kind ?? '', before.manifest, tfManifests.get(item.id), item.stateful);
       if (kind === 'release' && before) {
         const chart = tfReleases.get(item.id)!;
-        const values = (v: unknown) => (Array.isArray(v) && typeof v[0] === 'string' ? yaml.load(v[0]) : undefined);
         diff = objectDiff(
           item.id,
           'helm_release',
-          { chart: before.chart, version: before.version, values: values(before.values) },
+          { chart: before.chart, version: before.version, values: previousValues(stackFile, item.address, before.values) },
           { chart: chart.chart.chart, version: chart.chart.version, values: JSON.parse(JSON.stringify(chart.values)) },
           item.stateful,
         );

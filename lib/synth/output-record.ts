@@ -1,5 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { fileError, FileRole, readCheckoutJson, restoreFromGit, shownPath } from '../core/checkout-file';
+import { Shape, shapeProblem } from '../core/json-shape';
 
 /**
  * The record of what a synth wrote in an output folder, relative to it. It is part of the output (it is
@@ -22,17 +24,32 @@ export function writeRecord(staging: string): void {
   fs.writeFileSync(file, `${JSON.stringify({ about: ABOUT, files }, null, 2)}\n`);
 }
 
-/** The files the previous synth recorded in `outdir`; undefined when it holds no readable record. */
+/**
+ * What the record is, in messages. Deleting it is safe (the next synth then keeps every file it does not
+ * write, and says which), so it is offered after Git: a damaged record read as none would silently keep
+ * files the previous synth wrote, and a record that leads out of the output is not the output's.
+ */
+const RECORD_ROLE: FileRole = {
+  what: "the previous synth's record of its files",
+  restore: (shown) => `${restoreFromGit(shown)} (or delete it: the next synth then keeps every file of the folder that it does not write, and says which)`,
+};
+
+/** A path the record may hold: relative, with `/`, never leaving the folder. */
+const RECORDED_PATH = { pattern: /^(?!\/)(?!(?:.*\/)?\.\.(?:\/|$))[^\0]+$/, means: 'a path inside the output folder' };
+const RECORD: Shape = { fields: { files: { list: RECORDED_PATH } } };
+
+/**
+ * The files the previous synth recorded in `outdir`; undefined when there is no record (an output older
+ * than records, or never ballast's). A record that is damaged, of another shape, a folder, unreadable or a
+ * link leading out of `outdir` is refused with its path and the fix.
+ */
 export function readRecord(outdir: string): ReadonlySet<string> | undefined {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(fs.readFileSync(path.join(outdir, RECORD_FILE), 'utf8'));
-  } catch {
-    return undefined;
-  }
-  const files = (parsed as { files?: unknown } | null)?.files;
-  if (!Array.isArray(files) || !files.every((f): f is string => typeof f === 'string')) return undefined;
-  return new Set(files);
+  const file = path.join(outdir, RECORD_FILE);
+  const parsed = readCheckoutJson(file, RECORD_ROLE, { within: outdir });
+  if (parsed === undefined) return undefined;
+  const problem = shapeProblem(parsed, RECORD);
+  if (problem) throw fileError(file, `${RECORD_ROLE.what} is not a record ballast wrote: ${problem}`, RECORD_ROLE.restore(shownPath(file)));
+  return new Set((parsed as { files: string[] }).files);
 }
 
 /** Every file and symlink under `dir` (not folders), as sorted relative paths with `/`. */

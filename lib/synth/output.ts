@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { ValidationError } from '../core/errors';
 import { carryOver } from './output-carry';
 import { displayPath, messageOf, SynthOutputError } from './output-errors';
 import { assertLocksHeld } from './output-lock';
@@ -140,6 +141,8 @@ function prepareStaging(e: SwapEntry, note: (message: string) => void): void {
     if (carried.overwritten.length > 0) note(`${where}: this synth wrote over files it had not written before: ${list(carried.overwritten)}`);
     if (carried.skipped.length > 0) note(`${where}: could not keep ${list(carried.skipped)} (neither a link nor a copy is possible)`);
   } catch (err) {
+    // A damaged record is the checkout's to fix, and says how: as it is, not as a failure of the output.
+    if (err instanceof ValidationError) throw err;
     throw new SynthOutputError('unchanged', [e.dir], `${displayPath(e.dir)}: could not carry over the files of the previous output: ${messageOf(err)}`, { cause: err });
   }
 }

@@ -118,6 +118,9 @@ export function prepareChildren(work: string): void {
     ...fs.readdirSync(path.join(ROOT, 'lib/synth')).filter((f) => /^output.*\.ts$/.test(f)).map((f) => `lib/synth/${f}`),
     'lib/synth/cli.ts',
     'lib/core/errors.ts',
+    // What output-record.ts reads the previous record with.
+    'lib/core/checkout-file.ts',
+    'lib/core/json-shape.ts',
   ];
   for (const rel of sources) {
     const out = path.join(work, rel.replace(/\.ts$/, '.js'));

@@ -10,22 +10,26 @@ import realFs = require('fs');
 import * as path from 'path';
 import {
   CloudNativePg,
+  Flux,
   Fleet,
   INVENTORY_FILE,
   Platform,
   PostgresCluster,
   planAgainstOutput,
+  SecretValue,
   sopsEncrypt,
   synthFleet,
   synthPlatform,
   UnexpectedError,
   validatePlatform,
   ValidationError,
+  WebService,
 } from '../../../lib/internal';
+import { fieldDiffs } from '../../../lib/synth/field-diff';
 import { outputSnapshot, shapedPlatform, Shape, synthShape, Workspace, workspace } from '../../support/day2';
 import { Bare, CANARY, HostileCase, Outcome } from '../../support/hostile';
 import { testConfig, testPlatform } from '../../support/platforms';
-import { TEST_AGE } from '../../support/synth';
+import { tempDir, TEST_AGE } from '../../support/synth';
 
 
 /** What `act` did in `ws`: a ValidationError is a refusal, any other error a crash, else the workspace's files. */
@@ -352,3 +356,163 @@ fleetCase("a fleet cluster's clusters folder link leading out", refused(/cluster
   fs.symlinkSync(elsewhere, path.join(ws.flux, 'clusters', 'a'));
 });
 fleetCase('a fleet re-synthesized over its intact output is accepted', accepted((tree) => expect(Object.keys(tree)).toContain(path.join('dist', 'flux', 'base', INVENTORY_FILE))), () => undefined);
+
+// --- diff: the previous Flux files and stack it compares with (field-diff.ts) ------------------------------
+// Mutations these catch (previous-flux-files.ts, field-diff.ts), each tried once: reading every recorded
+// file with a plain fs.readFileSync accepts the link case (its target read) and crashes (EISDIR) on the
+// folder case; reading every entry that is not a link as a regular file blocks on the FIFO case (it never
+// ends); catching a YAML error and going on (as before) accepts the "does not parse" case; without the
+// conflict check that case says "not valid YAML". The user's folder is the valid input beside them.
+const WEB = (ws: Workspace) => path.join(ws.flux, 'apps', 'web.yaml');
+/** `ballast diff` of a new web image against the workspace: the plan, then each changed object field by field. */
+const diffFields = (ws: Workspace) => fieldDiffs(planAgainstOutput(() => shapedPlatform(ws, { webImage: 'ghcr.io/example/web:1.1.0' }), { fluxDir: ws.flux, terraformDir: ws.terraform }), ws.flux, stack(ws));
+const diffCase = (name: string, expectation: HostileCase['expect'], damage: (ws: Workspace) => void) => damaged(name, expectation, damage, diffFields);
+/** A YAML file outside the output: a Deployment of the same name whose image holds the canary. */
+const outsideYaml = (ws: Workspace) => {
+  const file = path.join(ws.root, 'outside.yaml');
+  fs.writeFileSync(file, `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: web\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          image: ${CANARY}\n`);
+  return file;
+};
+diffCase("diff: a Flux file of the output a link leading out of it", refused(/apps\/web\.yaml: a file of the previous synth's Flux output leads out of the output folder \S+ \(a symbolic link, or a path with \.\.\), so ballast does not read it\. Replace it with the file itself: restore it from Git: git checkout -- \S+\.$/), (ws) => {
+  const target = outsideYaml(ws);
+  fs.rmSync(WEB(ws));
+  fs.symlinkSync(target, WEB(ws));
+});
+diffCase("diff: a Flux file of the output that does not parse", refused(/apps\/web\.yaml: a file of the previous synth's Flux output is not valid YAML at line \d+\. Restore it from Git: git checkout -- \S+apps\/web\.yaml\.$/), (ws) =>
+  edit(WEB(ws), (t) => t.replace(/^( +)(revisionHistoryLimit: .*)$/m, `$1$2\n$1args: [unclosed, "${CANARY}"`)),
+);
+diffCase('diff: a Flux file of the output with conflict markers in a changed object', refused(/apps\/web\.yaml: a merge left conflict markers \(<<<<<<<, =======, >>>>>>>\) in a file of the previous synth's Flux output\. Take one side of the merge whole/), (ws) =>
+  edit(WEB(ws), (t) => t.replace(/^spec:$/m, `<<<<<<< HEAD\nsecret: ${CANARY}\n=======\n>>>>>>> feature\nspec:`)),
+);
+diffCase('diff: a Flux file of the output replaced by a folder', refused(/apps\/web\.yaml: a file of the previous synth's Flux output is a folder where a file belongs/), (ws) => folderInstead(WEB(ws)));
+diffCase('diff: a FIFO where the output had a Flux file (reading it would block diff)', refused(/apps\/web\.yaml: a file of the previous synth's Flux output is not a regular file \(a device, FIFO or socket\)/), (ws) => {
+  fs.rmSync(WEB(ws));
+  execFileSync('mkfifo', [WEB(ws)]);
+});
+diffCase("diff: a folder of the user's own named like a YAML file is a folder", accepted((tree) => expect(tree[path.join('dist', 'flux', 'notes.yaml', 'readme.txt')]).toBe('mine\n')), (ws) => {
+  fs.mkdirSync(path.join(ws.flux, 'notes.yaml'));
+  fs.writeFileSync(path.join(ws.flux, 'notes.yaml', 'readme.txt'), 'mine\n');
+});
+diffCase('diff: cdk.tf.json cut short', refused("stacks/ballast/cdk.tf.json: the previous synth's Terraform stack is cut short"), (ws) => edit(stack(ws), (t) => `${t.slice(0, 120)}"${CANARY}`));
+
+// --- The image automation's previous file (image-tags.ts) ---------------------------------------------------
+// Mutations these catch (image-tags.ts), each tried once: existsSync and readFileSync (as before) read the
+// link's target and crash (EISDIR) on the folder; without the YAML error check the damaged file is read as
+// holding no tag (accepted); without the conflict check the conflict case is not refused as one.
+const API = (ws: Workspace) => path.join(ws.flux, 'apps', 'api.yaml');
+const automated = (ws: Workspace, image = 'ghcr.io/acme/api:1.0.0') =>
+  synthPlatform(
+    () => {
+      const p = testPlatform({ sops: { ageRecipients: [TEST_AGE.recipient], secretsFile: ws.secrets }, terraform: { backend: { kind: 'local', path: ws.state } } });
+      new WebService(p, 'api', { image, metricsPath: false, imageAutomation: { flux: new Flux(p, 'flux'), semverRange: '^1.0.0' } });
+      return p;
+    },
+    { fluxDir: ws.flux, terraformDir: ws.terraform },
+  );
+const automationCase = (name: string, expectation: HostileCase['expect'], damage: (ws: Workspace) => void) =>
+  add(name, {
+    expect: expectation,
+    run: () => {
+      const ws = workspace();
+      automated(ws);
+      damage(ws);
+      return outcomeOf(ws, () => automated(ws));
+    },
+  });
+automationCase("image automation: the component's file a link leading out of the output", refused(/apps\/api\.yaml: a file of the previous synth's Flux output leads out of the output folder/), (ws) => {
+  const target = path.join(ws.root, 'outside.yaml');
+  fs.writeFileSync(target, fs.readFileSync(API(ws), 'utf8').replace('ghcr.io/acme/api:1.0.0', `ghcr.io/acme/api:${CANARY.replace(/[^A-Za-z0-9]/g, '')}`));
+  fs.rmSync(API(ws));
+  fs.symlinkSync(target, API(ws));
+});
+automationCase("image automation: the component's file a folder", refused(/apps\/api\.yaml: a file of the previous synth's Flux output is a folder where a file belongs\. Move the folder away/), (ws) => folderInstead(API(ws)));
+automationCase("image automation: the component's file not valid YAML", refused(/apps\/api\.yaml: a file of the previous synth's Flux output is not valid YAML at line \d+\. Restore it from Git: git checkout -- \S+apps\/api\.yaml\.$/), (ws) =>
+  edit(API(ws), (t) => t.replace(/^( +)(revisionHistoryLimit: .*)$/m, `$1$2\n$1args: [unclosed, "${CANARY}"`)),
+);
+automationCase("image automation: the component's file with conflict markers (the automation's commit merged with a hand edit)", refused(/apps\/api\.yaml: a merge left conflict markers \(<<<<<<<, =======, >>>>>>>\) in a file of the previous synth's Flux output/), (ws) =>
+  edit(API(ws), (t) => t.replace(/^( +- )image: ghcr\.io\/acme\/api:1\.0\.0( #.*)$/m, `<<<<<<< HEAD\n$1image: ghcr.io/acme/api:1.0.3$2\n=======\n$1image: ghcr.io/acme/api:1.0.1$2\n>>>>>>> hand-edit`)),
+);
+automationCase("image automation: a committed tag in an intact file is kept", accepted((tree) => expect(tree[path.join('dist', 'flux', 'apps', 'api.yaml')]).toContain('image: ghcr.io/acme/api:1.0.3 #')), (ws) =>
+  edit(API(ws), (t) => t.replace('image: ghcr.io/acme/api:1.0.0 #', 'image: ghcr.io/acme/api:1.0.3 #')),
+);
+
+// --- SecretValue.fromFile (secret.ts) ---------------------------------------------------------------------
+// Mutations these catch (readSecretFile), each tried once: without the folder check readFileSync crashes
+// (EISDIR); without the regular-file check it blocks on the FIFO (the case never ends); without the size
+// check the large file is read; decoding without `fatal` accepts the binary; without the catch around the
+// read, EACCES is a crash.
+const secretFileCase = (name: string, expectation: HostileCase['expect'], make: (dir: string) => string) =>
+  add(name, {
+    expect: expectation,
+    build: (p) => {
+      const file = make(tempDir('ballast-secret-file-'));
+      new Bare(p, 'app').secret('app-token', { token: SecretValue.fromFile(file) });
+    },
+  });
+const CANNOT = 'ballast/app: Secret app/app-token key token cannot be read: the file ';
+secretFileCase('SecretValue.fromFile at a folder', refused(new RegExp(`^${CANNOT}\\S+ is a folder\\. Give SecretValue.fromFile the path of the file that holds the secret, not of its folder\\.$`)), (dir) => {
+  fs.writeFileSync(path.join(dir, 'token'), CANARY);
+  return dir;
+});
+secretFileCase('SecretValue.fromFile of a file over 1 MiB', refused(/the file \S+ holds 2097152 bytes, more than the 1 MiB \(1048576 bytes\) a Kubernetes Secret can hold\. Give SecretValue\.fromFile the file that holds the secret itself/), (dir) => {
+  fs.writeFileSync(path.join(dir, 'token'), Buffer.alloc(2 * 1024 * 1024, CANARY));
+  return path.join(dir, 'token');
+});
+secretFileCase('SecretValue.fromFile of a FIFO', refused(/the file \S+ is not a regular file \(a device, FIFO or socket\): reading it could block the synth or never end/), (dir) => {
+  execFileSync('mkfifo', [path.join(dir, 'token')]);
+  return path.join(dir, 'token');
+});
+secretFileCase('SecretValue.fromFile of a binary file', refused(/the file \S+ is not UTF-8 text \(a binary file\), and a Secret's value is written as text\. Base64-encode it/), (dir) => {
+  fs.writeFileSync(path.join(dir, 'token'), Buffer.concat([Buffer.from(CANARY), Buffer.from([0xc3, 0x28, 0xff])]));
+  return path.join(dir, 'token');
+});
+add('SecretValue.fromFile of a file ballast may not read (EACCES)', {
+  expect: refused(/the file \S+ cannot be read: permission denied\. Let the user who runs ballast read it \(chmod u\+r /),
+  run: () => {
+    const file = path.join(tempDir('ballast-secret-file-'), 'token');
+    fs.writeFileSync(file, CANARY);
+    const ws = workspace();
+    const platform = () => {
+      const p = testPlatform({ sops: { ageRecipients: [TEST_AGE.recipient], secretsFile: ws.secrets }, terraform: { backend: { kind: 'local', path: ws.state } } });
+      new Bare(p, 'app').secret('app-token', { token: SecretValue.fromFile(file) });
+      return p;
+    };
+    return whileUnreadable(file, () => outcomeOf(ws, () => synthPlatform(platform, { fluxDir: ws.flux, terraformDir: ws.terraform })));
+  },
+});
+
+// --- ballast's SOPS cache (encrypted-secret.ts): a cache never stops a synth -------------------------------
+// Mutations these catch (encryptedSecretDocument), each tried once: returning any entry that can be read (as
+// before) writes the canary into the output in the first two (the leak check fails); existsSync and
+// readFileSync of an entry or of the key (as before) crash (EISDIR) on the last two.
+const cacheCase = (name: string, damage: (sops: string) => void) =>
+  add(name, {
+    expect: accepted((tree) => expect(Object.entries(tree).filter(([f, t]) => f.endsWith('postgres.yaml') && t.includes('mac: ENC[AES256_GCM'))).not.toEqual([])),
+    run: () => {
+      const ws = workspace();
+      return withEnv('BALLAST_CACHE', path.join(ws.root, 'cache'), () => {
+        synthShape(ws, secretsShape);
+        damage(path.join(ws.root, 'cache', 'sops'));
+        // A fresh output, so that the Secrets come from the cache rather than from the previous output's files.
+        fs.rmSync(path.join(ws.root, 'dist'), { recursive: true });
+        return outcomeOf(ws, () => synthShape(ws, secretsShape));
+      });
+    },
+  });
+const cacheEntries = (sops: string) => fs.readdirSync(sops).filter((f) => f.endsWith('.yaml')).map((f) => path.join(sops, f));
+cacheCase('the SOPS cache: every entry overwritten with other text is passed over, and none of it reaches the output', (sops) => cacheEntries(sops).forEach((e) => fs.writeFileSync(e, `apiVersion: v1\nkind: Secret\nstringData:\n  password: ${CANARY}\n`)));
+cacheCase('the SOPS cache: every entry cut short is passed over', (sops) => cacheEntries(sops).forEach((e) => edit(e, (t) => `${t.slice(0, t.length / 2)}${CANARY}`)));
+cacheCase('the SOPS cache: every entry a folder is passed over', (sops) => cacheEntries(sops).forEach(folderInstead));
+cacheCase('the SOPS cache: its key a folder (the Secrets are encrypted without the cache)', (sops) => folderInstead(path.join(sops, '.hmac-key')));
+
+// --- The output's record of its files (.ballast/files.json, output-record.ts) -------------------------------
+// Mutations these catch (readRecord), each tried once: its catch-all of before (a damaged record is as none)
+// accepts the first five cases; without the path pattern, the one naming a file outside is accepted.
+const RECORD = (ws: Workspace) => path.join(ws.flux, '.ballast', 'files.json');
+const RECORD_FIX = /Restore it from Git: git checkout -- \S+\.ballast\/files\.json \(or delete it: the next synth then keeps every file of the folder that it does not write, and says which\)\.$/;
+damaged('files.json cut short', refused(/\.ballast\/files\.json: the previous synth's record of its files is cut short: its JSON ends before it is complete/), (ws) => edit(RECORD(ws), (t) => `${t.slice(0, t.length / 2)}"${CANARY}`));
+damaged('files.json cut short: the fix is Git, or deleting it (what that costs is said)', refused(RECORD_FIX), (ws) => edit(RECORD(ws), (t) => t.slice(0, 40)));
+damaged('files.json with conflict markers', refused("a merge left conflict markers (<<<<<<<, =======, >>>>>>>) in the previous synth's record of its files"), (ws) => edit(RECORD(ws), conflicted));
+damaged('files.json naming a file outside the output', refused("the previous synth's record of its files is not a record ballast wrote: files[0] is not a path inside the output folder"), (ws) => asJson(RECORD(ws), (j) => ({ ...j, files: ['../../outside.json', ...(j.files as string[])] })));
+damaged('files.json a folder', refused("files.json: the previous synth's record of its files is a folder where a file belongs"), (ws) => folderInstead(RECORD(ws)));
+damaged('files.json deleted (an output older than records): the synth goes on, keeping what it does not write', accepted((tree) => expect(Object.keys(tree)).toContain(path.join('dist', 'flux', '.ballast', 'files.json'))), (ws) => fs.rmSync(RECORD(ws)));
