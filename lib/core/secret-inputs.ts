@@ -115,28 +115,58 @@ function walk(value: unknown, at: (string | number)[], visit: (value: unknown, a
 export function plainSecretsInObject(manifest: unknown): string[] {
   const found: string[] = [];
   const kind = (manifest as { kind?: unknown } | null)?.kind;
-  walk(manifest, [], (value, at) => {
+  // One path stack for the whole walk: this runs over every object of a plan, and copying the path at
+  // each step cost more than the checks.
+  const at: (string | number)[] = [];
+  const seen = new Set<object>();
+  const visit = (value: unknown): void => {
     const key = at[at.length - 1];
-    const parent = at[at.length - 2];
-    // A ConfigMap's keys are the names of its values.
-    if (kind === 'ConfigMap' && at.length === 2 && (at[0] === 'data' || at[0] === 'binaryData') && typeof key === 'string' && looksLikePasswordKey(key) && value !== '') {
-      found.push(at.join('.'));
-      return false;
+    if (typeof value === 'string') {
+      if (value === '' || typeof key !== 'string' || !isSecretKey(key)) return;
+      // A ConfigMap's keys are the names of its values; elsewhere, a field named like a secret.
+      if ((kind === 'ConfigMap' && at.length === 2 && (at[0] === 'data' || at[0] === 'binaryData')) || !isSecretReferenceField(at)) found.push(at.join('.'));
+      return;
     }
-    // An env entry: { name: DB_PASSWORD, value: ... }.
-    if (typeof key === 'number' && parent === 'env' && typeof value === 'object' && value !== null) {
-      const { name, value: literal } = value as { name?: unknown; value?: unknown };
-      if (typeof name === 'string' && looksLikePasswordKey(name) && typeof literal === 'string' && literal !== '') found.push(`${at.join('.')} (${name})`);
-      return true;
+    if (typeof value !== 'object' || value === null || seen.has(value)) return;
+    seen.add(value);
+    if (Array.isArray(value)) {
+      const isEnv = key === 'env';
+      for (let i = 0; i < value.length; i++) {
+        at.push(i);
+        const item = value[i] as { name?: unknown; value?: unknown } | null;
+        // An env entry: { name: DB_PASSWORD, value: ... }.
+        if (isEnv && typeof item === 'object' && item !== null && typeof item.name === 'string' && typeof item.value === 'string' && item.value !== '' && isSecretKey(item.name)) {
+          found.push(`${at.join('.')} (${item.name})`);
+        }
+        visit(item);
+        at.pop();
+      }
+      return;
     }
-    if (typeof key === 'string' && typeof value === 'string' && value !== '' && looksLikePasswordKey(key) && !isSecretReferenceField(at)) found.push(at.join('.'));
-    return true;
-  });
+    for (const k of Object.keys(value)) {
+      at.push(k);
+      visit((value as Record<string, unknown>)[k]);
+      at.pop();
+    }
+  };
+  visit(manifest);
   return found;
+}
+
+/** looksLikePasswordKey, remembered: the same few hundred keys recur in every object of a plan. */
+const secretKeys = new Map<string, boolean>();
+function isSecretKey(key: string): boolean {
+  let answer = secretKeys.get(key);
+  if (answer === undefined) {
+    answer = looksLikePasswordKey(key);
+    if (secretKeys.size < 100_000) secretKeys.set(key, answer);
+  }
+  return answer;
 }
 
 /** Fields named like a secret that hold the name of a Secret, not its value. */
 function isSecretReferenceField(at: readonly (string | number)[]): boolean {
+  if (at.length < 2) return false;
   const [parent, key] = at.slice(-2);
   return key === 'secret' && (parent === 'basicAuth' || parent === 'digestAuth' || parent === 'forwardAuth' || parent === 'tls');
 }
