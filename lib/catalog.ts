@@ -5,68 +5,9 @@
  * and the values checks in the tests tell whether ballast's values still fit it.
  */
 
-import type { CrdLocation, DriftIgnoreRule } from './core/release-policy';
+import type { CatalogChart, ChartRepository } from './core/chart-types';
 
-/**
- * Where a chart is published. Flux pulls a chart of an HTTP repository through a HelmRepository (one
- * per repository and namespace), and a chart of an OCI registry through an OCIRepository of its own.
- */
-export interface ChartRepository {
-  /** Short name, used for the Flux HelmRepository object (an OCI chart's OCIRepository is named after its release). */
-  readonly name: string;
-  /** `https://...` index URL, or `oci://registry/path` (without the chart name) for OCI registries. */
-  readonly url: string;
-  readonly type: 'default' | 'oci';
-}
-
-/** A chart at one exact version. */
-export interface CatalogChart {
-  readonly chart: string;
-  /** Exact version: no ranges, so that both backends install the same bytes. */
-  readonly version: string;
-  readonly repository: ChartRepository;
-  /**
-   * API groups whose CRDs this chart installs. Objects of these groups are applied only after the chart
-   * (a later Flux step), and never by the Terraform apply that installs the chart.
-   * @default none
-   */
-  readonly crdGroups?: readonly string[];
-  /**
-   * Where the chart keeps its CRDs: Helm's `crds/` folder, which Helm installs once and never upgrades
-   * (Flux's CRD policy `CreateReplace` replaces them on upgrade), or its templates (upgraded with the
-   * release, nothing to set).
-   * @default 'crds-dir' when crdGroups are given, otherwise none
-   */
-  readonly crdsIn?: CrdLocation;
-  /**
-   * Fields of the chart's objects that a controller or webhook changes after install, which Flux's drift
-   * detection must leave alone (added to every release policy of the chart).
-   * @default none
-   */
-  readonly driftIgnore?: readonly DriftIgnoreRule[];
-  /**
-   * Objects that the chart's own controllers create at run time, not its templates, and that its other
-   * objects name (a certificate Secret an operator generates, a Service an operator maintains): a check
-   * of the rendered chart's references accepts them, each for its stated reason.
-   * @default none
-   */
-  readonly runtimeObjects?: readonly RuntimeObject[];
-}
-
-/** An object a chart's controller creates at run time (see `CatalogChart.runtimeObjects`). */
-export interface RuntimeObject {
-  readonly kind: 'Secret' | 'Service';
-  /** `{release}` stands for the release name. */
-  readonly name: string;
-  /** @default the release's namespace */
-  readonly namespace?: string;
-  /** Labels a monitor selects it by. @default none */
-  readonly labels?: Readonly<Record<string, string>>;
-  /** Port names and numbers of a Service. @default none */
-  readonly ports?: readonly { readonly name: string; readonly port: number }[];
-  /** Who creates it, and why it is not in the chart's templates. */
-  readonly reason: string;
-}
+export type { CatalogChart, ChartRepository, RuntimeObject } from './core/chart-types';
 
 const prometheusCommunity: ChartRepository = {
   name: 'prometheus-community',

@@ -1,6 +1,6 @@
 import type { Component } from './component';
 import type { DatabaseConnection } from '../components/database/database-connection';
-import type { AddDatabaseOptions } from '../components/database/postgres-cluster';
+import type { SecretValue } from './secret';
 import type { CommunityDashboard } from '../components/monitoring/community-dashboards';
 import type { MiddlewareRef } from '../components/ingress/middleware';
 
@@ -32,6 +32,18 @@ export interface IDashboardHost {
   readonly description: string;
   /** Provisions a dashboard from grafana.com (once, however often it is asked for). */
   addCommunityDashboard(dashboard: CommunityDashboard): void;
+}
+
+/** Options of `addDatabase`. */
+export interface AddDatabaseOptions {
+  /** Role that owns the database and logs in. @default the database name */
+  readonly user?: string;
+  /**
+   * The role's password; it must be URL-safe (see DATABASE_PASSWORD_RULE), since connection strings embed it.
+   * @default the sensitive Terraform variable `<database>_db_password` (validated by that rule), or a
+   * generated value of that name when the cluster's secrets go to Git (`secrets: 'sops'`)
+   */
+  readonly password?: SecretValue;
 }
 
 /** A PostgreSQL cluster that hands out databases. */

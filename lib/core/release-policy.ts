@@ -1,6 +1,8 @@
-import type { CatalogChart } from '../catalog';
+import type { CatalogChart, CrdLocation, DriftIgnoreRule } from './chart-types';
 import type { ConfigProblem } from './errors';
 import { goDurationNanoseconds, isPositiveFluxDuration } from './grammar';
+
+export type { CrdLocation, DriftIgnoreRule, DriftIgnoreTarget } from './chart-types';
 
 // How Helm installs, upgrades and keeps each release: one typed policy that both backends render from
 // (Flux's HelmRelease fields, Terraform's helm_release attributes), with ballast's defaults, the
@@ -13,44 +15,11 @@ import { goDurationNanoseconds, isPositiveFluxDuration } from './grammar';
  */
 export type CrdPolicy = 'CreateReplace' | 'Create' | 'Skip';
 
-/**
- * Where a chart's CRDs come from: Helm's `crds/` folder (installed once, never upgraded by Helm), its
- * templates (upgraded as any template; a chart whose values switch its CRDs on and off keeps them there,
- * since `crds/` cannot be switched), or a controller the chart runs, at run time.
- */
-export type CrdLocation = 'crds-dir' | 'templates' | 'runtime';
-
 /** Flux's drift detection: correct changes made in the cluster, only report them, or neither. */
 export type DriftDetectionMode = 'enabled' | 'warn' | 'disabled';
 
 /** How a failed upgrade is undone before the next attempt. */
 export type UpgradeRemediationStrategy = 'rollback' | 'uninstall';
-
-/** Objects a drift ignore rule applies to (Flux's `driftDetection.ignore[].target`); every field set must match. */
-export interface DriftIgnoreTarget {
-  /** API group, `''` for the core group. @default any */
-  readonly group?: string;
-  /** @default any */
-  readonly version?: string;
-  /** @default any */
-  readonly kind?: string;
-  /** @default any */
-  readonly name?: string;
-  /** @default any */
-  readonly namespace?: string;
-  /** A label selector expression (`app=web,tier!=db`). @default any */
-  readonly labelSelector?: string;
-  /** An annotation selector expression. @default any */
-  readonly annotationSelector?: string;
-}
-
-/** Fields drift detection leaves alone: ones a controller or webhook of the cluster changes on purpose. */
-export interface DriftIgnoreRule {
-  /** JSON Pointers (RFC 6901) into the objects, e.g. `/spec/replicas`. */
-  readonly paths: readonly string[];
-  /** @default every object of the release */
-  readonly target?: DriftIgnoreTarget;
-}
 
 /** What Helm does when an install or upgrade fails. */
 export interface ReleaseRemediation {

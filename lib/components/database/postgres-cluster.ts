@@ -5,10 +5,11 @@ import { Component, ComponentOptions } from '../../core/component';
 import { fail, reportProblem } from '../../core/errors';
 import { describeStorageQuantity, quantityProblem } from '../../core/grammar';
 import { isPostgresIdentifier, requireDnsLabel } from '../../core/names';
-import { SecretValue } from '../../core/secret';
 import { PRUNE_DISABLED } from '../../flux/helm';
 import { CLOUDNATIVE_PG_DASHBOARD } from '../monitoring/community-dashboards';
-import { IDashboardHost, IPostgresCluster } from '../../core/interfaces';
+import { AddDatabaseOptions, IDashboardHost, IPostgresCluster } from '../../core/interfaces';
+
+export type { AddDatabaseOptions } from '../../core/interfaces';
 import { PodMonitor } from '../monitoring/pod-monitor';
 import { ContainerEnv, DatabaseConnection } from './database-connection';
 
@@ -48,18 +49,6 @@ export interface PostgresClusterProps extends ComponentOptions {
   readonly metrics?: boolean;
   /** Adds CloudNativePG's dashboard (grafana.com 20417) to this monitoring stack's Grafana. @default none */
   readonly dashboardsIn?: IDashboardHost;
-}
-
-/** Options of `addDatabase`. */
-export interface AddDatabaseOptions {
-  /** Role that owns the database and logs in. @default the database name */
-  readonly user?: string;
-  /**
-   * The role's password; it must be URL-safe (see DATABASE_PASSWORD_RULE), since connection strings embed it.
-   * @default the sensitive Terraform variable `<database>_db_password` (validated by that rule), or a
-   * generated value of that name when the cluster's secrets go to Git (`secrets: 'sops'`)
-   */
-  readonly password?: SecretValue;
 }
 
 interface Role {
