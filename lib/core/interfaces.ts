@@ -1,8 +1,5 @@
 import type { Component } from './component';
-import type { DatabaseConnection } from '../components/database/database-connection';
 import type { SecretValue } from './secret';
-import type { CommunityDashboard } from '../components/monitoring/community-dashboards';
-import type { MiddlewareRef } from '../components/ingress/middleware';
 
 // The interfaces one component uses another through. A ballast component implements them, and so does an
 // importer of what already runs in the cluster (`Traefik.fromExisting`, `KubePrometheusStack.fromExisting`),
@@ -52,3 +49,68 @@ export interface IPostgresCluster {
   /** A database and its owner role for `consumer`, with the connection it reads them with. */
   addDatabase(consumer: Component, name: string, options?: AddDatabaseOptions): DatabaseConnection;
 }
+
+/**
+ * A dashboard from grafana.com, pinned to a revision; Grafana downloads it when its pod starts (the
+ * chart's `download-dashboards` init container, which needs egress to grafana.com). Without a revision
+ * the chart would download revision 1. The revisions below are the newest seen in public configurations
+ * when they were pinned; grafana.com lists newer ones as they come.
+ */
+export interface CommunityDashboard {
+  /** File name under the `community` provider, e.g. `k8s-views-global`. */
+  readonly name: string;
+  /** grafana.com dashboard id. */
+  readonly id: number;
+  /** Pinned revision: a newer one is a deliberate change here. */
+  readonly revision: number;
+  /** The dashboard's datasource input, replaced by the platform datasource's uid. @default 'DS_PROMETHEUS' */
+  readonly datasourceInput?: string;
+}
+
+/** A reference to a Traefik Middleware, as IngressRoutes name it. */
+export interface MiddlewareRef {
+  readonly name: string;
+  readonly namespace: string;
+}
+
+/**
+ * How an application reaches one database of a `PostgresCluster`: names, hosts, the Secret with its
+ * credentials and ready connection strings. The password is never inside a string: the strings refer to
+ * the environment variable `passwordEnv`, which Kubernetes expands (`$(NAME)` in an env value) from the
+ * Secret at container start. `env()` gives a container the variables in the right order.
+ */
+export interface DatabaseConnection {
+  readonly database: string;
+  readonly user: string;
+  /** The Secret (in the consumer's namespace) with the role's credentials, `kubernetes.io/basic-auth`. */
+  readonly secret: { readonly name: string; readonly usernameKey: 'username'; readonly passwordKey: 'password' };
+  /** The primary's Service, read and write: `<cluster>-rw.<namespace>.svc.cluster.local`. */
+  readonly readWriteHost: string;
+  /** The replicas' Service, read only (`<cluster>-ro...`). Fails when the cluster has no read replica. */
+  readonly readOnlyHost: string;
+  readonly port: number;
+  /** The environment variable that holds the password in a consumer's container. */
+  readonly passwordEnv: string;
+  /** `jdbc:postgresql://<rw host>:<port>/<database>` (user and password are passed apart, as JDBC clients take them). */
+  readonly jdbcUrl: string;
+  /** The JDBC URL of the read replicas. */
+  readonly jdbcReadOnlyUrl: string;
+  /** libpq URI to the primary: `postgresql://<user>:$(<passwordEnv>)@<rw host>:<port>/<database>`. */
+  readonly uri: string;
+  /** libpq URI to the read replicas. */
+  readonly readOnlyUri: string;
+  /** Npgsql connection string to the primary (`ConnectionStrings__DefaultConnection` of the demo API). */
+  readonly npgsql: string;
+  /** Npgsql connection string to the read replicas (`ConnectionStrings__DefaultRoConnection`). */
+  readonly npgsqlReadOnly: string;
+  /**
+   * Container environment: the password from the Secret first (so that later values can expand it), then
+   * `extra` name -> value pairs, whose values may use `$(passwordEnv)`.
+   */
+  env(extra?: Record<string, string>): ContainerEnv[];
+}
+
+/** A container environment variable as the Kubernetes API takes it. */
+export type ContainerEnv =
+  | { name: string; value: string }
+  | { name: string; valueFrom: { secretKeyRef: { name: string; key: string } } };

@@ -4,7 +4,7 @@ import { K6MetricsMode } from './k6-metrics';
 import { NodePool } from './node-pool';
 import type { ReleasePolicy } from './release-policy';
 import { SecretValue } from './secret';
-import type { TerraformStateBackend } from '../terraform/state-backend-config';
+import type { TerraformStateBackend } from './state-backend-types';
 
 /**
  * What a component may ask of the platform it belongs to. Components depend on this interface rather

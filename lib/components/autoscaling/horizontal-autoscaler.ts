@@ -2,7 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { reportProblem } from '../../core/errors';
 import { WebService } from '../apps/web-service';
-import { insideComponent } from '../../model/in-component';
+import { insideComponent } from '../../core/in-component';
 import { checkReplicaRange, checkScalingBehavior, deploymentRef, hpaBehavior, requireRequest, ScalingBehavior } from './scaling-behavior';
 
 /** Properties of a HorizontalAutoscaler. */

@@ -4,8 +4,8 @@ import { reportProblem } from '../../core/errors';
 import { describePromqlError, promqlSyntaxError } from '../../core/promql';
 import { WebService } from '../apps/web-service';
 import { IPrometheus } from '../../core/interfaces';
-import { reportCrdPropsProblems } from '../../model/crd-props';
-import { insideComponent } from '../../model/in-component';
+import { reportCrdPropsProblems } from '../../core/crd-props';
+import { insideComponent } from '../../core/in-component';
 import { checkReplicaRange, checkScalingBehavior, deploymentRef, hpaBehavior, requireRequest, ScalingBehavior } from './scaling-behavior';
 
 /** The ScaledObject fields set from props, by JSON pointer: a value the CRD refuses is reported under the prop's name. */

@@ -1,13 +1,10 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { fail } from '../../core/errors';
+import type { MiddlewareRef } from '../../core/interfaces';
 import { requireDnsLabel } from '../../core/names';
 
-/** A reference to a Traefik Middleware, as IngressRoutes name it. */
-export interface MiddlewareRef {
-  readonly name: string;
-  readonly namespace: string;
-}
+export type { MiddlewareRef } from '../../core/interfaces';
 
 /** Properties of an IP allow-list Middleware. */
 export interface IpAllowListProps {

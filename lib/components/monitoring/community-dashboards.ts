@@ -1,21 +1,7 @@
+import type { CommunityDashboard } from '../../core/interfaces';
 import { K6_DASHBOARD_ID, K6MetricsMode } from '../../core/k6-metrics';
 
-/**
- * A dashboard from grafana.com, pinned to a revision; Grafana downloads it when its pod starts (the
- * chart's `download-dashboards` init container, which needs egress to grafana.com). Without a revision
- * the chart would download revision 1. The revisions below are the newest seen in public configurations
- * when they were pinned; grafana.com lists newer ones as they come.
- */
-export interface CommunityDashboard {
-  /** File name under the `community` provider, e.g. `k8s-views-global`. */
-  readonly name: string;
-  /** grafana.com dashboard id. */
-  readonly id: number;
-  /** Pinned revision: a newer one is a deliberate change here. */
-  readonly revision: number;
-  /** The dashboard's datasource input, replaced by the platform datasource's uid. @default 'DS_PROMETHEUS' */
-  readonly datasourceInput?: string;
-}
+export type { CommunityDashboard } from '../../core/interfaces';
 
 /** Kubernetes views (cluster, namespaces, nodes, pods) from the dotdc/grafana-dashboards-kubernetes set. */
 export const KUBERNETES_DASHBOARDS: readonly CommunityDashboard[] = [

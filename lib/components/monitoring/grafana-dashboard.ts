@@ -4,7 +4,7 @@ import { reportProblem } from '../../core/errors';
 import { dashboardQuerySyntaxError, describePromqlError } from '../../core/promql';
 import { requireDnsLabel } from '../../core/names';
 import { dashboardQueries } from '../../model/dashboard-queries';
-import { insideComponent } from '../../model/in-component';
+import { insideComponent } from '../../core/in-component';
 
 /**
  * The label Grafana's dashboard sidecar looks for, as KubePrometheusStack sets it in the chart values

@@ -4,7 +4,7 @@ import { reportProblem } from '../../core/errors';
 import { isPrometheusDuration } from '../../core/grammar';
 import { describePromqlError, promqlSyntaxError } from '../../core/promql';
 import { requireDnsLabel } from '../../core/names';
-import { insideComponent } from '../../model/in-component';
+import { insideComponent } from '../../core/in-component';
 
 /** How urgent an alert is; the same values kube-prometheus-stack's Alertmanager config inhibits on. */
 export type AlertSeverity = 'critical' | 'warning' | 'info';

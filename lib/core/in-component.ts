@@ -1,6 +1,6 @@
 import { Chart } from 'cdk8s';
 import type { IConstruct } from 'constructs';
-import { reportProblem } from '../core/errors';
+import { reportProblem } from './errors';
 
 /**
  * True when `scope` is inside a component (a cdk8s Chart), where its objects can be created. Otherwise

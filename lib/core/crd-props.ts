@@ -1,6 +1,6 @@
 import type { IConstruct } from 'constructs';
-import { reportProblem } from '../core/errors';
-import { checkAgainstCrd } from './crd-grammar';
+import { reportProblem } from './errors';
+import { checkAgainstCrd } from '../model/crd-grammar';
 
 /**
  * Checks an object a construct builds from its props against the CRD of its kind, and reports each value
