@@ -2,7 +2,6 @@
 // `<construct path>: <what is wrong>. <fix>.`, or accepted and rendered right. No case crashes, and the
 // canary secret never reaches the output or a message, in plain text, base64, hex or URL-encoded.
 import * as path from 'path';
-import { parseAllDocuments } from 'yaml';
 import {
   AlertSeverity,
   CatalogChart,
@@ -10,10 +9,8 @@ import {
   CloudNativePg,
   Flux,
   Component,
-  KubePrometheusStack,
   LoadOptions,
   LoadTest,
-  Manifest,
   packageRoot,
   Platform,
   PostgresCluster,
@@ -21,8 +18,6 @@ import {
   SecretValue,
   SonarQube,
   Traefik,
-  WebService,
-  WebServiceProps,
 } from '../../lib/internal';
 import { Construct } from 'constructs';
 import { Bare, canary, canarySightings, CANARY, CANARY_ENV, encodedForms, HOSTILE_CLASSES, HostileCase, runCase } from '../support/hostile';
@@ -30,29 +25,14 @@ import { escapeHatchCases } from './hostile/escape-hatches.cases';
 import { cliCases } from './hostile/cli.cases';
 import { fileCases } from './hostile/files.cases';
 import { consumerValueCases } from './hostile/consumer-values.cases';
+import { accepted, monitoring, objects, refused, service } from '../support/hostile-builders';
 
 const script = path.join(packageRoot(), 'loadtests', 'articles-crawl.ts');
-const refused = (text: string | RegExp) => ({ refused: text });
-const accepted = (check: (tree: Record<string, string>) => void = () => undefined) => ({ accepted: check });
 
-/** Every object of the Flux files in `tree`. */
-function objects(tree: Record<string, string>): Manifest[] {
-  return Object.entries(tree)
-    .filter(([file]) => file.startsWith('flux/') && file.endsWith('.yaml'))
-    .flatMap(([, text]) => parseAllDocuments(text).map((d) => d.toJSON() as Manifest))
-    .filter((o) => o && typeof o === 'object' && typeof o.kind === 'string');
-}
 const find = (tree: Record<string, string>, kind: string, name?: string) =>
   objects(tree).filter((o) => o.kind === kind && o.apiVersion !== 'kustomize.config.k8s.io/v1beta1' && (name === undefined || o.metadata.name === name));
 const stack = (tree: Record<string, string>) => JSON.parse(tree['cdktf/stacks/ballast/cdk.tf.json']);
 
-/** A web service with the monitoring it needs, its props over a valid base. */
-function service(platform: Platform, props: Partial<WebServiceProps> = {}, id = 'api'): WebService {
-  return new WebService(platform, id, { image: 'ghcr.io/acme/api:1.4.2', metricsPath: false, ...props });
-}
-function monitoring(platform: Platform, props: ConstructorParameters<typeof KubePrometheusStack>[2] = {}): KubePrometheusStack {
-  return new KubePrometheusStack(platform, 'monitoring', { ingress: new Traefik(platform, 'traefik'), ...props });
-}
 function loadTest(platform: Platform, options: LoadOptions | Record<string, unknown>, extra: Record<string, unknown> = {}): void {
   const prometheus = monitoring(platform);
   const target = service(platform, { metricsPath: '/metrics' });

@@ -8,6 +8,7 @@ import { runCli } from '../../../lib/cli/run-cli';
 import { HELP } from '../../../lib/cli/args';
 import { CANARY, CANARY_ENV, Expectation, HostileCase, Outcome } from '../../support/hostile';
 import { readTree, tempDir, TEST_AGE } from '../../support/synth';
+import { accepted, refused } from '../../support/hostile-builders';
 
 const ROOT = path.resolve(__dirname, '../../..');
 
@@ -120,8 +121,6 @@ if (typeof beforeAll === 'function') {
 }
 
 export const cliCases: HostileCase[] = [];
-const refused = (text: string | RegExp): Expectation => ({ refused: text });
-const accepted = (check: (tree: Record<string, string>) => void = () => undefined): Expectation => ({ accepted: check });
 const add = (name: string, expected: Expectation, run: () => Outcome) => cliCases.push({ cls: 'cli', name, expect: expected, run });
 /** A case whose program is async: `start` runs it, and the table reads its settled outcome. */
 const addAsync = (name: string, expected: Expectation, start: () => Promise<Outcome>) => {

@@ -6,7 +6,6 @@
 import * as crypto from 'crypto';
 import * as path from 'path';
 import { App, JsonPatch } from 'cdk8s';
-import { parseAllDocuments } from 'yaml';
 import {
   CertManager,
   CloudNativePg,
@@ -20,7 +19,6 @@ import {
   KedaScaler,
   KubePrometheusStack,
   LoadTest,
-  Manifest,
   packageRoot,
   Platform,
   PostgresCluster,
@@ -31,31 +29,17 @@ import {
   validateFleet,
   ValidationError,
   WebService,
-  WebServiceProps,
 } from '../../../lib/internal';
 import { CERT_MANAGER_GROUP } from '../../../lib/core/tls';
 import { STAND_IN_ISSUER } from '../../../lib/testing/stand-in-issuer';
 import { Bare, canary, HostileCase, Outcome } from '../../support/hostile';
 import { testConfig } from '../../support/platforms';
 import { readTree, tempDir, TEST_AGE } from '../../support/synth';
+import { accepted, findObject, monitoring, refused, service } from '../../support/hostile-builders';
 
-const refused = (text: string | RegExp) => ({ refused: text });
-const accepted = (check: (tree: Record<string, string>) => void = () => undefined) => ({ accepted: check });
 
-function objects(tree: Record<string, string>): Manifest[] {
-  return Object.entries(tree)
-    .filter(([file]) => file.startsWith('flux/') && file.endsWith('.yaml'))
-    .flatMap(([, text]) => parseAllDocuments(text).map((d) => d.toJSON() as Manifest))
-    .filter((o) => o && typeof o === 'object' && typeof o.kind === 'string');
-}
-const find = (tree: Record<string, string>, kind: string, name: string) => objects(tree).find((o) => o.kind === kind && o.metadata.name === name) as (Manifest & Record<string, any>) | undefined;
+const find = findObject;
 
-function service(platform: Platform, props: Partial<WebServiceProps> = {}, id = 'api'): WebService {
-  return new WebService(platform, id, { image: 'ghcr.io/acme/api:1.4.2', metricsPath: false, ...props });
-}
-function monitoring(platform: Platform): KubePrometheusStack {
-  return new KubePrometheusStack(platform, 'monitoring', { ingress: new Traefik(platform, 'traefik') });
-}
 /** A service scaled by KEDA on `query`, its scaler's props over valid ones. */
 function keda(platform: Platform, props: Partial<ConstructorParameters<typeof KedaScaler>[2]> = {}, query = 'sum(rate(http_requests_total{service="api"}[1m]))'): WebService {
   new Keda(platform, 'keda');

@@ -3,31 +3,17 @@
 // configs, and many mistakes reported in one run. Each escape hatch hands the canary once, in each place
 // a secret could slip through; none reaches the output or a message.
 import { ApiObject, JsonPatch } from 'cdk8s';
-import { parseAllDocuments } from 'yaml';
 import * as path from 'path';
-import { AcmeIssuer, CertManager, CloudNativePg, Dns01, IDns01Provider, KubePrometheusStack, LoadTest, Manifest, packageRoot, Platform, PostgresCluster, Traefik, WebService, WebServiceProps } from '../../../lib/internal';
+import { AcmeIssuer, CertManager, CloudNativePg, Dns01, IDns01Provider, LoadTest, packageRoot, Platform, PostgresCluster, Traefik } from '../../../lib/internal';
 import { Bare, canary, CANARY, HostileCase } from '../../support/hostile';
 import { testPlatform } from '../../support/platforms';
 import { TEST_AGE } from '../../support/synth';
+import { accepted, findObject, monitoring, refused, service } from '../../support/hostile-builders';
 
-const refused = (text: string | RegExp) => ({ refused: text });
-const accepted = (check: (tree: Record<string, string>) => void = () => undefined) => ({ accepted: check });
 
-function objects(tree: Record<string, string>): Manifest[] {
-  return Object.entries(tree)
-    .filter(([file]) => file.startsWith('flux/') && file.endsWith('.yaml'))
-    .flatMap(([, text]) => parseAllDocuments(text).map((d) => d.toJSON() as Manifest))
-    .filter((o) => o && typeof o === 'object' && typeof o.kind === 'string');
-}
-const find = (tree: Record<string, string>, kind: string, name: string) => objects(tree).find((o) => o.kind === kind && o.metadata.name === name) as (Manifest & Record<string, any>) | undefined;
+const find = findObject;
 const stack = (tree: Record<string, string>) => JSON.parse(tree['cdktf/stacks/ballast/cdk.tf.json']);
 
-function service(platform: Platform, props: Partial<WebServiceProps> = {}, id = 'api'): WebService {
-  return new WebService(platform, id, { image: 'ghcr.io/acme/api:1.4.2', metricsPath: false, ...props });
-}
-function monitoring(platform: Platform): KubePrometheusStack {
-  return new KubePrometheusStack(platform, 'monitoring', { ingress: new Traefik(platform, 'traefik') });
-}
 function postgres(platform: Platform): PostgresCluster {
   new CloudNativePg(platform, 'cnpg');
   return new PostgresCluster(platform, 'postgres', { metrics: false });

@@ -30,7 +30,7 @@ import { outputSnapshot, shapedPlatform, Shape, synthShape, Workspace, workspace
 import { Bare, CANARY, HostileCase, Outcome } from '../../support/hostile';
 import { testConfig, testPlatform } from '../../support/platforms';
 import { tempDir, TEST_AGE } from '../../support/synth';
-
+import { accepted, refused } from '../../support/hostile-builders';
 
 /** What `act` did in `ws`: a ValidationError is a refusal, any other error a crash, else the workspace's files. */
 export function outcomeOf(ws: Workspace, act: () => unknown): Outcome {
@@ -133,8 +133,6 @@ const outsideFile = (ws: Workspace) => {
   return file;
 };
 
-const refused = (text: string | RegExp) => ({ refused: text });
-const accepted = (check: (tree: Record<string, string>) => void = () => undefined) => ({ accepted: check });
 
 export const fileCases: HostileCase[] = [];
 const add = (name: string, c: Omit<HostileCase, 'name' | 'cls'>) => fileCases.push({ cls: 'files', name, ...c });
