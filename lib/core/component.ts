@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { CatalogChart } from '../catalog';
 import { CapacityClaim } from './capacity';
 import { chartObjects } from './chart-objects';
-import { ConfigProblem, constructPath, fail, reportProblem, ValidationError } from './errors';
+import { ConfigProblem, constructPath, fail, problemsOf, reportProblem, ValidationError } from './errors';
 import { applyPatches, operationOf, patchedIdentityProblems } from './object-patches';
 import { HelmChartSpec, HelmValues, mergeValues, SensitiveHelmValue, TerraformOverride } from './helm-chart';
 import { chartPolicyProblems, ReleasePolicy, resolveReleasePolicy } from './release-policy';
@@ -451,15 +451,12 @@ export function prepareApp(charts: readonly Component[]): void {
   } catch (err) {
     // cdk8s serializes every object here, applying ApiObject.addJsonPatch patches without validation: a
     // patch of a missing path fails deep inside. Each component says which of its objects cannot be rendered.
-    const problems = charts.flatMap((c) => {
-      try {
-        c.manifests();
-        return [];
-      } catch (inner) {
-        if (inner instanceof ValidationError) return inner.problems;
-        throw err;
-      }
-    });
+    let problems: readonly ConfigProblem[];
+    try {
+      problems = charts.flatMap((c) => problemsOf(() => c.manifests()));
+    } catch {
+      throw err;
+    }
     if (problems.length > 0) throw new ValidationError(problems);
     throw err;
   }

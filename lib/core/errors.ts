@@ -74,6 +74,17 @@ export function reportedProblems(constructs: readonly IConstruct[]): ConfigProbl
   return constructs.flatMap((c) => reported.get(c) ?? []);
 }
 
+/** The problems of a ValidationError `fn` throws, or none; any other error is rethrown. */
+export function problemsOf(fn: () => unknown): readonly ConfigProblem[] {
+  try {
+    fn();
+    return [];
+  } catch (err) {
+    if (err instanceof ValidationError) return err.problems;
+    throw err;
+  }
+}
+
 /** How many plans are running (a fleet plans one cluster after another, never nested in practice). */
 let planning = 0;
 

@@ -2,7 +2,7 @@ import { Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { catalog } from '../catalog';
 import { Backend, Component, prepareApp } from '../core/component';
-import { ConfigProblem, constructPath, inConstruct, reportedProblems, ValidationError } from '../core/errors';
+import { ConfigProblem, constructPath, inConstruct, problemsOf, reportedProblems, ValidationError } from '../core/errors';
 import { HelmChartSpec } from '../core/helm-chart';
 import { isPlatform, PlatformContext } from '../core/platform-context';
 import { BootstrapSecret, SecretValue } from '../core/secret';
@@ -181,17 +181,6 @@ function componentsAmong(constructs: readonly IConstruct[]): Component[] {
     .map((c) => ({ c, path: c.node.path }))
     .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
     .map(({ c }) => c);
-}
-
-/** The problems of a ValidationError `fn` throws, or none. */
-function problemsOf(fn: () => unknown): readonly ConfigProblem[] {
-  try {
-    fn();
-    return [];
-  } catch (err) {
-    if (err instanceof ValidationError) return err.problems;
-    throw err;
-  }
 }
 
 /**
