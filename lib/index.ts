@@ -7,7 +7,7 @@ export { App } from 'cdk8s';
 export { Platform, DEFAULT_SECRETS_FILE } from './platform';
 export type { PlatformConfig, GitSourceConfig, GitAuth, SopsConfig, FluxSyncConfig, TerraformConfig } from './platform';
 export type { NodePoolConfig, NodePoolCapacity, NodeTaint } from './core/node-pool';
-export type { TerraformStateBackend, LocalStateBackend, KubernetesStateBackend, CustomStateBackend } from './terraform/state-backend-config';
+export type { TerraformStateBackend, LocalStateBackend, KubernetesStateBackend, CustomStateBackend } from './core/state-backend-config';
 export type { K6MetricsMode } from './core/k6-metrics';
 
 // Writing components.
@@ -87,6 +87,8 @@ export type { FleetSynthOptions, FleetSynthResult } from './fleet/fleet-synth';
 export type { ClusterPlan } from './fleet/fleet-checks';
 export type { FleetLayoutStats } from './fleet/layout';
 export type { PlatformSynthOptions, PlatformSynthResult } from './synth/platform-synth';
-export { planPlatform } from './synth/synth';
+export { planPlatform } from './synth/plan-platform';
 export type { SynthStats } from './synth/synth';
-export type { DeploymentPlan, Manifest, FluxStep } from './plan/deployment-plan';
+export type { DeploymentPlan } from './day2/deployment-plan';
+export type { Manifest } from './model/manifest';
+export type { FluxStep } from './model/flux-layout';

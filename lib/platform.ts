@@ -9,7 +9,7 @@ import { SecretValue } from './core/secret';
 import { IIssuer, platformIssuer, useIssuer } from './core/tls';
 import { ReleasePolicy, releasePolicyProblems } from './core/release-policy';
 import { gitRefProblem, isPositiveFluxDuration, isSafeRelativePath, urlCredentialsProblem } from './core/grammar';
-import { DEFAULT_STATE_BACKEND, stateBackendProblems, TerraformStateBackend } from './terraform/state-backend-config';
+import { DEFAULT_STATE_BACKEND, stateBackendProblems, TerraformStateBackend } from './core/state-backend-config';
 
 /** The Git repository that Flux reconciles: where the user commits the contents of `dist/flux`. */
 export interface GitSourceConfig {

@@ -117,16 +117,17 @@ function loadFailure(err: unknown, file: string, cwd: string): unknown {
 let shownFrom = process.cwd();
 
 /**
- * Lets `require` load `.ts` files by transpiling them to CommonJS, unless something else (ts-node, a test
- * runner) already does. The source map is inlined so that a stack trace points into the user's file; a
- * syntax error is reported at its line, as the compiler finds it.
+ * Lets `require` load `.ts` files by transpiling them to CommonJS (through `pirates`, the require hook
+ * Babel and Jest use), unless something else (ts-node, a test runner) already does. The source map is
+ * inlined so that a stack trace points into the user's file; a syntax error is reported at its line, as
+ * the compiler finds it.
  */
 function registerTypeScript(): void {
-  const extensions = require.extensions as Record<string, ((module: NodeModule, filename: string) => void) | undefined>;
-  if (extensions['.ts']) return;
+  if (require.extensions['.ts']) return;
   const ts = require('typescript') as typeof import('typescript');
-  const compile = (module: NodeModule, filename: string): void => {
-    const out = ts.transpileModule(fs.readFileSync(filename, 'utf8'), {
+  const { addHook } = require('pirates') as typeof import('pirates');
+  const transpile = (code: string, filename: string): string => {
+    const out = ts.transpileModule(code, {
       fileName: filename,
       reportDiagnostics: true,
       compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true, inlineSourceMap: true },
@@ -141,7 +142,8 @@ function registerTypeScript(): void {
       problems.set(`${problem.path} ${problem.problem}`, problem);
     }
     if (problems.size > 0) throw new ProgramError([...problems.values()]);
-    (module as NodeModule & { _compile(code: string, filename: string): void })._compile(out.outputText, filename);
+    return out.outputText;
   };
-  for (const ext of ['.ts', '.cts', '.mts']) extensions[ext] ??= compile;
+  // A program's own .ts files only: a package in node_modules ships JavaScript.
+  addHook(transpile, { exts: ['.ts', '.cts', '.mts'], ignoreNodeModules: true });
 }

@@ -4,7 +4,7 @@ import * as path from 'path';
 import { ConfigProblem } from '../core/errors';
 import { INVENTORY_FILE } from '../day2/inventory';
 import { CLUSTERS_FOLDER } from '../day2/previous-output';
-import { RECORD_FILE } from '../synth/output-record';
+import { RECORD_FILE } from '../day2/output-record';
 
 // The output folders a command is given must be a project's output folder: a synth replaces
 // `<outdir>/flux` and `<outdir>/cdktf` and writes lock and journal files beside them, so `--outdir` at a

@@ -1,7 +1,7 @@
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { ballastCacheDir } from '../reference/locate';
+import { ballastCacheDir } from './cache-dir';
 
 /**
  * The JSON `build()` returns for `inputs`, remembered in ballast's cache (never in the output) so that a

@@ -1,4 +1,4 @@
-import { ApiObject, App, Chart, JsonPatch } from 'cdk8s';
+import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { CatalogChart } from '../catalog';
 import { CapacityClaim } from './capacity';
@@ -440,14 +440,15 @@ function uniqueId(scope: Construct, id: string): string {
 }
 
 /**
- * cdk8s' app-wide preparation, once: dependency inference and every construct's validation, as
- * `Chart.toJson()` runs them (for every chart it is called on). It is cdk8s' own code, reached through its
- * internal synth entry on one chart; the objects it returns are dropped.
+ * cdk8s' app-wide preparation, once: dependency inference and every construct's validation. cdk8s runs
+ * them for the whole app whenever one chart is rendered (its public `Chart.toJson()`), so rendering the
+ * first chart prepares all; the objects it returns are dropped (each component renders its own, with its
+ * patches checked, in `manifests()`).
  */
 export function prepareApp(charts: readonly Component[]): void {
   if (charts.length === 0) return;
   try {
-    (App as unknown as { _synthChart(chart: Chart): unknown })._synthChart(charts[0]);
+    charts[0].toJson();
   } catch (err) {
     // cdk8s serializes every object here, applying ApiObject.addJsonPatch patches without validation: a
     // patch of a missing path fails deep inside. Each component says which of its objects cannot be rendered.

@@ -23,9 +23,18 @@ function segments(pointer: string): string[] {
     .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
+/**
+ * The JSON of a cdk8s JsonPatch. cdk8s keeps a patch's operation behind `_toJson()`, marked internal: the
+ * class has no public reader, and its own `apply` cannot be checked. This is the one place ballast reads
+ * it; `test/unit/object-patches-upstream.test.ts` fails when cdk8s changes it.
+ */
+export function jsonOfPatch(patch: unknown): unknown {
+  return typeof (patch as { _toJson?: unknown } | null)?._toJson === 'function' ? (patch as JsonPatch)._toJson() : undefined;
+}
+
 /** The operation of `patch` as JSON, or a sentence saying why it is not a JSON patch. */
 export function operationOf(patch: unknown): Operation | string {
-  const json = typeof (patch as { _toJson?: unknown } | null)?._toJson === 'function' ? (patch as JsonPatch)._toJson() : undefined;
+  const json = jsonOfPatch(patch);
   if (!json || typeof json !== 'object') return `${describe(patch)} is not a JsonPatch`;
   const op = json as { op?: unknown; path?: unknown; from?: unknown };
   if (typeof op.op !== 'string' || !OPS.has(op.op)) return `the operation "${String(op.op)}" is not a JSON patch operation`;

@@ -1,4 +1,4 @@
-import type { DeploymentPlan } from '../plan/deployment-plan';
+import type { DeploymentPlan } from './deployment-plan';
 import { Change } from './guard';
 
 /** One changed field of an object, as `diff` shows it: a value that must not be printed is masked. */

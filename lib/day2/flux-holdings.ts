@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { conflictError, fileError, FileRole, isInside, readCheckoutBytes, readCheckoutFile, restoreFromGit, shownPath, statOrNothing } from '../core/checkout-file';
 import { yaml } from '../core/yaml-package';
-import { readRecord, RECORD_FILE } from '../synth/output-record';
+import { readRecord, RECORD_FILE } from './output-record';
 
 // What the previous output's Flux files hold that keeps data: every object written with Flux's
 // `kustomize.toolkit.fluxcd.io/prune: disabled` (a database Cluster, its namespace, a stateful release,

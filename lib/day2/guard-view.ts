@@ -1,6 +1,6 @@
 import * as path from 'path';
 import { statOrNothing } from '../core/checkout-file';
-import { STACK_NAME } from '../synth/synth';
+import { STACK_NAME } from '../model/terraform-addresses';
 import { fluxHoldings, HeldObject } from './flux-holdings';
 import { Inventory, INVENTORY_FILE, InventoryItem, parseItemId } from './inventory';
 import { clusterFolder } from './previous-output';

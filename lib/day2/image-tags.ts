@@ -1,11 +1,11 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
 import * as path from 'path';
-import { parseAllDocuments } from 'yaml';
+import { yaml } from '../core/yaml-package';
 import { chartObjects } from '../core/chart-objects';
 import { conflictError, fileError, hasConflictMarkers, readCheckoutFile, restoreFromGit, shownPath } from '../core/checkout-file';
 import { Component } from '../core/component';
 import { componentFileName } from '../plan/file-names';
-import { FLUX_FILE_ROLE } from '../synth/previous-flux-files';
+import { FLUX_FILE_ROLE } from './previous-flux-files';
 
 // Flux's image automation commits new tags into the Flux repository, where the setter markers are; the
 // platform code still names the tag it was written with. Without this, the next synth would write the
@@ -81,7 +81,7 @@ function previousImage(fluxDir: string, m: MarkedImage): string | undefined {
   if (text === undefined) return undefined;
   // A merge of the automation's commit with a hand edit: the markers are named, not taken for bad YAML.
   if (hasConflictMarkers(text)) throw conflictError(file, FLUX_FILE_ROLE);
-  for (const doc of parseAllDocuments(text)) {
+  for (const doc of yaml.parseAllDocuments(text)) {
     if (doc.errors.length > 0) {
       // The line only: the YAML package's own message quotes the text.
       const line = doc.errors[0].linePos?.[0].line;

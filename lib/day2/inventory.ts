@@ -3,10 +3,12 @@ import * as path from 'path';
 import { Component } from '../core/component';
 import { constructPath } from '../core/errors';
 import { releasePolicyOf } from '../core/helm-chart';
+import { jsonOfPatch } from '../core/object-patches';
 import { SecretValue } from '../core/secret';
-import { isPruneDisabled } from '../flux/helm';
-import type { DeploymentPlan, Manifest } from '../plan/deployment-plan';
-import { terraformAddress } from '../terraform/addresses';
+import { isPruneDisabled } from '../model/manifest';
+import type { Manifest } from '../model/manifest';
+import type { PlacementPlan } from '../plan/placement';
+import { terraformAddress } from '../model/terraform-addresses';
 import { readInventoryFile } from './inventory-file';
 
 /** Who applies an item: Flux from Git, Terraform, or a person (load tests). */
@@ -163,7 +165,7 @@ function secretShape(type: string | undefined, labels: unknown, data: Record<str
 }
 
 /** Everything `plan` puts into the cluster, by owner, sorted by id. */
-export function inventoryItems(plan: Omit<DeploymentPlan, 'day2'>): InventoryItem[] {
+export function inventoryItems(plan: PlacementPlan): InventoryItem[] {
   const items = new Map<string, InventoryItem>();
   const add = (item: InventoryItem) => items.set(item.id, item);
   const pathOf = (c: Component) => constructPath(c);
@@ -198,7 +200,7 @@ export function inventoryItems(plan: Omit<DeploymentPlan, 'day2'>): InventoryIte
         policy: releasePolicyOf(chart),
         // Patches and overrides change what is deployed: diff shows them. (Absent when none, so that the
         // digests of releases without any stay as they were.)
-        ...((chart.fluxPatches ?? []).length > 0 ? { patches: chart.fluxPatches!.map((p) => p._toJson()) } : {}),
+        ...((chart.fluxPatches ?? []).length > 0 ? { patches: chart.fluxPatches!.map(jsonOfPatch) } : {}),
         ...((chart.terraformOverrides ?? []).length > 0 ? { overrides: chart.terraformOverrides } : {}),
       }),
     });

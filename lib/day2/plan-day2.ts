@@ -1,10 +1,13 @@
 import { Component } from '../core/component';
-import { ConfigProblem } from '../core/errors';
+import { ConfigProblem, ValidationError } from '../core/errors';
 import { PlatformContext } from '../core/platform-context';
 import { SecretUnavailable, SecretValue } from '../core/secret';
-import { helmRelease, PRUNE_DISABLED } from '../flux/helm';
-import type { DeploymentPlan, FluxPlacement, FluxStep, Manifest, PlanOptions } from '../plan/deployment-plan';
+import type { FluxStep } from '../model/flux-layout';
+import { Manifest, PRUNE_DISABLED } from '../model/manifest';
+import { helmRelease } from '../plan/flux-sources';
+import type { FluxPlacement, PlacementPlan } from '../plan/placement';
 import { SecretStore, SecretStoreError } from '../secrets/secret-store';
+import type { DeploymentPlan, PlanOptions } from './deployment-plan';
 import { guardChanges } from './guard';
 import { Inventory, inventoryItems, INVENTORY_FILE, objectId, parseItemId } from './inventory';
 
@@ -42,16 +45,25 @@ export function openSecretStore(
 }
 
 /**
- * Day 2 of a plan: its inventory, the guard's verdict against the previous one (refusals go to
- * `problems` unless only reported), the Terraform blocks that stay from earlier synths, and the Flux
- * placements with the objects a handover keeps in Git once more.
+ * Day 2 of a placement: its inventory, the guard's verdict against the previous one (refusals are thrown
+ * with the other problems, unless only reported), the Terraform blocks that stay from earlier synths, and
+ * the Flux placements with the objects a handover keeps in Git once more. Throws a ValidationError.
  */
 export function planDay2(
-  plan: Omit<DeploymentPlan, 'day2'>,
+  plan: PlacementPlan,
+  images: DeploymentPlan['images'],
   options: PlanOptions,
   context: { readonly platformPath: string; readonly rotate: ReadonlySet<string>; readonly secretStore: SecretStore },
-  problems: ConfigProblem[],
-): { flux: FluxPlacement[]; day2: DeploymentPlan['day2'] } {
+): DeploymentPlan {
+  const problems: ConfigProblem[] = [];
+  // A rotation of a name that is neither a generated secret nor a variable would silently do nothing.
+  for (const name of context.secretStore.unusedRotations().filter((n) => !plan.terraform.revisions.has(n))) {
+    problems.push({
+      path: context.platformPath,
+      problem: `rotate names ${name}, which is neither a generated secret nor a Terraform variable of this platform`,
+      fix: `Use one of: ${[...context.secretStore.used.map((u) => u.name), ...plan.terraform.revisions.keys()].sort().join(', ') || 'none'}`,
+    });
+  }
   const root = plan.platform;
   const previous = options.previous;
   const items = inventoryItems(plan);
@@ -109,9 +121,12 @@ export function planDay2(
     ...(imports.length ? { imports } : {}),
     ...(kept.length ? { kept } : {}),
     ...(takeOwnership.length ? { takeOwnership } : {}),
-    ...(Object.keys(plan.images.code).length > 0 ? { automatedImages: plan.images.code } : {}),
+    ...(Object.keys(images.code).length > 0 ? { automatedImages: images.code } : {}),
   };
+  if (problems.length > 0) throw new ValidationError(problems);
   return {
+    ...plan,
+    images,
     flux: withRetained(plan.flux, guard.handover.fluxRetained, plan.components, plan.terraform.manifests),
     day2: {
       inventory,

@@ -1,7 +1,7 @@
 import * as path from 'path';
 import { fileError, FileRole, readCheckoutJson, shownPath } from '../core/checkout-file';
 import { Shape, shapeProblem } from '../core/json-shape';
-import { terraformTypes } from '../terraform/addresses';
+import { terraformTypes } from '../model/terraform-addresses';
 
 // What the previous output's Terraform stack holds that keeps data: every resource with
 // `lifecycle.prevent_destroy`. Like the Flux files' (flux-holdings.ts), it is what the guard's view is

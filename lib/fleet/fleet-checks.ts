@@ -1,6 +1,6 @@
 import * as path from 'path';
 import { ConfigProblem, constructPath, ValidationError } from '../core/errors';
-import type { DeploymentPlan } from '../plan/deployment-plan';
+import type { DeploymentPlan } from '../day2/deployment-plan';
 
 /** One cluster's plan in a fleet. */
 export interface ClusterPlan {

@@ -1,11 +1,14 @@
 import { ConfigProblem, inConstruct, ValidationError } from '../core/errors';
 import { renderFluxRepository } from '../flux/repository';
-import { PlanOptions } from '../plan/deployment-plan';
+import type { PlanOptions } from '../day2/deployment-plan';
+import { locateReferenceData } from '../reference/locate';
 import { previousDocuments } from '../secrets/previous-documents';
-import { withAtomicOutput, withLockedOutput, writeFiles } from '../synth/output';
+import { withAtomicOutput, withLockedOutput, writeFiles } from '../output/output';
 import { acknowledgements, built, listFromEnv, PlatformSynthOptions } from '../synth/platform-synth';
 import { stateContinuityProblems } from '../synth/state-continuity';
-import { planPlatform, STACK_NAME, SynthStats, synthTerraformStacks } from '../synth/synth';
+import { STACK_NAME } from '../model/terraform-addresses';
+import { planPlatform } from '../synth/plan-platform';
+import { SynthStats, synthTerraformStacks } from '../synth/synth';
 import { readInventory } from '../day2/inventory';
 import { guardView } from '../day2/guard-view';
 import { checkFleet, ClusterPlan } from './fleet-checks';
@@ -68,6 +71,8 @@ function planClusters(fleet: Fleet, clusters: readonly string[], fluxDir: string
   }
   const problems: ConfigProblem[] = [];
   const plans: ClusterPlan[] = [];
+  // Looked for once, here at the entry point: every cluster's values are checked against the same data.
+  const reference = locateReferenceData() ?? 'none';
   for (const cluster of clusters) {
     const mine = selected.includes(cluster);
     const planOptions: PlanOptions = {
@@ -77,6 +82,7 @@ function planClusters(fleet: Fleet, clusters: readonly string[], fluxDir: string
       acknowledge: mine ? acknowledge : [],
       rotate: mine ? rotate : [],
       enforceGuard,
+      reference,
     };
     try {
       plans.push({ cluster, plan: planPlatform(built(() => fleet.build(cluster)), planOptions) });

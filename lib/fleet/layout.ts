@@ -2,7 +2,7 @@ import * as path from 'path';
 import { toYaml } from '../core/yaml';
 import { INVENTORY_FILE } from '../day2/inventory';
 import type { FileTree, FluxDocument, FluxRepository } from '../flux/repository';
-import type { Manifest } from '../plan/deployment-plan';
+import type { Manifest } from '../model/manifest';
 import { jsonPatch, JsonPatchOperation } from './json-patch';
 
 /** The Flux repository of one cluster of a fleet, rendered as if it were alone (`renderFluxRepository`). */

@@ -2,30 +2,23 @@ export { componentFileName } from '../plan/file-names';
 import { componentFileName } from '../plan/file-names';
 import { Component } from '../core/component';
 import { toYaml } from '../core/yaml';
-import { DeploymentPlan, FLUX_STEPS, FluxStep, Manifest } from '../plan/deployment-plan';
+import type { DeploymentPlan } from '../day2/deployment-plan';
+import { FLUX_STEPS, FluxStep } from '../model/flux-layout';
+import type { Manifest } from '../model/manifest';
 import { SOPS_AGE_SECRET } from '../plan/secret-placement';
 import { encryptedSecretDocument } from '../secrets/encrypted-secret';
 import type { PreviousDocument } from '../secrets/previous-documents';
-import { chartSource, helmRelease, PRUNE_DISABLED } from './helm';
+import { chartSource, helmRelease } from '../plan/flux-sources';
+import { PRUNE_DISABLED } from '../model/manifest';
+import { FLUX_NAMESPACE, FLUX_SOURCE_NAME, MANUAL_FOLDER, STEP_FOLDERS } from '../model/flux-layout';
 import { INVENTORY_FILE, inventoryText } from '../day2/inventory';
 
-/** Folder of each Flux step inside the repository. */
-export const STEP_FOLDERS: Record<FluxStep, string> = {
-  controllers: 'infrastructure/controllers',
-  configs: 'infrastructure/configs',
-  apps: 'apps',
-};
-/** Folder of the objects applied by hand (load tests), outside every path Flux reconciles. */
-export const MANUAL_FOLDER = 'loadtests';
 /** Name of the Flux Kustomization that applies each step. */
 const STEP_KUSTOMIZATIONS: Record<FluxStep, string> = {
   controllers: 'infra-controllers',
   configs: 'infra-configs',
   apps: 'apps',
 };
-/** The GitRepository the Flux Operator creates for `sync` (named after its namespace). */
-export const FLUX_SOURCE_NAME = 'flux-system';
-export const FLUX_NAMESPACE = 'flux-system';
 
 /** The files of a Flux repository: path relative to the repository folder, and its content. */
 export type FileTree = Map<string, string>;

@@ -1,12 +1,13 @@
 import { Component } from '../core/component';
 import { ConfigProblem, constructPath } from '../core/errors';
 import { isPositiveFluxDuration } from '../core/grammar';
-import { chartSource, helmRelease } from '../flux/helm';
+import { chartSource, helmRelease } from './flux-sources';
 import { checkAgainstCrd } from '../model/crd-grammar';
 import { hpaBehaviorViolations } from '../model/hpa-behavior';
 import { describeSemverRange, semverRangeProblem } from '../model/semver-range';
 import { queryViolations } from './consumer-queries';
-import type { FluxPlacement, Manifest } from './deployment-plan';
+import type { FluxPlacement } from './placement';
+import type { Manifest } from '../model/manifest';
 import { checkObjectLimits } from './object-limits';
 import { ObjectViolation, violationsProblem } from './object-violation';
 

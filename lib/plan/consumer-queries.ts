@@ -1,7 +1,7 @@
 import { DASHBOARD_LABEL } from '../components/monitoring/grafana-dashboard';
 import { dashboardQuerySyntaxError, describePromqlError, promqlSyntaxError, PromqlSyntaxError } from '../core/promql';
 import { dashboardQueries } from '../model/dashboard-queries';
-import type { Manifest } from './deployment-plan';
+import type { Manifest } from '../model/manifest';
 import type { ObjectViolation } from './object-violation';
 
 // The PromQL in the plan's final objects (escape-hatch patches included), parsed with the Prometheus

@@ -1,6 +1,6 @@
 import { Component } from '../core/component';
 import { ConfigProblem, constructPath } from '../core/errors';
-import type { Manifest } from './deployment-plan';
+import type { Manifest } from '../model/manifest';
 
 /**
  * Every Flux image-policy marker names an ImagePolicy that the repository really holds (namespace and

@@ -1,7 +1,7 @@
 import * as zlib from 'zlib';
 import { Component } from '../core/component';
 import { ConfigProblem, constructPath } from '../core/errors';
-import type { Manifest } from './deployment-plan';
+import type { Manifest } from '../model/manifest';
 
 // The sizes and key names the API server and Helm refuse, checked on the plan's final objects (escape
 // hatches included):

@@ -1,11 +1,11 @@
 import { Component } from '../core/component';
 import { ConfigProblem, constructPath } from '../core/errors';
-import { applyPatches, patchedIdentityProblems } from '../core/object-patches';
+import { applyPatches, jsonOfPatch, patchedIdentityProblems } from '../core/object-patches';
 import { valuesSecretProblems } from '../core/secret-inputs';
-import { helmRelease } from '../flux/helm';
+import { helmRelease } from './flux-sources';
 import { checkChartValues } from '../reference/chart-schema';
 import { ReferenceData } from '../reference/locate';
-import { Manifest } from './deployment-plan';
+import type { Manifest } from '../model/manifest';
 
 /**
  * The helm_release attributes (helm provider 3.1.1) `overrideHelmRelease` may set, with the type each
@@ -67,7 +67,7 @@ export function checkReleasePatches(components: readonly Component[], reference:
     if (patches.length > 0) {
       // The values the patches bring, before they are applied: a SecretValue cannot even be cloned.
       const secretProblems = patches.flatMap((p) => {
-        const op = p?._toJson?.() as { path?: unknown; value?: unknown } | undefined;
+        const op = jsonOfPatch(p) as { path?: unknown; value?: unknown } | undefined;
         if (op?.value === undefined || typeof op.path !== 'string') return [];
         const at = op.path.split('/');
         return valuesSecretProblems(path, { [at.pop() ?? '']: op.value }, `patchHelmRelease ${at.join('/') || '/'}`);

@@ -1,6 +1,6 @@
 import { Component } from '../core/component';
 import { ConfigProblem, constructPath } from '../core/errors';
-import type { Manifest } from './deployment-plan';
+import type { Manifest } from '../model/manifest';
 
 /** A route that answers one host and one path, and where it comes from. */
 interface RouteKey {

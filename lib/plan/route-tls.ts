@@ -2,7 +2,7 @@ import { Component } from '../core/component';
 import { ConfigProblem, constructPath } from '../core/errors';
 import { PlatformContext } from '../core/platform-context';
 import { CERT_MANAGER_GROUP, coversHost, IIssuer, knownIssuers, platformIssuer, TLS_DISABLED_ANNOTATION } from '../core/tls';
-import type { Manifest } from './deployment-plan';
+import type { Manifest } from '../model/manifest';
 
 interface CertificateSpec {
   readonly secretName?: string;

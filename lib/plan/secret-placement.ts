@@ -2,8 +2,8 @@ import { Component } from '../core/component';
 import { ConfigProblem, constructPath } from '../core/errors';
 import { sensitiveValuesSecretName } from '../core/helm-chart';
 import { BootstrapSecret, SecretUnavailable, SecretValue } from '../core/secret';
-import type { Manifest } from './deployment-plan';
-import { PRUNE_DISABLED } from '../flux/helm';
+import type { Manifest } from '../model/manifest';
+import { PRUNE_DISABLED } from '../model/manifest';
 
 /** The Secret in `flux-system` that holds the age key Flux decrypts the repository with. */
 export const SOPS_AGE_SECRET = 'sops-age';

@@ -3,7 +3,9 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { HelmChartSpec, HelmValue, HelmValues, mergeValues } from '../core/helm-chart';
-import { ballastCacheDir, ReferenceData } from './locate';
+import { ballastCacheDir } from '../core/cache-dir';
+import { yaml } from '../core/yaml-package';
+import { ReferenceData } from './locate';
 
 /** The outcome of checking one release's values against its chart's `values.schema.json`. */
 export type ChartValuesCheck =
@@ -23,14 +25,13 @@ const defaultValues = new Map<string, HelmValues>();
 const outcomes = new Map<string, ChartValuesCheck>();
 
 /**
- * A chart's values.yaml, parsed once per process. js-yaml reads it several times faster than the `yaml`
- * package, which matters on every synth; ballast writes its own YAML with `yaml` (YAML 1.1 quoting).
+ * A chart's values.yaml, parsed once per process, and only when its check is not in the cache (a
+ * re-synth with unchanged values reads no values.yaml at all).
  */
 function defaultsOf(file: string): HelmValues {
   let values = defaultValues.get(file);
   if (!values) {
-    const { load } = require('js-yaml') as typeof import('js-yaml');
-    values = (load(fs.readFileSync(file, 'utf8')) ?? {}) as HelmValues;
+    values = (yaml.parse(fs.readFileSync(file, 'utf8')) ?? {}) as HelmValues;
     defaultValues.set(file, values);
   }
   return values;

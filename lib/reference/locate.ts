@@ -1,7 +1,7 @@
 import * as crypto from 'crypto';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
+import { ballastCacheDir } from '../core/cache-dir';
 import { referenceSources, ReferenceSources } from '../reference-sources';
 
 /**
@@ -28,10 +28,6 @@ export interface ReferenceData {
   readonly dir: string;
 }
 
-/** ballast's own cache: `$BALLAST_CACHE`, else `~/.cache/ballast`. Never inside a checkout or `dist/`. */
-export function ballastCacheDir(): string {
-  return process.env.BALLAST_CACHE ?? path.join(os.homedir(), '.cache', 'ballast');
-}
 
 /**
  * The cache folder of the reference data built from `sources`. Its name is a digest of the sources, so a

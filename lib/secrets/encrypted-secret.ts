@@ -2,8 +2,8 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { yaml } from '../core/yaml-package';
-import type { Manifest } from '../plan/deployment-plan';
-import { ballastCacheDir } from '../reference/locate';
+import type { Manifest } from '../model/manifest';
+import { ballastCacheDir } from '../core/cache-dir';
 import { sopsEncrypt, sopsRecipients } from './sops';
 
 /**

@@ -1,7 +1,7 @@
 import * as path from 'path';
 import { isDeepStrictEqual } from 'util';
 import { FileRole, readCheckoutFile, restoreFromGit } from '../core/checkout-file';
-import type { Manifest } from '../plan/deployment-plan';
+import type { Manifest } from '../model/manifest';
 import { ageIdentities } from './secret-store';
 import { sopsDecryptWithAny, sopsRecipients } from './sops';
 

@@ -1,6 +1,6 @@
 import { UnexpectedError, ValidationError } from '../core/errors';
-import { describeOutputState, displayPath, SynthOutputError } from './output-errors';
-import { outputsSwappedIn } from './output-swap';
+import { describeOutputState, displayPath, SynthOutputError } from '../output/output-errors';
+import { outputsSwappedIn } from '../output/output-swap';
 
 /** How an entry point reports a failure. */
 export interface EntryPointOptions {

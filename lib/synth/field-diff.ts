@@ -1,4 +1,3 @@
-import * as yaml from 'js-yaml';
 import * as path from 'path';
 import { conflictError, fileError, hasConflictMarkers, restoreFromGit, shownPath } from '../core/checkout-file';
 import { looksLikePasswordKey } from '../core/grammar';
@@ -6,8 +5,10 @@ import { objectId } from '../day2/inventory';
 import type { FieldChange, ObjectDiff } from '../day2/diff';
 import { readStack, STACK_ROLE } from '../day2/terraform-holdings';
 import { renderFluxRepository } from '../flux/repository';
-import type { DeploymentPlan, Manifest } from '../plan/deployment-plan';
-import { FLUX_FILE_ROLE, previousFluxFiles } from './previous-flux-files';
+import type { DeploymentPlan } from '../day2/deployment-plan';
+import { yaml } from '../core/yaml-package';
+import type { Manifest } from '../model/manifest';
+import { FLUX_FILE_ROLE, previousFluxFiles } from '../day2/previous-flux-files';
 
 // What `diff` shows inside a changed object, as `terraform plan` does inside a resource: each changed
 // field with its old and new value (secret values masked), the fields Kubernetes refuses to change in
@@ -128,7 +129,7 @@ function lineAt(text: string, offset: number): number {
  * The documents of the previous Flux output `fluxDir` whose inventory id is in `wanted`, parsed, by id.
  * Only the files `previousFluxFiles` gives are read (regular files inside the output). A document that is
  * parsed and does not parse, or holds a merge's conflict markers, is refused with its file and line (never
- * its text: js-yaml's own message quotes it): the diff of its objects would otherwise be silently wrong.
+ * its text: the parser's own message quotes it): the diff of its objects would otherwise be silently wrong.
  */
 function previousFluxObjects(fluxDir: string, wanted: ReadonlySet<string>): Map<string, Manifest> {
   const out = new Map<string, Manifest>();
@@ -142,11 +143,12 @@ function previousFluxObjects(fluxDir: string, wanted: ReadonlySet<string>): Map<
       if (hasConflictMarkers(doc)) throw conflictError(file, FLUX_FILE_ROLE);
       let m: Manifest | null;
       try {
-        // The core schema: Kubernetes YAML has no timestamps or binaries to resolve (and skipping them is faster).
-        m = yaml.load(doc, { schema: yaml.CORE_SCHEMA }) as Manifest | null;
+        // The core schema: Kubernetes YAML has no timestamps or binaries to resolve.
+        m = yaml.parse(doc, { schema: 'core' }) as Manifest | null;
       } catch (err) {
-        const line = (err as { mark?: { line?: unknown } }).mark?.line;
-        const where = typeof line === 'number' ? ` at line ${lineAt(text, start) + line}` : '';
+        // The parser counts lines from 1 within the document.
+        const line = (err as { linePos?: readonly { line?: unknown }[] }).linePos?.[0]?.line;
+        const where = typeof line === 'number' ? ` at line ${lineAt(text, start) + line - 1}` : '';
         throw fileError(file, `${FLUX_FILE_ROLE.what} is not valid YAML${where}`, restoreFromGit(shownPath(file)));
       }
       if (!m || typeof m !== 'object' || typeof m.kind !== 'string' || typeof m.metadata?.name !== 'string') continue;
@@ -173,7 +175,7 @@ function previousTerraformResources(stackFile: string): Map<string, Record<strin
 function previousValues(stackFile: string, address: string, v: unknown): unknown {
   if (!Array.isArray(v) || typeof v[0] !== 'string') return undefined;
   try {
-    return yaml.load(v[0]);
+    return yaml.parse(v[0]);
   } catch {
     // The values may hold anything the user wrote: the message names the field, never a byte of it.
     throw fileError(stackFile, `${STACK_ROLE.what} is not a stack ballast wrote: the values of ${address} are not valid YAML`, STACK_ROLE.restore(shownPath(stackFile)));

@@ -5,11 +5,14 @@ import { inConstruct, ValidationError } from '../core/errors';
 import { guardView } from '../day2/guard-view';
 import { readInventory } from '../day2/inventory';
 import { fleetClustersIn, LeavingCluster, leavingClusters, leavingProblems, readClusterInventory } from '../day2/previous-output';
-import { DeploymentPlan, PlanOptions } from '../plan/deployment-plan';
+import type { DeploymentPlan, PlanOptions } from '../day2/deployment-plan';
 import { isPlatform } from '../core/platform-context';
-import { withAtomicOutput, withLockedOutput } from './output';
+import { locateReferenceData } from '../reference/locate';
+import { withAtomicOutput, withLockedOutput } from '../output/output';
 import { stateContinuityProblems } from './state-continuity';
-import { planPlatform, STACK_NAME, SynthStats, synthFlux, synthTerraform } from './synth';
+import { STACK_NAME } from '../model/terraform-addresses';
+import { planPlatform } from './plan-platform';
+import { SynthStats, synthFlux, synthTerraform } from './synth';
 
 /** Where a platform is synthesized, and what this synth may do. */
 export interface PlatformSynthOptions {
@@ -55,6 +58,8 @@ export function planOptions(fluxDir: string, options: PlatformSynthOptions, enfo
     acknowledge: acknowledgements(options).filter((a) => !/^(cluster|state)\//.test(a)),
     rotate: [...(options.rotate ?? []), ...listFromEnv('BALLAST_ROTATE')],
     enforceGuard,
+    // The entry point looks for reference data, once; the plan only reads what it is given.
+    reference: locateReferenceData() ?? 'none',
   };
 }
 

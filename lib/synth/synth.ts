@@ -1,17 +1,15 @@
-// First, so that cdktf finds its deferred modules in place when it loads.
-import '../terraform/deferred-modules';
 import { App as TerraformApp } from 'cdktf';
 import * as fs from 'fs';
 import * as path from 'path';
-import { IConstruct } from 'constructs';
-import { inConstruct, whilePlanning } from '../core/errors';
+import { inConstruct } from '../core/errors';
 import { renderFluxRepository } from '../flux/repository';
 import { previousDocuments } from '../secrets/previous-documents';
-import { DeploymentPlan, planDeployment, PlanOptions } from '../plan/deployment-plan';
+import type { DeploymentPlan } from '../day2/deployment-plan';
+import { STACK_NAME } from '../model/terraform-addresses';
 import { PlatformStack } from '../terraform/platform-stack';
 import { FINAL_OUTDIR_CONTEXT } from '../terraform/state-backend';
 import { tfvarsExample } from '../terraform/tfvars-example';
-import { writeFiles } from './output';
+import { writeFiles } from '../output/output';
 
 /** What a backend wrote: file count and objects (or resources) per kind. */
 export interface SynthStats {
@@ -19,11 +17,6 @@ export interface SynthStats {
   readonly kinds: Record<string, number>;
   /** What synth could not check (the plan's notes), for the entry point to print. */
   readonly notes: readonly string[];
-}
-
-/** Plans a platform: every decision both backends render. Throws a ValidationError on bad input. */
-export function planPlatform(platform: IConstruct, options: PlanOptions = {}): DeploymentPlan {
-  return inConstruct(platform, 'planning the platform', () => whilePlanning(() => planDeployment(platform, options)));
 }
 
 /** Options of `synthFlux`. */
@@ -45,9 +38,6 @@ export function synthFlux(plan: DeploymentPlan, outdir: string, options: FluxSyn
   writeFiles(outdir, repo.files, options.unchangedFrom);
   return { files: repo.files.size, kinds: repo.kinds, notes: plan.notes };
 }
-
-/** Name of the Terraform stack, and of its folder under `dist/cdktf/stacks/`. */
-export const STACK_NAME = 'ballast';
 
 /** Options of `synthTerraform`. */
 export interface TerraformSynthOptions {

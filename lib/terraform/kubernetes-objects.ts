@@ -1,5 +1,6 @@
 import { SecretValue } from '../core/secret';
-import { DeploymentPlan, Manifest } from '../plan/deployment-plan';
+import type { DeploymentPlan } from '../day2/deployment-plan';
+import type { Manifest } from '../model/manifest';
 
 /** The Kubernetes objects the Terraform stack creates, in apply order. */
 export interface TerraformObjects {

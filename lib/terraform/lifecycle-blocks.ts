@@ -1,5 +1,3 @@
-// First, so that cdktf finds its deferred modules in place when it loads.
-import './deferred-modules';
 import { TerraformElement, TerraformProvider, TerraformResource, TerraformStack } from 'cdktf';
 
 /**

@@ -1,5 +1,3 @@
-// First, so that cdktf finds its deferred modules in place when it loads.
-import './deferred-modules';
 import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { Release } from '@cdktf/provider-helm/lib/release';
 import { Manifest as ManifestResource } from '@cdktf/provider-kubernetes/lib/manifest';
@@ -11,9 +9,9 @@ import { Construct } from 'constructs';
 import { releasePolicyOf } from '../core/helm-chart';
 import { SecretValue } from '../core/secret';
 import { toYaml } from '../core/yaml';
-import { DeploymentPlan } from '../plan/deployment-plan';
-import { isPruneDisabled } from '../flux/helm';
-import { terraformAddress, terraformIds } from './addresses';
+import type { DeploymentPlan } from '../day2/deployment-plan';
+import { isPruneDisabled } from '../model/manifest';
+import { terraformAddress, terraformIds } from '../model/terraform-addresses';
 import { terraformObjects } from './kubernetes-objects';
 import { addStateBackend } from './state-backend';
 import { addImportBlock, addMovedBlock, addRemovedBlock, requireTerraformVersion, TERRAFORM_VERSION_FOR } from './lifecycle-blocks';

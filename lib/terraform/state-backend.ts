@@ -1,10 +1,8 @@
-// First, so that cdktf finds its deferred modules in place when it loads.
-import './deferred-modules';
 import * as path from 'path';
 import { App, DataTerraformRemoteStateConfig, LocalBackend, TerraformBackend, TerraformRemoteState, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { fail, ValidationError } from '../core/errors';
-import { DEFAULT_STATE_BACKEND, isInside, stateBackendProblems, TerraformStateBackend } from './state-backend-config';
+import { DEFAULT_STATE_BACKEND, isInside, stateBackendProblems, TerraformStateBackend } from '../core/state-backend-config';
 
 /**
  * Context key under which `synthTerraform` records the folder its output ends up in, when it writes into

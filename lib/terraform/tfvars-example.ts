@@ -1,4 +1,4 @@
-import { DeploymentPlan } from '../plan/deployment-plan';
+import type { DeploymentPlan } from '../day2/deployment-plan';
 
 /** An example value of a secret variable: what it holds, never a real value. */
 function placeholder(variable: string): string {

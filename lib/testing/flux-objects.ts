@@ -1,6 +1,9 @@
-import { isMap, isScalar, isSeq, parseAllDocuments } from 'yaml';
+import { yaml } from '../core/yaml-package';
+
+const { isMap, isScalar, isSeq, parseAllDocuments } = yaml;
 import { renderFluxRepository } from '../flux/repository';
-import { DeploymentPlan, Manifest } from '../plan/deployment-plan';
+import type { DeploymentPlan } from '../day2/deployment-plan';
+import type { Manifest } from '../model/manifest';
 import { isJsonObject, JsonObject, summarizeLongStrings } from './json';
 import { Ownership } from './ownership';
 import { secretShape, SecretShape } from './secret-shape';

@@ -2,9 +2,10 @@ import { IConstruct } from 'constructs';
 import { chartObjects } from '../core/chart-objects';
 import { Component } from '../core/component';
 import { sensitiveValuesSecretName } from '../core/helm-chart';
-import { chartSource, helmRelease } from '../flux/helm';
-import { apiGroup, DeploymentPlan, Manifest } from '../plan/deployment-plan';
-import { terraformAddress } from '../terraform/addresses';
+import { chartSource, helmRelease } from '../plan/flux-sources';
+import { Manifest, apiGroup } from '../model/manifest';
+import type { DeploymentPlan } from '../day2/deployment-plan';
+import { terraformAddress } from '../model/terraform-addresses';
 
 /**
  * Which construct wrote each object of the Flux repository and each resource of the Terraform stack, by

@@ -1,4 +1,4 @@
-import { Manifest } from '../plan/deployment-plan';
+import type { Manifest } from '../model/manifest';
 
 /**
  * A Secret as `synthComponent` shows it: where it is, its type and the names of its keys, never a value.

@@ -1,8 +1,8 @@
 import { App } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { componentsOf } from '../plan/deployment-plan';
+import { componentsOf } from '../core/components-of';
 import { Platform, PlatformConfig } from '../platform';
-import { planPlatform } from '../synth/synth';
+import { planPlatform } from '../synth/plan-platform';
 import { fail } from '../core/errors';
 import { fluxObjects, FluxObject } from './flux-objects';
 import { ownershipOf } from './ownership';

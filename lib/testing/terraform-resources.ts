@@ -1,10 +1,11 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { parse } from 'yaml';
-import { DeploymentPlan } from '../plan/deployment-plan';
-import { STACK_NAME, synthTerraform } from '../synth/synth';
-import { terraformTypes } from '../terraform/addresses';
+import { yaml } from '../core/yaml-package';
+import type { DeploymentPlan } from '../day2/deployment-plan';
+import { synthTerraform } from '../synth/synth';
+import { STACK_NAME } from '../model/terraform-addresses';
+import { terraformTypes } from '../model/terraform-addresses';
 import { isJsonObject, JsonObject, JsonValue, summarizeLongStrings } from './json';
 import { Ownership } from './ownership';
 
@@ -63,7 +64,7 @@ function readable(type: string, body: JsonObject): JsonObject {
     return { ...secret, keys: isJsonObject(data) ? Object.keys(data).sort() : [] };
   }
   if (type === terraformTypes.release && Array.isArray(rest.values)) {
-    return { ...rest, values: (rest.values as readonly JsonValue[]).map((v) => (typeof v === 'string' ? (parse(v) as JsonValue) : v)) };
+    return { ...rest, values: (rest.values as readonly JsonValue[]).map((v) => (typeof v === 'string' ? (yaml.parse(v) as JsonValue) : v)) };
   }
   return rest;
 }

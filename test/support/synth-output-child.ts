@@ -1,4 +1,4 @@
-// Child processes for the output-folder tests: the real lib/synth/output*.ts and cli.ts, transpiled for
+// Child processes for the output-folder tests: the real lib/output/*.ts and lib/synth/cli.ts, transpiled for
 // plain node into a work folder (as the SIGKILL test always did), and a "platform" build that writes
 // distinguishable content into every output folder.
 import { spawn } from 'child_process';
@@ -49,7 +49,7 @@ module.exports = { platformBuild, nonceIn };
  * "wrote <nonce> after <previous nonce>" on success.
  */
 const SYNTH_CHILD = `
-const { withAtomicOutput } = require('./lib/synth/output');
+const { withAtomicOutput } = require('./lib/output/output');
 const { runEntryPoint } = require('./lib/synth/cli');
 const { platformBuild } = require('./platform-build');
 const cfg = JSON.parse(process.argv[2]);
@@ -70,7 +70,7 @@ runEntryPoint(() => {
  */
 const SYNTH_SERVER = `
 const readline = require('readline');
-const { withAtomicOutput } = require('./lib/synth/output');
+const { withAtomicOutput } = require('./lib/output/output');
 const { runEntryPoint } = require('./lib/synth/cli');
 const { platformBuild } = require('./platform-build');
 readline.createInterface({ input: process.stdin }).on('line', (line) => {
@@ -115,10 +115,11 @@ fs.renameSync = function (from, to) {
 /** Writes the transpiled output modules, the platform build, the child and the preload into `work`. */
 export function prepareChildren(work: string): void {
   const sources = [
-    ...fs.readdirSync(path.join(ROOT, 'lib/synth')).filter((f) => /^output.*\.ts$/.test(f)).map((f) => `lib/synth/${f}`),
+    ...fs.readdirSync(path.join(ROOT, 'lib/output')).filter((f) => /^output.*\.ts$/.test(f)).map((f) => `lib/output/${f}`),
     'lib/synth/cli.ts',
     'lib/core/errors.ts',
-    // What output-record.ts reads the previous record with.
+    // The output's record of its files, and what it reads the previous record with.
+    'lib/day2/output-record.ts',
     'lib/core/checkout-file.ts',
     'lib/core/json-shape.ts',
   ];

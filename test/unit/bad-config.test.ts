@@ -10,7 +10,7 @@ import {
   IngressRoute,
   KubePrometheusStack,
   Middleware,
-  planDeployment,
+  planPlatform,
   PostgresCluster,
   PrometheusRule,
   Platform,
@@ -139,7 +139,7 @@ const cases: [string, () => void, string | ReturnType<typeof expect.stringContai
       const p = testPlatform();
       new ChartComponent(p, 'a', 'edge', 'proxy');
       new ChartComponent(p, 'b', 'edge', 'proxy');
-      planDeployment(p);
+      planPlatform(p);
     },
     'ballast/b: its chart installs the CRDs of traefik.io, hub.traefik.io, which ballast/a already installs. Keep only one component that installs these CRDs.\n' +
       'ballast/b: Helm release "proxy" in namespace "edge" is also installed by ballast/a. Give one of them another releaseName or namespace.',
@@ -150,7 +150,7 @@ const cases: [string, () => void, string | ReturnType<typeof expect.stringContai
       const p = testPlatform();
       const c = new Component(p, 'app', { namespace: 'app' });
       new ApiObject(c, 'scaler', { apiVersion: 'keda.sh/v1alpha1', kind: 'ScaledObject', metadata: { name: 'api' } });
-      planDeployment(p);
+      planPlatform(p);
     },
     'ballast/app: no component installs the CRD of ScaledObject "api" (keda.sh/v1alpha1). Add the component whose chart installs the keda.sh CRDs, or declare them with platform.assumeInstalled({ crdGroups: [\'keda.sh\'] }) when the cluster has them.',
   ],
@@ -160,7 +160,7 @@ const cases: [string, () => void, string | ReturnType<typeof expect.stringContai
       const p = testPlatform();
       const c = new Component(p, 'app', { namespace: 'app' });
       new ApiObject(c, 'secret', { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db' }, stringData: { password: 'x' } });
-      planDeployment(p);
+      planPlatform(p);
     },
     'ballast/app: it creates Secret "db" (v1), whose values would be written to the output. Declare it with addBootstrapSecret and SecretValue inputs instead.',
   ],
@@ -172,7 +172,7 @@ const cases: [string, () => void, string | ReturnType<typeof expect.stringContai
       const app = new Component(p, 'app', { namespace: 'app', tier: 'apps' });
       void proxy;
       Middleware.ipAllowList(app, 'allow', { name: 'allow', sourceRange: ['10.0.0.0/8'] });
-      planDeployment(p);
+      planPlatform(p);
     },
     'ballast/app: Middleware "allow" (traefik.io/v1alpha1) would be applied in the same Flux step as the chart that installs its CRD (ballast/proxy). Make the component that installs the CRD an infrastructure component.',
   ],
@@ -183,7 +183,7 @@ const cases: [string, () => void, string | ReturnType<typeof expect.stringContai
       const a = new Traefik(p, 'a', { deployWith: 'flux', namespace: 'a' });
       const b = new KubePrometheusStack(p, 'b', { deployWith: 'terraform' });
       b.deployAfter(a);
-      planDeployment(p);
+      planPlatform(p);
     },
     'ballast/b: it is deployed by Terraform but must wait for ballast/a, which Flux deploys after Terraform. Deploy both with the same backend, or the dependency with terraform.',
   ],
@@ -197,7 +197,7 @@ const cases: [string, () => void, string | ReturnType<typeof expect.stringContai
     () => {
       const p = testPlatform();
       new Chart(p, 'extra');
-      planDeployment(p);
+      planPlatform(p);
     },
     'ballast/extra: it is a cdk8s Chart but not a ballast Component, so no backend would deploy its objects. Extend Component instead of Chart (it is a Chart with a namespace and a backend).',
   ],
@@ -208,17 +208,17 @@ const cases: [string, () => void, string | ReturnType<typeof expect.stringContai
   ],
   [
     'recording rule whose name is not a metric name',
-    () => planDeployment(withRule({ groups: [{ name: 'g', rules: [{ record: 'requests-per-second', expr: 'up' }] }] })),
+    () => planPlatform(withRule({ groups: [{ name: 'g', rules: [{ record: 'requests-per-second', expr: 'up' }] }] })),
     'ballast/monitoring/rules: record name "requests-per-second" is not a metric name. Use letters, digits, "_" and ":", e.g. "service:http_requests:rate1m".',
   ],
   [
     'alert whose for is not a duration',
-    () => planDeployment(withRule({ groups: [{ name: 'g', rules: [{ alert: 'Down', expr: 'up == 0', for: '5 minutes', severity: 'warning', summary: 'down' }] }] })),
+    () => planPlatform(withRule({ groups: [{ name: 'g', rules: [{ alert: 'Down', expr: 'up == 0', for: '5 minutes', severity: 'warning', summary: 'down' }] }] })),
     'ballast/monitoring/rules: alert "Down" has for "5 minutes", which is not a duration. Use a duration such as "5m".',
   ],
   [
     'rule group defined twice',
-    () => planDeployment(withRule({ groups: [{ name: 'g', rules: [{ record: 'a', expr: 'up' }] }, { name: 'g', rules: [{ record: 'b', expr: 'up' }] }] })),
+    () => planPlatform(withRule({ groups: [{ name: 'g', rules: [{ record: 'a', expr: 'up' }] }, { name: 'g', rules: [{ record: 'b', expr: 'up' }] }] })),
     'ballast/monitoring/rules: rule group "g" is defined twice. Give every group a unique name.',
   ],
   [
@@ -226,7 +226,7 @@ const cases: [string, () => void, string | ReturnType<typeof expect.stringContai
     () => {
       const p = testPlatform();
       new GrafanaDashboard(new KubePrometheusStack(p, 'monitoring'), 'board', { dashboard: { title: 'No uid' } });
-      planDeployment(p);
+      planPlatform(p);
     },
     'ballast/monitoring/board: the dashboard uid "" is missing or not valid. Give the dashboard a fixed uid of at most 40 letters, digits, "-" or "_".',
   ],
@@ -281,7 +281,7 @@ const cases: [string, () => void, string | ReturnType<typeof expect.stringContai
       const y = new KubePrometheusStack(p, 'y');
       x.deployAfter(y);
       y.deployAfter(x);
-      planDeployment(p);
+      planPlatform(p);
     },
     'ballast/x: its deployAfter calls form a cycle (ballast/x -> ballast/y -> ballast/x). Remove one of the deployAfter calls in this cycle.',
   ],
@@ -293,7 +293,7 @@ const cases: [string, () => void, string | ReturnType<typeof expect.stringContai
       a.deployAfter(b);
       b.deployAfter(c);
       c.deployAfter(a);
-      planDeployment(p);
+      planPlatform(p);
     },
     expect.stringContaining(
       'ballast/a: its deployAfter calls form a cycle (ballast/a -> ballast/b -> ballast/c -> ballast/a). Remove one of the deployAfter calls in this cycle.',
@@ -318,7 +318,7 @@ const cases: [string, () => void, string | ReturnType<typeof expect.stringContai
       const app = new Component(p, 'app', { namespace: 'app', tier: 'apps' });
       new IngressRoute(app, 'web', { host: 'app.example.com', pathPrefix: '/api', backend: { name: 'web', port: 80 } });
       new IngressRoute(t, 'shadow', { host: 'app.example.com', pathPrefix: '/api', backend: { name: 'other', port: 80 } });
-      planDeployment(p);
+      planPlatform(p);
     },
     'ballast/traefik: IngressRoute "shadow" of ballast/traefik answers host "app.example.com" with PathPrefix(/api), as IngressRoute "web" of ballast/app already does. Give one of the routes another host or path prefix.',
   ],
@@ -340,7 +340,7 @@ needsReferenceData("extraValues against the chart's values.schema.json at synth"
     () => {
       const p = testPlatform();
       new Traefik(p, 'traefik', { extraValues: { deployment: { replicas: 'two' }, replicaCount: 2 } });
-      planDeployment(p);
+      planPlatform(p);
     },
     'ballast/traefik: the values of chart traefik 41.3.0 break its values.schema.json: deployment.replicas: instance type "string" is invalid, expected "integer", "null"; replicaCount is not a value the chart knows. Correct these values in the component\'s props or extraValues.',
   ),

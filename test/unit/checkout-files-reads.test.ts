@@ -10,10 +10,11 @@ import * as fs from 'fs';
 import realFs = require('fs');
 import * as path from 'path';
 import { planPlatform, SecretUnavailable, SecretValue, sopsDecrypt, ValidationError, withAtomicOutput } from '../../lib/internal';
-import type { DeploymentPlan, Manifest } from '../../lib/plan/deployment-plan';
+import type { DeploymentPlan } from '../../lib/day2/deployment-plan';
+import type { Manifest } from '../../lib/model/manifest';
 import { encryptedSecretDocument } from '../../lib/secrets/encrypted-secret';
 import { fieldDiffs } from '../../lib/synth/field-diff';
-import { readRecord } from '../../lib/synth/output-record';
+import { readRecord } from '../../lib/day2/output-record';
 import { Bare, CANARY } from '../support/hostile';
 import { testPlatform } from '../support/platforms';
 import { problemOf } from '../support/problems';
@@ -208,7 +209,7 @@ describe("diff reads the previous stack as the guard does", () => {
     expect(refusal(() => webFields(o, true))).toContain("cdk.tf.json: the previous synth's Terraform stack leads out of the output folder");
   });
 
-  // Mutation: yaml.load without the catch (as before) throws js-yaml's own message, which quotes the values.
+  // Mutation: yaml.parse without the catch throws the parser's own message, which quotes the values.
   test("a release's values that do not parse are refused naming the release, not quoting them", () => {
     const o = previousOutput({ 'apps/web.yaml': deploymentYaml('web:1') });
     fs.writeFileSync(o.stack, JSON.stringify({ resource: { helm_release: { web: { chart: 'web', version: '1.0.0', values: [`token: [${CANARY}\n`] } } } }));

@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { withAtomicOutput } from '../../lib/synth/output';
+import { withAtomicOutput } from '../../lib/output/output';
 import { platformBuildOf, prepareChildren, runChild } from '../support/synth-output-child';
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'ballast-kill-rename-'));

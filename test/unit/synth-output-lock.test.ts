@@ -3,8 +3,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { OutputLockedError, SynthOutputError } from '../../lib/synth/output-errors';
-import { withAtomicOutput, withLockedOutput } from '../../lib/synth/output';
+import { OutputLockedError, SynthOutputError } from '../../lib/output/output-errors';
+import { withAtomicOutput, withLockedOutput } from '../../lib/output/output';
 import { runEntryPoint } from '../../lib/synth/cli';
 import { platformBuildOf, prepareChildren, runChild } from '../support/synth-output-child';
 

@@ -5,7 +5,7 @@ import { Component, ComponentOptions } from '../../core/component';
 import { fail, reportProblem } from '../../core/errors';
 import { describeStorageQuantity, quantityProblem } from '../../core/grammar';
 import { isPostgresIdentifier, requireDnsLabel } from '../../core/names';
-import { PRUNE_DISABLED } from '../../flux/helm';
+import { PRUNE_DISABLED } from '../../model/manifest';
 import { CLOUDNATIVE_PG_DASHBOARD } from '../monitoring/community-dashboards';
 import { AddDatabaseOptions, IDashboardHost, IPostgresCluster } from '../../core/interfaces';
 

@@ -5,7 +5,7 @@ import { catalog } from '../../catalog';
 import { Component } from '../../core/component';
 import { fail } from '../../core/errors';
 import { HelmValues } from '../../core/helm-chart';
-import { FLUX_NAMESPACE, FLUX_SOURCE_NAME } from '../../flux/repository';
+import { FLUX_NAMESPACE, FLUX_SOURCE_NAME } from '../../model/flux-layout';
 import { recordImagePolicyNamespace } from './image-policies';
 
 /** Flux controllers to run besides the four defaults. */

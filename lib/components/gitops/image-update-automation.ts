@@ -4,7 +4,7 @@ import { ConfigProblem, constructPath, fail, reportProblem } from '../../core/er
 import { describeFluxDuration, describeGitBranch, gitRefProblem, isPositiveFluxDuration } from '../../core/grammar';
 import { requireDnsLabel } from '../../core/names';
 import { SecretValue } from '../../core/secret';
-import { FLUX_NAMESPACE, FLUX_SOURCE_NAME } from '../../flux/repository';
+import { FLUX_NAMESPACE, FLUX_SOURCE_NAME } from '../../model/flux-layout';
 import type { GitAuth } from '../../platform';
 import type { Flux } from './flux';
 import { onImagePolicyNamespace } from './image-policies';

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { RECORD_FILE } from './output-record';
+import { RECORD_FILE } from '../day2/output-record';
 
 /** What `carryOver` did. Paths are relative to the output folder, with `/`. */
 export interface CarryOverResult {

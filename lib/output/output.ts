@@ -4,7 +4,7 @@ import { ValidationError } from '../core/errors';
 import { carryOver } from './output-carry';
 import { displayPath, messageOf, SynthOutputError } from './output-errors';
 import { assertLocksHeld } from './output-lock';
-import { readRecord, RECORD_FILE, writeRecord } from './output-record';
+import { readRecord, RECORD_FILE, writeRecord } from '../day2/output-record';
 import { lockForSynth, recoverLocked } from './output-recover';
 import { SwapEntry, swapIn } from './output-swap';
 

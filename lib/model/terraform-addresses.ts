@@ -24,3 +24,6 @@ export function terraformAddress(kind: keyof typeof terraformIds, ...parts: [str
   const id = (terraformIds[kind] as (...a: string[]) => string)(...parts);
   return `${terraformTypes[kind]}.${id}`;
 }
+
+/** Name of the Terraform stack of a single platform, and of its folder under `dist/cdktf/stacks/`. */
+export const STACK_NAME = 'ballast';

@@ -1,19 +1,16 @@
-import { JsonPatch } from 'cdk8s';
 import { HelmChartSpec, releasePolicyOf, sensitiveValuesSecretName } from '../core/helm-chart';
-import { Manifest } from '../plan/deployment-plan';
+import { applyPatches } from '../core/object-patches';
+import { Manifest, PRUNE_DISABLED } from '../model/manifest';
+
+// What the Flux backend writes for a Helm release (its HelmRelease and chart source), decided here
+// because the plan checks these objects (their CRDs' grammar, the user's patches, identities) before
+// anything is written: the backend renders exactly what was checked.
 
 /**
  * How often Flux checks a chart's source. The chart is pinned to an exact version, so a check only finds
  * what it already has; a new version is a change in Git, which Flux applies at once.
  */
 const REPOSITORY_INTERVAL = '12h';
-/** Annotation that stops Flux from deleting an object when it disappears from Git. */
-export const PRUNE_DISABLED = { 'kustomize.toolkit.fluxcd.io/prune': 'disabled' };
-
-/** True when `m` carries PRUNE_DISABLED: it holds data (or something that does needs it) and is kept. */
-export function isPruneDisabled(m: Manifest): boolean {
-  return (m.metadata.annotations as Record<string, string> | undefined)?.['kustomize.toolkit.fluxcd.io/prune'] === 'disabled';
-}
 
 /** True when the chart comes from an OCI registry (its Flux source is an OCIRepository of its own). */
 export function isOciChart(chart: HelmChartSpec): boolean {
@@ -78,8 +75,14 @@ export interface HelmReleaseOptions {
  */
 export function helmRelease(chart: HelmChartSpec, options: HelmReleaseOptions): Manifest {
   const release = ownHelmRelease(chart, options);
-  // The user's patches (Component.patchHelmRelease) come last; the plan has checked what they give.
-  return (chart.fluxPatches ?? []).length > 0 ? (JsonPatch.apply(release, ...chart.fluxPatches!) as Manifest) : release;
+  const patches = chart.fluxPatches ?? [];
+  if (patches.length === 0) return release;
+  // The user's patches (Component.patchHelmRelease) come last, through the same validating patch path as
+  // every other escape hatch; the plan reports a patch that does not apply (checkReleasePatches) before
+  // any file is rendered, so a failure here is the plan's bug, not the user's.
+  const patched = applyPatches(release, patches);
+  if ('problems' in patched) throw new Error(`HelmRelease ${chart.releaseName}: ${patched.problems.join('; ')}`);
+  return patched.document as Manifest;
 }
 
 function ownHelmRelease(chart: HelmChartSpec, options: HelmReleaseOptions): Manifest {

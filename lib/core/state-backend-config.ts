@@ -1,10 +1,10 @@
 // The Terraform state backend setting of a platform and its validation. Types only from cdktf: the
 // platform config loads this file, and the Flux side must not pay for loading cdktf.
 import * as path from 'path';
-import { isDnsLabel, isDnsSubdomain } from '../core/names';
-import type { TerraformStateBackend } from '../core/state-backend-types';
+import { isDnsLabel, isDnsSubdomain } from './names';
+import type { TerraformStateBackend } from './state-backend-types';
 
-export type { CustomStateBackend, KubernetesStateBackend, LocalStateBackend, TerraformStateBackend } from '../core/state-backend-types';
+export type { CustomStateBackend, KubernetesStateBackend, LocalStateBackend, TerraformStateBackend } from './state-backend-types';
 
 
 /** The kinds of `TerraformStateBackend`, in the order messages list them. */
