@@ -194,7 +194,7 @@ export function guardChanges(
           problem: renamedTo
             ? `${id} would be renamed to ${renamedTo}: ${ownerName(b.owner)} would delete the old one${b.stateful ? ', which holds data,' : ''} and install the new one from nothing (${inventoryFile})`
             : `${id} (of ${b.component}) holds data and is no longer in the code: ${steps.join('; ')}`,
-          fix: `If that is what you want, acknowledge it by name (--acknowledge ${id}, or acknowledge: ['${id}'] in the platform config; ${b.component} acknowledges all of its component)${renamedTo ? '; to keep the data, keep the old name' : '; to really delete the data, see the README\'s "To really delete a database"'}${releaseMove.length ? `. Acknowledged, in this order: ${releaseMove.join('; ')}` : ''}`,
+          fix: `If that is what you want, acknowledge it by name (--acknowledge ${id}, or acknowledge: ['${id}'] in the platform config; ${b.component} acknowledges all of its component)${renamedTo ? '; to keep the data, keep the old name' : '; to really delete the data, see "To really delete a database" in ballast\'s docs/day-2.md'}${releaseMove.length ? `. Acknowledged, in this order: ${releaseMove.join('; ')}` : ''}`,
         });
       }
       continue;

@@ -1,7 +1,7 @@
 // `npm run bench:fleet`: a fleet of the scale platform (50 WebServices each, beside Traefik,
 // kube-prometheus-stack and cert-manager) at 1 to 20 clusters, as whole processes: how long `synth` of
 // the whole fleet takes, and how the output grows, when the clusters differ in name only and when each
-// has its own domain and replica counts. A benchmark, not a test: it prints a table for the README and
+// has its own domain and replica counts. A benchmark, not a test: it prints a table for docs/performance.md and
 // writes dist/bench-fleet.json.
 import * as fs from 'fs';
 import * as os from 'os';

@@ -1,6 +1,6 @@
 // `npm run bench`: how long synthesizing takes, as whole processes (Node start-up and module loading
 // included), against the routes a cdk8s/cdktf user would otherwise take. A benchmark, not a test: it
-// prints a table for the README and writes dist/bench.json, and never fails on the numbers.
+// prints a table for docs/performance.md and writes dist/bench.json, and never fails on the numbers.
 //
 // Every measure runs in processes of its own, once to warm the file cache and then BENCH_RUNS times
 // (median, min and max). Before each run the disk is synced, and output folders are kept until the

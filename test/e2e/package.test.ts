@@ -50,9 +50,9 @@ beforeAll(() => {
   ok(run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error']));
 }, 600_000);
 
-test('the tarball holds the compiled library, its declarations and the CLI: no sources, tests or scripts', () => {
-  expect(packed).toEqual(expect.arrayContaining(['package.json', 'README.md', 'dist-js/lib/index.js', 'dist-js/lib/index.d.ts', 'dist-js/lib/cli/main.js']));
-  expect(packed.filter((f) => !f.startsWith('dist-js/lib/') && !['package.json', 'README.md'].includes(f))).toEqual([]);
+test('the tarball holds the compiled library, its declarations, the CLI, the README and the changelog: no sources, tests or scripts', () => {
+  expect(packed).toEqual(expect.arrayContaining(['package.json', 'README.md', 'CHANGELOG.md', 'dist-js/lib/index.js', 'dist-js/lib/index.d.ts', 'dist-js/lib/cli/main.js']));
+  expect(packed.filter((f) => !f.startsWith('dist-js/lib/') && !['package.json', 'README.md', 'CHANGELOG.md'].includes(f))).toEqual([]);
   expect(packed.filter((f) => /\.test\.|^dist-js\/(test|scripts|apps|stacks)\//.test(f))).toEqual([]);
   expect(fs.readFileSync(path.join(project, 'node_modules', 'ballast', 'dist-js', 'lib', 'cli', 'main.js'), 'utf8')).toMatch(/^#!\/usr\/bin\/env node\n/);
 });

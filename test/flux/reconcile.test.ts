@@ -106,7 +106,7 @@ reconciled.test('each step applied exactly the objects its folder lists (its inv
 
 reconciled.test("the SOPS-encrypted Secrets are decrypted by Flux's own kustomize-controller with the sops-age key", async () => {
   const documents = stepFolders.flatMap((folder) => encryptedDocuments(fluxDir, folder, TEST_AGE.identity));
-  // The default platform keeps its database credentials in Git (see README, Secrets).
+  // The default platform keeps its database credentials in Git (see docs/secrets.md).
   expect(documents.filter((d) => d.plaintext.kind === 'Secret').length).toBeGreaterThanOrEqual(2);
   const live: Record<string, unknown> = {};
   const expected: Record<string, unknown> = {};

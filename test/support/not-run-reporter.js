@@ -88,7 +88,7 @@ function referenceLine(t) {
 function chartLine(t) {
   return (
     `ballast: ${count(t.tests)} NOT RUN without their chart (${[...t.what].sort().join(', ')}), so those releases were not ` +
-    'rendered or applied. Fill the chart cache, or run where the chart repositories are reachable (README, "The chart tier"). ' +
+    'rendered or applied. Fill the chart cache, or run where the chart repositories are reachable (docs/testing.md, "The chart tier"). ' +
     'Charts are not reference data: their absence does not fail the run.'
   );
 }
