@@ -4,6 +4,7 @@ export * from './index';
 export * from './catalog';
 export * from './platform';
 export * from './core/component';
+export * from './core/prepare-app';
 export * from './core/errors';
 export * from './core/helm-chart';
 export * from './core/k6-metrics';

@@ -1,6 +1,7 @@
 import { Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { Component, prepareApp } from '../core/component';
+import { Component } from '../core/component';
+import { prepareApp } from '../core/prepare-app';
 import { componentsAmong } from '../core/components-of';
 import { ConfigProblem, constructPath, inConstruct, problemsOf, reportedProblems, ValidationError } from '../core/errors';
 import { isPlatform, PlatformContext } from '../core/platform-context';
