@@ -37,7 +37,7 @@ test('a Certificate for the cluster\'s own cert-manager: refused until its CRDs 
 
 test('a WebService and its KEDA scaler on a Prometheus that already runs: by URL, its CRDs assumed', () => {
   const platform = testPlatform();
-  const prometheus = KubePrometheusStack.fromExisting(platform, {
+  const prometheus = KubePrometheusStack.fromExisting(platform, 'prometheus', {
     queryUrl: 'http://prometheus-operated.observability.svc.cluster.local:9090',
     remoteWriteUrl: 'http://prometheus-operated.observability.svc.cluster.local:9090/api/v1/write',
   });
@@ -58,7 +58,7 @@ test('a bare WebService without any Prometheus says what to do', () => {
 
 test('Grafana and Prometheus routed through a Traefik that already runs, with its own admin middlewares', () => {
   const platform = testPlatform();
-  const ingress = Traefik.fromExisting(platform, { namespace: 'ingress', adminMiddlewares: [{ name: 'office-only', namespace: 'ingress' }, { name: 'sso', namespace: 'ingress' }] });
+  const ingress = Traefik.fromExisting(platform, 'traefik', { namespace: 'ingress', adminMiddlewares: [{ name: 'office-only', namespace: 'ingress' }, { name: 'sso', namespace: 'ingress' }] });
   new KubePrometheusStack(platform, 'monitoring', { ingress });
   const routes = find(platform, 'IngressRoute').map((o) => o.object as Manifest & { spec: { routes: { middlewares?: unknown }[] } });
   expect(routes.map((r) => [r.metadata.name, r.spec.routes[0].middlewares])).toEqual([
@@ -70,10 +70,10 @@ test('Grafana and Prometheus routed through a Traefik that already runs, with it
 });
 
 test('importers check what they are given', () => {
-  expect(problemOf(() => KubePrometheusStack.fromExisting(testPlatform(), { queryUrl: 'prometheus:9090', remoteWriteUrl: 'http://p/api/v1/write' }))).toBe(
+  expect(problemOf(() => KubePrometheusStack.fromExisting(testPlatform(), 'prometheus', { queryUrl: 'prometheus:9090', remoteWriteUrl: 'http://p/api/v1/write' }))).toBe(
     'ballast: KubePrometheusStack.fromExisting has queryUrl "prometheus:9090". Give its in-cluster http(s) URL.',
   );
-  expect(problemOf(() => Traefik.fromExisting(testPlatform(), {} as never))).toBe('ballast: Traefik.fromExisting needs adminMiddlewares. Name the middlewares admin routes go through, or [] to leave them open on purpose.');
+  expect(problemOf(() => Traefik.fromExisting(testPlatform(), 'traefik', {} as never))).toBe('ballast: Traefik.fromExisting needs adminMiddlewares. Name the middlewares admin routes go through, or [] to leave them open on purpose.');
   expect(problemOf(() => testPlatform().assumeInstalled({ crdGroups: ['certmanager'] }))).toBe('ballast: assumeInstalled has the CRD group "certmanager". Name an API group such as "cert-manager.io".');
   expect(problemOf(() => testPlatform().assumeInstalled({ secrets: ['registry'] }))).toBe('ballast: assumeInstalled has the secret "registry". Name it as "<namespace>/<name>", e.g. "apps/registry-credentials".');
 });

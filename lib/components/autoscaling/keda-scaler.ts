@@ -13,6 +13,8 @@ import { checkReplicaRange, checkSameNamespace, checkScalingBehavior, requireReq
 const PROP_OF_FIELD: Readonly<Record<string, string>> = {
   '/spec/minReplicaCount': 'minReplicas',
   '/spec/maxReplicaCount': 'maxReplicas',
+  '/spec/pollingInterval': 'pollingInterval',
+  '/spec/cooldownPeriod': 'cooldownPeriod',
   '/spec/fallback/failureThreshold': 'fallback.failureThreshold',
   '/spec/fallback/replicas': 'fallback.replicas',
 };

@@ -93,7 +93,7 @@ export function checkScalingBehavior(scope: IConstruct, behavior: ScalingBehavio
     const seconds = (field: 'stabilizationWindow' | 'period', rule: { min: number; max: number }, example: string): number | undefined => {
       const value = rules[field];
       if (value === undefined) return undefined;
-      const ms = checkDuration(scope, `behavior.${direction}.${field}`, value, rule, `${example} (the API server allows whole seconds from ${rule.min} to ${rule.max} in an autoscaling/v2 HPA)`);
+      const ms = checkDuration(scope, `behavior.${direction}.${field}`, value, rule, example);
       if (ms === undefined) ok = false;
       return ms === undefined ? undefined : ms / 1000;
     };
