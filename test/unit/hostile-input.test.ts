@@ -421,7 +421,7 @@ add('git', 'a Flux interval of 1h30m', { config: { flux: { interval: '1h30m' } }
 // which writes "-1" (refused by the API server) or throws on a fraction of a mebibyte.
 for (const [name, cpu, message] of [
   ['Cpu.units(-1)', Cpu.units(-1), 'resources.cpu.request "-1" is '],
-  ['Cpu.millis(0.5)', Cpu.millis(0.5), 'resources.cpu.request "0.5m" '],
+  ['Cpu.units(NaN)', Cpu.units(NaN), 'resources.cpu.request "NaN" is '],
   ['"half" from untyped JavaScript', 'half' as unknown as Cpu, 'resources.cpu.request is "half", not a Cpu. Use Cpu.millis(n) or Cpu.units(n) of cdk8s-plus-27, e.g. Cpu.millis(250).'],
 ] as const) {
   add('values', `CPU ${name}`, { build: (p) => service(p, { resources: { cpu: { request: cpu } } }), expect: refused(`ballast/api: ${message}`) });

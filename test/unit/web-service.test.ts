@@ -39,7 +39,8 @@ test('zero-downtime defaults: readiness, preStop pause under the grace period, s
   expect(c.lifecycle.preStop.sleep.seconds).toBeLessThan(pod.terminationGracePeriodSeconds);
   expect(c.resources.requests).toEqual({ cpu: '100m', memory: '128Mi' });
   expect(pod.securityContext).toEqual({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
-  expect(c.securityContext).toEqual({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
+  // cdk8s-plus also states runAsNonRoot and privileged: false on the container, as the restricted Pod Security Standard asks.
+  expect(c.securityContext).toEqual({ allowPrivilegeEscalation: false, privileged: false, runAsNonRoot: true, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
   expect(c.volumeMounts).toEqual([{ name: 'tmp', mountPath: '/tmp' }]);
   expect(objectOf(api, 'PodDisruptionBudget').spec.maxUnavailable).toBe(1);
 });

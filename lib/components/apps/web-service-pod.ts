@@ -1,8 +1,7 @@
-import { Duration, JsonPatch } from 'cdk8s';
+import { ApiObject, Duration, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import type { ContainerResources } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import type { Component } from '../../core/component';
 import type { Scheduling } from '../../core/node-pool';
 import type { ContainerEnv } from '../database/database-connection';
 
@@ -33,14 +32,13 @@ const PROBE_PERIOD = 5;
 /**
  * The cdk8s-plus Deployment of a WebService. cdk8s-plus writes the container, its resources, env,
  * ports, probes, security contexts, the /tmp volume and the rolling update; what it has no prop for is
- * added by `patchObject` on the rendered object (cdk8s-plus-27 renders through the Kubernetes 1.27 types,
- * which drop a named probe port and the preStop `sleep` of 1.29), so that the Deployment stays one cdk8s-plus workload that
+ * patched into the rendered object (see patchRendered), so that the Deployment stays one cdk8s-plus workload that
  * autoscalers and users can hold: the probes and the Service reach the port by its name `http` (cdk8s-plus
  * writes numbers), the preStop `sleep` action, the RuntimeDefault seccomp profile, dropping ALL
  * capabilities, the revision history
  * and the node pool's selector and tolerations.
  */
-export function webServiceDeployment(scope: Component, spec: WebServicePodSpec): kplus.Deployment {
+export function webServiceDeployment(scope: Construct, spec: WebServicePodSpec): kplus.Deployment {
   const deployment = new kplus.Deployment(scope, 'deployment', {
     metadata: { name: spec.name, labels: spec.labels },
     // The selector is the service's labels, as it always was: a selector cannot change on a running
@@ -94,7 +92,7 @@ export function webServiceDeployment(scope: Component, spec: WebServicePodSpec):
     JsonPatch.add(`${CONTAINER}/lifecycle`, { preStop: { sleep: { seconds: spec.drainSeconds } } }),
     ...(spec.scheduling ? [JsonPatch.add(`${POD}/nodeSelector`, spec.scheduling.nodeSelector), JsonPatch.add(`${POD}/tolerations`, spec.scheduling.tolerations)] : []),
   ];
-  scope.patchObject('Deployment', spec.name, ...patches);
+  patchRendered(deployment, patches);
   return deployment;
 }
 
@@ -117,7 +115,7 @@ function addEnv(scope: Construct, container: kplus.Container, env: readonly Cont
 }
 
 /** The Service of a WebService: ClusterIP, the pods' labels, port `http` to the container's port by name. */
-export function webServiceService(scope: Component, name: string, labels: Record<string, string>, port: number, containerPort: number): kplus.Service {
+export function webServiceService(scope: Construct, name: string, labels: Record<string, string>, port: number, containerPort: number): kplus.Service {
   const service = new kplus.Service(scope, 'service', {
     metadata: { name, labels },
     type: kplus.ServiceType.CLUSTER_IP,
@@ -126,6 +124,19 @@ export function webServiceService(scope: Component, name: string, labels: Record
   for (const [key, value] of Object.entries(labels)) service.selectLabel(key, value);
   // By name: a renumbered container port cannot leave the Service pointing at the old one. cdk8s-plus
   // writes an empty externalIPs list, which means the same as none.
-  scope.patchObject('Service', name, JsonPatch.replace('/spec/ports/0/targetPort', 'http'), JsonPatch.remove('/spec/externalIPs'));
+  patchRendered(service, [JsonPatch.replace('/spec/ports/0/targetPort', 'http'), JsonPatch.remove('/spec/externalIPs')]);
   return service;
+}
+
+/**
+ * Applies `patches` to the object of the cdk8s-plus resource `resource` as rendered. cdk8s-plus-27 renders
+ * through the Kubernetes 1.27 types, and `ApiObject.addJsonPatch` patches come before that mapping, which
+ * drops what it does not know: a named (string) probe or target port, and the preStop `sleep` action of
+ * 1.29. These patches come after it. They are ballast's own, so they stay out of `patchObject`, whose
+ * numbering and checks are the user's.
+ */
+function patchRendered(resource: Construct, patches: readonly JsonPatch[]): void {
+  const object = ApiObject.of(resource);
+  const render = object.toJson.bind(object);
+  object.toJson = () => JsonPatch.apply(render(), ...patches);
 }
