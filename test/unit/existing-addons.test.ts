@@ -3,7 +3,7 @@
 // a Secret an object names must be created by a component or declared as existing.
 import { ApiObject } from 'cdk8s';
 import * as path from 'path';
-import { Component, Keda, KedaScaler, KubePrometheusStack, Manifest, Platform, SecretValue, Traefik, WebService } from '../../lib';
+import { Component, Keda, KedaScaler, KubePrometheusStack, Manifest, Platform, PostgresCluster, SecretValue, Traefik, WebService } from '../../lib';
 import { testPlatform } from '../support/platforms';
 import { problemOf } from '../support/problems';
 import { fluxObjects, plannedAndSaved, synthToTemp } from '../support/synth';
@@ -109,4 +109,27 @@ describe('a Secret an object names must exist', () => {
     service(platform, { env: { TOKEN: { secretName: 'api-token', key: 'token' } } });
     expect(problemOf(() => plannedAndSaved(platform))).toContain('ballast/api: env TOKEN names the Secret "api/api-token", which no component creates.');
   });
+});
+
+test('a WebService on a PostgreSQL cluster that already runs: its owners made the role and database, the service gets the connection', () => {
+  const platform = testPlatform();
+  const db = PostgresCluster.fromExisting(platform, 'shared-db', { clusterName: 'shared', namespace: 'data', readReplicas: true });
+  const password = SecretValue.fromEnv('ORDERS_DB_PASSWORD');
+  const api = new WebService(platform, 'api', { image: 'ghcr.io/acme/api:1.0.0', metricsPath: false, database: { cluster: db, name: 'orders', password, env: (c) => ({ DB: c.npgsqlReadOnly }) } });
+  expect(api.connection?.readWriteHost).toBe('shared-rw.data.svc.cluster.local');
+  expect(api.connection?.npgsqlReadOnly).toBe('Host=shared-ro.data.svc.cluster.local;Port=5432;Database=orders;Username=orders;Password=$(DATABASE_PASSWORD)');
+  // Mutation: an addDatabase that skips the consumer's Secret leaves the password variable without a source.
+  expect(api.bootstrapSecrets.map((s) => s.name)).toEqual(['shared-orders-credentials']);
+});
+
+test('a database of an existing PostgreSQL cluster without the role\'s password says that ballast cannot create the role', () => {
+  const platform = testPlatform();
+  const db = PostgresCluster.fromExisting(platform, 'shared-db', { clusterName: 'shared', namespace: 'data' });
+  // Mutation: an addDatabase that goes on without a password writes a Secret without one.
+  expect(problemOf(() => new WebService(platform, 'api', { image: 'ghcr.io/acme/api:1.0.0', metricsPath: false, database: { cluster: db, name: 'orders', env: () => ({}) } }))).toBe(
+    'ballast/api: the existing PostgreSQL cluster shared in namespace data is not managed by this platform, so ballast cannot create the role "orders" or the database "orders" in it. Have the cluster\'s owners create both, and give addDatabase (or the WebService\'s database) the role\'s password: { password: SecretValue.fromEnv(...) }.',
+  );
+  const ok = new WebService(platform, 'ok', { image: 'ghcr.io/acme/api:1.0.0', metricsPath: false, database: { cluster: db, name: 'orders', password: SecretValue.fromEnv('P'), env: () => ({}) } });
+  // No read replica declared: a read-only connection is refused.
+  expect(problemOf(() => ok.connection!.readOnlyHost)).toContain('which has no read replica (readReplicas is false)');
 });

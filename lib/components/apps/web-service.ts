@@ -7,6 +7,7 @@ import { checkDuration, goDuration } from '../../core/durations';
 import { fail, reportProblem } from '../../core/errors';
 import { describePort, isPort } from '../../core/grammar';
 import { isDnsSubdomain, requireDnsLabel } from '../../core/names';
+import type { SecretValue } from '../../core/secret';
 import { DatabaseConnection } from '../database/database-connection';
 import { IPostgresCluster, IScalableWorkload, IServiceTarget } from '../../core/interfaces';
 import { IngressRoute } from '../ingress/ingress-route';
@@ -39,6 +40,11 @@ export interface WebServiceDatabase {
   readonly name: string;
   /** @default the database name */
   readonly user?: string;
+  /**
+   * The role's password. Needed for a cluster of `PostgresCluster.fromExisting` (its owners created the
+   * role). @default the cluster's: a Terraform variable or a generated value
+   */
+  readonly password?: SecretValue;
   /**
    * The variables that carry the connection, from the connection ballast creates, e.g.
    * `(c) => ({ ConnectionStrings__DefaultConnection: c.npgsql })`. The password variable comes first.
@@ -185,7 +191,7 @@ export class WebService extends Component implements IScalableWorkload, IService
     const host = { referenceSecret: (name: string, what: string) => this.referenceSecret(name, what), addSecret: (name: string, values: Parameters<Component['addBootstrapSecret']>[1]) => void this.addBootstrapSecret(name, values) };
     let env = webServiceEnvironment(this, this.name, props.env ?? {}, host);
     if (props.database) {
-      const connection = props.database.cluster.addDatabase(this, props.database.name, { user: props.database.user });
+      const connection = props.database.cluster.addDatabase(this, props.database.name, { user: props.database.user, password: props.database.password });
       this.connection = connection;
       // The password variable first: later values expand $(DATABASE_PASSWORD).
       env = [...connection.env(props.database.env(connection)), ...env];
