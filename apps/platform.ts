@@ -1,5 +1,7 @@
 import { Construct } from 'constructs';
 import * as path from 'path';
+import { Duration, Size } from 'cdk8s';
+import { Cpu } from 'cdk8s-plus-27';
 import {
   AcmeIssuer,
   CertManager,
@@ -166,7 +168,7 @@ export function defaultPlatform(scope: Construct, options: DefaultPlatformOption
     route: { host, pathPrefix: '/api' },
     // Flux follows new 1.x tags of the image and commits them to the image line.
     ...(followImages ? { imageAutomation: { flux, semverRange: '^1.0.0' } } : {}),
-    resources: { requests: { cpu: '250m', memory: '256Mi' }, limits: { memory: '512Mi' } },
+    resources: { cpu: { request: Cpu.millis(250) }, memory: { request: Size.mebibytes(256), limit: Size.mebibytes(512) } },
     database: {
       cluster: postgres,
       name: 'articles',
@@ -185,7 +187,7 @@ export function defaultPlatform(scope: Construct, options: DefaultPlatformOption
     minReplicas: 2,
     maxReplicas: 10,
     fallback: { failureThreshold: 3, replicas: 4 },
-    behavior: { scaleDown: { stabilizationWindowSeconds: 120, percent: 50, periodSeconds: 60 } },
+    behavior: { scaleDown: { stabilizationWindow: Duration.minutes(2), percent: 50, period: Duration.minutes(1) } },
   });
   const ui = new WebService(platform, 'articles-ui', {
     namespace: 'articles',
@@ -203,22 +205,22 @@ export function defaultPlatform(scope: Construct, options: DefaultPlatformOption
   const script = path.join(packageRoot(), 'loadtests', 'articles-crawl.ts');
   const loadTest = { script, target: api, prometheus: monitoring, nodePool: 'loadgen' } as const;
   new LoadTest(platform, 'crawl', { ...loadTest, options: { vus: 1, iterations: 1, thresholds: { checks: ['rate==1'] } } });
-  new LoadTest(platform, 'constant', { ...loadTest, options: { vus: 200, duration: '3m', thresholds: { http_req_duration: ['p(95)<700'] } } });
+  new LoadTest(platform, 'constant', { ...loadTest, options: { vus: 200, duration: Duration.minutes(3), thresholds: { http_req_duration: ['p(95)<700'] } } });
   new LoadTest(platform, 'ramp', {
     ...loadTest,
     runner: 'testrun',
     operator,
     parallelism: 2,
-    resources: { requests: { cpu: '1500m', memory: '2Gi' }, limits: { memory: '3Gi' } },
+    resources: { cpu: { request: Cpu.millis(1500) }, memory: { request: Size.gibibytes(2), limit: Size.gibibytes(3) } },
     options: {
       stages: [
-        { duration: '1m', target: 50 },
-        { duration: '2m', target: 150 },
-        { duration: '2m', target: 300 },
-        { duration: '2m', target: 500 },
-        { duration: '2m', target: 800 },
-        { duration: '2m', target: 1200 },
-        { duration: '2m', target: 50 },
+        { duration: Duration.minutes(1), target: 50 },
+        { duration: Duration.minutes(2), target: 150 },
+        { duration: Duration.minutes(2), target: 300 },
+        { duration: Duration.minutes(2), target: 500 },
+        { duration: Duration.minutes(2), target: 800 },
+        { duration: Duration.minutes(2), target: 1200 },
+        { duration: Duration.minutes(2), target: 50 },
       ],
       thresholds: { http_req_duration: ['p(95)<700'], http_req_failed: ['rate<0.01'] },
     },

@@ -12,3 +12,9 @@ export function insideComponent(scope: IConstruct, kind: string, fix: string): b
   reportProblem(scope, `it is not inside a component, so no backend would deploy its ${kind}`, fix);
   return false;
 }
+
+/** The namespace of the component (cdk8s Chart) `c` is in, `c` itself included; undefined outside any. */
+export function namespaceOf(c: IConstruct): string | undefined {
+  const chart = [...c.node.scopes].reverse().find((s) => Chart.isChart(s)) as Chart | undefined;
+  return chart?.namespace;
+}

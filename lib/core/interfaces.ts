@@ -1,12 +1,16 @@
+import type { ApiObjectMetadataDefinition } from 'cdk8s';
+import type { IScalable, ServicePort } from 'cdk8s-plus-27';
+import type { IConstruct } from 'constructs';
 import type { Component } from './component';
 import type { SecretValue } from './secret';
 
 // The interfaces one component uses another through. A ballast component implements them, and so does an
 // importer of what already runs in the cluster (`Traefik.fromExisting`, `KubePrometheusStack.fromExisting`),
-// so that a platform can build on add-ons it does not install itself.
+// so that a platform can build on add-ons it does not install itself. Each extends IConstruct: an
+// importer returns a construct, so that messages name where it was declared and it has a place in the tree.
 
 /** An ingress controller that routes can go through (Traefik's IngressRoute CRDs). */
-export interface IIngressController {
+export interface IIngressController extends IConstruct {
   /** Where it is, for messages: a construct path or `existing Traefik in <namespace>`. */
   readonly description: string;
   /** The middleware that admits only the admin networks (Grafana, dashboards). */
@@ -16,7 +20,7 @@ export interface IIngressController {
 }
 
 /** A Prometheus that answers queries and takes remote writes. */
-export interface IPrometheus {
+export interface IPrometheus extends IConstruct {
   readonly description: string;
   /** In-cluster URL of the query API, e.g. `http://prometheus.monitoring.svc.cluster.local:9090`. */
   readonly queryUrl: string;
@@ -25,10 +29,33 @@ export interface IPrometheus {
 }
 
 /** A Grafana that takes dashboards from grafana.com by id. */
-export interface IDashboardHost {
+export interface IDashboardHost extends IConstruct {
   readonly description: string;
   /** Provisions a dashboard from grafana.com (once, however often it is asked for). */
   addCommunityDashboard(dashboard: CommunityDashboard): void;
+}
+
+/**
+ * A workload an autoscaler (HorizontalAutoscaler, KedaScaler) can scale: cdk8s-plus's `IScalable`, which
+ * its `Deployment` and `StatefulSet` implement (a team's own workload), and so does a WebService. The
+ * autoscaler reads the containers' requests from `toScalingTarget()` and takes `spec.replicas` off the
+ * workload with `markHasAutoscaler()`.
+ */
+export interface IScalableWorkload extends IScalable, IConstruct {}
+
+/**
+ * A Service in the cluster that a ServiceMonitor scrapes and a LoadTest sends requests to: a cdk8s-plus
+ * `Service` is one, and so is a WebService. Its namespace is its metadata's, or else its component's.
+ */
+export interface IServiceTarget extends IConstruct {
+  /** The Service's name. */
+  readonly name: string;
+  /** Its labels (a ServiceMonitor selects the Service by them) and namespace. */
+  readonly metadata: ApiObjectMetadataDefinition;
+  /** Its ports; a monitor names one, a load test uses the first. */
+  readonly ports: readonly ServicePort[];
+  /** Where users reach it through the ingress, when it is routed. @default not routed */
+  readonly publicUrl?: string;
 }
 
 /** Options of `addDatabase`. */
@@ -44,7 +71,7 @@ export interface AddDatabaseOptions {
 }
 
 /** A PostgreSQL cluster that hands out databases. */
-export interface IPostgresCluster {
+export interface IPostgresCluster extends IConstruct {
   readonly description: string;
   /** A database and its owner role for `consumer`, with the connection it reads them with. */
   addDatabase(consumer: Component, name: string, options?: AddDatabaseOptions): DatabaseConnection;

@@ -1,3 +1,5 @@
+import { Size } from 'cdk8s';
+import { Cpu } from 'cdk8s-plus-27';
 // Node pool capacity at synth, and Flux image automation of a WebService.
 import * as path from 'path';
 import { Flux, HorizontalAutoscaler, planPlatform, Platform, PlatformConfig, WebService } from '../../lib/internal';
@@ -10,7 +12,7 @@ const appsPool = (capacity: { nodes: number; cpu: string; memory: string }): Par
 });
 const planProblems = (platform: Platform) => problemOf(() => planPlatform(platform));
 const api = (platform: Platform, maxReplicas = 10) => {
-  const service = new WebService(platform, 'api', { image: 'ghcr.io/acme/api:1.0.0', nodePool: 'apps', resources: { requests: { cpu: '500m', memory: '512Mi' } }, metricsPath: false });
+  const service = new WebService(platform, 'api', { image: 'ghcr.io/acme/api:1.0.0', nodePool: 'apps', resources: { cpu: { request: Cpu.millis(500) }, memory: { request: Size.mebibytes(512) } }, metricsPath: false });
   new HorizontalAutoscaler(service, 'hpa', { target: service, maxReplicas, cpuUtilization: 70 });
   return service;
 };

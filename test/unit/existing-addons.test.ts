@@ -3,7 +3,7 @@
 // a Secret an object names must be created by a component or declared as existing.
 import { ApiObject } from 'cdk8s';
 import * as path from 'path';
-import { Component, Keda, KedaScaler, KubePrometheusStack, Manifest, Platform, SecretValue, Traefik, WebService } from '../../lib';
+import { Component, Keda, KedaScaler, KubePrometheusStack, Manifest, Platform, PostgresCluster, SecretValue, Traefik, WebService } from '../../lib';
 import { testPlatform } from '../support/platforms';
 import { problemOf } from '../support/problems';
 import { fluxObjects, plannedAndSaved, synthToTemp } from '../support/synth';
@@ -37,7 +37,7 @@ test('a Certificate for the cluster\'s own cert-manager: refused until its CRDs 
 
 test('a WebService and its KEDA scaler on a Prometheus that already runs: by URL, its CRDs assumed', () => {
   const platform = testPlatform();
-  const prometheus = KubePrometheusStack.fromExisting(platform, {
+  const prometheus = KubePrometheusStack.fromExisting(platform, 'prometheus', {
     queryUrl: 'http://prometheus-operated.observability.svc.cluster.local:9090',
     remoteWriteUrl: 'http://prometheus-operated.observability.svc.cluster.local:9090/api/v1/write',
   });
@@ -58,7 +58,7 @@ test('a bare WebService without any Prometheus says what to do', () => {
 
 test('Grafana and Prometheus routed through a Traefik that already runs, with its own admin middlewares', () => {
   const platform = testPlatform();
-  const ingress = Traefik.fromExisting(platform, { namespace: 'ingress', adminMiddlewares: [{ name: 'office-only', namespace: 'ingress' }, { name: 'sso', namespace: 'ingress' }] });
+  const ingress = Traefik.fromExisting(platform, 'traefik', { namespace: 'ingress', adminMiddlewares: [{ name: 'office-only', namespace: 'ingress' }, { name: 'sso', namespace: 'ingress' }] });
   new KubePrometheusStack(platform, 'monitoring', { ingress });
   const routes = find(platform, 'IngressRoute').map((o) => o.object as Manifest & { spec: { routes: { middlewares?: unknown }[] } });
   expect(routes.map((r) => [r.metadata.name, r.spec.routes[0].middlewares])).toEqual([
@@ -70,10 +70,10 @@ test('Grafana and Prometheus routed through a Traefik that already runs, with it
 });
 
 test('importers check what they are given', () => {
-  expect(problemOf(() => KubePrometheusStack.fromExisting(testPlatform(), { queryUrl: 'prometheus:9090', remoteWriteUrl: 'http://p/api/v1/write' }))).toBe(
+  expect(problemOf(() => KubePrometheusStack.fromExisting(testPlatform(), 'prometheus', { queryUrl: 'prometheus:9090', remoteWriteUrl: 'http://p/api/v1/write' }))).toBe(
     'ballast: KubePrometheusStack.fromExisting has queryUrl "prometheus:9090". Give its in-cluster http(s) URL.',
   );
-  expect(problemOf(() => Traefik.fromExisting(testPlatform(), {} as never))).toBe('ballast: Traefik.fromExisting needs adminMiddlewares. Name the middlewares admin routes go through, or [] to leave them open on purpose.');
+  expect(problemOf(() => Traefik.fromExisting(testPlatform(), 'traefik', {} as never))).toBe('ballast: Traefik.fromExisting needs adminMiddlewares. Name the middlewares admin routes go through, or [] to leave them open on purpose.');
   expect(problemOf(() => testPlatform().assumeInstalled({ crdGroups: ['certmanager'] }))).toBe('ballast: assumeInstalled has the CRD group "certmanager". Name an API group such as "cert-manager.io".');
   expect(problemOf(() => testPlatform().assumeInstalled({ secrets: ['registry'] }))).toBe('ballast: assumeInstalled has the secret "registry". Name it as "<namespace>/<name>", e.g. "apps/registry-credentials".');
 });
@@ -109,4 +109,27 @@ describe('a Secret an object names must exist', () => {
     service(platform, { env: { TOKEN: { secretName: 'api-token', key: 'token' } } });
     expect(problemOf(() => plannedAndSaved(platform))).toContain('ballast/api: env TOKEN names the Secret "api/api-token", which no component creates.');
   });
+});
+
+test('a WebService on a PostgreSQL cluster that already runs: its owners made the role and database, the service gets the connection', () => {
+  const platform = testPlatform();
+  const db = PostgresCluster.fromExisting(platform, 'shared-db', { clusterName: 'shared', namespace: 'data', readReplicas: true });
+  const password = SecretValue.fromEnv('ORDERS_DB_PASSWORD');
+  const api = new WebService(platform, 'api', { image: 'ghcr.io/acme/api:1.0.0', metricsPath: false, database: { cluster: db, name: 'orders', password, env: (c) => ({ DB: c.npgsqlReadOnly }) } });
+  expect(api.connection?.readWriteHost).toBe('shared-rw.data.svc.cluster.local');
+  expect(api.connection?.npgsqlReadOnly).toBe('Host=shared-ro.data.svc.cluster.local;Port=5432;Database=orders;Username=orders;Password=$(DATABASE_PASSWORD)');
+  // Mutation: an addDatabase that skips the consumer's Secret leaves the password variable without a source.
+  expect(api.bootstrapSecrets.map((s) => s.name)).toEqual(['shared-orders-credentials']);
+});
+
+test('a database of an existing PostgreSQL cluster without the role\'s password says that ballast cannot create the role', () => {
+  const platform = testPlatform();
+  const db = PostgresCluster.fromExisting(platform, 'shared-db', { clusterName: 'shared', namespace: 'data' });
+  // Mutation: an addDatabase that goes on without a password writes a Secret without one.
+  expect(problemOf(() => new WebService(platform, 'api', { image: 'ghcr.io/acme/api:1.0.0', metricsPath: false, database: { cluster: db, name: 'orders', env: () => ({}) } }))).toBe(
+    'ballast/api: the existing PostgreSQL cluster shared in namespace data is not managed by this platform, so ballast cannot create the role "orders" or the database "orders" in it. Have the cluster\'s owners create both, and give addDatabase (or the WebService\'s database) the role\'s password: { password: SecretValue.fromEnv(...) }.',
+  );
+  const ok = new WebService(platform, 'ok', { image: 'ghcr.io/acme/api:1.0.0', metricsPath: false, database: { cluster: db, name: 'orders', password: SecretValue.fromEnv('P'), env: () => ({}) } });
+  // No read replica declared: a read-only connection is refused.
+  expect(problemOf(() => ok.connection!.readOnlyHost)).toContain('which has no read replica (readReplicas is false)');
 });

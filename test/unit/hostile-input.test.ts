@@ -20,6 +20,8 @@ import {
   Traefik,
 } from '../../lib/internal';
 import { Construct } from 'constructs';
+import { Duration, Size } from 'cdk8s';
+import { Cpu } from 'cdk8s-plus-27';
 import { Bare, canary, canarySightings, CANARY, CANARY_ENV, encodedForms, HOSTILE_CLASSES, HostileCase, runCase } from '../support/hostile';
 import { escapeHatchCases } from './hostile/escape-hatches.cases';
 import { cliCases } from './hostile/cli.cases';
@@ -415,26 +417,47 @@ add('git', 'an unknown Flux setting', { config: { flux: { intervall: '1m' } as n
 add('git', 'a Flux interval of 1h30m', { config: { flux: { interval: '1h30m' } }, expect: accepted((tree) => expect(find(tree, 'Kustomization').every((k) => (k.spec as any).interval === '1h30m')).toBe(true)) });
 
 // --- Values Kubernetes, Helm or Terraform reject ----------------------------------------------------
-for (const cpu of ['half', '1..5', '-1', '1 m', '100M m', '1e', 'one']) {
-  add('values', `CPU ${JSON.stringify(cpu)}`, { build: (p) => service(p, { resources: { requests: { cpu } } }), expect: refused(`ballast/api: resources.requests.cpu "${cpu}" is `) });
+// Mutation: a checkContainerResources that takes any Cpu amount or Size lets these through to cdk8s-plus,
+// which writes "-1" (refused by the API server) or throws on a fraction of a mebibyte.
+for (const [name, cpu, message] of [
+  ['Cpu.units(-1)', Cpu.units(-1), 'resources.cpu.request "-1" is '],
+  ['Cpu.units(NaN)', Cpu.units(NaN), 'resources.cpu.request "NaN" is '],
+  ['"half" from untyped JavaScript', 'half' as unknown as Cpu, 'resources.cpu.request is "half", not a Cpu. Use Cpu.millis(n) or Cpu.units(n) of cdk8s-plus-27, e.g. Cpu.millis(250).'],
+] as const) {
+  add('values', `CPU ${name}`, { build: (p) => service(p, { resources: { cpu: { request: cpu } } }), expect: refused(`ballast/api: ${message}`) });
 }
-for (const memory of ['512MB', '512K', '512m', '1.5', '2 Gi', 'Gi', '-1Gi', '1gi']) {
-  add('values', `memory ${JSON.stringify(memory)}`, { build: (p) => service(p, { resources: { limits: { memory } } }), expect: refused(`ballast/api: resources.limits.memory "${memory}" `) });
+for (const [name, memory, message] of [
+  ['1000 KiB', Size.kibibytes(1000), 'resources.memory.limit 1000Ki is not a whole number of mebibytes, 1 or more. Use a Size of whole mebibytes, e.g. Size.mebibytes(512) or Size.gibibytes(2).'],
+  ['0', Size.mebibytes(0), 'resources.memory.limit 0Mi is not a whole number of mebibytes, 1 or more'],
+  ['"512Mi" from untyped JavaScript', '512Mi' as unknown as Size, 'resources.memory.limit is "512Mi", not a Size'],
+] as const) {
+  add('values', `memory ${name}`, { build: (p) => service(p, { resources: { memory: { limit: memory } } }), expect: refused(`ballast/api: ${message}`) });
 }
-add('values', 'a request above its limit', { build: (p) => service(p, { resources: { requests: { memory: '1Gi' }, limits: { memory: '512Mi' } } }), expect: refused('ballast/api: resources.requests.memory is above resources.limits.memory. Request at most the limit.') });
+add('values', 'a request above its limit', { build: (p) => service(p, { resources: { memory: { request: Size.gibibytes(1), limit: Size.mebibytes(512) } } }), expect: refused('ballast/api: resources.memory.request is above resources.memory.limit. Request at most the limit.') });
 add('values', 'PostgreSQL memory of 1GB', { build: (p) => new PostgresCluster(p, 'postgres', { resources: { requests: { memory: '1GB' } } }), expect: refused('ballast/postgres: resources.requests.memory "1GB" is not a Kubernetes quantity') });
 add('values', 'SonarQube CPU of "two"', { build: (p) => new SonarQube(p, 'sonarqube', { database: new PostgresCluster(p, 'postgres', { metrics: false }), resources: { requests: { cpu: 'two' } } }), expect: refused('ballast/sonarqube: resources.requests.cpu "two"') });
-add('values', 'load-test memory of 2G (decimal, valid)', { build: (p) => loadTest(p, { vus: 1, duration: '1m' }, { resources: { requests: { memory: '2G' } } }), expect: accepted() });
+add('values', 'load-test memory of 1536 MiB (valid)', { build: (p) => loadTest(p, { vus: 1, duration: Duration.minutes(1) }, { resources: { memory: { request: Size.mebibytes(1536) } } }), expect: accepted() });
 add('values', 'a storage size of 0', { build: (p) => new PostgresCluster(p, 'postgres', { storageSize: '0' }), expect: refused('ballast/postgres: storageSize a volume of 0 bytes cannot be requested') });
 for (const port of [70000, 0, -1, 1.5, 65536]) {
   add('values', `port ${port}`, { build: (p) => service(p, { port }), expect: refused(`ballast/api: port ${port} is not a port. Use a whole number from 1 to 65535.`) });
 }
 add('values', 'service port 0', { build: (p) => service(p, { servicePort: 0 }), expect: refused('ballast/api: servicePort 0 is not a port') });
-for (const drain of [-1, 1.5, 100000]) {
-  add('values', `drainSeconds ${drain}`, { build: (p) => service(p, { drainSeconds: drain }), expect: refused(`ballast/api: drainSeconds ${drain} is not a whole number of seconds from 0 to 3600`) });
+// Mutation: a WebService that renders the drain and startup without checkDuration crashes in cdk8s
+// (Duration.toSeconds of 1500 ms throws) or writes a grace period the API server refuses.
+for (const [name, drain, message] of [
+  ['1.5 s', Duration.millis(1500), 'drain 1s500ms is not a whole number of seconds (the API takes seconds as an integer). Use Duration.seconds(10), a Duration from 0 s to 3600 s.'],
+  ['2 h', Duration.hours(2), 'drain 2h is above 3600 s'],
+  ['-1 from untyped JavaScript', -1 as unknown as Duration, 'drain is -1 (not a Duration). Use Duration.seconds(10), a Duration from 0 s to 3600 s (a string or a number of seconds is no longer taken).'],
+  ['"10s" from untyped JavaScript', '10s' as unknown as Duration, 'drain is "10s" (not a Duration)'],
+] as const) {
+  add('values', `drain ${name}`, { build: (p) => service(p, { drain }), expect: refused(`ballast/api: ${message}`) });
 }
-for (const startup of [-5, 0, 2.5]) {
-  add('values', `startupSeconds ${startup}`, { build: (p) => service(p, { probes: { startupSeconds: startup } }), expect: refused(`ballast/api: probes.startupSeconds ${startup} is not a whole number of seconds from 1 to 3600`) });
+for (const [name, startup, message] of [
+  ['0', Duration.seconds(0), 'probes.startupTimeout 0s is below 1 s'],
+  ['2.5 s', Duration.millis(2500), 'probes.startupTimeout 2s500ms is not a whole number of seconds'],
+  ['60 from untyped JavaScript', 60 as unknown as Duration, 'probes.startupTimeout is 60 (not a Duration)'],
+] as const) {
+  add('values', `startupTimeout ${name}`, { build: (p) => service(p, { probes: { startupTimeout: startup } }), expect: refused(`ballast/api: ${message}`) });
 }
 add('values', 'a readiness path without "/"', { build: (p) => service(p, { probes: { readinessPath: 'healthz' } }), expect: refused('ballast/api: probes.readinessPath "healthz" is not an HTTP path') });
 for (const name of ['A=B', '', 'A\nB']) {
@@ -452,21 +475,21 @@ add('values', 'an alert label with "-"', { build: (p) => rule(p, 'warning', { 't
 for (const [name, options, message] of [
   ['iterations 0', { vus: 1, iterations: 0 }, 'options.iterations 0 is not 1 or more'],
   ['iterations -3', { vus: 1, iterations: -3 }, 'options.iterations -3 is not 1 or more'],
-  ['vus and stages', { vus: 5, stages: [{ duration: '1m', target: 5 }] }, 'options has stages and vus'],
-  ['duration and stages', { duration: '1m', stages: [{ duration: '1m', target: 5 }] }, 'options has stages and duration'],
-  ['duration and iterations', { vus: 1, duration: '1m', iterations: 10 }, 'options has both duration and iterations'],
+  ['vus and stages', { vus: 5, stages: [{ duration: Duration.minutes(1), target: 5 }] }, 'options has stages and vus'],
+  ['duration and stages', { duration: Duration.minutes(1), stages: [{ duration: Duration.minutes(1), target: 5 }] }, 'options has stages and duration'],
+  ['duration and iterations', { vus: 1, duration: Duration.minutes(1), iterations: 10 }, 'options has both duration and iterations'],
   ['neither duration nor iterations', { vus: 1 }, 'options has neither duration nor iterations'],
-  ['vus 0', { vus: 0, duration: '1m' }, 'options.vus 0 is not 1 or more'],
-  ['a stage of -1 VUs', { stages: [{ duration: '1m', target: -1 }] }, 'stage 0 has target -1'],
-  ['a stage of 1 minute written out', { stages: [{ duration: '1 minute', target: 1 }] }, 'stage 0 has duration "1 minute"'],
-  ['an option ballast does not pass', { vus: 1, duration: '1m', rps: 10 }, 'options has rps, which ballast does not pass to k6'],
+  ['vus 0', { vus: 0, duration: Duration.minutes(1) }, 'options.vus 0 is not 1 or more'],
+  ['a stage of -1 VUs', { stages: [{ duration: Duration.minutes(1), target: -1 }] }, 'stage 0 has target -1'],
+  ['a stage of 1 minute written out (untyped JavaScript)', { stages: [{ duration: '1 minute', target: 1 }] }, 'stage 0 duration is "1 minute" (not a Duration). Use Duration.minutes(2)'],
+  ['an option ballast does not pass', { vus: 1, duration: Duration.minutes(1), rps: 10 }, 'options has rps, which ballast does not pass to k6'],
 ] as const) {
   add('values', `k6 ${name}`, { build: (p) => loadTest(p, options), expect: refused(`ballast/smoke: ${message}`) });
 }
 for (const env of ['K6_OPTIONS', 'TARGET_URL', 'K6_PROMETHEUS_RW_SERVER_URL']) {
-  add('values', `a user ${env} beside the built-in one`, { build: (p) => loadTest(p, { vus: 1, duration: '1m' }, { env: { [env]: '{}' } }), expect: refused(`ballast/smoke: env sets ${env}, which ballast sets itself`) });
+  add('values', `a user ${env} beside the built-in one`, { build: (p) => loadTest(p, { vus: 1, duration: Duration.minutes(1) }, { env: { [env]: '{}' } }), expect: refused(`ballast/smoke: env sets ${env}, which ballast sets itself`) });
 }
-add('values', 'a load-test env value that is not a string', { build: (p) => loadTest(p, { vus: 1, duration: '1m' }, { env: { TOKEN: canary() } }), expect: refused('ballast/smoke: env TOKEN is not a string') });
+add('values', 'a load-test env value that is not a string', { build: (p) => loadTest(p, { vus: 1, duration: Duration.minutes(1) }, { env: { TOKEN: canary() } }), expect: refused('ballast/smoke: env TOKEN is not a string') });
 for (const retention of ['1.5d', '12h1d', '10 m', '0d', '']) {
   add('values', `Prometheus retention ${JSON.stringify(retention)}`, { build: (p) => monitoring(p, { retention }), expect: refused(`ballast/monitoring: retention "${retention}" is not a Prometheus duration`) });
 }
@@ -480,30 +503,31 @@ for (const retention of ['1d12h', '30d', '2w', '1y', '36h']) {
 }
 for (const metric of ['articles_listed', 'http_req_duration{status:200}', 'my_trend{scenario:browse}']) {
   add('valid input', `a k6 threshold on ${metric}`, {
-    build: (p) => loadTest(p, { vus: 1, duration: '1m', thresholds: { [metric]: ['p(95)<500'] } }),
+    build: (p) => loadTest(p, { vus: 1, duration: Duration.minutes(1), thresholds: { [metric]: ['p(95)<500'] } }),
     expect: accepted((tree) => expect(JSON.parse((find(tree, 'Job', 'k6-smoke')[0] as any).spec.template.spec.containers[0].env.find((e: { name: string }) => e.name === 'K6_OPTIONS').value).thresholds).toEqual({ [metric]: ['p(95)<500'] })),
   });
 }
-for (const [cpu, memory] of [['1500m', '1.5Gi'], ['0.5', '512Mi'], ['2', '2G'], ['100m', '1e9']] as const) {
-  add('valid input', `resources ${cpu} / ${memory}`, {
-    build: (p) => service(p, { resources: { requests: { cpu, memory } } }),
-    expect: accepted((tree) => expect((find(tree, 'Deployment', 'api')[0] as any).spec.template.spec.containers[0].resources.requests).toEqual({ cpu, memory })),
+// cdk8s-plus writes memory in Mi (2 GiB as 2048Mi) and CPU as its amount.
+for (const [cpu, memory, written] of [[Cpu.millis(1500), Size.mebibytes(1536), { cpu: '1500m', memory: '1536Mi' }], [Cpu.units(0.5), Size.mebibytes(512), { cpu: '0.5', memory: '512Mi' }], [Cpu.units(2), Size.gibibytes(2), { cpu: '2', memory: '2048Mi' }]] as const) {
+  add('valid input', `resources ${written.cpu} / ${written.memory}`, {
+    build: (p) => service(p, { resources: { cpu: { request: cpu }, memory: { request: memory } } }),
+    expect: accepted((tree) => expect((find(tree, 'Deployment', 'api')[0] as any).spec.template.spec.containers[0].resources.requests).toEqual(written)),
   });
 }
 add('valid input', 'k6 iterations', { build: (p) => loadTest(p, { vus: 2, iterations: 20 }), expect: accepted() });
-add('valid input', 'k6 stages', { build: (p) => loadTest(p, { stages: [{ duration: '30s', target: 5 }, { duration: '1m30s', target: 0 }] }), expect: accepted() });
+add('valid input', 'k6 stages', { build: (p) => loadTest(p, { stages: [{ duration: Duration.seconds(30), target: 5 }, { duration: Duration.seconds(90), target: 0 }] }), expect: accepted() });
 
 // --- Crashes: every error says where and what ---------------------------------------------------------
 add('crash', 'a load-test script that does not exist', {
-  build: (p) => loadTest(p, { vus: 1, duration: '1m' }, { script: 'loadtests/missing.ts' }),
+  build: (p) => loadTest(p, { vus: 1, duration: Duration.minutes(1) }, { script: 'loadtests/missing.ts' }),
   expect: refused('ballast/smoke: script loadtests/missing.ts is not a file. Give the path of the TypeScript k6 script'),
 });
 add('crash', 'a load-test script that is a folder', {
-  build: (p) => loadTest(p, { vus: 1, duration: '1m' }, { script: path.dirname(script) }),
+  build: (p) => loadTest(p, { vus: 1, duration: Duration.minutes(1) }, { script: path.dirname(script) }),
   expect: refused(`ballast/smoke: script ${path.dirname(script)} is not a file`),
 });
 add('crash', 'a load-test script that is not a string', {
-  build: (p) => loadTest(p, { vus: 1, duration: '1m' }, { script: 42 }),
+  build: (p) => loadTest(p, { vus: 1, duration: Duration.minutes(1) }, { script: 42 }),
   expect: refused('ballast/smoke: script 42 is not a file'),
 });
 add('crash', 'k6 options that are not an object', { build: (p) => loadTest(p, null as never), expect: refused('ballast/smoke: options is not an object') });

@@ -1,3 +1,4 @@
+import { Duration } from 'cdk8s';
 // Load tests as the LoadTest construct writes them, and what it refuses.
 import * as path from 'path';
 import {
@@ -29,7 +30,7 @@ function setup(k6Metrics: K6MetricsMode = 'native-histograms', platform: Platfor
   const api = new WebService(platform, 'api', { image: 'ghcr.io/acme/api:1.0.0', route: { host: 'api.example.com' } });
   const operator = new K6Operator(platform, 'k6-operator');
   const test = (id: string, props: Partial<LoadTestProps> = {}) =>
-    new LoadTest(platform, id, { script, target: api, prometheus: monitoring, options: { vus: 10, duration: '1m' }, nodePool: 'loadgen', ...props } as LoadTestProps);
+    new LoadTest(platform, id, { script, target: api, prometheus: monitoring, options: { vus: 10, duration: Duration.minutes(1) }, nodePool: 'loadgen', ...props } as LoadTestProps);
   return { platform, monitoring, api, operator, test };
 }
 const objectOf = (c: LoadTest, kind: string) => (c.manifests() as Manifest[]).find((m) => m.kind === kind) as any;
@@ -94,10 +95,10 @@ test.each([
   ['a runner pool that does not exist', () => setup('native-histograms', testPlatform()).test('x'), 'ballast/x: unknown node pool "loadgen". Use one of the pools in the platform config (monitor) or add "loadgen" to nodePools.'],
   [
     'a threshold on something that is not a metric name',
-    () => setup().test('x', { options: { vus: 1, duration: '1m', thresholds: { 'http req duration': ['p(95)<700'] } } }),
+    () => setup().test('x', { options: { vus: 1, duration: Duration.minutes(1), thresholds: { 'http req duration': ['p(95)<700'] } } }),
     expect.stringMatching(/^ballast\/x: a threshold names the metric "http req duration", which is not a k6 metric name\. Use a metric name of letters, digits and "_" \(k6's own: checks, .*selector\.$/),
   ],
-  ['a threshold that is not an expression', () => setup().test('x', { options: { vus: 1, duration: '1m', thresholds: { http_req_duration: ['95% under 700ms'] } } }), 'ballast/x: threshold "95% under 700ms" of http_req_duration is not a k6 threshold expression. Write it like "p(95)<700" or "rate<0.01".'],
+  ['a threshold that is not an expression', () => setup().test('x', { options: { vus: 1, duration: Duration.minutes(1), thresholds: { http_req_duration: ['95% under 700ms'] } } }), 'ballast/x: threshold "95% under 700ms" of http_req_duration is not a k6 threshold expression. Write it like "p(95)<700" or "rate<0.01".'],
   [
     'a target that is not a WebService of this platform',
     () => {
@@ -105,7 +106,7 @@ test.each([
       const other = new Platform(new App(), 'other', testConfig());
       test('x', { target: new WebService(other, 'api', { image: 'ghcr.io/acme/api:1.0.0' }) });
     },
-    'ballast/x: its target other/api is not a WebService of this platform. Target a WebService created in the same Platform.',
+    'ballast/x: its target other/api is not a Service in a component of this platform. Target a WebService, or a Service created inside a Component of the same Platform.',
   ],
   ['a parallelism below 1', () => setup().test('x', { runner: 'testrun', operator: setup().operator, parallelism: 0 }), 'ballast/x: parallelism 0 is not 1 or more. Run at least one pod.'],
   ['parallelism without the operator', () => setup().test('x', { parallelism: 3 }), "ballast/x: parallelism needs the k6 operator. Use runner: 'testrun' with an operator."],

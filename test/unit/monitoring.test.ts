@@ -1,3 +1,5 @@
+import { Duration } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
 // Grafana, dashboards, monitors and rules as the monitoring component writes them.
 import * as fs from 'fs';
 import * as path from 'path';
@@ -92,7 +94,8 @@ test('Traefik with metrics records request rate, error ratio and p95 per service
 
 test('ServiceMonitor and GrafanaDashboard objects', () => {
   const s = monitoring();
-  new ServiceMonitor(s, 'api', { selector: { app: 'api' }, port: 'http-metrics', interval: '15s' });
+  const service = new kplus.Service(s, 'api-service', { metadata: { name: 'api', labels: { app: 'api' } }, ports: [{ name: 'http-metrics', port: 9090 }] });
+  new ServiceMonitor(s, 'api', { service, port: 'http-metrics', interval: Duration.seconds(15) });
   new GrafanaDashboard(s, 'api-dashboard', { dashboard: { uid: 'api', title: 'API' }, folder: 'Apps' });
   const objects = s.manifests() as Manifest[];
   expect(objects.find((m) => m.kind === 'ServiceMonitor')).toEqual({

@@ -1,3 +1,4 @@
+import { Duration, Size } from 'cdk8s';
 // The WebService and its autoscalers: zero-downtime defaults, one port everywhere, the rules of autoscaling.
 import * as path from 'path';
 import {
@@ -34,11 +35,12 @@ test('zero-downtime defaults: readiness, preStop pause under the grace period, s
   const c = pod.containers[0];
   expect(d.spec.replicas).toBe(2);
   expect(d.spec.strategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: '25%' } });
-  expect(c.readinessProbe.httpGet).toEqual({ path: '/healthz', port: 'http' });
+  expect(c.readinessProbe.httpGet).toEqual({ path: '/healthz', port: 'http', scheme: 'HTTP' });
   expect(c.lifecycle.preStop.sleep.seconds).toBeLessThan(pod.terminationGracePeriodSeconds);
   expect(c.resources.requests).toEqual({ cpu: '100m', memory: '128Mi' });
   expect(pod.securityContext).toEqual({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
-  expect(c.securityContext).toEqual({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
+  // cdk8s-plus also states runAsNonRoot and privileged: false on the container, as the restricted Pod Security Standard asks.
+  expect(c.securityContext).toEqual({ allowPrivilegeEscalation: false, privileged: false, runAsNonRoot: true, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
   expect(c.volumeMounts).toEqual([{ name: 'tmp', mountPath: '/tmp' }]);
   expect(objectOf(api, 'PodDisruptionBudget').spec.maxUnavailable).toBe(1);
 });
@@ -71,7 +73,7 @@ test('an autoscaled Deployment has no replicas; HPA on CPU and memory with behav
   expect([so.spec.minReplicaCount, so.spec.maxReplicaCount]).toEqual([0, 5]);
 
   const other = setup().api;
-  new HorizontalAutoscaler(other, 'hpa', { target: other, minReplicas: 2, maxReplicas: 6, cpuUtilization: 70, memoryUtilization: 80, behavior: { scaleUp: { pods: 2, periodSeconds: 30 } } });
+  new HorizontalAutoscaler(other, 'hpa', { target: other, minReplicas: 2, maxReplicas: 6, cpuUtilization: 70, memoryUtilization: 80, behavior: { scaleUp: { pods: 2, period: Duration.seconds(30) } } });
   const hpa = objectOf(other, 'HorizontalPodAutoscaler');
   expect(hpa.spec).toEqual({
     scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'api' },
@@ -116,11 +118,11 @@ test.each([
   [
     'a CPU target without a CPU request',
     () => {
-      const { platform, api } = setup({ resources: { requests: { memory: '128Mi' } } });
+      const { platform, api } = setup({ resources: { memory: { request: Size.mebibytes(128) } } });
       new HorizontalAutoscaler(api, 'hpa', { target: api, maxReplicas: 3, cpuUtilization: 70 });
       planPlatform(platform);
     },
-    'ballast/api/hpa: it scales ballast/api on cpu utilization, but the container requests no cpu. Set resources.requests.cpu on ballast/api: utilization is a share of the request.',
+    'ballast/api/hpa: it scales ballast/api on cpu utilization, but the container requests no cpu. Set the cpu request (resources.cpu.request) on ballast/api: utilization is a share of the request.',
   ],
   [
     'an image without a pinned version',

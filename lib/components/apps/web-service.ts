@@ -1,25 +1,25 @@
-import { ApiObject, Lazy } from 'cdk8s';
+import { ApiObject, ApiObjectMetadataDefinition, Duration, Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import type { ContainerResources, ScalingTarget, ServicePort } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { Component, ComponentOptions } from '../../core/component';
+import { checkDuration, goDuration } from '../../core/durations';
 import { fail, reportProblem } from '../../core/errors';
-import { describeEnvVarName, describePort, isEnvVarName, isNonNegativeInteger, isPort, isPositiveInteger } from '../../core/grammar';
+import { describePort, isPort } from '../../core/grammar';
 import { isDnsSubdomain, requireDnsLabel } from '../../core/names';
-import { requireResources } from '../../core/resource-checks';
-import { SecretValue } from '../../core/secret';
-import { ContainerEnv, DatabaseConnection } from '../database/database-connection';
-import { ContainerResources } from '../database/postgres-cluster';
-import { IPostgresCluster } from '../../core/interfaces';
+import type { SecretValue } from '../../core/secret';
+import { DatabaseConnection } from '../database/database-connection';
+import { IPostgresCluster, IScalableWorkload, IServiceTarget } from '../../core/interfaces';
 import { IngressRoute } from '../ingress/ingress-route';
 import { MiddlewareRef } from '../ingress/middleware';
 import type { RouteTls } from '../tls/route-tls';
 import type { Flux } from '../gitops/flux';
 import { ServiceMonitor } from '../monitoring/service-monitor';
+import { checkContainerResources } from './container-resources';
+import { EnvValue, webServiceEnvironment } from './web-service-env';
+import { webServiceDeployment, webServiceService } from './web-service-pod';
 
-/**
- * An environment value: a plain string (not secret), a key of a Secret in the service's namespace, or a
- * SecretValue (ballast puts it in the Secret `<service>-env`, which the variable then reads).
- */
-export type EnvValue = string | SecretValue | { readonly secretName: string; readonly key: string };
+export type { EnvValue } from './web-service-env';
 
 /** Where the service is routed from outside. */
 export interface WebServiceRoute {
@@ -41,6 +41,11 @@ export interface WebServiceDatabase {
   /** @default the database name */
   readonly user?: string;
   /**
+   * The role's password. Needed for a cluster of `PostgresCluster.fromExisting` (its owners created the
+   * role). @default the cluster's: a Terraform variable or a generated value
+   */
+  readonly password?: SecretValue;
+  /**
    * The variables that carry the connection, from the connection ballast creates, e.g.
    * `(c) => ({ ConnectionStrings__DefaultConnection: c.npgsql })`. The password variable comes first.
    */
@@ -53,8 +58,11 @@ export interface WebServiceProbes {
   readonly readinessPath?: string;
   /** Restart when this stops answering. @default the readiness path */
   readonly livenessPath?: string;
-  /** Seconds a slow starter gets before liveness counts (a startup probe). @default no startup probe */
-  readonly startupSeconds?: number;
+  /**
+   * How long a slow starter gets before liveness counts (a startup probe on the readiness path), in
+   * whole seconds up to an hour. @default no startup probe
+   */
+  readonly startupTimeout?: Duration;
 }
 
 /** Flux image automation of a WebService: Flux follows new tags of its image within a semver range. */
@@ -63,8 +71,8 @@ export interface WebServiceImageAutomation {
   readonly flux: Flux;
   /** Tags to follow, e.g. `^1.0.0` or `>=1.0.0 <2.0.0`. */
   readonly semverRange: string;
-  /** How often the registry is scanned. @default '5m' */
-  readonly interval?: string;
+  /** How often the registry is scanned. @default Duration.minutes(5) */
+  readonly interval?: Duration;
 }
 
 /** Properties of a WebService. */
@@ -77,7 +85,10 @@ export interface WebServiceProps extends ComponentOptions {
   readonly servicePort?: number;
   /** Replicas when no autoscaler manages the Deployment. @default 2 */
   readonly replicas?: number;
-  /** @default requests 100m / 128Mi, limit 256Mi memory */
+  /**
+   * The container's CPU (`Cpu.millis(250)`) and memory (`Size.mebibytes(256)`), as cdk8s-plus takes them.
+   * @default requests Cpu.millis(100) / Size.mebibytes(128), limit Size.mebibytes(256) of memory
+   */
   readonly resources?: ContainerResources;
   /** @default no route */
   readonly route?: WebServiceRoute;
@@ -94,10 +105,10 @@ export interface WebServiceProps extends ComponentOptions {
   /** @default any node */
   readonly nodePool?: string;
   /**
-   * Seconds a stopping pod keeps serving while endpoints and proxies drop it (a `preStop` sleep);
-   * `terminationGracePeriodSeconds` is 30 s above it. @default 10
+   * How long a stopping pod keeps serving while endpoints and proxies drop it (a `preStop` sleep), in
+   * whole seconds up to an hour; `terminationGracePeriodSeconds` is 30 s above it. @default Duration.seconds(10)
    */
-  readonly drainSeconds?: number;
+  readonly drain?: Duration;
   /** Root filesystem read-only (an emptyDir is mounted on /tmp). @default true */
   readonly readOnlyRootFilesystem?: boolean;
   /**
@@ -108,14 +119,21 @@ export interface WebServiceProps extends ComponentOptions {
   readonly imageAutomation?: WebServiceImageAutomation;
 }
 
+const DEFAULT_RESOURCES: ContainerResources = {
+  cpu: { request: kplus.Cpu.millis(100) },
+  memory: { request: Size.mebibytes(128), limit: Size.mebibytes(256) },
+};
+
 /**
- * A stateless HTTP service: Deployment, Service, optional IngressRoute and a ServiceMonitor, with the
- * container port declared once and used by name everywhere. Zero-downtime by default: readiness probe,
- * a preStop pause before SIGTERM, rolling updates that never go below the desired count, a
- * PodDisruptionBudget when more than one replica can run, requests and limits, and a restricted security
- * context. An autoscaler (HorizontalAutoscaler or KedaScaler) takes `spec.replicas` off the Deployment.
+ * A stateless HTTP service: a cdk8s-plus Deployment and Service, optional IngressRoute and a
+ * ServiceMonitor, with the container port declared once and used by name everywhere. Zero-downtime by
+ * default: readiness probe, a preStop pause before SIGTERM, rolling updates that never go below the
+ * desired count, a PodDisruptionBudget when more than one replica can run, requests and limits, and a
+ * restricted security context. An autoscaler (HorizontalAutoscaler, KedaScaler, or cdk8s-plus's own)
+ * takes `spec.replicas` off the Deployment. It is an `IScalable` (through its Deployment) and an
+ * `IServiceTarget` (through its Service), like a team's own cdk8s-plus workload.
  */
-export class WebService extends Component {
+export class WebService extends Component implements IScalableWorkload, IServiceTarget {
   /** The name of the Deployment, Service and pods' `app.kubernetes.io/name`. */
   public readonly name: string;
   public readonly podLabels: Record<string, string>;
@@ -127,11 +145,15 @@ export class WebService extends Component {
   public readonly url: string;
   /** The public URL, when routed. */
   public readonly publicUrl?: string;
-  /** The container's CPU and memory. */
+  /** The container's CPU and memory (without the values that were refused). */
   public readonly resources: ContainerResources;
   public readonly connection?: DatabaseConnection;
   /** The Traefik service label of the route's backend (`<namespace>-<service>-<port>@kubernetescrd`). */
   public readonly traefikService?: string;
+  /** The cdk8s-plus Deployment: add containers, volumes or patches to it as to any cdk8s-plus workload. */
+  public readonly deployment: kplus.Deployment;
+  /** The cdk8s-plus Service in front of the pods. */
+  public readonly service: kplus.Service;
   private scaler?: { kind: string; by: Construct; minReplicas: number; maxReplicas: number };
   private readonly fixedReplicas: number;
 
@@ -152,11 +174,11 @@ export class WebService extends Component {
     this.podLabels = { 'app.kubernetes.io/name': this.name, 'app.kubernetes.io/part-of': 'ballast' };
     this.host = `${this.name}.${this.namespace}.svc.cluster.local`;
     this.url = this.addOutputUrl('url', `http://${this.host}${this.servicePort === 80 ? '' : `:${this.servicePort}`}`);
-    this.resources = requireResources(this, props.resources ?? { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '256Mi' } });
-    const drain = props.drainSeconds ?? 10;
-    if (!isNonNegativeInteger(drain) || drain > 3600) reportProblem(this, `drainSeconds ${drain} is not a whole number of seconds from 0 to 3600`, 'Use e.g. 10');
-    const startup = props.probes?.startupSeconds;
-    if (startup !== undefined && (!isPositiveInteger(startup) || startup > 3600)) reportProblem(this, `probes.startupSeconds ${startup} is not a whole number of seconds from 1 to 3600`, 'Use e.g. 60, or leave it out');
+    const resources = checkContainerResources(this, props.resources ?? DEFAULT_RESOURCES);
+    this.resources = resources.resources;
+    // A refused value is reported; building goes on with the default, and nothing is rendered.
+    const drainMs = checkDuration(this, 'drain', props.drain ?? Duration.seconds(10), { min: 0, max: 3600 }, 'Duration.seconds(10)');
+    const startupMs = props.probes?.startupTimeout === undefined ? undefined : checkDuration(this, 'probes.startupTimeout', props.probes.startupTimeout, { min: 1, max: 3600 }, 'Duration.seconds(60), or leave it out');
     for (const [what, path] of [['readinessPath', props.probes?.readinessPath], ['livenessPath', props.probes?.livenessPath]] as const) {
       if (path !== undefined && !/^\/[\x21-\x7e]*$/.test(path)) reportProblem(this, `probes.${what} "${path}" is not an HTTP path`, 'Use a path starting with "/", e.g. "/healthz"');
     }
@@ -164,13 +186,12 @@ export class WebService extends Component {
       reportProblem(this, `imagePullSecret "${props.imagePullSecret}" is not a Secret name`, 'Use the name of a Secret of type kubernetes.io/dockerconfigjson in the namespace: lowercase letters, digits, "-" and "."');
     }
     if (props.imagePullSecret !== undefined) this.referenceSecret(props.imagePullSecret, 'imagePullSecret');
-    const readOnlyRoot = props.readOnlyRootFilesystem ?? true;
     const readiness = props.probes?.readinessPath ?? '/healthz';
-    const probe = (path: string, extra: Record<string, number>) => ({ httpGet: { path, port: 'http' }, periodSeconds: 5, timeoutSeconds: 2, ...extra });
 
-    let env = this.environment(props.env ?? {});
+    const host = { referenceSecret: (name: string, what: string) => this.referenceSecret(name, what), addSecret: (name: string, values: Parameters<Component['addBootstrapSecret']>[1]) => void this.addBootstrapSecret(name, values) };
+    let env = webServiceEnvironment(this, this.name, props.env ?? {}, host);
     if (props.database) {
-      const connection = props.database.cluster.addDatabase(this, props.database.name, { user: props.database.user });
+      const connection = props.database.cluster.addDatabase(this, props.database.name, { user: props.database.user, password: props.database.password });
       this.connection = connection;
       // The password variable first: later values expand $(DATABASE_PASSWORD).
       env = [...connection.env(props.database.env(connection)), ...env];
@@ -178,63 +199,26 @@ export class WebService extends Component {
       if (Component.isComponent(props.database.cluster)) this.deployAfter(props.database.cluster);
     }
 
-    const scheduling = this.scheduling(props.nodePool);
-    this.claimCapacity({ pool: props.nodePool, what: this.name, replicas: () => this.maxReplicas, requests: this.resources.requests ?? {} });
-    new ApiObject(this, 'deployment', {
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
-      metadata: { name: this.name, labels: this.podLabels },
-      spec: {
-        // An autoscaled Deployment leaves replicas to its autoscaler: a re-apply must not reset them.
-        replicas: Lazy.any({ produce: () => (this.scaler ? undefined : this.fixedReplicas) }),
-        revisionHistoryLimit: 5,
-        selector: { matchLabels: this.podLabels },
-        strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: '25%' } },
-        template: {
-          metadata: { labels: this.podLabels },
-          spec: {
-            terminationGracePeriodSeconds: drain + 30,
-            automountServiceAccountToken: false,
-            securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
-            ...(props.imagePullSecret ? { imagePullSecrets: [{ name: props.imagePullSecret }] } : {}),
-            ...(scheduling ?? {}),
-            containers: [
-              {
-                name: this.name,
-                image: props.image,
-                ports: [{ name: 'http', containerPort: this.containerPort, protocol: 'TCP' }],
-                ...(env.length > 0 ? { env } : {}),
-                resources: this.resources,
-                readinessProbe: probe(readiness, { failureThreshold: 3 }),
-                livenessProbe: probe(props.probes?.livenessPath ?? readiness, { failureThreshold: 6 }),
-                ...(props.probes?.startupSeconds
-                  ? { startupProbe: probe(readiness, { failureThreshold: Math.ceil(props.probes.startupSeconds / 5) }) }
-                  : {}),
-                // Keep serving while the endpoint removal reaches every proxy, then take SIGTERM.
-                lifecycle: { preStop: { sleep: { seconds: drain } } },
-                securityContext: {
-                  allowPrivilegeEscalation: false,
-                  readOnlyRootFilesystem: readOnlyRoot,
-                  capabilities: { drop: ['ALL'] },
-                },
-                ...(readOnlyRoot ? { volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }] } : {}),
-              },
-            ],
-            ...(readOnlyRoot ? { volumes: [{ name: 'tmp', emptyDir: {} }] } : {}),
-          },
-        },
-      },
+    this.claimCapacity({ pool: props.nodePool, what: this.name, replicas: () => this.maxReplicas, requests: resources.quantities.requests });
+    this.deployment = webServiceDeployment(this, {
+      name: this.name,
+      labels: this.podLabels,
+      image: props.image,
+      containerPort: this.containerPort,
+      replicas: this.fixedReplicas,
+      resources: this.resources,
+      env,
+      readinessPath: readiness,
+      livenessPath: props.probes?.livenessPath ?? readiness,
+      drainSeconds: (drainMs ?? 10_000) / 1000,
+      startupSeconds: startupMs === undefined ? undefined : startupMs / 1000,
+      readOnlyRootFilesystem: props.readOnlyRootFilesystem ?? true,
+      imagePullSecret: props.imagePullSecret,
+      scheduling: this.scheduling(props.nodePool),
     });
-    new ApiObject(this, 'service', {
-      apiVersion: 'v1',
-      kind: 'Service',
-      metadata: { name: this.name, labels: this.podLabels },
-      spec: { type: 'ClusterIP', selector: this.podLabels, ports: [{ name: 'http', port: this.servicePort, targetPort: 'http', protocol: 'TCP' }] },
-    });
+    this.service = webServiceService(this, this.name, this.podLabels, this.servicePort, this.containerPort);
     if (this.fixedReplicas > 1) this.addDisruptionBudget();
-    if (props.metricsPath !== false) {
-      new ServiceMonitor(this, 'metrics', { name: this.name, selector: this.podLabels, port: 'http', path: props.metricsPath ?? '/metrics' });
-    }
+    if (props.metricsPath !== false) new ServiceMonitor(this, 'metrics', { name: this.name, service: this, port: 'http', path: props.metricsPath ?? '/metrics' });
     if (props.imageAutomation) this.automateImage(props.image, props.imageAutomation, props.imagePullSecret);
     if (props.route) {
       this.publicUrl = this.addOutputUrl('publicUrl', `https://${props.route.host}${props.route.pathPrefix ?? ''}`);
@@ -255,6 +239,7 @@ export class WebService extends Component {
     if (this.deployWith !== 'flux') {
       reportProblem(this, 'image automation needs the Deployment in Git, but the service is deployed by Terraform', 'Deploy it with Flux, or drop imageAutomation');
     }
+    const interval = checkDuration(this, 'imageAutomation.interval', automation.interval ?? Duration.minutes(5), { min: 1, wholeSeconds: false }, 'Duration.minutes(5)');
     // The namespace holds this service's ImagePolicy: an ImageUpdateAutomation of the Flux needs an object there.
     automation.flux.enableImageAutomation(this.namespace);
     const repository = image.replace(/@sha256:[a-f0-9]{64}$/, '').replace(/:[^/:]+$/, '');
@@ -262,7 +247,7 @@ export class WebService extends Component {
       apiVersion: 'image.toolkit.fluxcd.io/v1',
       kind: 'ImageRepository',
       metadata: { name: this.name },
-      spec: { image: repository, interval: automation.interval ?? '5m', ...(pullSecret ? { secretRef: { name: pullSecret } } : {}) },
+      spec: { image: repository, interval: goDuration(interval ?? 300_000), ...(pullSecret ? { secretRef: { name: pullSecret } } : {}) },
     });
     new ApiObject(this, 'image-policy', {
       apiVersion: 'image.toolkit.fluxcd.io/v1',
@@ -278,33 +263,6 @@ export class WebService extends Component {
     });
   }
 
-  /**
-   * The container's environment: plain values as they are, Secret keys by reference, and SecretValues
-   * through the Secret `<service>-env` that this service declares for them.
-   */
-  private environment(values: Record<string, EnvValue>): ContainerEnv[] {
-    const secretName = `${this.name}-env`;
-    const secret: Record<string, SecretValue> = {};
-    const env = Object.entries(values).map(([name, v]): ContainerEnv => {
-      if (!isEnvVarName(name)) reportProblem(this, `env has the variable name "${name}"`, describeEnvVarName);
-      if (typeof v === 'string') return { name, value: v };
-      if (SecretValue.isSecretValue(v)) {
-        if (!/^[-._a-zA-Z0-9]+$/.test(name)) reportProblem(this, `env "${name}" takes a SecretValue, but a Secret key cannot be named so`, 'Use letters, digits, "-", "_" and "." in the names of secret variables');
-        secret[name] = v;
-        return { name, valueFrom: { secretKeyRef: { name: secretName, key: name } } };
-      }
-      const ref = v as { secretName?: unknown; key?: unknown } | null;
-      if (typeof ref?.secretName !== 'string' || !isDnsSubdomain(ref.secretName) || typeof ref.key !== 'string' || !/^[-._a-zA-Z0-9]+$/.test(ref.key)) {
-        reportProblem(this, `env "${name}" is neither a string, a SecretValue nor a { secretName, key } of a Secret`, 'Give a plain string, a SecretValue, or the name and key of a Secret in the namespace');
-        return { name, value: '' };
-      }
-      this.referenceSecret(ref.secretName, `env ${name}`);
-      return { name, valueFrom: { secretKeyRef: { name: ref.secretName, key: ref.key } } };
-    });
-    if (Object.keys(secret).length > 0) this.addBootstrapSecret(secretName, secret);
-    return env;
-  }
-
   /** The replica count when no autoscaler manages it. */
   public get replicas(): number {
     return this.fixedReplicas;
@@ -317,15 +275,42 @@ export class WebService extends Component {
   }
 
   /**
-   * Hands the Deployment's replica count to an autoscaler (the `markHasAutoscaler` of cdk8s-plus): the
-   * Deployment then carries no `spec.replicas`. A workload has one autoscaler, HPA or KEDA, never both.
+   * Hands the Deployment's replica count to an autoscaler: the Deployment then carries no `spec.replicas`,
+   * and the capacity check and the disruption budget count its maximum. A workload has one autoscaler,
+   * HPA or KEDA, never both.
    */
   public markAutoscaled(by: Construct, kind: string, minReplicas: number, maxReplicas: number): void {
     if (this.scaler) {
       fail(by, `${this.node.path} is already scaled by the ${this.scaler.kind} ${this.scaler.by.node.path}`, 'Keep one autoscaler per workload: an HPA or a KEDA ScaledObject, not both');
     }
     this.scaler = { kind, by, minReplicas, maxReplicas };
+    this.deployment.markHasAutoscaler();
     if (maxReplicas > 1) this.addDisruptionBudget();
+  }
+
+  /** `IScalable`: true once an autoscaler manages the Deployment. */
+  public get hasAutoscaler(): boolean {
+    return this.deployment.hasAutoscaler;
+  }
+
+  /** `IScalable` (for cdk8s-plus's own HorizontalPodAutoscaler): the Deployment leaves replicas to it. */
+  public markHasAutoscaler(): void {
+    this.deployment.markHasAutoscaler();
+  }
+
+  /** `IScalable`: the Deployment, with its containers (an autoscaler on CPU reads their requests). */
+  public toScalingTarget(): ScalingTarget {
+    return this.deployment.toScalingTarget();
+  }
+
+  /** `IServiceTarget`: the Service's labels and namespace. */
+  public get metadata(): ApiObjectMetadataDefinition {
+    return this.service.metadata;
+  }
+
+  /** `IServiceTarget`: the Service's ports. */
+  public get ports(): ServicePort[] {
+    return this.service.ports;
   }
 
   /**

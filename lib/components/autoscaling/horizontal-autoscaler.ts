@@ -1,13 +1,14 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { reportProblem } from '../../core/errors';
-import { WebService } from '../apps/web-service';
-import { insideComponent } from '../../core/in-component';
-import { checkReplicaRange, checkScalingBehavior, deploymentRef, hpaBehavior, requireRequest, ScalingBehavior } from './scaling-behavior';
+import { insideComponent, namespaceOf } from '../../core/in-component';
+import type { IScalableWorkload } from '../../core/interfaces';
+import { checkReplicaRange, checkSameNamespace, checkScalingBehavior, requireRequest, ScalingBehavior, scaleTargetRef, takeReplicas } from './scaling-behavior';
 
 /** Properties of a HorizontalAutoscaler. */
 export interface HorizontalAutoscalerProps {
-  readonly target: WebService;
+  /** The workload: a WebService, or a team's own cdk8s-plus Deployment or StatefulSet. */
+  readonly target: IScalableWorkload;
   /** @default 1 */
   readonly minReplicas?: number;
   readonly maxReplicas: number;
@@ -19,7 +20,10 @@ export interface HorizontalAutoscalerProps {
   readonly behavior?: ScalingBehavior;
 }
 
-/** An `autoscaling/v2` HorizontalPodAutoscaler of a WebService's Deployment, on CPU and/or memory. */
+/**
+ * An `autoscaling/v2` HorizontalPodAutoscaler of a workload (a WebService, or a cdk8s-plus Deployment or
+ * StatefulSet), on CPU and/or memory. Create it inside the component that holds the workload.
+ */
 export class HorizontalAutoscaler extends Construct {
   constructor(scope: Construct, id: string, props: HorizontalAutoscalerProps) {
     super(scope, id);
@@ -38,21 +42,23 @@ export class HorizontalAutoscaler extends Construct {
         reportProblem(this, `${resource}Utilization ${value} is not a percentage`, 'Use a whole number such as 70');
         continue;
       }
-      requireRequest(this, resource, props.target.resources.requests, props.target);
+      requireRequest(this, resource, props.target);
       metrics.push({ type: 'Resource', resource: { name: resource, target: { type: 'Utilization', averageUtilization: value } } });
     }
     if (metrics.length === 0 && props.cpuUtilization === undefined && props.memoryUtilization === undefined) {
       reportProblem(this, 'it has no metric to scale on', 'Set cpuUtilization and/or memoryUtilization');
     }
-    props.target.markAutoscaled(this, 'HorizontalPodAutoscaler', min, max);
-    const behavior = checkScalingBehavior(this, props.behavior) ? hpaBehavior(props.behavior) : undefined;
-    if (!insideComponent(this, 'HorizontalPodAutoscaler', 'Create it inside the WebService it scales: new HorizontalAutoscaler(service, "hpa", { target: service, ... })')) return;
+    takeReplicas(this, props.target, 'HorizontalPodAutoscaler', min, max);
+    const behavior = checkScalingBehavior(this, props.behavior);
+    const example = 'new HorizontalAutoscaler(component, "hpa", { target: deployment, ... })';
+    if (!insideComponent(this, 'HorizontalPodAutoscaler', `Create it inside the component that holds the workload it scales: ${example}`)) return;
+    checkSameNamespace(this, props.target, example);
     new ApiObject(this, 'resource', {
       apiVersion: 'autoscaling/v2',
       kind: 'HorizontalPodAutoscaler',
-      metadata: { name: props.target.name, namespace: props.target.namespace },
+      metadata: { name: scaleTargetRef(props.target).name, namespace: namespaceOf(props.target) },
       spec: {
-        scaleTargetRef: deploymentRef(props.target.name),
+        scaleTargetRef: scaleTargetRef(props.target),
         minReplicas: min,
         maxReplicas: max,
         metrics,

@@ -2,11 +2,12 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { reportProblem } from '../../core/errors';
 import { describePromqlError, promqlSyntaxError } from '../../core/promql';
-import { WebService } from '../apps/web-service';
-import { IPrometheus } from '../../core/interfaces';
+import { Duration } from 'cdk8s';
+import { IPrometheus, IScalableWorkload } from '../../core/interfaces';
+import { checkDuration } from '../../core/durations';
 import { reportCrdPropsProblems } from '../../core/crd-props';
-import { insideComponent } from '../../core/in-component';
-import { checkReplicaRange, checkScalingBehavior, deploymentRef, hpaBehavior, requireRequest, ScalingBehavior } from './scaling-behavior';
+import { insideComponent, namespaceOf } from '../../core/in-component';
+import { checkReplicaRange, checkSameNamespace, checkScalingBehavior, requireRequest, ScalingBehavior, scaleTargetRef, takeReplicas } from './scaling-behavior';
 
 /** The ScaledObject fields set from props, by JSON pointer: a value the CRD refuses is reported under the prop's name. */
 const PROP_OF_FIELD: Readonly<Record<string, string>> = {
@@ -32,17 +33,18 @@ export interface PrometheusTrigger {
 
 /** Properties of a KedaScaler. */
 export interface KedaScalerProps {
-  readonly target: WebService;
+  /** The workload: a WebService, or a team's own cdk8s-plus Deployment or StatefulSet. */
+  readonly target: IScalableWorkload;
   readonly trigger: PrometheusTrigger;
   /** Also scale on CPU utilization (% of the request). @default none */
   readonly cpuUtilization?: number;
   /** @default 1 */
   readonly minReplicas?: number;
   readonly maxReplicas: number;
-  /** Seconds between two queries. @default 15 */
-  readonly pollingInterval?: number;
-  /** Seconds after the last activation before scaling to zero. @default 300 */
-  readonly cooldownPeriod?: number;
+  /** Time between two queries, in whole seconds. @default Duration.seconds(15) */
+  readonly pollingInterval?: Duration;
+  /** Time after the last activation before scaling to zero, in whole seconds. @default Duration.minutes(5) */
+  readonly cooldownPeriod?: Duration;
   /** Replicas to hold when Prometheus cannot be asked `failureThreshold` times in a row. @default none */
   readonly fallback?: { readonly failureThreshold: number; readonly replicas: number };
   /** Passed through to the HPA KEDA manages. @default Kubernetes' */
@@ -50,8 +52,9 @@ export interface KedaScalerProps {
 }
 
 /**
- * A KEDA `ScaledObject` (`keda.sh/v1alpha1`) of a WebService's Deployment, on a Prometheus query whose
- * server is the platform's Prometheus (never a hand-typed URL), optionally also on CPU.
+ * A KEDA `ScaledObject` (`keda.sh/v1alpha1`) of a workload (a WebService, or a cdk8s-plus Deployment or
+ * StatefulSet), on a Prometheus query whose server is the platform's Prometheus (never a hand-typed URL),
+ * optionally also on CPU. Create it inside the component that holds the workload.
  */
 export class KedaScaler extends Construct {
   constructor(scope: Construct, id: string, props: KedaScalerProps) {
@@ -71,15 +74,18 @@ export class KedaScaler extends Construct {
     if (rangeOk && props.fallback && (props.fallback.replicas < min || props.fallback.replicas > max)) {
       reportProblem(this, `fallback replicas ${props.fallback.replicas} is outside ${min}..${max}`, 'Hold a replica count within the range');
     }
-    if (props.cpuUtilization !== undefined) requireRequest(this, 'cpu', props.target.resources.requests, props.target);
-    props.target.markAutoscaled(this, 'ScaledObject', min, max);
-    const behavior = checkScalingBehavior(this, props.behavior) ? hpaBehavior(props.behavior) : undefined;
+    if (props.cpuUtilization !== undefined) requireRequest(this, 'cpu', props.target);
+    takeReplicas(this, props.target, 'ScaledObject', min, max);
+    const behavior = checkScalingBehavior(this, props.behavior);
+    // KEDA's CRD: pollingInterval an integer of at least 1, cooldownPeriod of at least 0 (seconds).
+    const polling = checkDuration(this, 'pollingInterval', props.pollingInterval ?? Duration.seconds(15), { min: 1 }, 'Duration.seconds(30)');
+    const cooldown = checkDuration(this, 'cooldownPeriod', props.cooldownPeriod ?? Duration.minutes(5), { min: 0 }, 'Duration.minutes(5)');
     const spec = {
-      scaleTargetRef: deploymentRef(props.target.name),
+      scaleTargetRef: scaleTargetRef(props.target),
       minReplicaCount: min,
       maxReplicaCount: max,
-      pollingInterval: props.pollingInterval ?? 15,
-      cooldownPeriod: props.cooldownPeriod ?? 300,
+      pollingInterval: (polling ?? 15_000) / 1000,
+      cooldownPeriod: (cooldown ?? 300_000) / 1000,
       ...(props.fallback ? { fallback: props.fallback } : {}),
       ...(behavior ? { advanced: { horizontalPodAutoscalerConfig: { behavior } } } : {}),
       triggers: [
@@ -95,10 +101,13 @@ export class KedaScaler extends Construct {
         ...(props.cpuUtilization !== undefined ? [{ type: 'cpu', metricType: 'Utilization', metadata: { value: String(props.cpuUtilization) } }] : []),
       ],
     };
-    // The KEDA CRD's own grammar (integers, minimums) for the values the props set: `pollingInterval: 0.5`
-    // and a negative cooldownPeriod are refused here, with the names the user typed.
-    const object = { apiVersion: 'keda.sh/v1alpha1', kind: 'ScaledObject', metadata: { name: props.target.name, namespace: props.target.namespace }, spec };
+    // The KEDA CRD's own grammar (integers, minimums) for the values the props set: a fallback of 0
+    // failures is refused here, with the names the user typed.
+    const object = { apiVersion: 'keda.sh/v1alpha1', kind: 'ScaledObject', metadata: { name: spec.scaleTargetRef.name, namespace: namespaceOf(props.target) }, spec };
     reportCrdPropsProblems(this, object, (pointer) => PROP_OF_FIELD[pointer]);
-    if (insideComponent(this, 'ScaledObject', 'Create it inside the WebService it scales: new KedaScaler(service, "scaler", { target: service, ... })')) new ApiObject(this, 'resource', object);
+    const example = 'new KedaScaler(component, "scaler", { target: deployment, ... })';
+    if (!insideComponent(this, 'ScaledObject', `Create it inside the component that holds the workload it scales: ${example}`)) return;
+    checkSameNamespace(this, props.target, example);
+    new ApiObject(this, 'resource', object);
   }
 }

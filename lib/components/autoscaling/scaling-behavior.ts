@@ -1,17 +1,21 @@
-import { reportProblem } from '../../core/errors';
-import { describeIntegerRule, integerProblem, IntegerRule, POLICY_PERIOD, POLICY_VALUE, STABILIZATION_WINDOW } from '../../model/hpa-behavior';
+import { Duration } from 'cdk8s';
 import type { IConstruct } from 'constructs';
+import { checkDuration } from '../../core/durations';
+import { reportProblem } from '../../core/errors';
+import { namespaceOf } from '../../core/in-component';
+import type { IScalableWorkload } from '../../core/interfaces';
+import { describeIntegerRule, integerProblem, POLICY_PERIOD, POLICY_VALUE, STABILIZATION_WINDOW } from '../../model/hpa-behavior';
 
 /** How fast replicas are added or removed (`autoscaling/v2` behavior of one direction). */
 export interface ScalingRules {
-  /** Seconds the recommendation must hold before acting. */
-  readonly stabilizationWindowSeconds?: number;
-  /** At most this many pods per `periodSeconds`. */
+  /** How long the recommendation must hold before acting, in whole seconds up to an hour. @default Kubernetes' */
+  readonly stabilizationWindow?: Duration;
+  /** At most this many pods per `period`. @default no pods policy */
   readonly pods?: number;
-  /** At most this share (in %) of the current pods per `periodSeconds`. */
+  /** At most this share (in %) of the current pods per `period`. @default no percent policy */
   readonly percent?: number;
-  /** @default 60 */
-  readonly periodSeconds?: number;
+  /** The period of the pods and percent policies, in whole seconds up to 30 minutes. @default Duration.minutes(1) */
+  readonly period?: Duration;
 }
 
 /** Scale-up and scale-down behaviour. */
@@ -22,9 +26,39 @@ export interface ScalingBehavior {
   readonly scaleDown?: ScalingRules;
 }
 
-/** The `scaleTargetRef` of an autoscaler of a WebService's Deployment (HPA and KEDA spell it alike). */
-export function deploymentRef(name: string): { apiVersion: string; kind: string; name: string } {
-  return { apiVersion: 'apps/v1', kind: 'Deployment', name };
+/** The `scaleTargetRef` of an autoscaler (HPA and KEDA spell it alike): the workload's kind and name. */
+export function scaleTargetRef(target: IScalableWorkload): { apiVersion: string; kind: string; name: string } {
+  const t = target.toScalingTarget();
+  return { apiVersion: t.apiVersion, kind: t.kind, name: t.name };
+}
+
+/** A workload that tells its autoscaler's kind and range to the platform (a WebService does). */
+interface AutoscalerAware {
+  markAutoscaled(by: IConstruct, kind: string, minReplicas: number, maxReplicas: number): void;
+}
+
+/**
+ * Hands `target`'s replicas to the autoscaler `by`: a WebService records it (capacity, disruption budget,
+ * one autoscaler only); any other cdk8s-plus workload is marked as cdk8s-plus marks it, and a second
+ * autoscaler of it is reported.
+ */
+export function takeReplicas(by: IConstruct, target: IScalableWorkload, kind: string, min: number, max: number): void {
+  const aware = target as Partial<AutoscalerAware>;
+  if (typeof aware.markAutoscaled === 'function') return aware.markAutoscaled(by, kind, min, max);
+  if (target.hasAutoscaler) {
+    reportProblem(by, `${target.node.path} already has an autoscaler`, 'Keep one autoscaler per workload: an HPA or a KEDA ScaledObject, not both');
+    return;
+  }
+  target.markHasAutoscaler();
+}
+
+/** Reports an autoscaler whose component is not its workload's (it would scale a Deployment of another namespace). */
+export function checkSameNamespace(by: IConstruct, target: IScalableWorkload, example: string): void {
+  const mine = namespaceOf(by);
+  const theirs = namespaceOf(target);
+  if (mine !== undefined && theirs !== undefined && mine !== theirs) {
+    reportProblem(by, `it is in namespace ${mine}, but its target ${target.node.path} is in ${theirs}`, `Create it inside the component that holds the workload: ${example}`);
+  }
 }
 
 /**
@@ -45,55 +79,60 @@ export function checkReplicaRange(scope: IConstruct, min: number, max: number): 
 
 /**
  * Reports on `scope` each value of `behavior` the API server would refuse in an `autoscaling/v2` HPA (see
- * lib/model/hpa-behavior.ts): a negative or fractional stabilization window, a period outside 1..1800,
- * a policy of no pods. Returns true when the behavior can be used as it is.
+ * lib/model/hpa-behavior.ts): a stabilization window that is fractional or above an hour, a period outside
+ * 1 s..30 min, a policy of no pods; and a Duration that is not one (untyped JavaScript). Returns the
+ * behavior as the API takes it (whole seconds) when it can be used as it is.
  */
-export function checkScalingBehavior(scope: IConstruct, behavior: ScalingBehavior | undefined): boolean {
+export function checkScalingBehavior(scope: IConstruct, behavior: ScalingBehavior | undefined): Record<string, unknown> | undefined {
+  if (!behavior) return undefined;
   let ok = true;
+  const out: Record<string, unknown> = {};
   for (const direction of ['scaleUp', 'scaleDown'] as const) {
-    const rules = behavior?.[direction];
+    const rules = behavior[direction];
     if (!rules) continue;
-    const fields: [keyof ScalingRules, IntegerRule][] = [
-      ['stabilizationWindowSeconds', STABILIZATION_WINDOW],
-      ['periodSeconds', POLICY_PERIOD],
-      ['pods', POLICY_VALUE],
-      ['percent', POLICY_VALUE],
-    ];
-    for (const [field, rule] of fields) {
+    const seconds = (field: 'stabilizationWindow' | 'period', rule: { min: number; max: number }, example: string): number | undefined => {
       const value = rules[field];
-      const problem = value === undefined ? undefined : integerProblem(value, rule);
+      if (value === undefined) return undefined;
+      const ms = checkDuration(scope, `behavior.${direction}.${field}`, value, rule, example);
+      if (ms === undefined) ok = false;
+      return ms === undefined ? undefined : ms / 1000;
+    };
+    const window = seconds('stabilizationWindow', STABILIZATION_WINDOW, 'Duration.minutes(5)');
+    const period = seconds('period', POLICY_PERIOD, 'Duration.minutes(1)') ?? 60;
+    for (const field of ['pods', 'percent'] as const) {
+      const value = rules[field];
+      const problem = value === undefined ? undefined : integerProblem(value, POLICY_VALUE);
       if (!problem) continue;
       ok = false;
-      reportProblem(scope, `behavior.${direction}.${field} ${value} ${problem} (the API server allows ${describeIntegerRule(rule)} in an autoscaling/v2 HPA)`, `Use ${describeIntegerRule(rule)}`);
+      reportProblem(scope, `behavior.${direction}.${field} ${value} ${problem} (the API server allows ${describeIntegerRule(POLICY_VALUE)} in an autoscaling/v2 HPA)`, `Use ${describeIntegerRule(POLICY_VALUE)}`);
     }
-  }
-  return ok;
-}
-
-/** The `behavior` of an `autoscaling/v2` HPA (KEDA passes the same object through). */
-export function hpaBehavior(behavior: ScalingBehavior | undefined): Record<string, unknown> | undefined {
-  if (!behavior) return undefined;
-  const direction = (r: ScalingRules | undefined) =>
-    r && {
-      ...(r.stabilizationWindowSeconds !== undefined ? { stabilizationWindowSeconds: r.stabilizationWindowSeconds } : {}),
-      ...(r.pods !== undefined || r.percent !== undefined
+    out[direction] = {
+      ...(window !== undefined ? { stabilizationWindowSeconds: window } : {}),
+      ...(rules.pods !== undefined || rules.percent !== undefined
         ? {
             selectPolicy: 'Max',
             policies: [
-              ...(r.pods !== undefined ? [{ type: 'Pods', value: r.pods, periodSeconds: r.periodSeconds ?? 60 }] : []),
-              ...(r.percent !== undefined ? [{ type: 'Percent', value: r.percent, periodSeconds: r.periodSeconds ?? 60 }] : []),
+              ...(rules.pods !== undefined ? [{ type: 'Pods', value: rules.pods, periodSeconds: period }] : []),
+              ...(rules.percent !== undefined ? [{ type: 'Percent', value: rules.percent, periodSeconds: period }] : []),
             ],
           }
         : {}),
     };
-  return { ...(behavior.scaleUp ? { scaleUp: direction(behavior.scaleUp) } : {}), ...(behavior.scaleDown ? { scaleDown: direction(behavior.scaleDown) } : {}) };
+  }
+  return ok ? out : undefined;
 }
 
-/** Reports a utilization target that names a resource the container does not request. */
-export function requireRequest(scope: IConstruct, resource: 'cpu' | 'memory', requests: { cpu?: string; memory?: string } | undefined, target: IConstruct): void {
-  if (!requests?.[resource]) {
+/**
+ * Reports a utilization target on a resource that a container of the workload does not request: the
+ * HPA computes utilization as a share of the requests of every container, and refuses to scale otherwise.
+ */
+export function requireRequest(scope: IConstruct, resource: 'cpu' | 'memory', target: IScalableWorkload): void {
+  const containers = target.toScalingTarget().containers;
+  const missing = containers.filter((c) => !c.resources?.[resource]?.request).map((c) => c.name ?? '(unnamed)');
+  if (missing.length > 0 || containers.length === 0) {
     // The path is built only here: reading it costs a walk up the tree, once per autoscaler otherwise.
     const path = target.node.path;
-    reportProblem(scope, `it scales ${path} on ${resource} utilization, but the container requests no ${resource}`, `Set resources.requests.${resource} on ${path}: utilization is a share of the request`);
+    const which = containers.length === 1 ? 'the container requests' : `the container${missing.length > 1 ? 's' : ''} ${missing.join(', ')} request${missing.length > 1 ? '' : 's'}`;
+    reportProblem(scope, `it scales ${path} on ${resource} utilization, but ${which} no ${resource}`, `Set the ${resource} request (resources.${resource}.request) on ${path}: utilization is a share of the request`);
   }
 }

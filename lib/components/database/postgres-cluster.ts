@@ -12,6 +12,7 @@ import { AddDatabaseOptions, IDashboardHost, IPostgresCluster } from '../../core
 export type { AddDatabaseOptions } from '../../core/interfaces';
 import { PodMonitor } from '../monitoring/pod-monitor';
 import { ContainerEnv, DatabaseConnection } from './database-connection';
+import { ExistingPostgresCluster, ExistingPostgresClusterOptions } from './existing-postgres-cluster';
 
 /** CPU and memory of a container. */
 export interface ContainerResources {
@@ -77,6 +78,15 @@ const PASSWORD_ENV = 'DATABASE_PASSWORD';
  * retained when their objects go. `addDatabase` gives a consumer its own database, role and credentials.
  */
 export class PostgresCluster extends Component implements IPostgresCluster {
+  /**
+   * A CloudNativePG cluster that already runs and that this platform does not own (a construct `id`
+   * under `scope` that renders nothing). Its `addDatabase` connects to a database and role the cluster's
+   * owners created, with the role's password; it cannot add a managed role to a Cluster it does not own.
+   */
+  public static fromExisting(scope: Construct, id: string, options: ExistingPostgresClusterOptions): IPostgresCluster {
+    return new ExistingPostgresCluster(scope, id, options);
+  }
+
   public readonly clusterName: string;
   public readonly replicas: number;
   /** `<cluster>-rw.<namespace>.svc.cluster.local`: the primary. */

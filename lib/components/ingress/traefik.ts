@@ -102,16 +102,17 @@ export interface ExistingTraefikOptions {
 export class Traefik extends Component implements IIngressController {
   /**
    * A Traefik that already runs in the cluster, for routes to go through: its CRD groups are assumed
-   * installed (`Platform.assumeInstalled`), and admin routes use the middlewares named here.
+   * installed (`Platform.assumeInstalled`), and admin routes use the middlewares named here. It is a
+   * construct of its own (`id` under `scope`) that renders nothing.
    */
-  public static fromExisting(scope: Construct, options: ExistingTraefikOptions): IIngressController {
+  public static fromExisting(scope: Construct, id: string, options: ExistingTraefikOptions): IIngressController {
     if (!Array.isArray(options?.adminMiddlewares)) fail(scope, 'Traefik.fromExisting needs adminMiddlewares', 'Name the middlewares admin routes go through, or [] to leave them open on purpose');
     platformOf(scope).assumeInstalled({ crdGroups: options.crdGroups ?? catalog.traefik.crdGroups ?? [] });
-    return {
+    return Object.assign(new Construct(scope, id), {
       description: `the existing Traefik in namespace ${options.namespace ?? 'traefik'}`,
       allowAdminNetworks: options.adminMiddlewares[0],
       adminMiddlewares: [...options.adminMiddlewares],
-    };
+    });
   }
 
   /** Lets only `adminSourceRange` through. */

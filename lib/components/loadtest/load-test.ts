@@ -1,28 +1,30 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Duration, Size } from 'cdk8s';
+import { Cpu } from 'cdk8s-plus-27';
+import type { ContainerResources } from 'cdk8s-plus-27';
 import * as fs from 'fs';
 import { Construct } from 'constructs';
 import { Component, ComponentOptions } from '../../core/component';
 import { fail, reportProblem } from '../../core/errors';
 import { K6_BUILTIN_METRICS, K6_IMAGE, k6MetricsEnv } from '../../core/k6-metrics';
-import { describeEnvVarName, isEnvVarName, isNonNegativeInteger, isPositiveGoDuration, isPositiveInteger } from '../../core/grammar';
+import { describeEnvVarName, isEnvVarName, isNonNegativeInteger, isPositiveInteger } from '../../core/grammar';
+import { checkDuration, goDuration } from '../../core/durations';
+import { namespaceOf } from '../../core/in-component';
 import { requireDnsLabel } from '../../core/names';
-import { requireResources } from '../../core/resource-checks';
 import { platformOf } from '../../core/platform-context';
-import { WebService } from '../apps/web-service';
-import { ContainerResources } from '../database/postgres-cluster';
-import { IPrometheus } from '../../core/interfaces';
+import { checkContainerResources, memoryQuantity, resourceRequirements } from '../apps/container-resources';
+import { IPrometheus, IServiceTarget } from '../../core/interfaces';
 import { compileK6Script, foreignImports } from './k6-script';
 import { K6Operator } from './k6-operator';
 
 /** One stage of a ramping load: reach `target` VUs over `duration`. */
 export interface LoadStage {
-  readonly duration: string;
+  readonly duration: Duration;
   readonly target: number;
 }
 
 /** How hard and how long: constant VUs for a duration, or ramping stages; and the pass criteria. */
 export type LoadOptions = (
-  | { readonly vus: number; readonly duration: string; readonly stages?: never; readonly iterations?: never }
+  | { readonly vus: number; readonly duration: Duration; readonly stages?: never; readonly iterations?: never }
   | { readonly stages: readonly LoadStage[]; readonly vus?: never; readonly duration?: never; readonly iterations?: never }
   | { readonly vus: number; readonly iterations: number; readonly duration?: never; readonly stages?: never }
 ) & {
@@ -34,8 +36,11 @@ export type LoadOptions = (
 export interface LoadTestProps extends ComponentOptions {
   /** The TypeScript k6 script (e.g. `loadtests/articles-crawl.ts`), type-checked against @types/k6. */
   readonly script: string;
-  /** The service under load: a WebService of this platform. */
-  readonly target: WebService;
+  /**
+   * The Service under load, in a component of this platform: a WebService, or a team's own cdk8s-plus
+   * `Service` (its first port is the one tested).
+   */
+  readonly target: IServiceTarget;
   /** Its in-cluster Service URL, or its public URL (through Traefik, as users reach it). @default 'public' when routed */
   readonly via?: 'service' | 'public';
   /** Where the results go: k6 writes them to this stack's remoteWriteUrl. */
@@ -49,7 +54,7 @@ export interface LoadTestProps extends ComponentOptions {
   readonly parallelism?: number;
   /** Node pool of the k6 pods: load generators should not share nodes with what they measure. @default any node */
   readonly nodePool?: string;
-  /** @default requests 1 CPU / 1Gi, limit 2Gi memory */
+  /** CPU and memory of a k6 pod, as cdk8s-plus takes them. @default requests Cpu.units(1) / Size.gibibytes(1), limit Size.gibibytes(2) of memory */
   readonly resources?: ContainerResources;
   /** Extra environment of the script. @default none */
   readonly env?: Record<string, string>;
@@ -59,8 +64,10 @@ export interface LoadTestProps extends ComponentOptions {
 const METRIC = /^[a-zA-Z_][a-zA-Z0-9_]{0,127}(\{[^{}]+\})?$/;
 const THRESHOLD = /^(avg|min|max|med|count|rate|value|p\([0-9]+(\.[0-9]+)?\))\s*(<|<=|>|>=|==|===|!=)\s*-?[0-9]+(\.[0-9]+)?$/;
 
+const DEFAULT_RESOURCES: ContainerResources = { cpu: { request: Cpu.units(1) }, memory: { request: Size.gibibytes(1), limit: Size.gibibytes(2) } };
+
 /**
- * A k6 load test of a WebService, written to `dist/flux/loadtests/<name>/`: outside every path Flux
+ * A k6 load test of a Service (a WebService's, or a team's own), written to `dist/flux/loadtests/<name>/`: outside every path Flux
  * reconciles, so it runs when someone applies it, not on every reconcile. The script is TypeScript,
  * compiled at synth into the ConfigMap; k6 writes its metrics to Prometheus by remote write, tagged
  * `testid=<name>`, in the platform's k6 mode (the one the dashboards read).
@@ -75,10 +82,11 @@ export class LoadTest extends Component {
     super(scope, id, { namespace: props.namespace ?? 'loadtests', deployWith: props.deployWith, secrets: props.secrets, allowReservedNamespace: props.allowReservedNamespace, tier: 'loadtests' });
     if (this.deployWith !== 'flux') fail(this, 'a load test is applied by hand from the Flux repository, not by Terraform', 'Leave deployWith at "flux"');
     this.testId = requireDnsLabel(this, 'load test name', id);
-    if (platformOf(props.target) !== this.platform || !Component.isComponent(props.target)) {
-      fail(this, `its target ${props.target.node.path} is not a WebService of this platform`, 'Target a WebService created in the same Platform');
+    const targetNamespace = props.target.metadata?.namespace ?? namespaceOf(props.target);
+    if (platformOf(props.target) !== this.platform || targetNamespace === undefined) {
+      fail(this, `its target ${props.target.node.path} is not a Service in a component of this platform`, 'Target a WebService, or a Service created inside a Component of the same Platform');
     }
-    checkOptions(this, props.options);
+    const k6Options = checkOptions(this, props.options);
     const runner = props.runner ?? 'job';
     const parallelism = props.parallelism ?? 1;
     if (!Number.isInteger(parallelism) || parallelism < 1) reportProblem(this, `parallelism ${parallelism} is not 1 or more`, 'Run at least one pod');
@@ -94,11 +102,12 @@ export class LoadTest extends Component {
       fail(this, `script ${props.script} imports ${foreign.join(', ')}, which k6 cannot load`, 'Import only k6 modules (k6, k6/http...); put shared code in the script itself');
     }
     const via = props.via ?? (props.target.publicUrl ? 'public' : 'service');
-    const targetUrl = via === 'public' ? props.target.publicUrl : props.target.url;
+    const targetUrl = via === 'public' ? props.target.publicUrl : serviceUrl(props.target, targetNamespace);
     if (!targetUrl) fail(this, `it tests ${props.target.node.path} through its public URL, but the service has no route`, "Give the service a route, or use via: 'service'");
     const scheduling = this.scheduling(props.nodePool);
-    const resources = requireResources(this, props.resources ?? { requests: { cpu: '1', memory: '1Gi' }, limits: { memory: '2Gi' } });
-    this.claimCapacity({ pool: props.nodePool, what: `load test ${this.testId}`, replicas: () => parallelism, requests: resources.requests ?? {} });
+    const checked = checkContainerResources(this, props.resources ?? DEFAULT_RESOURCES);
+    const resources = resourceRequirements(checked.quantities, memoryQuantity);
+    this.claimCapacity({ pool: props.nodePool, what: `load test ${this.testId}`, replicas: () => parallelism, requests: checked.quantities.requests });
 
     const builtIn = ['K6_PROMETHEUS_RW_SERVER_URL', 'K6_OPTIONS', 'TARGET_URL', ...k6MetricsEnv(this.platform.k6Metrics).map((e) => e.name)];
     for (const name of Object.keys(props.env ?? {})) {
@@ -111,7 +120,7 @@ export class LoadTest extends Component {
     const env = [
       { name: 'K6_PROMETHEUS_RW_SERVER_URL', value: props.prometheus.remoteWriteUrl },
       ...k6MetricsEnv(this.platform.k6Metrics),
-      { name: 'K6_OPTIONS', value: JSON.stringify(props.options) },
+      { name: 'K6_OPTIONS', value: JSON.stringify(k6Options) },
       // The script adds the API paths to the origin (scheme, host, port).
       { name: 'TARGET_URL', value: new URL(targetUrl).origin },
       ...Object.entries(props.env ?? {}).map(([name, value]) => ({ name, value })),
@@ -169,28 +178,42 @@ export class LoadTest extends Component {
   }
 }
 
-function checkOptions(scope: Construct, options: LoadOptions): void {
-  const o = options as { vus?: number; duration?: string; stages?: readonly LoadStage[]; iterations?: number; thresholds?: Record<string, readonly string[]> };
+/** `http://<name>.<namespace>.svc.cluster.local[:port]` of the Service's first port. */
+function serviceUrl(target: IServiceTarget, namespace: string): string {
+  const port = target.ports[0]?.port ?? 80;
+  return `http://${target.name}.${namespace}.svc.cluster.local${port === 80 ? '' : `:${port}`}`;
+}
+
+/** A k6 duration from a Duration prop (`3m`, `1m30s`), or undefined after reporting why it cannot be one. */
+function k6Duration(scope: Construct, what: string, value: unknown, example: string): string | undefined {
+  const ms = checkDuration(scope, what, value, { min: 0.001, wholeSeconds: false }, example);
+  return ms === undefined ? undefined : goDuration(ms);
+}
+
+/** Checks the options and returns them as k6 reads them (K6_OPTIONS), durations as strings. */
+function checkOptions(scope: Construct, options: LoadOptions): Record<string, unknown> {
+  const o = options as { vus?: number; duration?: Duration; stages?: readonly LoadStage[]; iterations?: number; thresholds?: Record<string, readonly string[]> };
   if (typeof o !== 'object' || o === null) {
     reportProblem(scope, 'options is not an object', 'Give { vus, duration }, { vus, iterations } or { stages }');
-    return;
+    return {};
   }
+  const out: Record<string, unknown> = { ...o };
   const known = ['vus', 'duration', 'stages', 'iterations', 'thresholds'];
   const unknown = Object.keys(o).filter((k) => !known.includes(k));
   if (unknown.length > 0) reportProblem(scope, `options has ${unknown.join(', ')}, which ballast does not pass to k6`, `Use ${known.join(', ')}`);
   if (o.stages !== undefined) {
     const mixed = (['vus', 'duration', 'iterations'] as const).filter((k) => o[k] !== undefined);
     if (mixed.length > 0) reportProblem(scope, `options has stages and ${mixed.join(' and ')}`, 'Use either stages (a ramping load) or vus with duration or iterations, not both');
-    if (!Array.isArray(o.stages) || o.stages.length === 0) reportProblem(scope, 'options.stages is empty', 'Give at least one stage, e.g. { duration: "1m", target: 50 }');
-    (Array.isArray(o.stages) ? o.stages : []).forEach((st, i) => {
-      if (!isPositiveGoDuration(st.duration)) reportProblem(scope, `stage ${i} has duration "${st.duration}", which is not a k6 duration`, 'Use a duration such as "2m"');
+    if (!Array.isArray(o.stages) || o.stages.length === 0) reportProblem(scope, 'options.stages is empty', 'Give at least one stage, e.g. { duration: Duration.minutes(1), target: 50 }');
+    out.stages = (Array.isArray(o.stages) ? o.stages : []).map((st, i) => {
       if (!isNonNegativeInteger(st.target)) reportProblem(scope, `stage ${i} has target ${st.target}`, 'Use a whole number of VUs, 0 or more');
+      return { duration: k6Duration(scope, `stage ${i} duration`, st.duration, 'Duration.minutes(2)'), target: st.target };
     });
   } else {
     if (!isPositiveInteger(o.vus as number)) reportProblem(scope, `options.vus ${o.vus} is not 1 or more`, 'Give the number of virtual users');
     if (o.duration !== undefined && o.iterations !== undefined) reportProblem(scope, 'options has both duration and iterations', 'Use one of them');
-    if (o.duration === undefined && o.iterations === undefined) reportProblem(scope, 'options has neither duration nor iterations', 'Give a duration such as "3m", or a number of iterations');
-    if (o.duration !== undefined && !isPositiveGoDuration(o.duration)) reportProblem(scope, `options.duration "${o.duration}" is not a k6 duration`, 'Use a duration such as "3m"');
+    if (o.duration === undefined && o.iterations === undefined) reportProblem(scope, 'options has neither duration nor iterations', 'Give a duration such as Duration.minutes(3), or a number of iterations');
+    if (o.duration !== undefined) out.duration = k6Duration(scope, 'options.duration', o.duration, 'Duration.minutes(3)');
     if (o.iterations !== undefined && !isPositiveInteger(o.iterations)) reportProblem(scope, `options.iterations ${o.iterations} is not 1 or more`, 'Give the number of iterations, 1 or more');
   }
   for (const [metric, rules] of Object.entries(o.thresholds ?? {})) {
@@ -204,4 +227,5 @@ function checkOptions(scope: Construct, options: LoadOptions): void {
       if (typeof rule !== 'string' || !THRESHOLD.test(rule.trim())) reportProblem(scope, `threshold "${rule}" of ${metric} is not a k6 threshold expression`, 'Write it like "p(95)<700" or "rate<0.01"');
     }
   }
+  return out;
 }

@@ -88,14 +88,15 @@ export class KubePrometheusStack extends Component implements IPrometheus, IDash
    * one), by its URLs: autoscalers query it and load tests write to it. Its operator's CRDs are assumed
    * installed, so ServiceMonitors and PrometheusRules pass synth without a monitoring component here.
    */
-  public static fromExisting(scope: Construct, options: ExistingPrometheusOptions): IPrometheus {
+  public static fromExisting(scope: Construct, id: string, options: ExistingPrometheusOptions): IPrometheus {
     for (const [what, url] of [['queryUrl', options?.queryUrl], ['remoteWriteUrl', options?.remoteWriteUrl]] as const) {
       if (typeof url !== 'string' || !/^https?:\/\/[^\s/]+/.test(url)) fail(scope, `KubePrometheusStack.fromExisting has ${what} "${String(url)}"`, 'Give its in-cluster http(s) URL');
       const credentials = urlCredentialsProblem(url);
       if (credentials) fail(scope, `KubePrometheusStack.fromExisting ${what} holds a credential (${credentials})`, 'Give the URL without credentials');
     }
     platformOf(scope).assumeInstalled({ crdGroups: options.crdGroups ?? catalog.kubePrometheusStack.crdGroups ?? [] });
-    return { description: `the existing Prometheus at ${options.queryUrl}`, queryUrl: options.queryUrl, remoteWriteUrl: options.remoteWriteUrl };
+    // A construct of its own, which renders nothing: IPrometheus is an IConstruct.
+    return Object.assign(new Construct(scope, id), { description: `the existing Prometheus at ${options.queryUrl}`, queryUrl: options.queryUrl, remoteWriteUrl: options.remoteWriteUrl });
   }
 
   /** Where clients push samples with Prometheus remote write. */

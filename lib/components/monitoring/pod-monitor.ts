@@ -1,5 +1,6 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
+import { checkDuration, goDuration } from '../../core/durations';
 import { reportProblem } from '../../core/errors';
 import { requireDnsLabel } from '../../core/names';
 
@@ -13,8 +14,8 @@ export interface PodMonitorProps {
   readonly port: string;
   /** @default '/metrics' */
   readonly path?: string;
-  /** @default Prometheus' scrape interval */
-  readonly interval?: string;
+  /** How often Prometheus scrapes the pods. @default Prometheus' scrape interval */
+  readonly interval?: Duration;
 }
 
 /**
@@ -27,9 +28,7 @@ export class PodMonitor extends Construct {
     if (Object.keys(props.selector).length === 0) {
       reportProblem(this, 'the pod selector is empty', 'Select the pods to scrape by their labels');
     }
-    if (props.interval !== undefined && !/^[0-9]+(ms|s|m|h)$/.test(props.interval)) {
-      reportProblem(this, `interval "${props.interval}" is not a Prometheus duration`, 'Use a duration such as "30s"');
-    }
+    const interval = props.interval === undefined ? undefined : checkDuration(this, 'interval', props.interval, { min: 1, wholeSeconds: false }, 'Duration.seconds(30)');
     new ApiObject(this, 'resource', {
       apiVersion: 'monitoring.coreos.com/v1',
       kind: 'PodMonitor',
@@ -37,7 +36,7 @@ export class PodMonitor extends Construct {
       spec: {
         selector: { matchLabels: props.selector },
         podMetricsEndpoints: [
-          { port: props.port, path: props.path ?? '/metrics', ...(props.interval ? { interval: props.interval } : {}) },
+          { port: props.port, path: props.path ?? '/metrics', ...(interval !== undefined ? { interval: goDuration(interval) } : {}) },
         ],
       },
     });

@@ -1,3 +1,4 @@
+import { Duration } from 'cdk8s';
 // What a HorizontalAutoscaler emits, and only that (`only` picks the construct inside the service).
 import { HorizontalAutoscaler, WebService } from '../../../lib';
 import { synthComponent } from '../../../lib/testing';
@@ -11,7 +12,7 @@ test('HorizontalAutoscaler', () => {
         maxReplicas: 5,
         cpuUtilization: 70,
         memoryUtilization: 80,
-        behavior: { scaleDown: { stabilizationWindowSeconds: 120, percent: 50, periodSeconds: 60 } },
+        behavior: { scaleDown: { stabilizationWindow: Duration.minutes(2), percent: 50, period: Duration.minutes(1) } },
       });
     },
     { only: 'api/hpa' },

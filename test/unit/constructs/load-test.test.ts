@@ -1,3 +1,4 @@
+import { Duration } from 'cdk8s';
 // What a LoadTest emits: its namespace in the apps step, and a folder under loadtests/ applied by hand.
 // The script is the user's file, not the construct's decision: `maxStringLength` shows it as its length and digest.
 import * as path from 'path';
@@ -9,7 +10,7 @@ const script = path.join(__dirname, '..', '..', '..', 'loadtests', 'articles-cra
 function loadTest(platform: Platform, props: Partial<LoadTestProps>): LoadTest {
   const prometheus = new KubePrometheusStack(platform, 'monitoring');
   const target = new WebService(platform, 'api', { image: 'ghcr.io/acme/api:1.4.2', metricsPath: false });
-  return new LoadTest(platform, 'smoke', { script, target, prometheus, via: 'service', options: { vus: 10, duration: '1m' }, ...props });
+  return new LoadTest(platform, 'smoke', { script, target, prometheus, via: 'service', options: { vus: 10, duration: Duration.minutes(1) }, ...props });
 }
 
 test('LoadTest as a Job', () => {

@@ -1,3 +1,5 @@
+import { Duration } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
 // What a ServiceMonitor emits (kube-prometheus-stack installs its CRD).
 import { Component, KubePrometheusStack, ServiceMonitor } from '../../../lib';
 import { synthComponent } from '../../../lib/testing';
@@ -6,7 +8,8 @@ test('ServiceMonitor', () => {
   const output = synthComponent((platform) => {
     new KubePrometheusStack(platform, 'monitoring');
     const app = new Component(platform, 'app', { namespace: 'app' });
-    return new ServiceMonitor(app, 'monitor', { name: 'app', selector: { 'app.kubernetes.io/name': 'app' }, port: 'http', interval: '15s' });
+    const service = new kplus.Service(app, 'service', { metadata: { name: 'app', labels: { 'app.kubernetes.io/name': 'app' } }, ports: [{ name: 'http', port: 80 }] });
+    return new ServiceMonitor(app, 'monitor', { name: 'app', service, port: 'http', interval: Duration.seconds(15) });
   });
   expect(output).toMatchSnapshot();
 });

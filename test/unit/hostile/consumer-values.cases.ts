@@ -5,7 +5,7 @@
 // the plan's final object (escape hatches), with every violation of an object at once; valid values pass.
 import * as crypto from 'crypto';
 import * as path from 'path';
-import { App, JsonPatch } from 'cdk8s';
+import { App, Duration, JsonPatch } from 'cdk8s';
 import {
   CertManager,
   CloudNativePg,
@@ -55,7 +55,7 @@ function hpa(platform: Platform, behavior?: ScalingBehavior): WebService {
   return api;
 }
 /** A service whose image Flux follows, its automation's props over valid ones. */
-function automated(platform: Platform, automation: { semverRange?: string; interval?: string } = {}): WebService {
+function automated(platform: Platform, automation: { semverRange?: string; interval?: Duration } = {}): WebService {
   const flux = new Flux(platform, 'flux');
   return service(platform, { imageAutomation: { flux, semverRange: '^1.4.0', ...automation } });
 }
@@ -83,26 +83,32 @@ const incompressible = (bytes: number) => crypto.randomBytes(Math.ceil(bytes / 2
 export const consumerValueCases: HostileCase[] = [];
 const add = (name: string, c: Omit<HostileCase, 'name' | 'cls'>) => consumerValueCases.push({ cls: 'consumer values', name, ...c });
 
-// --- KEDA's CRD, where the user types the props -------------------------------------------------------------
-// Mutation: a KedaScaler that skips reportCrdPropsProblems lets the next four through to the plan, whose
-// message names /spec/... instead of the prop (the string below then does not match).
-add('KEDA pollingInterval 0.5', {
-  build: (p) => keda(p, { pollingInterval: 0.5 }),
-  expect: refused('ballast/api/scaler: pollingInterval is 0.5, not an integer and below the minimum 1 (the keda.sh CRD says integer, minimum 1). Set pollingInterval to a whole number of at least 1.'),
+// --- KEDA's durations, where the user types the props ------------------------------------------------------------
+// Mutation: a checkDuration that takes any Duration lets 500 ms through as pollingInterval 0.5, which the
+// KEDA CRD refuses only at the plan, naming /spec/pollingInterval (the strings below then do not match).
+add('KEDA pollingInterval of 500 ms', {
+  build: (p) => keda(p, { pollingInterval: Duration.millis(500) }),
+  expect: refused('ballast/api/scaler: pollingInterval 500ms is not a whole number of seconds (the API takes seconds as an integer). Use Duration.seconds(30), a Duration of at least 1 s.'),
 });
-add('KEDA pollingInterval 0', { build: (p) => keda(p, { pollingInterval: 0 }), expect: refused('ballast/api/scaler: pollingInterval is 0, below the minimum 1 (the keda.sh CRD says integer, minimum 1)') });
-add('KEDA cooldownPeriod -1', { build: (p) => keda(p, { cooldownPeriod: -1 }), expect: refused('ballast/api/scaler: cooldownPeriod is -1, below the minimum 0 (the keda.sh CRD says integer, minimum 0). Set cooldownPeriod to a whole number of at least 0.') });
-add('KEDA cooldownPeriod 2.5', { build: (p) => keda(p, { cooldownPeriod: 2.5 }), expect: refused('ballast/api/scaler: cooldownPeriod is 2.5, not an integer') });
+add('KEDA pollingInterval 0', { build: (p) => keda(p, { pollingInterval: Duration.seconds(0) }), expect: refused('ballast/api/scaler: pollingInterval 0s is below 1 s. Use Duration.seconds(30)') });
+// From untyped JavaScript, the number of seconds the prop took before Duration.
+add('KEDA cooldownPeriod as the number -1', {
+  build: (p) => keda(p, { cooldownPeriod: -1 as unknown as Duration }),
+  expect: refused('ballast/api/scaler: cooldownPeriod is -1 (not a Duration). Use Duration.minutes(5), a Duration of at least 0 s (a string or a number of seconds is no longer taken).'),
+});
+add('KEDA cooldownPeriod as the string "5m"', { build: (p) => keda(p, { cooldownPeriod: '5m' as unknown as Duration }), expect: refused('ballast/api/scaler: cooldownPeriod is "5m" (not a Duration)') });
+// Mutation: a KedaScaler that skips reportCrdPropsProblems lets this through to the plan, whose message
+// names /spec/fallback/... instead of the prop.
 add('KEDA fallback failureThreshold -1', {
   build: (p) => keda(p, { fallback: { failureThreshold: -1, replicas: 2 } }),
   expect: refused('ballast/api/scaler: fallback.failureThreshold is -1, below the minimum 0 (the keda.sh CRD says integer, minimum 0)'),
 });
 add('KEDA: every mistake of the props in one run', {
-  build: (p) => keda(p, { pollingInterval: 0.5, cooldownPeriod: -1, behavior: { scaleDown: { stabilizationWindowSeconds: -5 } } }, 'sum(rate(x[1m]) by (job)'),
-  expect: refused(/^ballast\/api\/scaler: the Prometheus query .* does not parse.*\n.*stabilizationWindowSeconds -5 is below 0.*\n.*cooldownPeriod is -1.*\n.*pollingInterval is 0.5/),
+  build: (p) => keda(p, { pollingInterval: Duration.millis(500), cooldownPeriod: -1 as unknown as Duration, behavior: { scaleDown: { stabilizationWindow: Duration.millis(5500) } } }, 'sum(rate(x[1m]) by (job)'),
+  expect: refused(/^ballast\/api\/scaler: the Prometheus query .* does not parse.*\n.*stabilizationWindow 5s500ms is not a whole number of seconds.*\n.*pollingInterval 500ms.*\n.*cooldownPeriod is -1/),
 });
-add('KEDA pollingInterval 30 and cooldownPeriod 0 (valid)', {
-  build: (p) => keda(p, { pollingInterval: 30, cooldownPeriod: 0 }),
+add('KEDA pollingInterval 30 s and cooldownPeriod 0 (valid)', {
+  build: (p) => keda(p, { pollingInterval: Duration.seconds(30), cooldownPeriod: Duration.seconds(0) }),
   expect: accepted((tree) => expect(find(tree, 'ScaledObject', 'api')?.spec).toMatchObject({ pollingInterval: 30, cooldownPeriod: 0 })),
 });
 
@@ -110,22 +116,22 @@ add('KEDA pollingInterval 30 and cooldownPeriod 0 (valid)', {
 // Mutation: a checkScalingBehavior that reports nothing lets these through (the plan's check then names
 // /spec/behavior/... instead of behavior.<direction>.<field>).
 for (const [name, behavior, message] of [
-  ['a negative stabilizationWindowSeconds', { scaleDown: { stabilizationWindowSeconds: -1 } }, 'behavior.scaleDown.stabilizationWindowSeconds -1 is below 0 (the API server allows a whole number from 0 to 3600 in an autoscaling/v2 HPA). Use a whole number from 0 to 3600.'],
-  ['a stabilizationWindowSeconds above an hour', { scaleUp: { stabilizationWindowSeconds: 3601 } }, 'behavior.scaleUp.stabilizationWindowSeconds 3601 is above 3600'],
-  ['a fractional stabilizationWindowSeconds', { scaleDown: { stabilizationWindowSeconds: 30.5 } }, 'behavior.scaleDown.stabilizationWindowSeconds 30.5 is not a whole number'],
-  ['periodSeconds 0', { scaleUp: { pods: 2, periodSeconds: 0 } }, 'behavior.scaleUp.periodSeconds 0 is below 1 (the API server allows a whole number from 1 to 1800'],
-  ['periodSeconds above 1800', { scaleUp: { pods: 2, periodSeconds: 1801 } }, 'behavior.scaleUp.periodSeconds 1801 is above 1800'],
+  ['a stabilizationWindow of 30.5 s', { scaleDown: { stabilizationWindow: Duration.millis(30_500) } }, 'behavior.scaleDown.stabilizationWindow 30s500ms is not a whole number of seconds (the API takes seconds as an integer). Use Duration.minutes(5), a Duration from 0 s to 3600 s.'],
+  ['a stabilizationWindow above an hour', { scaleUp: { stabilizationWindow: Duration.seconds(3601) } }, 'behavior.scaleUp.stabilizationWindow 1h1s is above 3600 s'],
+  ['a stabilizationWindow in seconds from untyped JavaScript', { scaleDown: { stabilizationWindow: 120 as unknown as Duration } }, 'behavior.scaleDown.stabilizationWindow is 120 (not a Duration)'],
+  ['a period of 0', { scaleUp: { pods: 2, period: Duration.seconds(0) } }, 'behavior.scaleUp.period 0s is below 1 s. Use Duration.minutes(1), a Duration from 1 s to 1800 s.'],
+  ['a period above 30 minutes', { scaleUp: { pods: 2, period: Duration.minutes(31) } }, 'behavior.scaleUp.period 31m is above 1800 s'],
   ['a policy of 0 pods', { scaleDown: { pods: 0 } }, 'behavior.scaleDown.pods 0 is below 1 (the API server allows a whole number of at least 1'],
   ['a policy of 1.5 percent', { scaleUp: { percent: 1.5 } }, 'behavior.scaleUp.percent 1.5 is not a whole number'],
 ] as const) {
   add(`HPA ${name}`, { build: (p) => hpa(p, behavior), expect: refused(`ballast/api/hpa: ${message}`) });
 }
-add('KEDA behavior with a negative stabilizationWindowSeconds (KEDA passes it to its HPA)', {
-  build: (p) => keda(p, { behavior: { scaleDown: { stabilizationWindowSeconds: -5 } } }),
-  expect: refused('ballast/api/scaler: behavior.scaleDown.stabilizationWindowSeconds -5 is below 0'),
+add('KEDA behavior with a fractional stabilizationWindow (KEDA passes it to its HPA)', {
+  build: (p) => keda(p, { behavior: { scaleDown: { stabilizationWindow: Duration.millis(5500) } } }),
+  expect: refused('ballast/api/scaler: behavior.scaleDown.stabilizationWindow 5s500ms is not a whole number of seconds'),
 });
 add('HPA behavior within the limits (valid)', {
-  build: (p) => hpa(p, { scaleDown: { stabilizationWindowSeconds: 300, percent: 50, periodSeconds: 60 }, scaleUp: { stabilizationWindowSeconds: 0, pods: 4, periodSeconds: 1800 } }),
+  build: (p) => hpa(p, { scaleDown: { stabilizationWindow: Duration.minutes(5), percent: 50, period: Duration.minutes(1) }, scaleUp: { stabilizationWindow: Duration.seconds(0), pods: 4, period: Duration.minutes(30) } }),
   expect: accepted((tree) => expect(find(tree, 'HorizontalPodAutoscaler', 'api')?.spec.behavior.scaleDown.stabilizationWindowSeconds).toBe(300)),
 });
 
@@ -155,12 +161,12 @@ add('patchObject gives a ScaledObject trigger a threshold number where KEDA take
   expect: refused('/spec/triggers/0/metadata/threshold is 50, not a string (the keda.sh CRD says string)'),
 });
 add('patchObject sets a stabilization window KEDA would pass to its HPA as -1', {
-  build: (p) => keda(p, { behavior: { scaleDown: { stabilizationWindowSeconds: 60 } } }).patchObject('ScaledObject', 'api', JsonPatch.replace('/spec/advanced/horizontalPodAutoscalerConfig/behavior/scaleDown/stabilizationWindowSeconds', -1)),
+  build: (p) => keda(p, { behavior: { scaleDown: { stabilizationWindow: Duration.minutes(1) } } }).patchObject('ScaledObject', 'api', JsonPatch.replace('/spec/advanced/horizontalPodAutoscalerConfig/behavior/scaleDown/stabilizationWindowSeconds', -1)),
   expect: refused("/spec/advanced/horizontalPodAutoscalerConfig/behavior/scaleDown/stabilizationWindowSeconds is -1, which is below 0 (the API server allows a whole number from 0 to 3600 in an autoscaling/v2 HPA's behavior)"),
 });
 // Mutation: a plan without behaviorViolations lets this and the KEDA stabilization window above through.
 add('patchObject sets an HPA stabilization window of -1 (a core kind: the API server rules)', {
-  build: (p) => hpa(p, { scaleDown: { stabilizationWindowSeconds: 60 } }).patchObject('HorizontalPodAutoscaler', 'api', JsonPatch.replace('/spec/behavior/scaleDown/stabilizationWindowSeconds', -1)),
+  build: (p) => hpa(p, { scaleDown: { stabilizationWindow: Duration.minutes(1) } }).patchObject('HorizontalPodAutoscaler', 'api', JsonPatch.replace('/spec/behavior/scaleDown/stabilizationWindowSeconds', -1)),
   expect: refused('ballast/api: HorizontalPodAutoscaler "api" /spec/behavior/scaleDown/stabilizationWindowSeconds is -1, which is below 0'),
 });
 add('patchObject gives an IngressRoute its entry point as a string', {
@@ -193,7 +199,7 @@ add('patchObject sets a k6 TestRun parallelism of "two"', {
     const prometheus = monitoring(p);
     const target = service(p, { metricsPath: '/metrics' });
     const operator = new K6Operator(p, 'k6-operator');
-    new LoadTest(p, 'smoke', { script: path.join(packageRoot(), 'loadtests', 'articles-crawl.ts'), target, prometheus, via: 'service', options: { vus: 1, duration: '1m' }, runner: 'testrun', operator }).patchObject('TestRun', 'k6-smoke', JsonPatch.replace('/spec/parallelism', 'two'));
+    new LoadTest(p, 'smoke', { script: path.join(packageRoot(), 'loadtests', 'articles-crawl.ts'), target, prometheus, via: 'service', options: { vus: 1, duration: Duration.minutes(1) }, runner: 'testrun', operator }).patchObject('TestRun', 'k6-smoke', JsonPatch.replace('/spec/parallelism', 'two'));
   },
   expect: refused('ballast/smoke: TestRun "k6-smoke" /spec/parallelism is "two", not an integer (the k6.io CRD says integer)'),
 });
@@ -228,12 +234,17 @@ add('patchHelmRelease sets a timeout of 0s (the pattern allows it, Flux cannot w
 
 // --- Flux image automation: Go durations and Masterminds semver ranges --------------------------------------
 // Mutation: a plan without semverViolations lets the four refused ranges through.
-add('imageAutomation.interval "5 minutes"', {
-  build: (p) => automated(p, { interval: '5 minutes' }),
-  expect: refused('ballast/api: ImageRepository "api" /spec/interval is "5 minutes", which does not match the CRD\'s pattern (the image.toolkit.fluxcd.io CRD says string, matching ^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$). Set /spec/interval to a string matching'),
+// Mutation: an automateImage that writes the interval without checkDuration renders "[object Object]"
+// or "0s", which only the plan's CRD check refuses, naming /spec/interval.
+add('imageAutomation.interval "5 minutes" from untyped JavaScript', {
+  build: (p) => automated(p, { interval: '5 minutes' as unknown as Duration }),
+  expect: refused('ballast/api: imageAutomation.interval is "5 minutes" (not a Duration). Use Duration.minutes(5), a Duration of at least 1 s (a string or a number of seconds is no longer taken).'),
 });
-// Mutation: a plan without fluxDurationViolations lets "0s" through here and in patchHelmRelease's timeout.
-add('imageAutomation.interval "0s"', { build: (p) => automated(p, { interval: '0s' }), expect: refused('ballast/api: ImageRepository "api" /spec/interval is "0s", which is not a duration above zero') });
+add('imageAutomation.interval of 0', { build: (p) => automated(p, { interval: Duration.seconds(0) }), expect: refused('ballast/api: imageAutomation.interval 0s is below 1 s') });
+add('imageAutomation.interval of 90 s (valid, written 1m30s)', {
+  build: (p) => automated(p, { interval: Duration.seconds(90) }),
+  expect: accepted((tree) => expect(find(tree, 'ImageRepository', 'api')?.spec.interval).toBe('1m30s')),
+});
 add('ImageUpdateAutomation interval "5 minutes"', {
   build: (p) => {
     const api = automated(p);

@@ -2,7 +2,7 @@
 // patchHelmRelease, overrideHelmRelease, cdk8s' own addJsonPatch), credentials in URLs and solver
 // configs, and many mistakes reported in one run. Each escape hatch hands the canary once, in each place
 // a secret could slip through; none reaches the output or a message.
-import { ApiObject, JsonPatch } from 'cdk8s';
+import { ApiObject, Duration, JsonPatch } from 'cdk8s';
 import * as path from 'path';
 import { AcmeIssuer, CertManager, CloudNativePg, Dns01, IDns01Provider, LoadTest, packageRoot, Platform, PostgresCluster, Traefik } from '../../../lib/internal';
 import { Bare, canary, CANARY, HostileCase } from '../../support/hostile';
@@ -363,13 +363,13 @@ atOnce('broken patches in three components', {
 // stops at the first of these, and the count drops below seven.
 atOnce('seven mistakes in the props of a platform, one run', {
   build: (p) => {
-    service(p, { image: 'ghcr.io/acme/api:latest', replicas: 0, port: 70000, drainSeconds: -1 });
+    service(p, { image: 'ghcr.io/acme/api:latest', replicas: 0, port: 70000, drain: -1 as unknown as Duration });
     new CloudNativePg(p, 'cnpg');
     new PostgresCluster(p, 'postgres', { metrics: false, replicas: -1, storageSize: '20 gigs' });
     new Traefik(p, 'traefik', { deployWith: 'argocd' as 'flux' });
   },
   expect: refused(
-    /^ballast\/api: image "ghcr\.io\/acme\/api:latest" uses the tag latest\. .*\nballast\/api: port 70000 is not a port\. .*\nballast\/api: replicas 0 is not a positive whole number\. .*\nballast\/api: drainSeconds -1 .*\nballast\/postgres: replicas -1 .*\nballast\/postgres: storageSize "20 gigs" .*\nballast\/traefik: deployWith "argocd" is not a backend\. .*$/,
+    /^ballast\/api: image "ghcr\.io\/acme\/api:latest" uses the tag latest\. .*\nballast\/api: port 70000 is not a port\. .*\nballast\/api: replicas 0 is not a positive whole number\. .*\nballast\/api: drain is -1 .*\nballast\/postgres: replicas -1 .*\nballast\/postgres: storageSize "20 gigs" .*\nballast\/traefik: deployWith "argocd" is not a backend\. .*$/,
   ),
 });
 atOnce('a load test with five mistakes in its options, one run', {
@@ -385,7 +385,7 @@ atOnce('a load test with five mistakes in its options, one run', {
       options: { vus: 0, duration: '5 minutes', thresholds: { 'bad metric!': ['p(95)<700'], http_req_failed: ['rate less than 1%'] } } as never,
     });
   },
-  expect: refused(/options\.vus 0 is not 1 or more[\s\S]*options\.duration "5 minutes" is not a k6 duration[\s\S]*"bad metric!"[\s\S]*threshold "rate less than 1%"[\s\S]*parallelism 0 is not 1 or more/),
+  expect: refused(/options\.vus 0 is not 1 or more[\s\S]*options\.duration is "5 minutes" \(not a Duration\)[\s\S]*"bad metric!"[\s\S]*threshold "rate less than 1%"[\s\S]*parallelism 0 is not 1 or more/),
 });
 atOnce('every mistake is on its own line, in the form <path>: <what>. <fix>.', {
   platform: acmePlatform,
