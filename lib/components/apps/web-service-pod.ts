@@ -3,6 +3,7 @@ import * as kplus from 'cdk8s-plus-27';
 import type { ContainerResources } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import type { Scheduling } from '../../core/node-pool';
+import { patchAfterRender } from '../../core/render-patches';
 import type { ContainerEnv } from '../database/database-connection';
 
 /** What the Deployment of a WebService is made of, checked by the WebService. */
@@ -128,15 +129,7 @@ export function webServiceService(scope: Construct, name: string, labels: Record
   return service;
 }
 
-/**
- * Applies `patches` to the object of the cdk8s-plus resource `resource` as rendered. cdk8s-plus-27 renders
- * through the Kubernetes 1.27 types, and `ApiObject.addJsonPatch` patches come before that mapping, which
- * drops what it does not know: a named (string) probe or target port, and the preStop `sleep` action of
- * 1.29. These patches come after it. They are ballast's own, so they stay out of `patchObject`, whose
- * numbering and checks are the user's.
- */
+/** Patches the rendered object of the cdk8s-plus resource `resource` (see lib/core/render-patches.ts for why after rendering). */
 function patchRendered(resource: Construct, patches: readonly JsonPatch[]): void {
-  const object = ApiObject.of(resource);
-  const render = object.toJson.bind(object);
-  object.toJson = () => JsonPatch.apply(render(), ...patches);
+  patchAfterRender(ApiObject.of(resource), patches);
 }
