@@ -10,6 +10,13 @@ export type { NodePoolConfig, NodePoolCapacity, NodeTaint } from './core/node-po
 export type { TerraformStateBackend, LocalStateBackend, KubernetesStateBackend, CustomStateBackend } from './terraform/state-backend-config';
 export type { K6MetricsMode } from './core/k6-metrics';
 
+// Typed values of the props: lengths of time and sizes from cdk8s, CPU and container resources from
+// cdk8s-plus-27, re-exported so that a platform program needs no other import for them.
+export { Duration, Size } from 'cdk8s';
+export { Cpu } from 'cdk8s-plus-27';
+export type { ContainerResources, CpuResources, MemoryResources, EphemeralStorageResources } from './core/resource-checks';
+export type { Requests, CapacityClaim } from './core/capacity';
+
 // Writing components.
 export { Component, MAX_COMPONENT_ID_LENGTH } from './core/component';
 export type { Backend, SecretsBackend, Tier, ComponentOptions, ChartComponentOptions, ComponentProps, AddChartOptions, OutputUrl, ObjectComment } from './core/component';

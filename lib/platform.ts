@@ -1,14 +1,16 @@
+import { Duration } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { ConfigProblem, constructPath, fail, reportProblem, ValidationError } from './core/errors';
 import { isDnsLabel, isDnsSubdomain, isLabelKey, isLabelValue } from './core/names';
 import { NodePool, NodePoolConfig } from './core/node-pool';
-import { parseCpu, parseMemory } from './core/capacity';
+import { durationProblem, describeDuration } from './core/durations';
+import { cpuProblem, describeCpu, describeSize, sizeProblem } from './core/quantities';
 import { K6_METRICS_MODES, K6MetricsMode } from './core/k6-metrics';
 import { AssumedInstalled, AssumeInstalledOptions, FLEET_CLUSTER_CONTEXT, markPlatform, platformOf, PlatformContext } from './core/platform-context';
 import { SecretValue } from './core/secret';
 import { IIssuer, platformIssuer, useIssuer } from './core/tls';
 import { ReleasePolicy, releasePolicyProblems } from './core/release-policy';
-import { gitRefProblem, isPositiveFluxDuration, isSafeRelativePath, urlCredentialsProblem } from './core/grammar';
+import { gitRefProblem, isSafeRelativePath, urlCredentialsProblem } from './core/grammar';
 import { DEFAULT_STATE_BACKEND, stateBackendProblems, TerraformStateBackend } from './terraform/state-backend-config';
 
 /** The Git repository that Flux reconciles: where the user commits the contents of `dist/flux`. */
@@ -57,14 +59,14 @@ export interface SopsConfig {
   readonly identityFile?: string;
 }
 
-/** How often Flux reconciles the generated Kustomizations. */
+/** How often Flux reconciles the generated Kustomizations (whole milliseconds, as Flux's CRDs count). */
 export interface FluxSyncConfig {
-  /** @default '10m' */
-  readonly interval?: string;
-  /** @default '2m' */
-  readonly retryInterval?: string;
-  /** @default '10m' */
-  readonly timeout?: string;
+  /** How often the Git source and the Kustomizations are reconciled. @default Duration.minutes(10) */
+  readonly interval?: Duration;
+  /** How soon a failed Kustomization is tried again. @default Duration.minutes(2) */
+  readonly retryInterval?: Duration;
+  /** How long a Kustomization may take to apply and become healthy. @default Duration.minutes(10) */
+  readonly timeout?: Duration;
 }
 
 /** Settings of the Terraform side (`dist/cdktf`). */
@@ -88,7 +90,7 @@ export interface PlatformConfig {
   readonly nodePools?: NodePoolConfig[];
   /** The repository Flux watches. */
   readonly git: GitSourceConfig;
-  /** @default interval 10m, retryInterval 2m, timeout 10m */
+  /** @default interval Duration.minutes(10), retryInterval Duration.minutes(2), timeout Duration.minutes(10) */
   readonly flux?: FluxSyncConfig;
   /**
    * SOPS encryption of the Secrets components write to Git (`secrets: 'sops'`): the age public keys
@@ -171,9 +173,9 @@ export class Platform extends Construct implements PlatformContext {
     }
     this.git = { url: config.git.url, branch: config.git.branch ?? 'main', path: config.git.path ?? '', auth: config.git.auth };
     this.flux = {
-      interval: config.flux?.interval ?? '10m',
-      retryInterval: config.flux?.retryInterval ?? '2m',
-      timeout: config.flux?.timeout ?? '10m',
+      interval: config.flux?.interval ?? Duration.minutes(10),
+      retryInterval: config.flux?.retryInterval ?? Duration.minutes(2),
+      timeout: config.flux?.timeout ?? Duration.minutes(10),
     };
     this.k6Metrics = config.k6Metrics ?? 'native-histograms';
     this.sops = {
@@ -318,8 +320,9 @@ function checkConfig(path: string, config: PlatformConfig): ConfigProblem[] {
   for (const [key, value] of Object.entries(config.flux ?? {})) {
     if (!['interval', 'retryInterval', 'timeout'].includes(key)) {
       add(`flux.${key} is not a setting`, 'Use interval, retryInterval or timeout');
-    } else if (value !== undefined && !isPositiveFluxDuration(value)) {
-      add(`flux.${key} "${String(value)}" is not a duration`, 'Use a Go duration such as "10m" or "1h30m"');
+    } else if (value !== undefined) {
+      const problem = durationProblem(value);
+      if (problem) add(`flux.${key} ${problem}`, describeDuration);
     }
   }
 
@@ -361,8 +364,10 @@ function checkConfig(path: string, config: PlatformConfig): ConfigProblem[] {
     if (pool.capacity) {
       const { nodes, cpu, memory } = pool.capacity;
       if (!Number.isInteger(nodes) || nodes < 1) add(`node pool "${pool.name}" has capacity.nodes ${nodes}`, 'Give the number of nodes, 1 or more');
-      if (parseCpu(String(cpu)) === undefined) add(`node pool "${pool.name}" has capacity.cpu "${cpu}", which is not a CPU quantity`, 'Use cores or millicores, e.g. "4" or "3800m"');
-      if (parseMemory(String(memory)) === undefined) add(`node pool "${pool.name}" has capacity.memory "${memory}", which is not a memory quantity`, 'Use a size such as "14Gi"');
+      const cpuWrong = cpuProblem(cpu);
+      if (cpuWrong) add(`node pool "${pool.name}" has capacity.cpu that ${cpuWrong}`, `${describeCpu}, the allocatable CPU of one node`);
+      const memoryWrong = sizeProblem(memory);
+      if (memoryWrong) add(`node pool "${pool.name}" has capacity.memory that ${memoryWrong}`, `${describeSize}, the allocatable memory of one node`);
     }
     for (const taint of pool.taints ?? []) {
       if (!isLabelKey(taint.key ?? '')) {

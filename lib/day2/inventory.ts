@@ -3,6 +3,7 @@ import * as path from 'path';
 import { Component } from '../core/component';
 import { constructPath } from '../core/errors';
 import { releasePolicyOf } from '../core/helm-chart';
+import { renderedReleasePolicy } from '../core/release-policy';
 import { SecretValue } from '../core/secret';
 import { isPruneDisabled } from '../flux/helm';
 import type { DeploymentPlan, Manifest } from '../plan/deployment-plan';
@@ -195,7 +196,7 @@ export function inventoryItems(plan: Omit<DeploymentPlan, 'day2'>): InventoryIte
         sensitive: (chart.sensitiveValues ?? []).map((v) => [v.path, v.value.origin]),
         // How the release is installed and kept (timeout, wait, remediation, drift, CRDs): a change of it
         // changes what each backend applies, so diff shows it.
-        policy: releasePolicyOf(chart),
+        policy: renderedReleasePolicy(releasePolicyOf(chart)),
         // Patches and overrides change what is deployed: diff shows them. (Absent when none, so that the
         // digests of releases without any stay as they were.)
         ...((chart.fluxPatches ?? []).length > 0 ? { patches: chart.fluxPatches!.map((p) => p._toJson()) } : {}),

@@ -1,4 +1,5 @@
 import { JsonPatch } from 'cdk8s';
+import { goDuration } from '../core/durations';
 import { HelmChartSpec, releasePolicyOf, sensitiveValuesSecretName } from '../core/helm-chart';
 import { Manifest } from '../plan/deployment-plan';
 
@@ -98,8 +99,8 @@ function ownHelmRelease(chart: HelmChartSpec, options: HelmReleaseOptions): Mani
       ...(options.stateful ? { annotations: PRUNE_DISABLED } : {}),
     },
     spec: {
-      interval: policy.interval,
-      timeout: policy.timeout,
+      interval: goDuration(policy.interval),
+      timeout: goDuration(policy.timeout),
       releaseName: chart.releaseName,
       ...(isOciChart(chart)
         ? { chartRef: { kind: 'OCIRepository', name: chart.releaseName } }

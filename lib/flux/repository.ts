@@ -1,6 +1,7 @@
 export { componentFileName } from '../plan/file-names';
 import { componentFileName } from '../plan/file-names';
 import { Component } from '../core/component';
+import { goDuration } from '../core/durations';
 import { toYaml } from '../core/yaml';
 import { DeploymentPlan, FLUX_STEPS, FluxStep, Manifest } from '../plan/deployment-plan';
 import { SOPS_AGE_SECRET } from '../plan/secret-placement';
@@ -138,9 +139,9 @@ export function renderFluxRepository(plan: DeploymentPlan, options: FluxRenderOp
     metadata: { name: STEP_KUSTOMIZATIONS[step], namespace: FLUX_NAMESPACE },
     spec: {
       ...(dependsOn ? { dependsOn: [{ name: STEP_KUSTOMIZATIONS[dependsOn] }] } : {}),
-      interval: platform.flux.interval,
-      retryInterval: platform.flux.retryInterval,
-      timeout: platform.flux.timeout,
+      interval: goDuration(platform.flux.interval),
+      retryInterval: goDuration(platform.flux.retryInterval),
+      timeout: goDuration(platform.flux.timeout),
       sourceRef: { kind: 'GitRepository', name: FLUX_SOURCE_NAME },
       path: `${base}/${STEP_FOLDERS[step]}`,
       prune: true,

@@ -1,13 +1,13 @@
-import { ApiObject, Lazy } from 'cdk8s';
+import { ApiObject, Lazy, Size } from 'cdk8s';
+import { Cpu } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { Component, ComponentOptions } from '../../core/component';
 import { fail, reportProblem } from '../../core/errors';
 import { describeEnvVarName, describePort, isEnvVarName, isNonNegativeInteger, isPort, isPositiveInteger } from '../../core/grammar';
 import { isDnsSubdomain, requireDnsLabel } from '../../core/names';
-import { requireResources } from '../../core/resource-checks';
+import { ContainerResources, renderResources, requestsOf, requireResources } from '../../core/resource-checks';
 import { SecretValue } from '../../core/secret';
 import { ContainerEnv, DatabaseConnection } from '../database/database-connection';
-import { ContainerResources } from '../database/postgres-cluster';
 import { IPostgresCluster } from '../../core/interfaces';
 import { IngressRoute } from '../ingress/ingress-route';
 import { MiddlewareRef } from '../ingress/middleware';
@@ -77,7 +77,7 @@ export interface WebServiceProps extends ComponentOptions {
   readonly servicePort?: number;
   /** Replicas when no autoscaler manages the Deployment. @default 2 */
   readonly replicas?: number;
-  /** @default requests 100m / 128Mi, limit 256Mi memory */
+  /** @default CPU request Cpu.millis(100), memory request Size.mebibytes(128) and limit Size.mebibytes(256) */
   readonly resources?: ContainerResources;
   /** @default no route */
   readonly route?: WebServiceRoute;
@@ -152,7 +152,7 @@ export class WebService extends Component {
     this.podLabels = { 'app.kubernetes.io/name': this.name, 'app.kubernetes.io/part-of': 'ballast' };
     this.host = `${this.name}.${this.namespace}.svc.cluster.local`;
     this.url = this.addOutputUrl('url', `http://${this.host}${this.servicePort === 80 ? '' : `:${this.servicePort}`}`);
-    this.resources = requireResources(this, props.resources ?? { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '256Mi' } });
+    this.resources = requireResources(this, props.resources ?? { cpu: { request: Cpu.millis(100) }, memory: { request: Size.mebibytes(128), limit: Size.mebibytes(256) } });
     const drain = props.drainSeconds ?? 10;
     if (!isNonNegativeInteger(drain) || drain > 3600) reportProblem(this, `drainSeconds ${drain} is not a whole number of seconds from 0 to 3600`, 'Use e.g. 10');
     const startup = props.probes?.startupSeconds;
@@ -179,7 +179,7 @@ export class WebService extends Component {
     }
 
     const scheduling = this.scheduling(props.nodePool);
-    this.claimCapacity({ pool: props.nodePool, what: this.name, replicas: () => this.maxReplicas, requests: this.resources.requests ?? {} });
+    this.claimCapacity({ pool: props.nodePool, what: this.name, replicas: () => this.maxReplicas, requests: requestsOf(this.resources) });
     new ApiObject(this, 'deployment', {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
@@ -204,7 +204,7 @@ export class WebService extends Component {
                 image: props.image,
                 ports: [{ name: 'http', containerPort: this.containerPort, protocol: 'TCP' }],
                 ...(env.length > 0 ? { env } : {}),
-                resources: this.resources,
+                resources: renderResources(this.resources),
                 readinessProbe: probe(readiness, { failureThreshold: 3 }),
                 livenessProbe: probe(props.probes?.livenessPath ?? readiness, { failureThreshold: 6 }),
                 ...(props.probes?.startupSeconds

@@ -38,7 +38,7 @@ export class HorizontalAutoscaler extends Construct {
         reportProblem(this, `${resource}Utilization ${value} is not a percentage`, 'Use a whole number such as 70');
         continue;
       }
-      requireRequest(this, resource, props.target.resources.requests, props.target);
+      requireRequest(this, resource, props.target.resources, props.target);
       metrics.push({ type: 'Resource', resource: { name: resource, target: { type: 'Utilization', averageUtilization: value } } });
     }
     if (metrics.length === 0 && props.cpuUtilization === undefined && props.memoryUtilization === undefined) {

@@ -71,7 +71,7 @@ export class KedaScaler extends Construct {
     if (rangeOk && props.fallback && (props.fallback.replicas < min || props.fallback.replicas > max)) {
       reportProblem(this, `fallback replicas ${props.fallback.replicas} is outside ${min}..${max}`, 'Hold a replica count within the range');
     }
-    if (props.cpuUtilization !== undefined) requireRequest(this, 'cpu', props.target.resources.requests, props.target);
+    if (props.cpuUtilization !== undefined) requireRequest(this, 'cpu', props.target.resources, props.target);
     props.target.markAutoscaled(this, 'ScaledObject', min, max);
     const behavior = checkScalingBehavior(this, props.behavior) ? hpaBehavior(props.behavior) : undefined;
     const spec = {

@@ -1,6 +1,7 @@
 import { reportProblem } from '../../core/errors';
 import { describeIntegerRule, integerProblem, IntegerRule, POLICY_PERIOD, POLICY_VALUE, STABILIZATION_WINDOW } from '../../model/hpa-behavior';
 import type { IConstruct } from 'constructs';
+import type { ContainerResources } from '../../core/resource-checks';
 
 /** How fast replicas are added or removed (`autoscaling/v2` behavior of one direction). */
 export interface ScalingRules {
@@ -90,10 +91,10 @@ export function hpaBehavior(behavior: ScalingBehavior | undefined): Record<strin
 }
 
 /** Reports a utilization target that names a resource the container does not request. */
-export function requireRequest(scope: IConstruct, resource: 'cpu' | 'memory', requests: { cpu?: string; memory?: string } | undefined, target: IConstruct): void {
-  if (!requests?.[resource]) {
+export function requireRequest(scope: IConstruct, resource: 'cpu' | 'memory', resources: ContainerResources | undefined, target: IConstruct): void {
+  if (!resources?.[resource]?.request) {
     // The path is built only here: reading it costs a walk up the tree, once per autoscaler otherwise.
     const path = target.node.path;
-    reportProblem(scope, `it scales ${path} on ${resource} utilization, but the container requests no ${resource}`, `Set resources.requests.${resource} on ${path}: utilization is a share of the request`);
+    reportProblem(scope, `it scales ${path} on ${resource} utilization, but the container requests no ${resource}`, `Set resources.${resource}.request on ${path}: utilization is a share of the request`);
   }
 }

@@ -1,15 +1,16 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Size } from 'cdk8s';
+import { Cpu } from 'cdk8s-plus-27';
 import * as fs from 'fs';
 import { Construct } from 'constructs';
 import { Component, ComponentOptions } from '../../core/component';
 import { fail, reportProblem } from '../../core/errors';
 import { K6_BUILTIN_METRICS, K6_IMAGE, k6MetricsEnv } from '../../core/k6-metrics';
-import { describeEnvVarName, isEnvVarName, isNonNegativeInteger, isPositiveGoDuration, isPositiveInteger } from '../../core/grammar';
+import { isPositiveGoDuration } from '../../core/duration-grammar';
+import { describeEnvVarName, isEnvVarName, isNonNegativeInteger, isPositiveInteger } from '../../core/grammar';
 import { requireDnsLabel } from '../../core/names';
-import { requireResources } from '../../core/resource-checks';
+import { ContainerResources, renderResources, requestsOf, requireResources } from '../../core/resource-checks';
 import { platformOf } from '../../core/platform-context';
 import { WebService } from '../apps/web-service';
-import { ContainerResources } from '../database/postgres-cluster';
 import { IPrometheus } from '../../core/interfaces';
 import { compileK6Script, foreignImports } from './k6-script';
 import { K6Operator } from './k6-operator';
@@ -49,7 +50,7 @@ export interface LoadTestProps extends ComponentOptions {
   readonly parallelism?: number;
   /** Node pool of the k6 pods: load generators should not share nodes with what they measure. @default any node */
   readonly nodePool?: string;
-  /** @default requests 1 CPU / 1Gi, limit 2Gi memory */
+  /** @default CPU request Cpu.units(1), memory request Size.gibibytes(1) and limit Size.gibibytes(2) */
   readonly resources?: ContainerResources;
   /** Extra environment of the script. @default none */
   readonly env?: Record<string, string>;
@@ -97,8 +98,9 @@ export class LoadTest extends Component {
     const targetUrl = via === 'public' ? props.target.publicUrl : props.target.url;
     if (!targetUrl) fail(this, `it tests ${props.target.node.path} through its public URL, but the service has no route`, "Give the service a route, or use via: 'service'");
     const scheduling = this.scheduling(props.nodePool);
-    const resources = requireResources(this, props.resources ?? { requests: { cpu: '1', memory: '1Gi' }, limits: { memory: '2Gi' } });
-    this.claimCapacity({ pool: props.nodePool, what: `load test ${this.testId}`, replicas: () => parallelism, requests: resources.requests ?? {} });
+    const container = requireResources(this, props.resources ?? { cpu: { request: Cpu.units(1) }, memory: { request: Size.gibibytes(1), limit: Size.gibibytes(2) } });
+    const resources = renderResources(container);
+    this.claimCapacity({ pool: props.nodePool, what: `load test ${this.testId}`, replicas: () => parallelism, requests: requestsOf(container) });
 
     const builtIn = ['K6_PROMETHEUS_RW_SERVER_URL', 'K6_OPTIONS', 'TARGET_URL', ...k6MetricsEnv(this.platform.k6Metrics).map((e) => e.name)];
     for (const name of Object.keys(props.env ?? {})) {
