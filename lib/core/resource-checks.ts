@@ -38,9 +38,20 @@ export function requireResources(scope: IConstruct, resources: ContainerResource
     reportProblem(scope, `${what} is ${resources === null ? 'null' : `a ${typeof resources}`}, not an object`, 'Give { cpu: { request, limit }, memory: { request, limit } } with Cpu and Size values');
     return {};
   }
+  // The Kubernetes shape (`requests`, `limits`) from a JavaScript caller would otherwise be left out unseen.
+  for (const key of Object.keys(resources).filter((k) => !(KINDS as readonly string[]).includes(k))) {
+    reportProblem(scope, `${what}.${key} is not a setting`, 'Use cpu, memory and ephemeralStorage, each { request, limit } (the cdk8s-plus shape)');
+  }
   for (const kind of KINDS) {
     const pair = (resources as Record<string, unknown>)[kind] as Partial<Record<Bound, unknown>> | undefined;
     if (pair === undefined) continue;
+    if (typeof pair !== 'object' || pair === null) {
+      reportProblem(scope, `${what}.${kind} is ${pair === null ? 'null' : `a ${typeof pair}`}, not { request, limit }`, `Give ${what}.${kind} as { request, limit }`);
+      continue;
+    }
+    for (const key of Object.keys(pair).filter((k) => k !== 'request' && k !== 'limit')) {
+      reportProblem(scope, `${what}.${kind}.${key} is not a setting`, 'Use request and limit');
+    }
     let valid = true;
     for (const bound of ['request', 'limit'] as const) {
       const value = pair?.[bound];

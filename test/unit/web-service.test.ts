@@ -8,6 +8,7 @@ import {
   KubePrometheusStack,
   Manifest,
   planPlatform,
+  Size,
   Traefik,
   WebService,
   WebServiceProps,
@@ -116,11 +117,11 @@ test.each([
   [
     'a CPU target without a CPU request',
     () => {
-      const { platform, api } = setup({ resources: { requests: { memory: '128Mi' } } });
+      const { platform, api } = setup({ resources: { memory: { request: Size.mebibytes(128) } } });
       new HorizontalAutoscaler(api, 'hpa', { target: api, maxReplicas: 3, cpuUtilization: 70 });
       planPlatform(platform);
     },
-    'ballast/api/hpa: it scales ballast/api on cpu utilization, but the container requests no cpu. Set resources.requests.cpu on ballast/api: utilization is a share of the request.',
+    'ballast/api/hpa: it scales ballast/api on cpu utilization, but the container requests no cpu. Set resources.cpu.request on ballast/api: utilization is a share of the request.',
   ],
   [
     'an image without a pinned version',

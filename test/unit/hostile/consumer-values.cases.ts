@@ -9,6 +9,7 @@ import { App, JsonPatch } from 'cdk8s';
 import {
   CertManager,
   CloudNativePg,
+  Duration,
   Fleet,
   Flux,
   GrafanaDashboard,
@@ -234,13 +235,20 @@ add('imageAutomation.interval "5 minutes"', {
 });
 // Mutation: a plan without fluxDurationViolations lets "0s" through here and in patchHelmRelease's timeout.
 add('imageAutomation.interval "0s"', { build: (p) => automated(p, { interval: '0s' }), expect: refused('ballast/api: ImageRepository "api" /spec/interval is "0s", which is not a duration above zero') });
-add('ImageUpdateAutomation interval "5 minutes"', {
+add('ImageUpdateAutomation interval "5 minutes" (a string from JavaScript)', {
   build: (p) => {
     const api = automated(p);
-    new ImageUpdateAutomation(p.node.findChild('flux') as Flux, 'image-updates', { author: { name: 'Flux', email: 'flux@example.com' }, interval: '5 minutes', writeCredentials: { username: 'git', password: canary() } });
+    new ImageUpdateAutomation(p.node.findChild('flux') as Flux, 'image-updates', { author: { name: 'Flux', email: 'flux@example.com' }, interval: '5 minutes' as unknown as Duration, writeCredentials: { username: 'git', password: canary() } });
     void api;
   },
-  expect: refused('ballast/flux/image-updates: interval "5 minutes" is not a Flux duration'),
+  expect: refused('ballast/flux/image-updates: interval is the string "5 minutes", not a Duration'),
+});
+add('ImageUpdateAutomation interval of 0', {
+  build: (p) => {
+    automated(p);
+    new ImageUpdateAutomation(p.node.findChild('flux') as Flux, 'image-updates', { author: { name: 'Flux', email: 'flux@example.com' }, interval: Duration.minutes(0), writeCredentials: { username: 'git', password: canary() } });
+  },
+  expect: refused('ballast/flux/image-updates: interval is zero'),
 });
 add('a semverRange "latest"', { build: (p) => automated(p, { semverRange: 'latest' }), expect: refused('ballast/api: ImagePolicy "api" /spec/policy/semver/range is not a semver range: "latest" is not a list of constraints such as ">=1.0.0 <2.0.0" (Flux reads it with Masterminds/semver)') });
 add('a semverRange with "&&"', { build: (p) => automated(p, { semverRange: '>=1.0.0 && <2.0.0' }), expect: refused('/spec/policy/semver/range is not a semver range: ">=1.0.0 && <2.0.0" is not a list of constraints') });

@@ -4,7 +4,7 @@
 // a secret could slip through; none reaches the output or a message.
 import { ApiObject, JsonPatch } from 'cdk8s';
 import * as path from 'path';
-import { AcmeIssuer, CertManager, CloudNativePg, Dns01, IDns01Provider, LoadTest, packageRoot, Platform, PostgresCluster, Traefik } from '../../../lib/internal';
+import { AcmeIssuer, CertManager, CloudNativePg, Dns01, IDns01Provider, LoadTest, packageRoot, Platform, PostgresCluster, Size, Traefik } from '../../../lib/internal';
 import { Bare, canary, CANARY, HostileCase } from '../../support/hostile';
 import { testPlatform } from '../../support/platforms';
 import { TEST_AGE } from '../../support/synth';
@@ -365,11 +365,11 @@ atOnce('seven mistakes in the props of a platform, one run', {
   build: (p) => {
     service(p, { image: 'ghcr.io/acme/api:latest', replicas: 0, port: 70000, drainSeconds: -1 });
     new CloudNativePg(p, 'cnpg');
-    new PostgresCluster(p, 'postgres', { metrics: false, replicas: -1, storageSize: '20 gigs' });
+    new PostgresCluster(p, 'postgres', { metrics: false, replicas: -1, storageSize: '20 gigs' as unknown as Size });
     new Traefik(p, 'traefik', { deployWith: 'argocd' as 'flux' });
   },
   expect: refused(
-    /^ballast\/api: image "ghcr\.io\/acme\/api:latest" uses the tag latest\. .*\nballast\/api: port 70000 is not a port\. .*\nballast\/api: replicas 0 is not a positive whole number\. .*\nballast\/api: drainSeconds -1 .*\nballast\/postgres: replicas -1 .*\nballast\/postgres: storageSize "20 gigs" .*\nballast\/traefik: deployWith "argocd" is not a backend\. .*$/,
+    /^ballast\/api: image "ghcr\.io\/acme\/api:latest" uses the tag latest\. .*\nballast\/api: port 70000 is not a port\. .*\nballast\/api: replicas 0 is not a positive whole number\. .*\nballast\/api: drainSeconds -1 .*\nballast\/postgres: replicas -1 .*\nballast\/postgres: storageSize is the string "20 gigs", not a Size\. .*\nballast\/traefik: deployWith "argocd" is not a backend\. .*$/,
   ),
 });
 atOnce('a load test with five mistakes in its options, one run', {
