@@ -4,6 +4,9 @@
 //
 // Each predicate has a companion `describe…` sentence (no trailing period) for the fix part of an error.
 // Everything here is pure and synchronous and imports nothing.
+//
+// Durations and quantities are typed values in the props (lib/core/durations.ts, lib/core/quantities.ts);
+// the Go and Flux duration text ballast reads from files is checked in lib/core/duration-grammar.ts.
 
 // ---------------------------------------------------------------------------------------------------
 // Git branch names

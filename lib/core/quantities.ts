@@ -96,9 +96,10 @@ export function quantityValue(text: string): number | undefined {
  * What is wrong with `value` as CPU, as a phrase without a trailing period, or undefined when it is fine.
  * A Cpu holds its amount as the quantity text (`Cpu.millis(500).amount` is `500m`), so the text is read
  * with the quantity grammar: `Cpu.units(NaN)` holds `NaN`, `Cpu.millis(-5)` holds `-5m`. Kubernetes
- * refuses negative quantities (core/validation ValidateResourceQuantityValue) and a CPU finer than one
- * millicore ("Kubernetes doesn't allow you to specify CPU resources with a precision finer than 1m",
- * kubernetes.io, Resource Management for Pods and Containers); `Cpu.units(0.1 + 0.2)` is such a CPU.
+ * refuses negative quantities (core/validation ValidateResourceQuantityValue) and counts CPU in
+ * millicores ("Kubernetes doesn't allow you to specify CPU resources with a precision finer than 1m",
+ * kubernetes.io, Resource Management for Pods and Containers): a finer CPU, such as
+ * `Cpu.units(0.1 + 0.2)`, would not be what is applied, so it is refused.
  */
 export function cpuProblem(value: unknown, rule: AmountRule = {}): string | undefined {
   if (!isCpu(value)) return `is ${describeValue(value)}, not a Cpu`;

@@ -120,7 +120,7 @@ export class KubePrometheusStack extends Component implements IPrometheus, IDash
     // Kubernetes refuses a volume of 0 bytes (ValidatePersistentVolumeClaimSpec: a positive quantity).
     const storageProblem = sizeProblem(storageSize);
     if (storageProblem) reportProblem(this, `storageSize ${storageProblem}`, describeSize);
-    // A zero retention would make Prometheus fall back to its own default (15d) instead of keeping nothing.
+    // More than zero (as the text form had to be): a retention of no time keeps nothing worth a volume.
     const retention = props.retention ?? Duration.days(15);
     requireDuration(this, 'retention', retention);
     // Prometheus keeps its samples on a volume: never pruned, never destroyed by a refactor.
