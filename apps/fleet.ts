@@ -1,7 +1,7 @@
 // The example fleet: the default platform in two clusters, staging and production, from one description.
 // `npx ballast synth --app apps/fleet.ts --outdir dist/fleet` writes dist/fleet/flux (clusters/staging and
 // clusters/production over a shared base/) and dist/fleet/cdktf (a Terraform stack per cluster).
-import { Fleet } from '../lib';
+import { Fleet, Size } from '../lib';
 import { ClusterSettings, DefaultPlatformOptions, defaultPlatform } from './platform';
 
 /**
@@ -13,7 +13,7 @@ export const FLEET_CLUSTERS: Record<string, ClusterSettings> = {
     domain: 'staging.platform.example.com',
     nodes: { monitor: 1, storage: 2, loadgen: 2, apps: 2 },
     postgresReplicas: 1,
-    postgresStorage: '10Gi',
+    postgresStorage: Size.gibibytes(10),
     articlesVersion: '1.0.0',
     followImages: true,
     loadTests: true,
@@ -23,7 +23,7 @@ export const FLEET_CLUSTERS: Record<string, ClusterSettings> = {
     domain: 'platform.example.com',
     nodes: { monitor: 1, storage: 2, apps: 3 },
     postgresReplicas: 1,
-    postgresStorage: '20Gi',
+    postgresStorage: Size.gibibytes(20),
     articlesVersion: '1.0.0',
     followImages: false,
     loadTests: false,

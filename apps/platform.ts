@@ -51,8 +51,8 @@ export interface ClusterSettings {
   readonly nodes?: { readonly monitor?: number; readonly storage?: number; readonly loadgen?: number; readonly apps?: number };
   /** PostgreSQL read replicas. @default 1 */
   readonly postgresReplicas?: number;
-  /** @default '20Gi' */
-  readonly postgresStorage?: string;
+  /** @default Size.gibibytes(20) */
+  readonly postgresStorage?: Size;
   /** The Articles API and UI image tag. @default '1.0.0' */
   readonly articlesVersion?: string;
   /** Whether Flux's image automation follows new 1.x tags of the API. @default true */
@@ -97,13 +97,13 @@ export function defaultPlatform(scope: Construct, options: DefaultPlatformOption
         name: 'monitor',
         labels: { 'node.ballast.dev/pool': 'monitor' },
         taints: [{ key: 'node.ballast.dev/pool', value: 'monitor', effect: 'NoSchedule' }],
-        capacity: { nodes: nodes.monitor, cpu: '3800m', memory: '14Gi' },
+        capacity: { nodes: nodes.monitor, cpu: Cpu.millis(3800), memory: Size.gibibytes(14) },
       },
       {
         name: 'storage',
         labels: { 'node.ballast.dev/pool': 'storage' },
         taints: [{ key: 'node.ballast.dev/pool', value: 'storage', effect: 'NoSchedule' }],
-        capacity: { nodes: nodes.storage, cpu: '3800m', memory: '7Gi' },
+        capacity: { nodes: nodes.storage, cpu: Cpu.millis(3800), memory: Size.gibibytes(7) },
       },
       // Load generators: k6 pods never share nodes with what they measure.
       ...(loadTests
@@ -112,12 +112,12 @@ export function defaultPlatform(scope: Construct, options: DefaultPlatformOption
               name: 'loadgen',
               labels: { 'node.ballast.dev/pool': 'loadgen' },
               taints: [{ key: 'node.ballast.dev/pool', value: 'loadgen', effect: 'NoSchedule' as const }],
-              capacity: { nodes: nodes.loadgen, cpu: '3800m', memory: '7Gi' },
+              capacity: { nodes: nodes.loadgen, cpu: Cpu.millis(3800), memory: Size.gibibytes(7) },
             },
           ]
         : []),
       // Applications: no taint, so anything unplaced may also land here.
-      { name: 'apps', labels: { 'node.ballast.dev/pool': 'apps' }, capacity: { nodes: nodes.apps, cpu: '3800m', memory: '7Gi' } },
+      { name: 'apps', labels: { 'node.ballast.dev/pool': 'apps' }, capacity: { nodes: nodes.apps, cpu: Cpu.millis(3800), memory: Size.gibibytes(7) } },
     ],
   });
 
@@ -149,7 +149,7 @@ export function defaultPlatform(scope: Construct, options: DefaultPlatformOption
   const postgres = new PostgresCluster(platform, 'postgres', {
     replicas: cluster.postgresReplicas ?? 1,
     nodePool: 'storage',
-    storageSize: cluster.postgresStorage ?? '20Gi',
+    storageSize: cluster.postgresStorage ?? Size.gibibytes(20),
     dashboardsIn: monitoring,
     secrets: 'sops',
   });

@@ -10,6 +10,13 @@ export type { NodePoolConfig, NodePoolCapacity, NodeTaint } from './core/node-po
 export type { TerraformStateBackend, LocalStateBackend, KubernetesStateBackend, CustomStateBackend } from './core/state-backend-config';
 export type { K6MetricsMode } from './core/k6-metrics';
 
+// Typed values of the props: lengths of time and sizes from cdk8s, CPU and container resources from
+// cdk8s-plus-27, re-exported so that a platform program needs no other import for them.
+export { Duration, Size } from 'cdk8s';
+export { Cpu } from 'cdk8s-plus-27';
+export type { ContainerResources, CpuResources, MemoryResources, EphemeralStorageResources } from './core/resource-checks';
+export type { Requests, CapacityClaim } from './core/capacity';
+
 // Writing components.
 export { Component, MAX_COMPONENT_ID_LENGTH } from './core/component';
 export type { Backend, SecretsBackend, Tier, ComponentOptions, ChartComponentOptions, ComponentProps, AddChartOptions, OutputUrl, ObjectComment } from './core/component';
@@ -28,39 +35,50 @@ export type { SecretConstraint, SecretSource, BootstrapSecret, BootstrapSecretOp
 export { localAgeKey } from './secrets/secret-store';
 
 // The components.
-export * from './components/generic/helm-component';
-export * from './components/gitops/flux';
+export { HelmComponent } from './components/generic/helm-component';
+export type { HelmComponentProps } from './components/generic/helm-component';
+export { Flux, FLUX_VERSION, FLUX_DISTRIBUTION_ARTIFACT } from './components/gitops/flux';
+export type { FluxProps, FluxExtraController } from './components/gitops/flux';
 export { ImageUpdateAutomation, DEFAULT_IMAGE_UPDATE_MESSAGE, IMAGE_UPDATE_SOURCE_NAME, IMAGE_UPDATE_AUTH_SECRET } from './components/gitops/image-update-automation';
 export type { ImageUpdateAutomationProps, GitCommitAuthor } from './components/gitops/image-update-automation';
-export * from './components/ingress/middleware';
-export * from './components/ingress/ingress-route';
-export * from './components/ingress/traefik';
+export { Middleware } from './components/ingress/middleware';
+export type { IpAllowListProps, BasicAuthProps, MiddlewareRef } from './components/ingress/middleware';
+export { IngressRoute } from './components/ingress/ingress-route';
+export type { IngressRouteProps, RouteBackend } from './components/ingress/ingress-route';
+export { Traefik, TRAEFIK_RECORDED } from './components/ingress/traefik';
+export type { TraefikProps, ExistingTraefikOptions } from './components/ingress/traefik';
 export type { TraefikServiceType, TraefikEntryPointPorts, TraefikExposure } from './components/ingress/traefik-service';
-export * from './components/monitoring/kube-prometheus-stack';
+export { KubePrometheusStack } from './components/monitoring/kube-prometheus-stack';
+export type { KubePrometheusStackProps, ExistingPrometheusOptions } from './components/monitoring/kube-prometheus-stack';
 export { PodMonitor } from './components/monitoring/pod-monitor';
 export type { PodMonitorProps } from './components/monitoring/pod-monitor';
 export { ServiceMonitor } from './components/monitoring/service-monitor';
 export type { ServiceMonitorProps } from './components/monitoring/service-monitor';
-export * from './components/monitoring/prometheus-rule';
-export * from './components/monitoring/grafana-dashboard';
-export * from './components/monitoring/community-dashboards';
-export * from './components/monitoring/platform-alerts';
-export * from './components/monitoring/dashboards/load-test-overview';
-export * from './components/database/cloudnative-pg';
-export * from './components/database/database-connection';
-export * from './components/database/postgres-cluster';
+export { PrometheusRule, ALERT_SEVERITIES } from './components/monitoring/prometheus-rule';
+export type { AlertSeverity, RecordingRule, AlertingRule, RuleGroup, PrometheusRuleProps } from './components/monitoring/prometheus-rule';
+export { GrafanaDashboard, DASHBOARD_LABEL, DASHBOARD_FOLDER_ANNOTATION } from './components/monitoring/grafana-dashboard';
+export type { DashboardModel, GrafanaDashboardProps } from './components/monitoring/grafana-dashboard';
+export { KUBERNETES_DASHBOARDS, TRAEFIK_DASHBOARD, CLOUDNATIVE_PG_DASHBOARD } from './components/monitoring/community-dashboards';
+export type { CommunityDashboard } from './components/monitoring/community-dashboards';
+export { CloudNativePg } from './components/database/cloudnative-pg';
+export type { CloudNativePgProps } from './components/database/cloudnative-pg';
+export type { ContainerEnv, DatabaseConnection } from './components/database/database-connection';
+export { PostgresCluster, DATABASE_PASSWORD_RULE } from './components/database/postgres-cluster';
+export type { PostgresClusterProps, AddDatabaseOptions } from './components/database/postgres-cluster';
 export type { ExistingPostgresClusterOptions } from './components/database/existing-postgres-cluster';
-export * from './components/quality/sonarqube';
+export { SonarQube } from './components/quality/sonarqube';
+export type { SonarQubeProps } from './components/quality/sonarqube';
 export { WebService } from './components/apps/web-service';
 export type { WebServiceProps, WebServiceRoute, WebServiceDatabase, WebServiceProbes, WebServiceImageAutomation, EnvValue } from './components/apps/web-service';
 export type { ScalingBehavior, ScalingRules } from './components/autoscaling/scaling-behavior';
 export { HorizontalAutoscaler } from './components/autoscaling/horizontal-autoscaler';
 export type { HorizontalAutoscalerProps } from './components/autoscaling/horizontal-autoscaler';
-export * from './components/autoscaling/keda';
+export { Keda } from './components/autoscaling/keda';
+export type { KedaProps } from './components/autoscaling/keda';
 export { KedaScaler } from './components/autoscaling/keda-scaler';
 export type { KedaScalerProps, PrometheusTrigger } from './components/autoscaling/keda-scaler';
-export * from './components/loadtest/k6-script';
-export * from './components/loadtest/k6-operator';
+export { K6Operator } from './components/loadtest/k6-operator';
+export type { K6OperatorProps } from './components/loadtest/k6-operator';
 export { LoadTest } from './components/loadtest/load-test';
 export type { LoadTestProps, LoadOptions, LoadStage } from './components/loadtest/load-test';
 export { CertManager } from './components/tls/cert-manager';

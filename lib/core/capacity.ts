@@ -1,7 +1,12 @@
-/** CPU and memory a pod asks for (Kubernetes quantities). */
+import type { Size } from 'cdk8s';
+import type { Cpu } from 'cdk8s-plus-27';
+
+/** CPU and memory a pod asks for. */
 export interface Requests {
-  readonly cpu?: string;
-  readonly memory?: string;
+  /** @default none */
+  readonly cpu?: Cpu;
+  /** @default none */
+  readonly memory?: Size;
 }
 
 /**
@@ -19,42 +24,12 @@ export interface CapacityClaim {
   readonly onePerNode?: boolean;
 }
 
-const CPU = /^([0-9]+(?:\.[0-9]+)?)(m?)$/;
-const MEMORY = /^([0-9]+(?:\.[0-9]+)?)(Ki|Mi|Gi|Ti|Pi|Ei|k|K|M|G|T|P|E)?$/;
-const MEMORY_UNITS: Record<string, number> = {
-  '': 1,
-  k: 1e3,
-  K: 1e3,
-  M: 1e6,
-  G: 1e9,
-  T: 1e12,
-  P: 1e15,
-  E: 1e18,
-  Ki: 2 ** 10,
-  Mi: 2 ** 20,
-  Gi: 2 ** 30,
-  Ti: 2 ** 40,
-  Pi: 2 ** 50,
-  Ei: 2 ** 60,
-};
-
-/** CPU cores of a quantity (`500m` -> 0.5, `2` -> 2), or undefined when it is not one. */
-export function parseCpu(quantity: string): number | undefined {
-  const m = CPU.exec(quantity);
-  return m ? Number(m[1]) / (m[2] ? 1000 : 1) : undefined;
-}
-
-/** Bytes of a quantity (`2Gi`, `512M`), or undefined when it is not one. */
-export function parseMemory(quantity: string): number | undefined {
-  const m = MEMORY.exec(quantity);
-  return m ? Number(m[1]) * MEMORY_UNITS[m[2] ?? ''] : undefined;
-}
-
-/** `3.5 CPU`, `1.5Gi`: for messages. */
+/** `3.5 CPU`: cores, for messages. */
 export function formatCpu(cores: number): string {
   return `${Number(cores.toFixed(3))} CPU`;
 }
 
+/** `1.5Gi`: bytes in GiB, for messages. */
 export function formatMemory(bytes: number): string {
   return `${Number((bytes / 2 ** 30).toFixed(2))}Gi`;
 }

@@ -3,9 +3,9 @@ import { Construct } from 'constructs';
 import { CatalogChart } from '../catalog';
 import { CapacityClaim } from './capacity';
 import { chartObjects } from './chart-objects';
-import { ConfigProblem, constructPath, fail, reportProblem, ValidationError } from './errors';
-import { applyPatches, operationOf, patchedIdentityProblems } from './object-patches';
-import { patchesAfterRender } from './render-patches';
+import { constructPath, fail, reportProblem, ValidationError } from './errors';
+import { operationOf } from './object-patches';
+import { renderObjects } from './render-objects';
 import { HelmChartSpec, HelmValues, mergeValues, TerraformOverride } from './helm-chart';
 import { chartPolicyProblems, resolveReleasePolicy } from './release-policy';
 import { isHelmReleaseName, isReservedNamespace, RESERVED_NAMESPACES, urlCredentialsProblem } from './grammar';
@@ -173,37 +173,7 @@ export class Component extends Chart {
    * runs that once for the whole app (`prepareApp`), which keeps synth linear in the number of components.
    */
   public manifests(): Record<string, unknown>[] {
-    const problems: ConfigProblem[] = [];
-    const path = constructPath(this);
-    const objects = chartObjects(this).map((o) => {
-      let json: Record<string, unknown>;
-      try {
-        json = o.toJson() as Record<string, unknown>;
-      } catch (err) {
-        // cdk8s applies ApiObject.addJsonPatch patches here, without validation: a patch of a path the
-        // object lacks fails with a TypeError from deep inside.
-        const reason = err instanceof Error ? err.message.split('\n')[0] : String(err);
-        problems.push({ path, problem: `${o.kind} "${o.name}" cannot be rendered: ${reason}`, fix: 'If it has patches from ApiObject.addJsonPatch, correct them or use patchObject, which checks each patch and says which one does not apply' });
-        return undefined;
-      }
-      const own = patchesAfterRender(o);
-      if (own) {
-        const rendered = applyPatches(json, own);
-        // ballast's own patches of its own objects: one that does not apply is ballast's bug.
-        if ('problems' in rendered) throw new Error(`${path}: ${o.kind} "${o.name}": ${rendered.problems.join('; ')}`);
-        json = rendered.document;
-      }
-      const patches = this.objectPatches.get(o);
-      if (!patches) return json;
-      const patched = applyPatches(json, patches);
-      const problemsOfPatch = 'problems' in patched ? patched.problems : patchedIdentityProblems(json, patched.document);
-      for (const problem of problemsOfPatch) {
-        problems.push({ path, problem: `patchObject ${o.kind} "${o.name}": ${problem}`, fix: 'Patch paths the object has (diff and the output show them; "add" creates a field), and change its name or namespace through the component' });
-      }
-      return 'document' in patched ? patched.document : json;
-    });
-    if (problems.length > 0) throw new ValidationError(problems);
-    return objects as Record<string, unknown>[];
+    return renderObjects(this, this.objectPatches);
   }
 
   /**

@@ -40,7 +40,11 @@ function key(k: string): string {
 }
 
 function isMap(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  // A plain object: its prototype is Object.prototype, of this realm or another (structuredClone, which
+  // the patch path copies objects with, makes them in the outer realm under a test runner's sandbox).
+  const proto = Object.getPrototypeOf(v) as object | null;
+  return proto === null || proto === Object.prototype || Object.getPrototypeOf(proto) === null;
 }
 
 function scalar(v: unknown, options: object): string {

@@ -1,3 +1,6 @@
+import type { Size } from 'cdk8s';
+import type { Cpu } from 'cdk8s-plus-27';
+
 /** A taint carried by every node of a pool; workloads that should run there tolerate it. */
 export interface NodeTaint {
   readonly key: string;
@@ -27,10 +30,10 @@ export interface NodePoolConfig {
 /** The size of a node pool. */
 export interface NodePoolCapacity {
   readonly nodes: number;
-  /** Allocatable CPU of one node (after the kubelet's and system reservations), e.g. `3800m` or `4`. */
-  readonly cpu: string;
-  /** Allocatable memory of one node, e.g. `14Gi`. */
-  readonly memory: string;
+  /** Allocatable CPU of one node (after the kubelet's and system reservations), e.g. `Cpu.millis(3800)` or `Cpu.units(4)`. */
+  readonly cpu: Cpu;
+  /** Allocatable memory of one node, e.g. `Size.gibibytes(14)`. */
+  readonly memory: Size;
 }
 
 /** A Kubernetes toleration, as pod specs and most charts spell it (a type, so it fits Helm values). */

@@ -1,3 +1,4 @@
+import type { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { fail } from './errors';
 import { K6MetricsMode } from './k6-metrics';
@@ -24,7 +25,7 @@ export interface PlatformContext {
     readonly path: string;
     readonly auth?: { readonly username: string; readonly password: SecretValue };
   };
-  readonly flux: { readonly interval: string; readonly retryInterval: string; readonly timeout: string };
+  readonly flux: { readonly interval: Duration; readonly retryInterval: Duration; readonly timeout: Duration };
   /** How k6 writes Trend metrics; dashboards and load tests follow it. */
   readonly k6Metrics: K6MetricsMode;
   nodePool(name: string, requester: IConstruct): NodePool;

@@ -1,6 +1,7 @@
 import type { CatalogChart, CrdLocation, DriftIgnoreRule } from './chart-types';
 import type { ConfigProblem } from './errors';
-import { goDurationNanoseconds, isPositiveFluxDuration } from './grammar';
+import { Duration } from 'cdk8s';
+import { durationProblem, goDuration, wholeSeconds } from './durations';
 
 export type { CrdLocation, DriftIgnoreRule, DriftIgnoreTarget } from './chart-types';
 
@@ -48,15 +49,15 @@ export interface ReleaseRemediation {
  * | `crds` | `install.crds`, `upgrade.crds` | `skip_crds` for `Skip` (Helm never replaces CRDs of `crds/`) |
  */
 export interface ReleasePolicy {
-  /** How often Flux reconciles the release, and so how soon drift is corrected. @default '30m' */
-  readonly interval?: string;
+  /** How often Flux reconciles the release, and so how soon drift is corrected. @default Duration.minutes(30) */
+  readonly interval?: Duration;
   /**
    * How long Helm waits for each operation of an install, upgrade or rollback (its hooks, and with
    * `wait` its resources), the same on both backends. A whole number of seconds (Terraform counts in
    * seconds).
-   * @default '10m'
+   * @default Duration.minutes(10)
    */
-  readonly timeout?: string;
+  readonly timeout?: Duration;
   /**
    * Wait until the release's workloads are ready (and its Jobs complete) before it counts as installed.
    * Terraform's helm provider (Helm 3's wait) also waits for a `LoadBalancer` Service to get its address,
@@ -85,10 +86,8 @@ export interface ReleasePolicy {
 
 /** A release policy with every default applied, as the renderers read it. */
 export interface ResolvedReleasePolicy {
-  readonly interval: string;
-  readonly timeout: string;
-  /** `timeout` in seconds, for Terraform. */
-  readonly timeoutSeconds: number;
+  readonly interval: Duration;
+  readonly timeout: Duration;
   readonly wait: boolean;
   readonly remediation: Required<ReleaseRemediation> | false;
   readonly driftDetection: DriftDetectionMode;
@@ -100,8 +99,8 @@ export interface ResolvedReleasePolicy {
 
 /** ballast's defaults: the same timeout on both backends, remediation with retries, drift corrected. */
 export const DEFAULT_RELEASE_POLICY = {
-  interval: '30m',
-  timeout: '10m',
+  interval: Duration.minutes(30),
+  timeout: Duration.minutes(10),
   wait: true,
   remediation: { retries: 3, upgradeStrategy: 'rollback' },
   driftDetection: 'enabled',
@@ -113,7 +112,6 @@ const CRD_POLICIES: readonly CrdPolicy[] = ['CreateReplace', 'Create', 'Skip'];
 const DRIFT_MODES: readonly DriftDetectionMode[] = ['enabled', 'warn', 'disabled'];
 const STRATEGIES: readonly UpgradeRemediationStrategy[] = ['rollback', 'uninstall'];
 const TARGET_FIELDS = ['group', 'version', 'kind', 'name', 'namespace', 'labelSelector', 'annotationSelector'];
-const NS_PER_SECOND = 1_000_000_000n;
 
 const quoted = (list: readonly string[]) => list.map((v) => `"${v}"`).join(', ');
 
@@ -131,16 +129,11 @@ export function releasePolicyProblems(policy: unknown, where: string): { problem
   }
   const p = policy as Record<string, unknown>;
   for (const key of Object.keys(p).filter((k) => !SETTINGS.includes(k))) add(`${where}.${key} is not a setting`, `Use ${SETTINGS.join(', ')}`);
-  if (p.interval !== undefined && !isPositiveFluxDuration(p.interval)) {
-    add(`${where}.interval ${show(p.interval)} is not a duration Flux accepts`, 'Use a duration such as "30m" or "1h": numbers with a unit of ms, s, m or h');
-  }
-  if (p.timeout !== undefined) {
-    if (!isPositiveFluxDuration(p.timeout)) {
-      add(`${where}.timeout ${show(p.timeout)} is not a duration Flux accepts`, 'Use a duration such as "10m" or "15m30s": numbers with a unit of ms, s, m or h');
-    } else if (goDurationNanoseconds(p.timeout as string)! % NS_PER_SECOND !== 0n) {
-      add(`${where}.timeout "${p.timeout as string}" is not a whole number of seconds, which the Terraform helm_release timeout counts in`, 'Use whole seconds, e.g. "90s" or "10m"');
-    }
-  }
+  const interval = p.interval === undefined ? undefined : durationProblem(p.interval);
+  if (interval) add(`${where}.interval ${interval}`, 'Use a cdk8s Duration of whole milliseconds, e.g. Duration.minutes(30)');
+  // Terraform's helm_release counts its timeout in seconds: a fraction would differ between the backends.
+  const timeout = p.timeout === undefined ? undefined : durationProblem(p.timeout, { step: 's' });
+  if (timeout) add(`${where}.timeout ${timeout}`, 'Use a cdk8s Duration of whole seconds, e.g. Duration.minutes(10) or Duration.seconds(90)');
   if (p.wait !== undefined && typeof p.wait !== 'boolean') add(`${where}.wait is ${describe(p.wait)}`, 'Use true or false');
   if (p.remediation !== undefined && p.remediation !== false) {
     const r = p.remediation as Record<string, unknown> | null;
@@ -248,13 +241,22 @@ export function resolveReleasePolicy(chart: CatalogChart, ...layers: readonly (R
   return {
     interval: merged.interval,
     timeout: merged.timeout,
-    timeoutSeconds: Number(goDurationNanoseconds(merged.timeout)! / NS_PER_SECOND),
     wait: merged.wait,
     remediation,
     driftDetection: merged.driftDetection,
     driftIgnore,
     ...(crdLocation(chart) === 'crds-dir' ? { crds: merged.crds } : {}),
   };
+}
+
+/**
+ * A resolved policy with its durations as the backends write them (Flux text, Terraform seconds), for
+ * digests: two Durations that render the same (`Duration.minutes(30)`, `Duration.hours(0.5)`) digest the
+ * same, and the digests of the policies written as text before Duration stay as they were.
+ */
+export function renderedReleasePolicy(policy: ResolvedReleasePolicy): Record<string, unknown> {
+  const { interval, timeout, ...rest } = policy;
+  return { interval: goDuration(interval), timeout: goDuration(timeout), timeoutSeconds: wholeSeconds(timeout), ...rest };
 }
 
 function definedOnly<T extends object>(o: T): Partial<T> {

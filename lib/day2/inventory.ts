@@ -4,6 +4,7 @@ import { Component } from '../core/component';
 import { constructPath } from '../core/errors';
 import { releasePolicyOf } from '../core/helm-chart';
 import { jsonOfPatch } from '../core/object-patches';
+import { renderedReleasePolicy } from '../core/release-policy';
 import { SecretValue } from '../core/secret';
 import { isPruneDisabled } from '../model/manifest';
 import type { Manifest } from '../model/manifest';
@@ -197,7 +198,7 @@ export function inventoryItems(plan: PlacementPlan): InventoryItem[] {
         sensitive: (chart.sensitiveValues ?? []).map((v) => [v.path, v.value.origin]),
         // How the release is installed and kept (timeout, wait, remediation, drift, CRDs): a change of it
         // changes what each backend applies, so diff shows it.
-        policy: releasePolicyOf(chart),
+        policy: renderedReleasePolicy(releasePolicyOf(chart)),
         // Patches and overrides change what is deployed: diff shows them. (Absent when none, so that the
         // digests of releases without any stay as they were.)
         ...((chart.fluxPatches ?? []).length > 0 ? { patches: chart.fluxPatches!.map(jsonOfPatch) } : {}),

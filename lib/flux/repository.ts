@@ -1,6 +1,7 @@
 export { componentFileName } from '../plan/file-names';
 import { componentFileName } from '../plan/file-names';
 import { Component } from '../core/component';
+import { goDuration } from '../core/durations';
 import { toYaml } from '../core/yaml';
 import type { DeploymentPlan } from '../day2/deployment-plan';
 import { FLUX_STEPS, FluxStep } from '../model/flux-layout';
@@ -131,9 +132,9 @@ export function renderFluxRepository(plan: DeploymentPlan, options: FluxRenderOp
     metadata: { name: STEP_KUSTOMIZATIONS[step], namespace: FLUX_NAMESPACE },
     spec: {
       ...(dependsOn ? { dependsOn: [{ name: STEP_KUSTOMIZATIONS[dependsOn] }] } : {}),
-      interval: platform.flux.interval,
-      retryInterval: platform.flux.retryInterval,
-      timeout: platform.flux.timeout,
+      interval: goDuration(platform.flux.interval),
+      retryInterval: goDuration(platform.flux.retryInterval),
+      timeout: goDuration(platform.flux.timeout),
       sourceRef: { kind: 'GitRepository', name: FLUX_SOURCE_NAME },
       path: `${base}/${STEP_FOLDERS[step]}`,
       prune: true,

@@ -1,4 +1,5 @@
-import { formatCpu, formatMemory, parseCpu, parseMemory } from '../core/capacity';
+import { formatCpu, formatMemory } from '../core/capacity';
+import { binaryQuantity, cpuCores, cpuQuantity, sizeBytes } from '../core/quantities';
 import { Component } from '../core/component';
 import { ConfigProblem, constructPath } from '../core/errors';
 import { PlatformContext } from '../core/platform-context';
@@ -17,23 +18,25 @@ export function checkCapacity(platform: PlatformContext & IConstruct, components
   for (const pool of platform.nodePools) {
     const size = pool.config.capacity;
     if (!size) continue;
-    const nodeCpu = parseCpu(String(size.cpu)) ?? 0;
-    const nodeMemory = parseMemory(String(size.memory)) ?? 0;
+    const nodeCpu = cpuCores(size.cpu);
+    const nodeMemory = sizeBytes(size.memory);
     let cpu = 0;
     let memory = 0;
     const parts: string[] = [];
     for (const c of components) {
       for (const claim of c.capacityClaims.filter((x) => x.pool === pool.name)) {
         const replicas = claim.replicas();
-        const podCpu = parseCpu(claim.requests.cpu ?? '0') ?? 0;
-        const podMemory = parseMemory(claim.requests.memory ?? '0') ?? 0;
+        const podCpu = cpuCores(claim.requests.cpu);
+        const podMemory = sizeBytes(claim.requests.memory);
+        const cpuText = claim.requests.cpu ? cpuQuantity(claim.requests.cpu) : '0';
+        const memoryText = claim.requests.memory ? binaryQuantity(claim.requests.memory) : '0';
         cpu += replicas * podCpu;
         memory += replicas * podMemory;
-        parts.push(`${claim.what} ${replicas} x ${claim.requests.cpu ?? '0'} / ${claim.requests.memory ?? '0'}`);
+        parts.push(`${claim.what} ${replicas} x ${cpuText} / ${memoryText}`);
         if (podCpu > nodeCpu || podMemory > nodeMemory) {
           problems.push({
             path: constructPath(c),
-            problem: `one pod of ${claim.what} requests ${claim.requests.cpu ?? '0'} CPU and ${claim.requests.memory ?? '0'}, more than a node of pool "${pool.name}" allocates (${size.cpu} CPU, ${size.memory})`,
+            problem: `one pod of ${claim.what} requests ${cpuText} CPU and ${memoryText}, more than a node of pool "${pool.name}" allocates (${cpuQuantity(size.cpu)} CPU, ${binaryQuantity(size.memory)})`,
             fix: 'Lower the requests, or use bigger nodes in the pool',
           });
         }

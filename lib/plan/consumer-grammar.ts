@@ -1,6 +1,6 @@
 import { Component } from '../core/component';
 import { ConfigProblem, constructPath } from '../core/errors';
-import { isPositiveFluxDuration } from '../core/grammar';
+import { isPositiveFluxDuration } from '../core/duration-grammar';
 import { chartSource, helmRelease } from './flux-sources';
 import { checkAgainstCrd } from '../model/crd-grammar';
 import { hpaBehaviorViolations } from '../model/hpa-behavior';

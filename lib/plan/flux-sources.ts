@@ -1,3 +1,4 @@
+import { goDuration } from '../core/durations';
 import { HelmChartSpec, releasePolicyOf, sensitiveValuesSecretName } from '../core/helm-chart';
 import { applyPatches } from '../core/object-patches';
 import { Manifest, PRUNE_DISABLED } from '../model/manifest';
@@ -101,8 +102,8 @@ function ownHelmRelease(chart: HelmChartSpec, options: HelmReleaseOptions): Mani
       ...(options.stateful ? { annotations: PRUNE_DISABLED } : {}),
     },
     spec: {
-      interval: policy.interval,
-      timeout: policy.timeout,
+      interval: goDuration(policy.interval),
+      timeout: goDuration(policy.timeout),
       releaseName: chart.releaseName,
       ...(isOciChart(chart)
         ? { chartRef: { kind: 'OCIRepository', name: chart.releaseName } }

@@ -6,6 +6,7 @@ import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
 import { ITerraformDependable, TerraformStack, TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
+import { wholeSeconds } from '../core/durations';
 import { releasePolicyOf } from '../core/helm-chart';
 import { SecretValue } from '../core/secret';
 import { toYaml } from '../core/yaml';
@@ -142,7 +143,7 @@ export class PlatformStack extends TerraformStack {
         // The release policy, as the HelmRelease has it (lib/core/release-policy.ts): the same timeout and
         // wait; remediation is `atomic` (which Helm only does while waiting); Helm installs the CRDs of
         // crds/ on the first install only, unless skipped (it never replaces them: no CreateReplace here).
-        timeout: policy.timeoutSeconds,
+        timeout: wholeSeconds(policy.timeout),
         wait: policy.wait,
         waitForJobs: policy.wait,
         atomic: policy.wait && policy.remediation !== false,

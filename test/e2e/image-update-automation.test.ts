@@ -2,7 +2,7 @@
 // image automation (ImageRepository, ImagePolicy, the ImageUpdateAutomations, the push GitRepository and
 // its Secret) in the order Terraform and Flux apply them, and a second apply changes nothing.
 import * as path from 'path';
-import { Flux, GitSourceConfig, ImageUpdateAutomation, Manifest, Platform, SecretValue, WebService } from '../../lib/internal';
+import { Duration, Flux, GitSourceConfig, ImageUpdateAutomation, Manifest, Platform, SecretValue, WebService } from '../../lib/internal';
 import { rolloutOrder, Rollout } from '../support/e2e/rollout';
 import { apiServerForFile, describeObject } from '../support/e2e/server-side-apply';
 import { testPlatform } from '../support/platforms';
@@ -113,7 +113,7 @@ crds.test('the other shapes are accepted too: the sync source, a push branch and
   process.env.BALLAST_E2E_PUSH_TOKEN = 'e2e-token';
   try {
     const throughSync = platformWith(
-      (_, flux) => new ImageUpdateAutomation(flux, 'image-updates', { author, pushBranch: 'image-updates', interval: '30m', messageTemplate: 'chore: images of {{ .AutomationObject.Namespace }}' }),
+      (_, flux) => new ImageUpdateAutomation(flux, 'image-updates', { author, pushBranch: 'image-updates', interval: Duration.minutes(30), messageTemplate: 'chore: images of {{ .AutomationObject.Namespace }}' }),
       { auth: { username: 'git', password: SecretValue.fromVariable('git_token', 'Token of the repository.') } },
     );
     const sops = platformWith((_, flux) =>

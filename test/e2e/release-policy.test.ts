@@ -3,7 +3,7 @@
 // ignore rules, CRD policies), a HelmRelease with chartRef and its OCIRepository, and a HelmRepository
 // beside them; applied with strict field validation, so a field the CRDs do not know is an error.
 import * as path from 'path';
-import { CatalogChart, catalog, HelmComponent, Manifest } from '../../lib/internal';
+import { catalog, CatalogChart, Duration, HelmComponent, Manifest } from '../../lib/internal';
 import { apiServerForFile, describeObject } from '../support/e2e/server-side-apply';
 import { testPlatform } from '../support/platforms';
 import { needsReferenceData } from '../support/reference-gate';
@@ -18,7 +18,7 @@ const podinfoOci: CatalogChart = { chart: 'podinfo', version: '6.7.1', repositor
 
 /** The Flux objects of a platform with one release per kind of policy, in the order of their files. */
 function synthesized(): Manifest[] {
-  const platform = testPlatform({ releasePolicy: { timeout: '15m', interval: '1h' } });
+  const platform = testPlatform({ releasePolicy: { timeout: Duration.minutes(15), interval: Duration.hours(1) } });
   new HelmComponent(platform, 'oci', {
     chart: podinfoOci,
     namespace: 'oci',

@@ -15,6 +15,7 @@ import {
   PostgresCluster,
   SecretsBackend,
   SecretValue,
+  Size,
   synthPlatform,
   Traefik,
   WebService,
@@ -65,7 +66,7 @@ export interface Shape {
   /** The image of that app. @default 'ghcr.io/example/web:1.0.0' */
   readonly webImage?: string;
   /** PostgreSQL's volume. @default '20Gi' */
-  readonly postgresStorage?: string;
+  readonly postgresStorage?: Size;
 }
 
 export function shapedPlatform(ws: Workspace, shape: Shape = {}): Platform {

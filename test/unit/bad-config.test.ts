@@ -5,16 +5,18 @@ import { Construct } from 'constructs';
 import {
   catalog,
   Component,
+  Duration,
   Flux,
   GrafanaDashboard,
   IngressRoute,
   KubePrometheusStack,
   Middleware,
   planPlatform,
+  Platform,
   PostgresCluster,
   PrometheusRule,
-  Platform,
   SecretValue,
+  Size,
   Traefik,
 } from '../../lib/internal';
 import { ApiObject, Chart } from 'cdk8s';
@@ -57,9 +59,14 @@ const cases: [string, () => void, string | ReturnType<typeof expect.stringContai
     'ballast: git.url "/srv/git/platform" is not an http(s):// or ssh:// URL. Set git.url to the clone URL of the repository Flux watches.',
   ],
   [
-    'bad Flux interval',
-    () => testPlatform({ flux: { interval: '10 minutes' } }),
-    'ballast: flux.interval "10 minutes" is not a duration. Use a Go duration such as "10m" or "1h30m".',
+    'a Flux interval given as a string (a JavaScript caller)',
+    () => testPlatform({ flux: { interval: '10 minutes' as unknown as Duration } }),
+    'ballast: flux.interval is the string "10 minutes", not a Duration. Use a cdk8s Duration of whole milliseconds, e.g. Duration.minutes(10) or Duration.seconds(30).',
+  ],
+  [
+    'a Flux timeout of zero',
+    () => testPlatform({ flux: { timeout: Duration.seconds(0) } }),
+    'ballast: flux.timeout is zero. Use a cdk8s Duration of whole milliseconds, e.g. Duration.minutes(10) or Duration.seconds(30).',
   ],
   [
     'Git credentials with an SSH URL',
@@ -129,9 +136,9 @@ const cases: [string, () => void, string | ReturnType<typeof expect.stringContai
     'ballast/traefik/api: backend Service "api" has no port. Set backend.port to the Service port name or number.',
   ],
   [
-    'storage size that is not a quantity',
-    () => new KubePrometheusStack(testPlatform(), 'monitoring', { storageSize: '50 GB' }),
-    'ballast/monitoring: storageSize "50 GB" is not a Kubernetes quantity. Use a positive number of bytes with a binary suffix, such as "10Gi".',
+    'a storage size of no bytes',
+    () => new KubePrometheusStack(testPlatform(), 'monitoring', { storageSize: Size.gibibytes(0) }),
+    'ballast/monitoring: storageSize is 0 bytes. Use a cdk8s Size of whole bytes, e.g. Size.gibibytes(20) or Size.mebibytes(512).',
   ],
   [
     'two releases with the same name in one namespace',
@@ -212,9 +219,9 @@ const cases: [string, () => void, string | ReturnType<typeof expect.stringContai
     'ballast/monitoring/rules: record name "requests-per-second" is not a metric name. Use letters, digits, "_" and ":", e.g. "service:http_requests:rate1m".',
   ],
   [
-    'alert whose for is not a duration',
-    () => planPlatform(withRule({ groups: [{ name: 'g', rules: [{ alert: 'Down', expr: 'up == 0', for: '5 minutes', severity: 'warning', summary: 'down' }] }] })),
-    'ballast/monitoring/rules: alert "Down" has for "5 minutes", which is not a duration. Use a duration such as "5m".',
+    'alert whose for is a fraction of a millisecond',
+    () => planPlatform(withRule({ groups: [{ name: 'g', rules: [{ alert: 'Down', expr: 'up == 0', for: Duration.millis(0.5), severity: 'warning', summary: 'down' }] }] })),
+    'ballast/monitoring/rules: the for of alert "Down" is 0.5 ms, not a whole number of milliseconds. Use a cdk8s Duration of whole milliseconds, e.g. Duration.minutes(10) or Duration.seconds(30).',
   ],
   [
     'rule group defined twice',
@@ -264,9 +271,9 @@ const cases: [string, () => void, string | ReturnType<typeof expect.stringContai
     'ballast/b: database "shared" of ballast/postgres is already used by ballast/a. Give each consumer its own database.',
   ],
   [
-    'a PostgreSQL storage size that is not a quantity',
-    () => new PostgresCluster(testPlatform(), 'postgres', { storageSize: '20 gigs' }),
-    'ballast/postgres: storageSize "20 gigs" is not a Kubernetes quantity. Use a positive number of bytes with a binary suffix, such as "10Gi".',
+    'a PostgreSQL storage size that is not whole bytes',
+    () => new PostgresCluster(testPlatform(), 'postgres', { storageSize: Size.mebibytes(0.1) }),
+    'ballast/postgres: storageSize is 104857.6 bytes, not a whole number of bytes. Use a cdk8s Size of whole bytes, e.g. Size.gibibytes(20) or Size.mebibytes(512).',
   ],
   [
     'PostgreSQL on a node pool that does not exist',

@@ -1,7 +1,7 @@
 // The routes components make themselves (Grafana, Prometheus, SonarQube, the Traefik dashboard) take a TLS
 // choice like any route, and Flux's own releases take a release policy like any chart.
 import * as path from 'path';
-import { CloudNativePg, Flux, KubePrometheusStack, Manifest, PostgresCluster, SonarQube, Traefik } from '../../lib/internal';
+import { CloudNativePg, Duration, Flux, KubePrometheusStack, Manifest, PostgresCluster, SonarQube, Traefik } from '../../lib/internal';
 import { testPlatform } from '../support/platforms';
 import { fluxObjects, synthToTemp, terraformJson } from '../support/synth';
 
@@ -32,7 +32,7 @@ test('SonarQube and the Traefik dashboard keep a Certificate of their host by de
 
 test("Flux's releases take a release policy", () => {
   const platform = testPlatform();
-  new Flux(platform, 'flux', { releasePolicy: { timeout: '20m' } });
+  new Flux(platform, 'flux', { releasePolicy: { timeout: Duration.minutes(20) } });
   const releases = terraformJson(path.join(synthToTemp(platform), 'cdktf')).resource.helm_release as Record<string, { name: string; timeout: number }>;
   expect(Object.values(releases).map((r) => [r.name, r.timeout]).sort()).toEqual([
     ['flux', 1200],

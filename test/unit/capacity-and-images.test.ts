@@ -2,12 +2,12 @@ import { Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-27';
 // Node pool capacity at synth, and Flux image automation of a WebService.
 import * as path from 'path';
-import { Flux, HorizontalAutoscaler, planPlatform, Platform, PlatformConfig, WebService } from '../../lib/internal';
+import { Flux, HorizontalAutoscaler, NodePoolCapacity, planPlatform, Platform, PlatformConfig, WebService } from '../../lib/internal';
 import { testPlatform } from '../support/platforms';
 import { problemOf } from '../support/problems';
 import { defaultPlan, readTree, synthToTemp } from '../support/synth';
 
-const appsPool = (capacity: { nodes: number; cpu: string; memory: string }): Partial<PlatformConfig> => ({
+const appsPool = (capacity: NodePoolCapacity): Partial<PlatformConfig> => ({
   nodePools: [{ name: 'apps', labels: { pool: 'apps' }, capacity }],
 });
 const planProblems = (platform: Platform) => problemOf(() => planPlatform(platform));
@@ -18,7 +18,7 @@ const api = (platform: Platform, maxReplicas = 10) => {
 };
 
 test("a pool that cannot hold its workloads at their autoscalers' maximum fails synth with the numbers", () => {
-  const platform = testPlatform(appsPool({ nodes: 2, cpu: '2', memory: '4Gi' }));
+  const platform = testPlatform(appsPool({ nodes: 2, cpu: Cpu.units(2), memory: Size.gibibytes(4) }));
   api(platform, 10);
   expect(planProblems(platform)).toBe(
     'ballast: node pool "apps" is too small: its workloads request 5 CPU and 5Gi at their maximum replicas (api 10 x 500m / 512Mi), its 2 nodes allocate 4 CPU and 8Gi. ' +
@@ -27,22 +27,23 @@ test("a pool that cannot hold its workloads at their autoscalers' maximum fails 
 });
 
 test('a pool over 85% full is a note, not an error', () => {
-  const platform = testPlatform(appsPool({ nodes: 2, cpu: '2', memory: '4Gi' }));
+  const platform = testPlatform(appsPool({ nodes: 2, cpu: Cpu.units(2), memory: Size.gibibytes(4) }));
   api(platform, 7);
   expect(planPlatform(platform).notes).toEqual([
     'node pool "apps" is over 85% full: its workloads request 3.5 CPU and 3.5Gi at their maximum replicas (api 7 x 500m / 512Mi), its 2 nodes allocate 4 CPU and 8Gi; a rolling update or an eviction may leave pods Pending',
   ]);
-  expect(planPlatform(testPlatform(appsPool({ nodes: 4, cpu: '2', memory: '4Gi' }))).notes).toEqual([]);
+  expect(planPlatform(testPlatform(appsPool({ nodes: 4, cpu: Cpu.units(2), memory: Size.gibibytes(4) }))).notes).toEqual([]);
 });
 
 test('a pod bigger than a node, and a pool size that is not a quantity, are refused', () => {
-  const platform = testPlatform(appsPool({ nodes: 3, cpu: '400m', memory: '4Gi' }));
+  const platform = testPlatform(appsPool({ nodes: 3, cpu: Cpu.millis(400), memory: Size.gibibytes(4) }));
   api(platform, 2);
   expect(planProblems(platform)).toContain('ballast/api: one pod of api requests 500m CPU and 512Mi, more than a node of pool "apps" allocates (400m CPU, 4Gi). Lower the requests, or use bigger nodes in the pool.');
-  expect(() => testPlatform(appsPool({ nodes: 0, cpu: 'four', memory: '4 GB' }))).toThrow(
+  // What the types let through: a NaN CPU and a size that is not whole bytes (0.1 GiB), all reported at once.
+  expect(() => testPlatform(appsPool({ nodes: 0, cpu: Cpu.units(Number.NaN), memory: Size.gibibytes(0.1) }))).toThrow(
     'ballast: node pool "apps" has capacity.nodes 0. Give the number of nodes, 1 or more.\n' +
-      'ballast: node pool "apps" has capacity.cpu "four", which is not a CPU quantity. Use cores or millicores, e.g. "4" or "3800m".\n' +
-      'ballast: node pool "apps" has capacity.memory "4 GB", which is not a memory quantity. Use a size such as "14Gi".',
+      'ballast: node pool "apps" has capacity.cpu that is "NaN", which is not a CPU quantity. Use a cdk8s-plus Cpu of whole millicores, e.g. Cpu.millis(500) or Cpu.units(2), the allocatable CPU of one node.\n' +
+      'ballast: node pool "apps" has capacity.memory that is 107374182.4 bytes, not a whole number of bytes. Use a cdk8s Size of whole bytes, e.g. Size.gibibytes(20) or Size.mebibytes(512), the allocatable memory of one node.',
   );
 });
 

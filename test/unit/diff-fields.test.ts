@@ -2,7 +2,7 @@
 // its old and new value (secret values masked), the immutable fields the API server would refuse, and a
 // data-loss warning (exit 2) for a volume that shrinks. Read a case as an example of what a reviewer sees.
 import * as path from 'path';
-import { diffJson, formatDiff, planAgainstOutput, readInventory } from '../../lib/internal';
+import { diffJson, formatDiff, planAgainstOutput, readInventory, Size } from '../../lib/internal';
 import { fieldDiffs, objectDiff } from '../../lib/synth/field-diff';
 import { shapedPlatform, Shape, synthShape, Workspace, workspace } from '../support/day2';
 
@@ -26,13 +26,13 @@ test('an image change: the field, its old and its new value', () => {
 
 test("PostgreSQL's volume shrinking: a data-loss warning, and exit 2; growing it is a plain change", () => {
   const ws = workspace();
-  synthShape(ws, { postgresStorage: '20Gi' });
-  const shrink = diffOf(ws, { postgresStorage: '10Gi' });
+  synthShape(ws, { postgresStorage: Size.gibibytes(20) });
+  const shrink = diffOf(ws, { postgresStorage: Size.gibibytes(10) });
   expect(shrink.text).toContain('~ object/postgresql.cnpg.io/Cluster/database/postgres changed (loses data)');
   expect(shrink.text).toContain('      ~ spec.storage.size: "20Gi" -> "10Gi"\n      ! loses data: spec.storage.size shrinks from 20Gi to 10Gi');
   // Mutation: comparing the sizes as strings ("20Gi" > "100Gi") gets one of these two wrong.
   expect(shrink.exitCode).toBe(2);
-  const grow = diffOf(ws, { postgresStorage: '100Gi' });
+  const grow = diffOf(ws, { postgresStorage: Size.gibibytes(100) });
   expect(grow.exitCode).toBe(1);
   expect(grow.text).not.toContain('loses data');
   // For bots: the same, as JSON.

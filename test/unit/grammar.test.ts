@@ -1,171 +1,36 @@
 // The consumers' grammars: every table row is a value and whether its consumer accepts it. The rows come
 // from the upstream rules each predicate cites (and mostly from those projects' own tests and docs).
 import {
-  describeCpuQuantity,
   describeEnvVarName,
-  describeFluxDuration,
   describeGitBranch,
-  describeGoDuration,
   describeHelmReleaseName,
-  describeMemoryQuantity,
   describeNonNegativeInteger,
   describeOwnNamespace,
   describePort,
   describePositiveInteger,
-  describePrometheusDuration,
   describeSafeRelativePath,
   describeSecretValueKey,
-  describeStorageQuantity,
   describeTerraformIdentifier,
   describeUrlWithoutCredentials,
   gitRefProblem,
   isBuiltInNamespace,
-  isCpuQuantity,
   isEnvVarName,
-  isFluxDuration,
   isGitBranchName,
-  isGoDuration,
   isHelmReleaseName,
-  isMemoryQuantity,
   isNonNegativeInteger,
   isPort,
-  isPositiveGoDuration,
   isPositiveInteger,
-  isPrometheusDuration,
   isReservedNamespace,
   isSafeRelativePath,
-  isStorageQuantity,
   isTerraformIdentifier,
   looksLikePasswordKey,
-  quantityProblem,
   RESERVED_NAMESPACES,
   urlCredentialsProblem,
 } from '../../lib/core/grammar';
+import { describeFluxDuration, describeGoDuration, isFluxDuration, isGoDuration, isPositiveGoDuration } from '../../lib/core/duration-grammar';
 
-describe('Kubernetes quantities', () => {
-  // k8s.io/apimachinery/pkg/api/resource quantity.go (grammar, parseQuantityString) and suffix.go
-  // (interpret: the suffix tables, then "e"/"E" + strconv.ParseInt); negatives refused by
-  // core/validation ValidateResourceQuantityValue.
-  test.each<[string | number, boolean]>([
-    ['100m', true],
-    ['0.5', true],
-    ['2', true],
-    ['1500m', true],
-    ['1k', true],
-    ['0', true], // a request may be zero
-    ['-0', true], // the sign of zero is dropped: value.Sign() is 0
-    ['+1', true], // <signedNumber> allows "+"
-    ['.5', true], // <number> ::= .<digits>
-    ['1.', true], // <number> ::= <digits>.
-    ['1e3', true], // <decimalExponent>
-    ['1E-3', true],
-    ['1e+3', true],
-    ['1E', true], // "E" alone is the decimal SI exa suffix
-    ['1Ki', true], // binary SI is grammatical for CPU too
-    ['250u', true],
-    ['5n', true],
-    ['007', true], // leading zeros are stripped
-    [0.25, true],
-    [0, true],
-    ['-1', false], // negative
-    ['-100m', false],
-    ['half', false],
-    ['', false],
-    ['.', false], // no digit (ParseQuantity's scanner reads it as 0; the grammar does not allow it)
-    ['+', false],
-    ['1e', false], // "e" needs an exponent
-    ['1ee3', false],
-    ['1e3.5', false], // the exponent is an integer
-    ['1e99999999999999999999', false], // exponent beyond int64
-    ['1K', false], // kilo is lowercase "k"
-    ['1ki', false], // no case folding: "ki" is not "Ki"
-    ['1Kib', false],
-    ['100 m', false],
-    [' 1', false],
-    ['1.5.5', false],
-    ['1mm', false],
-    ['0x10', false],
-    [-1, false],
-    [Number.NaN, false],
-    [Number.POSITIVE_INFINITY, false],
-  ])('CPU %p → %p', (value, ok) => {
-    expect(isCpuQuantity(value)).toBe(ok);
-  });
-
-  // The same grammar, plus ballast's rule that memory is a whole number of bytes.
-  test.each<[string | number, boolean]>([
-    ['512Mi', true],
-    ['2Gi', true],
-    ['1.5Gi', true], // 1610612736 bytes exactly
-    ['0.5Ki', true], // 512 bytes
-    ['128974848', true],
-    ['129e6', true],
-    ['129M', true],
-    ['1.5k', true], // 1500 bytes
-    ['1000m', false], // one byte, but "m" for memory is always a slip for "Mi"
-    ['0', true],
-    [536870912, true],
-    ['512MB', false], // no "B" suffix
-    ['512K', false], // "K" is not a suffix
-    ['512m', false], // grammatical, but 0.512 bytes
-    ['1u', false],
-    ['1n', false],
-    ['1.5', false], // a byte and a half
-    ['0.1Ki', false], // 102.4 bytes
-    ['1e-3', false],
-    ['-1Gi', false],
-    ['2gi', false],
-    ['1GiB', false],
-    [0.5, false],
-    [-512, false],
-  ])('memory %p → %p', (value, ok) => {
-    expect(isMemoryQuantity(value)).toBe(ok);
-  });
-
-  // Storage as memory, and greater than zero (core/validation ValidatePersistentVolumeClaimSpec calls
-  // ValidatePositiveQuantityValue on the storage request).
-  test.each<[string | number, boolean]>([
-    ['10Gi', true],
-    ['1Ti', true],
-    ['500M', true],
-    ['20G', true],
-    [1073741824, true],
-    ['0', false],
-    ['0Gi', false],
-    [0, false],
-    ['10GB', false],
-    ['10gi', false],
-    ['512m', false],
-    ['-10Gi', false],
-  ])('storage %p → %p', (value, ok) => {
-    expect(isStorageQuantity(value)).toBe(ok);
-  });
-
-  test.each<[string | number, 'cpu' | 'memory' | 'storage', RegExp]>([
-    ['512m', 'memory', /thousandths of a byte.*"Mi"/],
-    ['512MB', 'memory', /no "B" for bytes: write "Mi" .* or "M"/],
-    ['1kb', 'storage', /write "Ki" .* or "k"/],
-    ['512K', 'memory', /"K" is not a suffix/],
-    ['2gi', 'memory', /case-sensitive: write "Gi"/],
-    ['1.5', 'memory', /not a whole number of bytes/],
-    ['-1', 'cpu', /negative/],
-    ['half', 'cpu', /"half" is not a Kubernetes quantity$/],
-    ['', 'cpu', /empty/],
-    ['0', 'storage', /0 bytes/],
-  ])('quantityProblem(%p, %p) says %p', (value, kind, message) => {
-    expect(quantityProblem(value, kind)).toMatch(message);
-  });
-
-  test.each<[string | number, 'cpu' | 'memory' | 'storage']>([
-    ['500m', 'cpu'],
-    [1.5, 'cpu'],
-    ['512Mi', 'memory'],
-    ['10Gi', 'storage'],
-  ])('quantityProblem(%p, %p) is undefined', (value, kind) => {
-    expect(quantityProblem(value, kind)).toBeUndefined();
-  });
-});
-
+// Go and Flux duration text, as ballast reads it from files, chart values and k6 options (props take a
+// cdk8s Duration: test/unit/typed-values.test.ts).
 describe('durations', () => {
   // Go src/time/format.go ParseDuration: [-+]?([0-9]*(\.[0-9]*)?[a-z]+)+, "0" alone, at most 2^63-1 ns.
   test.each<[string, boolean]>([
@@ -234,36 +99,6 @@ describe('durations', () => {
     ['99999999999h', false], // matches the pattern but overflows time.Duration
   ])('Flux duration %p → %p', (value, ok) => {
     expect(isFluxDuration(value)).toBe(ok);
-  });
-
-  // prometheus/common model/time.go ParseDuration: units y w d h m s ms, largest first, each once,
-  // integers only, "0" alone, not empty, at most 2^63-1 ns.
-  test.each<[string, boolean]>([
-    ['1d12h', true],
-    ['30d', true],
-    ['15s', true],
-    ['1h30m', true],
-    ['0', true],
-    ['0s', true],
-    ['1y', true],
-    ['2w', true],
-    ['500ms', true],
-    ['1y2w3d4h5m6s7ms', true],
-    ['292y', true],
-    ['293y', false], // over 2^63-1 ns
-    ['1.5h', false],
-    ['12h1d', false], // out of order
-    ['1h1h', false], // repeated
-    ['10 m', false],
-    ['', false],
-    ['-1h', false],
-    ['1', false],
-    ['1M', false],
-    ['h', false],
-    ['1ms1s', false],
-    ['1us', false],
-  ])('Prometheus duration %p → %p', (value, ok) => {
-    expect(isPrometheusDuration(value)).toBe(ok);
   });
 });
 
@@ -528,12 +363,8 @@ describe('paths, URLs, namespaces and secret keys', () => {
 
 test('every describe sentence is one sentence without a trailing period', () => {
   const sentences = [
-    describeCpuQuantity,
-    describeMemoryQuantity,
-    describeStorageQuantity,
     describeGoDuration,
     describeFluxDuration,
-    describePrometheusDuration,
     describeGitBranch,
     describeTerraformIdentifier,
     describeHelmReleaseName,

@@ -4,11 +4,12 @@
 import * as path from 'path';
 import {
   AlertSeverity,
-  CatalogChart,
   catalog,
+  CatalogChart,
   CloudNativePg,
-  Flux,
   Component,
+  ContainerResources,
+  Flux,
   LoadOptions,
   LoadTest,
   packageRoot,
@@ -411,33 +412,66 @@ add('git', 'path deploy/flux', {
 });
 add('git', 'an ssh URL with its user name', { config: git({ url: 'ssh://git@github.com/acme/platform.git' }), expect: accepted() });
 add('git', 'git.auth with an empty user name', { config: git({ auth: { username: '', password: canary() } }), expect: refused('ballast: git.auth.username is not a user name') });
-add('git', 'a Flux interval of 0s', { config: { flux: { interval: '0s' } }, expect: refused('ballast: flux.interval "0s" is not a duration') });
-add('git', 'a negative Flux timeout', { config: { flux: { timeout: '-1m' } }, expect: refused('ballast: flux.timeout "-1m" is not a duration') });
-add('git', 'an unknown Flux setting', { config: { flux: { intervall: '1m' } as never }, expect: refused('ballast: flux.intervall is not a setting') });
-add('git', 'a Flux interval of 1h30m', { config: { flux: { interval: '1h30m' } }, expect: accepted((tree) => expect(find(tree, 'Kustomization').every((k) => (k.spec as any).interval === '1h30m')).toBe(true)) });
+// Durations: what a Duration lets through (zero, NaN, fractions of a millisecond, more than Go holds), and
+// what only a JavaScript caller passes (a string, an object that only looks like a Duration).
+add('git', 'a Flux interval of 0', { config: { flux: { interval: Duration.seconds(0) } }, expect: refused('ballast: flux.interval is zero. Use a cdk8s Duration') });
+add('git', 'a Flux interval of NaN minutes', { config: { flux: { interval: Duration.minutes(Number.NaN) } }, expect: refused('ballast: flux.interval is NaN ms, not a finite length of time') });
+add('git', 'a Flux interval of half a millisecond', { config: { flux: { interval: Duration.millis(0.5) } }, expect: refused('ballast: flux.interval is 0.5 ms, not a whole number of milliseconds') });
+add('git', 'a Flux timeout of 300 years', { config: { flux: { timeout: Duration.days(300 * 365) } }, expect: refused('ballast: flux.timeout is 109500 days, longer than a Go or Prometheus duration holds') });
+add('git', 'a Flux timeout as a string', { config: { flux: { timeout: '-1m' as unknown as Duration } }, expect: refused('ballast: flux.timeout is the string "-1m", not a Duration') });
+add('git', 'a negative Flux retry interval (an object that only looks like a Duration)', {
+  config: { flux: { retryInterval: { toMilliseconds: () => -60_000 } as unknown as Duration } },
+  expect: refused('ballast: flux.retryInterval is -60000 ms, which is negative'),
+});
+add('git', 'a Flux timeout whose toMilliseconds throws', { config: { flux: { timeout: { toMilliseconds: () => { throw new Error('no'); } } as unknown as Duration } }, expect: refused('ballast: flux.timeout is NaN ms') });
+add('git', 'an unknown Flux setting', { config: { flux: { intervall: Duration.minutes(1) } as never }, expect: refused('ballast: flux.intervall is not a setting') });
+// Rendered as Go and Flux read it: the largest units first, zero parts left out. Mutation: goDuration
+// without the hours step renders "90m" here.
+for (const [duration, text] of [[Duration.minutes(90), '1h30m'], [Duration.seconds(90), '1m30s'], [Duration.millis(1500), '1s500ms'], [Duration.days(1), '24h'], [Duration.hours(0.5), '30m']] as const) {
+  add('git', `a Flux interval of ${text}`, { config: { flux: { interval: duration } }, expect: accepted((tree) => expect(find(tree, 'Kustomization').map((k) => (k.spec as any).interval)).toEqual(expect.arrayContaining([text]))) });
+}
 
 // --- Values Kubernetes, Helm or Terraform reject ----------------------------------------------------
-// Mutation: a checkContainerResources that takes any Cpu amount or Size lets these through to cdk8s-plus,
-// which writes "-1" (refused by the API server) or throws on a fraction of a mebibyte.
+// CPU and sizes: what Cpu and Size let through, and what only a JavaScript caller passes.
 for (const [name, cpu, message] of [
-  ['Cpu.units(-1)', Cpu.units(-1), 'resources.cpu.request "-1" is '],
-  ['Cpu.units(NaN)', Cpu.units(NaN), 'resources.cpu.request "NaN" is '],
-  ['"half" from untyped JavaScript', 'half' as unknown as Cpu, 'resources.cpu.request is "half", not a Cpu. Use Cpu.millis(n) or Cpu.units(n) of cdk8s-plus-27, e.g. Cpu.millis(250).'],
+  ['NaN cores', Cpu.units(Number.NaN), 'is "NaN", which is not a CPU quantity'],
+  ['infinite cores', Cpu.units(Number.POSITIVE_INFINITY), 'is "Infinity", which is not a CPU quantity'],
+  ['-5 millicores', Cpu.millis(-5), 'is "-5m", which is negative'],
+  ['half a millicore', Cpu.millis(0.5), 'is "0.5m", finer than the millicore Kubernetes counts CPU in'],
+  // Mutation: cpuProblem checking thousandths with floats (0.30000000000000004 × 1000 rounds to 300) lets this through.
+  ['0.1 + 0.2 cores', Cpu.units(0.1 + 0.2), 'is "0.30000000000000004", finer than the millicore'],
+  ['no CPU at all', Cpu.units(0), 'is "0", which is no CPU at all'],
+  ['an object with the amount "half"', { amount: 'half' }, 'is "half", which is not a CPU quantity'],
+  ['the string "500m"', '500m' as unknown as Cpu, 'is the string "500m", not a Cpu'],
 ] as const) {
-  add('values', `CPU ${name}`, { build: (p) => service(p, { resources: { cpu: { request: cpu } } }), expect: refused(`ballast/api: ${message}`) });
+  add('values', `CPU: ${name}`, { build: (p) => service(p, { resources: { cpu: { request: cpu as Cpu } } }), expect: refused(`ballast/api: resources.cpu.request ${message}`) });
 }
 for (const [name, memory, message] of [
-  ['1000 KiB', Size.kibibytes(1000), 'resources.memory.limit 1000Ki is not a whole number of mebibytes, 1 or more. Use a Size of whole mebibytes, e.g. Size.mebibytes(512) or Size.gibibytes(2).'],
-  ['0', Size.mebibytes(0), 'resources.memory.limit 0Mi is not a whole number of mebibytes, 1 or more'],
-  ['"512Mi" from untyped JavaScript', '512Mi' as unknown as Size, 'resources.memory.limit is "512Mi", not a Size'],
+  ['NaN MiB', Size.mebibytes(Number.NaN), 'is NaN bytes, not a finite size'],
+  ['infinite GiB', Size.gibibytes(Number.POSITIVE_INFINITY), 'is Infinity bytes, not a finite size'],
+  ['0.1 MiB', Size.mebibytes(0.1), 'is 104857.6 bytes, not a whole number of bytes'],
+  ['0 GiB', Size.gibibytes(0), 'is 0 bytes'],
+  ['the string "512Mi"', '512Mi' as unknown as Size, 'is the string "512Mi", not a Size'],
+  ['a number of bytes', 536870912 as unknown as Size, 'is the number 536870912, not a Size'],
 ] as const) {
-  add('values', `memory ${name}`, { build: (p) => service(p, { resources: { memory: { limit: memory } } }), expect: refused(`ballast/api: ${message}`) });
+  add('values', `memory: ${name}`, { build: (p) => service(p, { resources: { memory: { limit: memory as Size } } }), expect: refused(`ballast/api: resources.memory.limit ${message}`) });
 }
-add('values', 'a request above its limit', { build: (p) => service(p, { resources: { memory: { request: Size.gibibytes(1), limit: Size.mebibytes(512) } } }), expect: refused('ballast/api: resources.memory.request is above resources.memory.limit. Request at most the limit.') });
-add('values', 'PostgreSQL memory of 1GB', { build: (p) => new PostgresCluster(p, 'postgres', { resources: { requests: { memory: '1GB' } } }), expect: refused('ballast/postgres: resources.requests.memory "1GB" is not a Kubernetes quantity') });
-add('values', 'SonarQube CPU of "two"', { build: (p) => new SonarQube(p, 'sonarqube', { database: new PostgresCluster(p, 'postgres', { metrics: false }), resources: { requests: { cpu: 'two' } } }), expect: refused('ballast/sonarqube: resources.requests.cpu "two"') });
-add('values', 'load-test memory of 1536 MiB (valid)', { build: (p) => loadTest(p, { vus: 1, duration: Duration.minutes(1) }, { resources: { memory: { request: Size.mebibytes(1536) } } }), expect: accepted() });
-add('values', 'a storage size of 0', { build: (p) => new PostgresCluster(p, 'postgres', { storageSize: '0' }), expect: refused('ballast/postgres: storageSize a volume of 0 bytes cannot be requested') });
+// cdk8s-plus writes a container's memory in mebibytes and throws on a fraction of one. Mutation: a
+// checkContainerResources without the whole-mebibyte check lets this through to a crash inside cdk8s-plus.
+add('values', 'WebService memory of 1000 KiB', { build: (p) => service(p, { resources: { memory: { limit: Size.kibibytes(1000) } } }), expect: refused('ballast/api: resources.memory.limit 1000Ki is not a whole number of mebibytes') });
+// Mutation: requireResources without the request/limit comparison accepts both.
+add('values', 'a memory request above its limit', { build: (p) => service(p, { resources: { memory: { request: Size.gibibytes(1), limit: Size.mebibytes(512) } } }), expect: refused('ballast/api: resources.memory.request (1Gi) is above resources.memory.limit (512Mi). Request at most the limit.') });
+add('values', 'a CPU request above its limit', { build: (p) => service(p, { resources: { cpu: { request: Cpu.units(2), limit: Cpu.millis(1500) } } }), expect: refused('ballast/api: resources.cpu.request (2) is above resources.cpu.limit (1500m). Request at most the limit.') });
+add('values', 'resources in the Kubernetes shape (a JavaScript caller)', {
+  build: (p) => service(p, { resources: { requests: { cpu: '1' }, limits: { memory: '1Gi' } } as unknown as ContainerResources }),
+  expect: refused('ballast/api: resources.requests is not a setting. Use cpu, memory and ephemeralStorage, each { request, limit } (the cdk8s-plus shape).\nballast/api: resources.limits is not a setting.'),
+});
+add('values', 'resources with "requests" inside cpu', { build: (p) => service(p, { resources: { cpu: { requests: Cpu.units(1) } } as unknown as ContainerResources }), expect: refused('ballast/api: resources.cpu.requests is not a setting. Use request and limit.') });
+add('values', 'PostgreSQL memory as a string', { build: (p) => new PostgresCluster(p, 'postgres', { resources: { memory: { request: '1GB' as unknown as Size } } }), expect: refused('ballast/postgres: resources.memory.request is the string "1GB", not a Size') });
+add('values', 'SonarQube CPU of NaN', { build: (p) => new SonarQube(p, 'sonarqube', { database: new PostgresCluster(p, 'postgres', { metrics: false }), resources: { cpu: { request: Cpu.units(Number.NaN) } } }), expect: refused('ballast/sonarqube: resources.cpu.request is "NaN"') });
+add('values', 'load-test memory of 1.5 GiB', { build: (p) => loadTest(p, { vus: 1, duration: Duration.minutes(1) }, { resources: { memory: { request: Size.gibibytes(1.5) } } }), expect: accepted() });
+add('values', 'a storage size of 0', { build: (p) => new PostgresCluster(p, 'postgres', { storageSize: Size.gibibytes(0) }), expect: refused('ballast/postgres: storageSize is 0 bytes') });
+add('values', 'a storage size as a string', { build: (p) => new PostgresCluster(p, 'postgres', { storageSize: '20Gi' as unknown as Size }), expect: refused('ballast/postgres: storageSize is the string "20Gi", not a Size') });
 for (const port of [70000, 0, -1, 1.5, 65536]) {
   add('values', `port ${port}`, { build: (p) => service(p, { port }), expect: refused(`ballast/api: port ${port} is not a port. Use a whole number from 1 to 65535.`) });
 }
@@ -445,17 +479,17 @@ add('values', 'service port 0', { build: (p) => service(p, { servicePort: 0 }), 
 // Mutation: a WebService that renders the drain and startup without checkDuration crashes in cdk8s
 // (Duration.toSeconds of 1500 ms throws) or writes a grace period the API server refuses.
 for (const [name, drain, message] of [
-  ['1.5 s', Duration.millis(1500), 'drain 1s500ms is not a whole number of seconds (the API takes seconds as an integer). Use Duration.seconds(10), a Duration from 0 s to 3600 s.'],
+  ['1.5 s', Duration.millis(1500), 'drain is 1500 ms, not a whole number of seconds. Use Duration.seconds(10), a Duration from 0 s to 3600 s.'],
   ['2 h', Duration.hours(2), 'drain 2h is above 3600 s'],
-  ['-1 from untyped JavaScript', -1 as unknown as Duration, 'drain is -1 (not a Duration). Use Duration.seconds(10), a Duration from 0 s to 3600 s (a string or a number of seconds is no longer taken).'],
-  ['"10s" from untyped JavaScript', '10s' as unknown as Duration, 'drain is "10s" (not a Duration)'],
+  ['-1 from untyped JavaScript', -1 as unknown as Duration, 'drain is the number -1, not a Duration. Use Duration.seconds(10), a Duration from 0 s to 3600 s (a string or a number of seconds is not taken).'],
+  ['"10s" from untyped JavaScript', '10s' as unknown as Duration, 'drain is the string "10s", not a Duration'],
 ] as const) {
   add('values', `drain ${name}`, { build: (p) => service(p, { drain }), expect: refused(`ballast/api: ${message}`) });
 }
 for (const [name, startup, message] of [
   ['0', Duration.seconds(0), 'probes.startupTimeout 0s is below 1 s'],
-  ['2.5 s', Duration.millis(2500), 'probes.startupTimeout 2s500ms is not a whole number of seconds'],
-  ['60 from untyped JavaScript', 60 as unknown as Duration, 'probes.startupTimeout is 60 (not a Duration)'],
+  ['2.5 s', Duration.millis(2500), 'probes.startupTimeout is 2500 ms, not a whole number of seconds'],
+  ['60 from untyped JavaScript', 60 as unknown as Duration, 'probes.startupTimeout is the number 60, not a Duration'],
 ] as const) {
   add('values', `startupTimeout ${name}`, { build: (p) => service(p, { probes: { startupTimeout: startup } }), expect: refused(`ballast/api: ${message}`) });
 }
@@ -481,7 +515,7 @@ for (const [name, options, message] of [
   ['neither duration nor iterations', { vus: 1 }, 'options has neither duration nor iterations'],
   ['vus 0', { vus: 0, duration: Duration.minutes(1) }, 'options.vus 0 is not 1 or more'],
   ['a stage of -1 VUs', { stages: [{ duration: Duration.minutes(1), target: -1 }] }, 'stage 0 has target -1'],
-  ['a stage of 1 minute written out (untyped JavaScript)', { stages: [{ duration: '1 minute', target: 1 }] }, 'stage 0 duration is "1 minute" (not a Duration). Use Duration.minutes(2)'],
+  ['a stage of 1 minute written out (untyped JavaScript)', { stages: [{ duration: '1 minute', target: 1 }] }, 'stage 0 duration is the string "1 minute", not a Duration. Use Duration.minutes(2)'],
   ['an option ballast does not pass', { vus: 1, duration: Duration.minutes(1), rps: 10 }, 'options has rps, which ballast does not pass to k6'],
 ] as const) {
   add('values', `k6 ${name}`, { build: (p) => loadTest(p, options), expect: refused(`ballast/smoke: ${message}`) });
@@ -490,15 +524,22 @@ for (const env of ['K6_OPTIONS', 'TARGET_URL', 'K6_PROMETHEUS_RW_SERVER_URL']) {
   add('values', `a user ${env} beside the built-in one`, { build: (p) => loadTest(p, { vus: 1, duration: Duration.minutes(1) }, { env: { [env]: '{}' } }), expect: refused(`ballast/smoke: env sets ${env}, which ballast sets itself`) });
 }
 add('values', 'a load-test env value that is not a string', { build: (p) => loadTest(p, { vus: 1, duration: Duration.minutes(1) }, { env: { TOKEN: canary() } }), expect: refused('ballast/smoke: env TOKEN is not a string') });
-for (const retention of ['1.5d', '12h1d', '10 m', '0d', '']) {
-  add('values', `Prometheus retention ${JSON.stringify(retention)}`, { build: (p) => monitoring(p, { retention }), expect: refused(`ballast/monitoring: retention "${retention}" is not a Prometheus duration`) });
+for (const [name, retention, message] of [
+  ['0 days', Duration.days(0), 'is zero'],
+  ['NaN days', Duration.days(Number.NaN), 'is NaN ms, not a finite length of time'],
+  ['1.5 ms', Duration.millis(1.5), 'is 1.5 ms, not a whole number of milliseconds'],
+  ['the string "15d"', '15d' as unknown as Duration, 'is the string "15d", not a Duration'],
+] as const) {
+  add('values', `Prometheus retention of ${name}`, { build: (p) => monitoring(p, { retention: retention as Duration }), expect: refused(`ballast/monitoring: retention ${message}`) });
 }
 
 // --- Valid input that must be accepted and rendered ----------------------------------------------
-for (const retention of ['1d12h', '30d', '2w', '1y', '36h']) {
-  add('valid input', `Prometheus retention ${retention}`, {
+// Rendered as Prometheus reads it: days and smaller, largest first. Mutation: prometheusDuration without
+// the days step renders "360h" for 15 days.
+for (const [retention, text] of [[Duration.days(15), '15d'], [Duration.hours(36), '1d12h'], [Duration.days(14), '14d'], [Duration.minutes(90), '1h30m'], [Duration.millis(1500), '1s500ms']] as const) {
+  add('valid input', `Prometheus retention ${text}`, {
     build: (p) => monitoring(p, { retention }),
-    expect: accepted((tree) => expect((find(tree, 'HelmRelease', 'kube-prometheus-stack')[0] as any).spec.values.prometheus.prometheusSpec.retention).toBe(retention)),
+    expect: accepted((tree) => expect((find(tree, 'HelmRelease', 'kube-prometheus-stack')[0] as any).spec.values.prometheus.prometheusSpec.retention).toBe(text)),
   });
 }
 for (const metric of ['articles_listed', 'http_req_duration{status:200}', 'my_trend{scenario:browse}']) {

@@ -2,7 +2,7 @@
 // ImageUpdateAutomation that can push, and what cannot work is refused at synth.
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
-import { Flux, ImageUpdateAutomation, ImageUpdateAutomationProps, Manifest, planPlatform, Platform, PlatformConfig, SecretValue, WebService } from '../../lib/internal';
+import { Duration, Flux, ImageUpdateAutomation, ImageUpdateAutomationProps, Manifest, planPlatform, Platform, PlatformConfig, SecretValue, WebService } from '../../lib/internal';
 import { testPlatform } from '../support/platforms';
 import { problemOf } from '../support/problems';
 import { defaultPlan, readTree, synthToTemp, TEST_AGE } from '../support/synth';
@@ -142,7 +142,8 @@ describe('refused', () => {
     const props: ImageUpdateAutomationProps = {
       author: { name: 'Flux <bot>', email: 'flux at example.com' },
       pushBranch: 'refs/heads/main',
-      interval: '1d',
+      // A Duration has no unit Flux lacks (as "1d" was), but it can hold a fraction of the millisecond Flux counts in.
+      interval: Duration.millis(1.5),
       messageTemplate: 'Update {{ range .Updated.Images }}{{ . }}{{ end }} {{ .Changed.ImageResult }}',
       writeCredentials: writeCredentials(),
     };
@@ -153,7 +154,7 @@ describe('refused', () => {
         'ballast/flux/image-updates: messageTemplate uses .Updated, which image-automation-controller v1 removed, so every commit would fail. Use .Changed instead.',
         'ballast/flux/image-updates: messageTemplate uses .Changed.ImageResult, which image-automation-controller v1 removed, so every commit would fail. Use .Changed.Changes or .Changed.Objects instead.',
         'ballast/flux/image-updates: pushBranch is not a branch name: "refs/heads/main" is a full ref name, not a branch name. Use the short name of a branch, such as "main" or "release/1.2", without spaces, control characters, "~ ^ : ? * [ \\", "..", "@{", a leading "-", a "/"-separated part starting with "." or ending with ".lock", or a trailing "/" or ".".',
-        'ballast/flux/image-updates: interval "1d" is not a Flux duration. Use a duration such as "1m", "10m30s" or "1.5h": numbers with a unit of ms, s, m or h, with no sign and no days.',
+        'ballast/flux/image-updates: interval is 1.5 ms, not a whole number of milliseconds. Use a cdk8s Duration of whole milliseconds, e.g. Duration.minutes(10) or Duration.seconds(30).',
       ].join('\n'),
     );
   });

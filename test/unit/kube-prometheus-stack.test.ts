@@ -1,4 +1,4 @@
-import { KubePrometheusStack, Traefik } from '../../lib/internal';
+import { Duration, KubePrometheusStack, Size, Traefik } from '../../lib/internal';
 import { testPlatform } from '../support/platforms';
 
 function stack(props: ConstructorParameters<typeof KubePrometheusStack>[2] = {}) {
@@ -33,7 +33,7 @@ test('the monitor node pool places every workload but node-exporter', () => {
 });
 
 test('Prometheus keeps data on a volume and the component is stateful', () => {
-  const s = stack({ storageSize: '100Gi', retention: '30d' });
+  const s = stack({ storageSize: Size.gibibytes(100), retention: Duration.days(30) });
   const spec = (s.helmChart!.values as any).prometheus.prometheusSpec;
   expect(spec.retention).toBe('30d');
   expect(spec.storageSpec.volumeClaimTemplate.spec.resources.requests.storage).toBe('100Gi');

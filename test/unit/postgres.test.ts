@@ -8,6 +8,7 @@ import {
   planPlatform,
   PostgresCluster,
   PRUNE_DISABLED,
+  Size,
   SonarQube,
   terraformObjects,
 } from '../../lib/internal';
@@ -27,7 +28,7 @@ function database(props: ConstructorParameters<typeof PostgresCluster>[2] = {}) 
 const cluster = (postgres: PostgresCluster) => (postgres.manifests() as Manifest[]).find((m) => m.kind === 'Cluster') as any;
 
 test('a Cluster with one primary and N replicas on different nodes of the pool, never pruned', () => {
-  const { postgres } = database({ replicas: 2, nodePool: 'storage', storageSize: '50Gi', storageClassName: 'fast' });
+  const { postgres } = database({ replicas: 2, nodePool: 'storage', storageSize: Size.gibibytes(50), storageClassName: 'fast' });
   const c = cluster(postgres);
   expect(c.metadata.annotations).toEqual(PRUNE_DISABLED);
   expect(c.spec).toMatchObject({

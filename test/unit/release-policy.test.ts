@@ -2,7 +2,7 @@
 // rendered by both backends from the same resolved values (HelmRelease fields, helm_release attributes),
 // set per platform and per component, with the user's patches last.
 import * as path from 'path';
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Duration } from 'cdk8s';
 import { parse } from 'yaml';
 import { Construct } from 'constructs';
 import {
@@ -21,6 +21,7 @@ import {
   synthPlatform,
   Traefik,
 } from '../../lib/internal';
+import { goDuration, wholeSeconds } from '../../lib/core/durations';
 import { DEFAULT_RELEASE_POLICY, resolveReleasePolicy } from '../../lib/core/release-policy';
 import { CrdSchemas } from '../support/crd-schemas';
 import { workspace } from '../support/day2';
@@ -78,15 +79,15 @@ describe('defaults', () => {
   });
 
   test('the defaults are one exported object', () => {
-    expect(DEFAULT_RELEASE_POLICY).toEqual({ interval: '30m', timeout: '10m', wait: true, remediation: { retries: 3, upgradeStrategy: 'rollback' }, driftDetection: 'enabled', crds: 'CreateReplace' });
+    expect(DEFAULT_RELEASE_POLICY).toEqual({ interval: Duration.minutes(30), timeout: Duration.minutes(10), wait: true, remediation: { retries: 3, upgradeStrategy: 'rollback' }, driftDetection: 'enabled', crds: 'CreateReplace' });
   });
 });
 
 describe('both backends render each field alike', () => {
   const cases: [string, ReleasePolicy, { timeout: number; wait: boolean; atomic: boolean; skipCrds: boolean }][] = [
     ['the defaults', {}, { timeout: 600, wait: true, atomic: true, skipCrds: false }],
-    ['a timeout of 90s', { timeout: '90s' }, { timeout: 90, wait: true, atomic: true, skipCrds: false }],
-    ['a timeout of 1h30m without wait', { timeout: '1h30m', wait: false }, { timeout: 5400, wait: false, atomic: false, skipCrds: false }],
+    ['a timeout of 90s', { timeout: Duration.seconds(90) }, { timeout: 90, wait: true, atomic: true, skipCrds: false }],
+    ['a timeout of 1h30m without wait', { timeout: Duration.minutes(90), wait: false }, { timeout: 5400, wait: false, atomic: false, skipCrds: false }],
     ['no remediation', { remediation: false }, { timeout: 600, wait: true, atomic: false, skipCrds: false }],
     ['remediation without retries, uninstalling', { remediation: { retries: 0, upgradeStrategy: 'uninstall' } }, { timeout: 600, wait: true, atomic: true, skipCrds: false }],
     ['CRDs skipped', { crds: 'Skip' }, { timeout: 600, wait: true, atomic: true, skipCrds: true }],
@@ -127,8 +128,8 @@ describe('both backends render each field alike', () => {
   });
 
   test('interval is Flux only', () => {
-    expect(helmRelease(render(chartOn('flux', podinfo, { interval: '5m' })), 'podinfo').spec.interval).toBe('5m');
-    expect(tfRelease(render(chartOn('terraform', podinfo, { interval: '5m' })), 'podinfo')).not.toHaveProperty('interval');
+    expect(helmRelease(render(chartOn('flux', podinfo, { interval: Duration.minutes(5) })), 'podinfo').spec.interval).toBe('5m');
+    expect(tfRelease(render(chartOn('terraform', podinfo, { interval: Duration.minutes(5) })), 'podinfo')).not.toHaveProperty('interval');
   });
 });
 
@@ -186,11 +187,11 @@ describe('CRDs: set where the chart keeps them in crds/', () => {
 
 describe('per platform and per component', () => {
   test('the component over the platform over the defaults, field by field', () => {
-    const platformPolicy: ReleasePolicy = { timeout: '20m', interval: '1h', remediation: { retries: 5 }, driftDetection: 'warn', driftIgnore: [{ paths: ['/a'] }] };
+    const platformPolicy: ReleasePolicy = { timeout: Duration.minutes(20), interval: Duration.hours(1), remediation: { retries: 5 }, driftDetection: 'warn', driftIgnore: [{ paths: ['/a'] }] };
     const r = render(
       (p) => {
         chartOn('flux', podinfo, undefined, 'plain')(p);
-        chartOn('flux', podinfo, { timeout: '5m', remediation: { upgradeStrategy: 'uninstall' }, driftIgnore: [{ paths: ['/b'] }] }, 'tuned')(p);
+        chartOn('flux', podinfo, { timeout: Duration.minutes(5), remediation: { upgradeStrategy: 'uninstall' }, driftIgnore: [{ paths: ['/b'] }] }, 'tuned')(p);
         chartOn('terraform', podinfo, { wait: false }, 'bootstrap')(p);
       },
       { releasePolicy: platformPolicy },
@@ -214,18 +215,20 @@ describe('per platform and per component', () => {
 
   test('every chart component takes a release policy', () => {
     const platform = testPlatform();
-    const t = new Traefik(platform, 'traefik', { releasePolicy: { timeout: '15m' } });
-    expect(t.helmChart!.policy!.timeout).toBe('15m');
-    expect(t.helmChart!.policy!.timeoutSeconds).toBe(900);
+    const t = new Traefik(platform, 'traefik', { releasePolicy: { timeout: Duration.minutes(15) } });
+    expect(goDuration(t.helmChart!.policy!.timeout)).toBe('15m');
+    expect(wholeSeconds(t.helmChart!.policy!.timeout)).toBe(900);
   });
 });
 
 describe('refused', () => {
   test.each([
-    [{ timeout: '5x' }, 'releasePolicy.timeout "5x" is not a duration Flux accepts. Use a duration such as "10m" or "15m30s": numbers with a unit of ms, s, m or h.'],
-    [{ timeout: '1500ms' }, 'releasePolicy.timeout "1500ms" is not a whole number of seconds, which the Terraform helm_release timeout counts in. Use whole seconds, e.g. "90s" or "10m".'],
-    [{ interval: '0s' }, 'releasePolicy.interval "0s" is not a duration Flux accepts. Use a duration such as "30m" or "1h": numbers with a unit of ms, s, m or h.'],
-    [{ interval: '1d' }, 'releasePolicy.interval "1d" is not a duration Flux accepts. Use a duration such as "30m" or "1h": numbers with a unit of ms, s, m or h.'],
+    // What a Duration lets through, and a string from a JavaScript caller.
+    [{ timeout: '5m' }, 'releasePolicy.timeout is the string "5m", not a Duration. Use a cdk8s Duration of whole seconds, e.g. Duration.minutes(10) or Duration.seconds(90).'],
+    // Mutation: durationProblem without the `step: 's'` check lets this through (Terraform would wait 1 s, Flux 1.5 s).
+    [{ timeout: Duration.millis(1500) }, 'releasePolicy.timeout is 1500 ms, not a whole number of seconds. Use a cdk8s Duration of whole seconds, e.g. Duration.minutes(10) or Duration.seconds(90).'],
+    [{ interval: Duration.seconds(0) }, 'releasePolicy.interval is zero. Use a cdk8s Duration of whole milliseconds, e.g. Duration.minutes(30).'],
+    [{ interval: Duration.minutes(Number.NaN) }, 'releasePolicy.interval is NaN ms, not a finite length of time. Use a cdk8s Duration of whole milliseconds, e.g. Duration.minutes(30).'],
     [{ wait: 'no' }, 'releasePolicy.wait is the string "no". Use true or false.'],
     [{ remediation: { retries: -1 } }, 'releasePolicy.remediation.retries is number -1. Use a whole number of 0 or more (0: undo a failed release once, without retrying it).'],
     [{ remediation: { retries: 3, upgradeStrategy: 'retry' } }, 'releasePolicy.remediation.upgradeStrategy "retry" is not a remediation strategy. Use one of "rollback", "uninstall".'],
@@ -327,7 +330,7 @@ describe('OCI charts', () => {
 describe('patchHelmRelease after the policy', () => {
   test('a patch replaces a policy field; the rest of the policy stays', () => {
     const r = render((p) => {
-      const c = new HelmComponent(p, 'app', { chart: podinfo, namespace: 'app', releasePolicy: { timeout: '20m' } });
+      const c = new HelmComponent(p, 'app', { chart: podinfo, namespace: 'app', releasePolicy: { timeout: Duration.minutes(20) } });
       c.patchHelmRelease(JsonPatch.replace('/spec/timeout', '30m'), JsonPatch.add('/spec/driftDetection/mode', 'disabled'), JsonPatch.add('/spec/install/remediation/retries', 7));
     });
     const spec = helmRelease(r, 'podinfo').spec;
@@ -414,7 +417,10 @@ describe('day 2', () => {
     const ws = workspace();
     synth(ws, podinfo);
     expect(synth(ws, podinfo).plan.day2.changes).toEqual([]);
-    const { plan } = synth(ws, podinfo, { timeout: '20m' });
+    const { plan } = synth(ws, podinfo, { timeout: Duration.minutes(20) });
     expect(plan.day2.changes.map((c) => [c.kind, c.id, c.guarded])).toEqual([['changed', 'release/store/podinfo', false]]);
+    // The same length of time in other units renders the same, so it is no change. Mutation: digesting the
+    // policy with its Duration objects (not as rendered) reports this as a change.
+    expect(synth(ws, podinfo, { timeout: Duration.seconds(1200) }).plan.day2.changes).toEqual([]);
   });
 });

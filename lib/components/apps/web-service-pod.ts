@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-27';
 import type { ContainerResources } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import type { Scheduling } from '../../core/node-pool';
-import { patchAfterRender } from '../../core/render-patches';
+import { patchAfterRender } from '../../core/render-objects';
 import type { ContainerEnv } from '../database/database-connection';
 
 /** What the Deployment of a WebService is made of, checked by the WebService. */

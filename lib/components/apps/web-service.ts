@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-27';
 import type { ContainerResources, ScalingTarget, ServicePort } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { Component, ComponentOptions } from '../../core/component';
-import { checkDuration, goDuration } from '../../core/durations';
+import { checkDuration, goDurationOfMillis } from '../../core/durations';
 import { fail, reportProblem } from '../../core/errors';
 import { describePort, isPort } from '../../core/grammar';
 import { isDnsSubdomain, requireDnsLabel } from '../../core/names';
@@ -16,6 +16,7 @@ import type { RouteTls } from '../tls/route-tls';
 import type { Flux } from '../gitops/flux';
 import { ServiceMonitor } from '../monitoring/service-monitor';
 import { checkContainerResources } from './container-resources';
+import { requestsOf } from '../../core/resource-checks';
 import { EnvValue, webServiceEnvironment } from './web-service-env';
 import { webServiceDeployment, webServiceService } from './web-service-pod';
 
@@ -174,8 +175,7 @@ export class WebService extends Component implements IScalableWorkload, IService
     this.podLabels = { 'app.kubernetes.io/name': this.name, 'app.kubernetes.io/part-of': 'ballast' };
     this.host = `${this.name}.${this.namespace}.svc.cluster.local`;
     this.url = this.addOutputUrl('url', `http://${this.host}${this.servicePort === 80 ? '' : `:${this.servicePort}`}`);
-    const resources = checkContainerResources(this, props.resources ?? DEFAULT_RESOURCES);
-    this.resources = resources.resources;
+    this.resources = checkContainerResources(this, props.resources ?? DEFAULT_RESOURCES);
     // A refused value is reported; building goes on with the default, and nothing is rendered.
     const drainMs = checkDuration(this, 'drain', props.drain ?? Duration.seconds(10), { min: 0, max: 3600 }, 'Duration.seconds(10)');
     const startupMs = props.probes?.startupTimeout === undefined ? undefined : checkDuration(this, 'probes.startupTimeout', props.probes.startupTimeout, { min: 1, max: 3600 }, 'Duration.seconds(60), or leave it out');
@@ -199,7 +199,7 @@ export class WebService extends Component implements IScalableWorkload, IService
       if (Component.isComponent(props.database.cluster)) this.deployAfter(props.database.cluster);
     }
 
-    this.claimCapacity({ pool: props.nodePool, what: this.name, replicas: () => this.maxReplicas, requests: resources.quantities.requests });
+    this.claimCapacity({ pool: props.nodePool, what: this.name, replicas: () => this.maxReplicas, requests: requestsOf(this.resources) });
     this.deployment = webServiceDeployment(this, {
       name: this.name,
       labels: this.podLabels,
@@ -247,7 +247,7 @@ export class WebService extends Component implements IScalableWorkload, IService
       apiVersion: 'image.toolkit.fluxcd.io/v1',
       kind: 'ImageRepository',
       metadata: { name: this.name },
-      spec: { image: repository, interval: goDuration(interval ?? 300_000), ...(pullSecret ? { secretRef: { name: pullSecret } } : {}) },
+      spec: { image: repository, interval: goDurationOfMillis(interval ?? 300_000), ...(pullSecret ? { secretRef: { name: pullSecret } } : {}) },
     });
     new ApiObject(this, 'image-policy', {
       apiVersion: 'image.toolkit.fluxcd.io/v1',

@@ -1,8 +1,11 @@
+import { Size } from 'cdk8s';
+import { Cpu } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { catalog } from '../../catalog';
 import { ChartComponentOptions, Component } from '../../core/component';
+import { ContainerResources, renderResources, requestsOf } from '../../core/resource-checks';
 
-const REQUESTS = { cpu: '100m', memory: '200Mi' };
+const RESOURCES: ContainerResources = { cpu: { request: Cpu.millis(100) }, memory: { request: Size.mebibytes(200), limit: Size.mebibytes(400) } };
 
 /** Properties of CloudNativePg: its node pool and extra chart values. */
 export type CloudNativePgProps = ChartComponentOptions;
@@ -20,11 +23,11 @@ export class CloudNativePg extends Component {
         // A fixed name keeps the operator's objects (and its webhook Service) predictable.
         fullnameOverride: 'cnpg',
         crds: { create: true },
-        resources: { requests: { ...REQUESTS }, limits: { memory: '400Mi' } },
+        resources: renderResources(RESOURCES),
         ...this.scheduling(props.nodePool),
       },
       { releaseName: 'cnpg', extraValues: props.extraValues, userSensitiveValues: props.sensitiveValues, releasePolicy: props.releasePolicy },
     );
-    this.claimCapacity({ pool: props.nodePool, what: 'CloudNativePG operator', replicas: () => 1, requests: REQUESTS });
+    this.claimCapacity({ pool: props.nodePool, what: 'CloudNativePG operator', replicas: () => 1, requests: requestsOf(RESOURCES) });
   }
 }

@@ -1,9 +1,10 @@
-import { ApiObject, Lazy } from 'cdk8s';
+import { ApiObject, Lazy, Size } from 'cdk8s';
+import { Cpu } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { requireResources } from '../../core/resource-checks';
+import { ContainerResources, renderResources, requestsOf, requireResources } from '../../core/resource-checks';
 import { Component, ComponentOptions } from '../../core/component';
 import { fail, reportProblem } from '../../core/errors';
-import { describeStorageQuantity, quantityProblem } from '../../core/grammar';
+import { binaryQuantity, describeSize, sizeProblem } from '../../core/quantities';
 import { isPostgresIdentifier, requireDnsLabel } from '../../core/names';
 import { PRUNE_DISABLED } from '../../model/manifest';
 import { CLOUDNATIVE_PG_DASHBOARD } from '../monitoring/community-dashboards';
@@ -14,23 +15,17 @@ import { PodMonitor } from '../monitoring/pod-monitor';
 import { ContainerEnv, DatabaseConnection } from './database-connection';
 import { ExistingPostgresCluster, ExistingPostgresClusterOptions } from './existing-postgres-cluster';
 
-/** CPU and memory of a container. */
-export interface ContainerResources {
-  readonly requests?: { readonly cpu?: string; readonly memory?: string };
-  readonly limits?: { readonly cpu?: string; readonly memory?: string };
-}
-
 /** Properties of a PostgreSQL cluster. */
 export interface PostgresClusterProps extends ComponentOptions {
   /** Name of the `Cluster`, and prefix of its Services (`<name>-rw`, `<name>-ro`). @default 'postgres' */
   readonly clusterName?: string;
   /** Read replicas beside the primary (`instances = 1 + replicas`). @default 1 */
   readonly replicas?: number;
-  /** Volume size of each instance. @default '20Gi' */
-  readonly storageSize?: string;
+  /** Volume size of each instance. @default Size.gibibytes(20) */
+  readonly storageSize?: Size;
   /** @default the cluster's default storage class */
   readonly storageClassName?: string;
-  /** @default requests 500m / 1Gi, limit 2Gi memory */
+  /** @default CPU request Cpu.millis(500), memory request Size.gibibytes(1) and limit Size.gibibytes(2) */
   readonly resources?: ContainerResources;
   /** PostgreSQL parameters (`postgresql.conf`). @default max_connections 200, shared_buffers 256MB */
   readonly parameters?: Record<string, string>;
@@ -58,6 +53,7 @@ interface Role {
 }
 
 const PORT = 5432;
+const DEFAULT_RESOURCES: ContainerResources = { cpu: { request: Cpu.millis(500) }, memory: { request: Size.gibibytes(1), limit: Size.gibibytes(2) } };
 /**
  * Kubernetes expands `$(DATABASE_PASSWORD)` into the connection strings as it is: a password with `/`,
  * `#`, `?`, `%`, `@`, `:` or `;` would break a URI or an Npgsql string. Passwords are therefore letters,
@@ -105,16 +101,17 @@ export class PostgresCluster extends Component implements IPostgresCluster {
     if (!Number.isInteger(this.replicas) || this.replicas < 0) {
       reportProblem(this, `replicas ${this.replicas} is not a whole number of read replicas`, 'Use 0 or more, e.g. 1');
     }
-    const storageSize = props.storageSize ?? '20Gi';
-    const storageProblem = quantityProblem(storageSize, 'storage');
-    if (storageProblem) reportProblem(this, `storageSize ${storageProblem}`, describeStorageQuantity);
+    const storageSize = props.storageSize ?? Size.gibibytes(20);
+    // Kubernetes refuses a volume of 0 bytes (ValidatePersistentVolumeClaimSpec: a positive quantity).
+    const storageProblem = sizeProblem(storageSize);
+    if (storageProblem) reportProblem(this, `storageSize ${storageProblem}`, describeSize);
     const scheduling = this.scheduling(props.nodePool);
     const services = `${this.namespace}.svc.cluster.local`;
     this.readWriteHost = `${this.clusterName}-rw.${services}`;
     this.readOnlyHost = `${this.clusterName}-ro.${services}`;
 
-    const resources = requireResources(this, props.resources ?? { requests: { cpu: '500m', memory: '1Gi' }, limits: { memory: '2Gi' } });
-    this.claimCapacity({ pool: props.nodePool, what: `PostgreSQL ${this.clusterName}`, replicas: () => 1 + this.replicas, requests: resources.requests ?? {}, onePerNode: true });
+    const resources = requireResources(this, props.resources ?? DEFAULT_RESOURCES);
+    this.claimCapacity({ pool: props.nodePool, what: `PostgreSQL ${this.clusterName}`, replicas: () => 1 + this.replicas, requests: requestsOf(resources), onePerNode: true });
     new ApiObject(this, 'cluster', {
       apiVersion: 'postgresql.cnpg.io/v1',
       kind: 'Cluster',
@@ -123,8 +120,8 @@ export class PostgresCluster extends Component implements IPostgresCluster {
         instances: 1 + this.replicas,
         ...(props.imageName ? { imageName: props.imageName } : {}),
         postgresql: { parameters: props.parameters ?? { max_connections: '200', shared_buffers: '256MB' } },
-        storage: { size: storageSize, ...(props.storageClassName ? { storageClass: props.storageClassName } : {}) },
-        resources,
+        storage: { size: binaryQuantity(storageSize), ...(props.storageClassName ? { storageClass: props.storageClassName } : {}) },
+        resources: renderResources(resources),
         affinity: {
           enablePodAntiAffinity: true,
           podAntiAffinityType: 'required',

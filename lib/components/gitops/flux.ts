@@ -3,6 +3,7 @@ import { ReleasePolicy } from '../../core/release-policy';
 import { SecretValue } from '../../core/secret';
 import { catalog } from '../../catalog';
 import { Component } from '../../core/component';
+import { goDuration } from '../../core/durations';
 import { fail } from '../../core/errors';
 import { HelmValues } from '../../core/helm-chart';
 import { FLUX_NAMESPACE, FLUX_SOURCE_NAME } from '../../model/flux-layout';
@@ -109,7 +110,7 @@ class FluxInstance extends Component {
             url: git.url,
             ref: `refs/heads/${git.branch}`,
             path: syncPath,
-            interval: this.platform.flux.interval,
+            interval: goDuration(this.platform.flux.interval),
             ...(pullSecret ? { pullSecret } : {}),
           },
         },

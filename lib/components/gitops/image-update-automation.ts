@@ -1,7 +1,8 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Duration } from 'cdk8s';
 import { Component, SecretsBackend } from '../../core/component';
 import { ConfigProblem, constructPath, fail, reportProblem } from '../../core/errors';
-import { describeFluxDuration, describeGitBranch, gitRefProblem, isPositiveFluxDuration } from '../../core/grammar';
+import { describeDuration, durationProblem, goDuration } from '../../core/durations';
+import { describeGitBranch, gitRefProblem } from '../../core/grammar';
 import { requireDnsLabel } from '../../core/names';
 import { SecretValue } from '../../core/secret';
 import { FLUX_NAMESPACE, FLUX_SOURCE_NAME } from '../../model/flux-layout';
@@ -64,8 +65,8 @@ export interface ImageUpdateAutomationProps {
    * @default none: the automation pushes through the sync source `flux-system` with `git.auth`, which must then be allowed to push
    */
   readonly writeCredentials?: GitAuth;
-  /** How often the automation looks for new tags to commit. @default '10m' */
-  readonly interval?: string;
+  /** How often the automation looks for new tags to commit (whole milliseconds, more than zero). @default Duration.minutes(10) */
+  readonly interval?: Duration;
   /**
    * How the write credentials reach the cluster: Terraform (from a `SecretValue.fromVariable`) or a
    * SOPS-encrypted Secret in Git (`fromEnv`, `fromFile`).
@@ -113,7 +114,7 @@ export class ImageUpdateAutomation extends Component {
     // Credentials with a problem are not declared: a password that is not a SecretValue must not reach a Secret.
     if (props.writeCredentials && !problems.some((p) => p.problem.startsWith('writeCredentials'))) this.addPushSource(props.writeCredentials);
     this.spec = {
-      interval: props.interval ?? '10m',
+      interval: goDuration(props.interval ?? Duration.minutes(10)),
       sourceRef: { kind: 'GitRepository', name: this.sourceName, namespace: FLUX_NAMESPACE },
       git: {
         checkout: { ref: { branch: git.branch } },
@@ -164,7 +165,7 @@ export class ImageUpdateAutomation extends Component {
       kind: 'GitRepository',
       metadata: { name: IMAGE_UPDATE_SOURCE_NAME },
       spec: {
-        interval: this.platform.flux.interval,
+        interval: goDuration(this.platform.flux.interval),
         url: git.url,
         ref: { branch: git.branch },
         secretRef: { name: IMAGE_UPDATE_AUTH_SECRET },
@@ -204,9 +205,8 @@ export class ImageUpdateAutomation extends Component {
       const problem = typeof props.pushBranch === 'string' ? gitRefProblem(props.pushBranch) : `it is a ${typeof props.pushBranch}`;
       if (problem) add(`pushBranch is not a branch name: ${problem}`, describeGitBranch);
     }
-    if (props.interval !== undefined && !isPositiveFluxDuration(props.interval)) {
-      add(`interval "${String(props.interval)}" is not a Flux duration`, describeFluxDuration);
-    }
+    const interval = props.interval === undefined ? undefined : durationProblem(props.interval);
+    if (interval) add(`interval ${interval}`, describeDuration);
     const credentials = props.writeCredentials as { username?: unknown; password?: unknown } | undefined;
     if (credentials !== undefined) {
       if (!SecretValue.isSecretValue(credentials.password)) {

@@ -1,3 +1,5 @@
+import { Size } from 'cdk8s';
+import { Cpu } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { catalog } from '../../catalog';
 import { Component, ComponentOptions } from '../../core/component';
@@ -6,6 +8,7 @@ import { IIngressController } from '../../core/interfaces';
 import { platformOf } from '../../core/platform-context';
 import { HelmValues, mergeValues } from '../../core/helm-chart';
 import { ReleasePolicy } from '../../core/release-policy';
+import { ContainerResources, renderResources, requestsOf } from '../../core/resource-checks';
 import { SecretValue } from '../../core/secret';
 import { IngressRoute } from './ingress-route';
 import type { RouteTls } from '../tls/route-tls';
@@ -26,6 +29,9 @@ export const TRAEFIK_RECORDED = {
   /** 95th percentile of the request duration over the last minute, in seconds. */
   durationP95: 'service:traefik_service_request_duration_seconds:p95_1m',
 } as const;
+
+/** What each Traefik proxy asks for and may use. */
+const RESOURCES: ContainerResources = { cpu: { request: Cpu.millis(100) }, memory: { request: Size.mebibytes(128), limit: Size.mebibytes(256) } };
 
 /** Properties of the Traefik ingress controller. */
 export interface TraefikProps extends ComponentOptions {
@@ -147,7 +153,7 @@ export class Traefik extends Component implements IIngressController {
         ports: { web: { http: { redirections: { entryPoint: { to: 'websecure', scheme: 'https', permanent: true, priority: 1 } } } } },
         // The chart's own dashboard route is unprotected; ballast creates a protected one below.
         ingressRoute: { dashboard: { enabled: false } },
-        resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '256Mi' } },
+        resources: renderResources(RESOURCES),
         // Per-service request metrics are what the platform's recording rules and autoscalers read.
         ...(props.metrics ? { metrics: { prometheus: { addServicesLabels: true } } } : {}),
         ...scheduling,
@@ -155,7 +161,7 @@ export class Traefik extends Component implements IIngressController {
       { releaseName: 'traefik', extraValues: props.extraValues, userSensitiveValues: props.sensitiveValues, releasePolicy: props.releasePolicy },
     );
 
-    this.claimCapacity({ pool: props.nodePool, what: 'Traefik', replicas: () => replicas, requests: { cpu: '100m', memory: '128Mi' } });
+    this.claimCapacity({ pool: props.nodePool, what: 'Traefik', replicas: () => replicas, requests: requestsOf(RESOURCES) });
     const authSecret = this.addBootstrapSecret('traefik-admin-users', {
       users: props.adminUsers ?? SecretValue.fromVariable('traefik_admin_users', 'htpasswd lines of the users allowed on admin routes (Traefik dashboard, Grafana).'),
     });

@@ -7,11 +7,11 @@ import { Component, ComponentOptions } from '../../core/component';
 import { fail, reportProblem } from '../../core/errors';
 import { K6_BUILTIN_METRICS, K6_IMAGE, k6MetricsEnv } from '../../core/k6-metrics';
 import { describeEnvVarName, isEnvVarName, isNonNegativeInteger, isPositiveInteger } from '../../core/grammar';
-import { checkDuration, goDuration } from '../../core/durations';
+import { checkDuration, goDurationOfMillis } from '../../core/durations';
 import { namespaceOf } from '../../core/in-component';
 import { requireDnsLabel } from '../../core/names';
 import { platformOf } from '../../core/platform-context';
-import { checkContainerResources, memoryQuantity, resourceRequirements } from '../apps/container-resources';
+import { renderResources, requestsOf, requireResources } from '../../core/resource-checks';
 import { IPrometheus, IServiceTarget } from '../../core/interfaces';
 import { compileK6Script, foreignImports } from './k6-script';
 import { K6Operator } from './k6-operator';
@@ -105,9 +105,9 @@ export class LoadTest extends Component {
     const targetUrl = via === 'public' ? props.target.publicUrl : serviceUrl(props.target, targetNamespace);
     if (!targetUrl) fail(this, `it tests ${props.target.node.path} through its public URL, but the service has no route`, "Give the service a route, or use via: 'service'");
     const scheduling = this.scheduling(props.nodePool);
-    const checked = checkContainerResources(this, props.resources ?? DEFAULT_RESOURCES);
-    const resources = resourceRequirements(checked.quantities, memoryQuantity);
-    this.claimCapacity({ pool: props.nodePool, what: `load test ${this.testId}`, replicas: () => parallelism, requests: checked.quantities.requests });
+    const container = requireResources(this, props.resources ?? DEFAULT_RESOURCES);
+    const resources = renderResources(container);
+    this.claimCapacity({ pool: props.nodePool, what: `load test ${this.testId}`, replicas: () => parallelism, requests: requestsOf(container) });
 
     const builtIn = ['K6_PROMETHEUS_RW_SERVER_URL', 'K6_OPTIONS', 'TARGET_URL', ...k6MetricsEnv(this.platform.k6Metrics).map((e) => e.name)];
     for (const name of Object.keys(props.env ?? {})) {
@@ -187,7 +187,7 @@ function serviceUrl(target: IServiceTarget, namespace: string): string {
 /** A k6 duration from a Duration prop (`3m`, `1m30s`), or undefined after reporting why it cannot be one. */
 function k6Duration(scope: Construct, what: string, value: unknown, example: string): string | undefined {
   const ms = checkDuration(scope, what, value, { min: 0.001, wholeSeconds: false }, example);
-  return ms === undefined ? undefined : goDuration(ms);
+  return ms === undefined ? undefined : goDurationOfMillis(ms);
 }
 
 /** Checks the options and returns them as k6 reads them (K6_OPTIONS), durations as strings. */

@@ -1,10 +1,15 @@
+import { Duration, Size } from 'cdk8s';
+import { Cpu } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { catalog } from '../../catalog';
 import { Component, ComponentOptions } from '../../core/component';
 import { fail, reportProblem } from '../../core/errors';
 import { HelmValues } from '../../core/helm-chart';
 import { ReleasePolicy } from '../../core/release-policy';
-import { describeStorageQuantity, isPrometheusDuration, quantityProblem, urlCredentialsProblem } from '../../core/grammar';
+import { prometheusDuration, requireDuration } from '../../core/durations';
+import { urlCredentialsProblem } from '../../core/grammar';
+import { binaryQuantity, describeSize, sizeProblem } from '../../core/quantities';
+import { ContainerResources, renderResources, requestsOf } from '../../core/resource-checks';
 import { IDashboardHost, IIngressController, IPrometheus } from '../../core/interfaces';
 import { platformOf } from '../../core/platform-context';
 import { SecretValue } from '../../core/secret';
@@ -24,10 +29,10 @@ export interface KubePrometheusStackProps extends ComponentOptions {
    * @default any node
    */
   readonly nodePool?: string;
-  /** How long Prometheus keeps samples. @default '15d' */
-  readonly retention?: string;
-  /** Size of Prometheus' volume. @default '50Gi' */
-  readonly storageSize?: string;
+  /** How long Prometheus keeps samples (whole milliseconds, more than zero). @default Duration.days(15) */
+  readonly retention?: Duration;
+  /** Size of Prometheus' volume. @default Size.gibibytes(50) */
+  readonly storageSize?: Size;
   /** Storage class of Prometheus' volume. @default the cluster's default class */
   readonly storageClassName?: string;
   /** @default the sensitive Terraform variable `grafana_admin_password` */
@@ -63,7 +68,7 @@ export interface KubePrometheusStackProps extends ComponentOptions {
 
 const RELEASE = 'kube-prometheus-stack';
 const DATASOURCE_UID = 'prometheus';
-const PROMETHEUS_REQUESTS = { cpu: '500m', memory: '2Gi' };
+const PROMETHEUS_RESOURCES: ContainerResources = { cpu: { request: Cpu.millis(500) }, memory: { request: Size.gibibytes(2), limit: Size.gibibytes(4) } };
 /** The Grafana dashboard provider of the community dashboards, and the folder it shows them in. */
 const COMMUNITY_PROVIDER = 'community';
 
@@ -112,13 +117,13 @@ export class KubePrometheusStack extends Component implements IPrometheus, IDash
 
   constructor(scope: Construct, id: string, props: KubePrometheusStackProps = {}) {
     super(scope, id, { namespace: props.namespace ?? 'monitoring', deployWith: props.deployWith, secrets: props.secrets, allowReservedNamespace: props.allowReservedNamespace });
-    const storageSize = props.storageSize ?? '50Gi';
-    const storageProblem = quantityProblem(storageSize, 'storage');
-    if (storageProblem) reportProblem(this, `storageSize ${storageProblem}`, describeStorageQuantity);
-    const retention = props.retention ?? '15d';
-    if (!isPrometheusDuration(retention) || /^0+[a-z]*$/.test(retention)) {
-      reportProblem(this, `retention "${retention}" is not a Prometheus duration`, 'Use a duration such as "15d" or "1d12h" (units y, w, d, h, m, s, ms in that order, whole numbers)');
-    }
+    const storageSize = props.storageSize ?? Size.gibibytes(50);
+    // Kubernetes refuses a volume of 0 bytes (ValidatePersistentVolumeClaimSpec: a positive quantity).
+    const storageProblem = sizeProblem(storageSize);
+    if (storageProblem) reportProblem(this, `storageSize ${storageProblem}`, describeSize);
+    // More than zero (as the text form had to be): a retention of no time keeps nothing worth a volume.
+    const retention = props.retention ?? Duration.days(15);
+    requireDuration(this, 'retention', retention);
     // Prometheus keeps its samples on a volume: never pruned, never destroyed by a refactor.
     this.stateful = true;
 
@@ -137,7 +142,7 @@ export class KubePrometheusStack extends Component implements IPrometheus, IDash
     this.grafanaUrl = this.addOutputUrl('grafanaUrl', `http://${RELEASE}-grafana.${services}`);
 
     // The pods whose requests ballast sets (the chart's others set none by default).
-    this.claimCapacity({ pool: props.nodePool, what: 'Prometheus', replicas: () => 1, requests: PROMETHEUS_REQUESTS });
+    this.claimCapacity({ pool: props.nodePool, what: 'Prometheus', replicas: () => 1, requests: requestsOf(PROMETHEUS_RESOURCES) });
     const admin = this.addBootstrapSecret(
       'grafana-admin',
       { 'admin-password': props.grafanaAdminPassword ?? this.defaultSecret('grafana_admin_password', 'Password of the Grafana "admin" user.') },
@@ -158,17 +163,17 @@ export class KubePrometheusStack extends Component implements IPrometheus, IDash
             ruleSelectorNilUsesHelmValues: false,
             probeSelectorNilUsesHelmValues: false,
             scrapeConfigSelectorNilUsesHelmValues: false,
-            retention,
+            retention: prometheusDuration(retention),
             storageSpec: {
               volumeClaimTemplate: {
                 spec: {
                   ...(props.storageClassName ? { storageClassName: props.storageClassName } : {}),
                   accessModes: ['ReadWriteOnce'],
-                  resources: { requests: { storage: storageSize } },
+                  resources: { requests: { storage: binaryQuantity(storageSize) } },
                 },
               },
             },
-            resources: { requests: { ...PROMETHEUS_REQUESTS }, limits: { memory: '4Gi' } },
+            resources: renderResources(PROMETHEUS_RESOURCES),
             ...placement,
           },
         },

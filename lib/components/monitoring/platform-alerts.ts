@@ -1,3 +1,4 @@
+import { Duration } from 'cdk8s';
 import { RuleGroup } from './prometheus-rule';
 
 /**
@@ -12,7 +13,7 @@ export function platformAlerts(): RuleGroup {
       {
         alert: 'ScrapeTargetDown',
         expr: 'up == 0',
-        for: '5m',
+        for: Duration.minutes(5),
         severity: 'warning',
         summary: 'Prometheus cannot scrape {{ $labels.job }} at {{ $labels.instance }}',
         description: 'The target has been down for 5 minutes: its metrics, and every autoscaler reading them, are blind.',
@@ -22,7 +23,7 @@ export function platformAlerts(): RuleGroup {
         expr:
           'sum(rate(prometheus_http_requests_total{handler="/api/v1/write", code!~"2.."}[5m])) ' +
           '/ sum(rate(prometheus_http_requests_total{handler="/api/v1/write"}[5m])) > 0.05',
-        for: '5m',
+        for: Duration.minutes(5),
         severity: 'warning',
         summary: 'Prometheus refuses {{ $value | humanizePercentage }} of remote writes',
         description: 'Load-test metrics pushed by k6 (or any remote-write client) are being lost.',
@@ -30,14 +31,14 @@ export function platformAlerts(): RuleGroup {
       {
         alert: 'VolumeFillingUp',
         expr: 'kubelet_volume_stats_available_bytes / kubelet_volume_stats_capacity_bytes < 0.10',
-        for: '10m',
+        for: Duration.minutes(10),
         severity: 'warning',
         summary: 'Volume {{ $labels.persistentvolumeclaim }} in {{ $labels.namespace }} has less than 10% free',
       },
       {
         alert: 'VolumeAlmostFull',
         expr: 'kubelet_volume_stats_available_bytes / kubelet_volume_stats_capacity_bytes < 0.03',
-        for: '5m',
+        for: Duration.minutes(5),
         severity: 'critical',
         summary: 'Volume {{ $labels.persistentvolumeclaim }} in {{ $labels.namespace }} has less than 3% free',
       },

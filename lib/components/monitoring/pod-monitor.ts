@@ -1,6 +1,6 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { checkDuration, goDuration } from '../../core/durations';
+import { checkDuration, goDurationOfMillis } from '../../core/durations';
 import { reportProblem } from '../../core/errors';
 import { requireDnsLabel } from '../../core/names';
 
@@ -36,7 +36,7 @@ export class PodMonitor extends Construct {
       spec: {
         selector: { matchLabels: props.selector },
         podMetricsEndpoints: [
-          { port: props.port, path: props.path ?? '/metrics', ...(interval !== undefined ? { interval: goDuration(interval) } : {}) },
+          { port: props.port, path: props.path ?? '/metrics', ...(interval !== undefined ? { interval: goDurationOfMillis(interval) } : {}) },
         ],
       },
     });

@@ -1,7 +1,7 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { reportProblem } from '../../core/errors';
-import { isPrometheusDuration } from '../../core/grammar';
+import { prometheusDuration, requireDuration } from '../../core/durations';
 import { describePromqlError, promqlSyntaxError } from '../../core/promql';
 import { requireDnsLabel } from '../../core/names';
 import { insideComponent } from '../../core/in-component';
@@ -27,8 +27,8 @@ export interface AlertingRule {
   readonly alert: string;
   /** PromQL expression; every series it returns is an alert. */
   readonly expr: string;
-  /** How long the condition must hold. @default fires at once */
-  readonly for?: string;
+  /** How long the condition must hold (whole milliseconds). @default fires at once */
+  readonly for?: Duration;
   readonly severity: AlertSeverity;
   /** One line that says what is wrong; may use `{{ $labels.x }}` and `{{ $value }}`. */
   readonly summary: string;
@@ -41,8 +41,8 @@ export interface AlertingRule {
 /** A group of rules evaluated together. */
 export interface RuleGroup {
   readonly name: string;
-  /** @default Prometheus' evaluation interval */
-  readonly interval?: string;
+  /** How often the group is evaluated (whole milliseconds, more than zero). @default Prometheus' evaluation interval */
+  readonly interval?: Duration;
   readonly rules: readonly (RecordingRule | AlertingRule)[];
 }
 
@@ -80,7 +80,7 @@ export class PrometheusRule extends Construct {
     for (const g of props.groups) {
       if (names.has(g.name)) report(`rule group "${g.name}" is defined twice`, 'Give every group a unique name');
       names.add(g.name);
-      if (g.interval !== undefined && !isPrometheusDuration(g.interval)) report(`group "${g.name}" has interval "${g.interval}", which is not a duration`, 'Use a duration such as "1m"');
+      if (g.interval !== undefined) requireDuration(this, `the interval of group "${g.name}"`, g.interval);
       if (g.rules.length === 0) report(`rule group "${g.name}" has no rules`, 'Add rules or remove the group');
       for (const r of g.rules) {
         const name = isAlertingRule(r) ? `alert "${r.alert}"` : `record "${r.record}"`;
@@ -97,7 +97,8 @@ export class PrometheusRule extends Construct {
             if (key === 'severity') report(`alert "${r.alert}" sets the label severity in labels`, 'Use the severity property');
             else if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(key) || typeof value !== 'string') report(`alert "${r.alert}" has the label "${key}"`, 'Use label names of letters, digits and "_" with string values');
           }
-          if (r.for !== undefined && !isPrometheusDuration(r.for)) report(`alert "${r.alert}" has for "${r.for}", which is not a duration`, 'Use a duration such as "5m"');
+          // A `for` of zero is Prometheus' own default (fire at once), so it is allowed.
+          if (r.for !== undefined) requireDuration(this, `the for of alert "${r.alert}"`, r.for, { positive: false });
         } else if (!METRIC_NAME.test(r.record)) {
           report(`record name "${r.record}" is not a metric name`, 'Use letters, digits, "_" and ":", e.g. "service:http_requests:rate1m"');
         }
@@ -111,13 +112,13 @@ export class PrometheusRule extends Construct {
       spec: {
         groups: props.groups.map((g) => ({
           name: g.name,
-          ...(g.interval ? { interval: g.interval } : {}),
+          ...(g.interval ? { interval: prometheusDuration(g.interval) } : {}),
           rules: g.rules.map((r) =>
             isAlertingRule(r)
               ? {
                   alert: r.alert,
                   expr: r.expr,
-                  ...(r.for ? { for: r.for } : {}),
+                  ...(r.for ? { for: prometheusDuration(r.for) } : {}),
                   labels: { ...r.labels, severity: r.severity },
                   annotations: { summary: r.summary, ...(r.description ? { description: r.description } : {}) },
                 }

@@ -1,6 +1,6 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { checkDuration, goDuration } from '../../core/durations';
+import { checkDuration, goDurationOfMillis } from '../../core/durations';
 import { reportProblem } from '../../core/errors';
 import { insideComponent, namespaceOf } from '../../core/in-component';
 import type { IServiceTarget } from '../../core/interfaces';
@@ -55,7 +55,7 @@ export class ServiceMonitor extends Construct {
       metadata: { name: requireDnsLabel(this, 'ServiceMonitor name', props.name ?? id) },
       spec: {
         selector: { matchLabels: labels },
-        endpoints: [{ port: props.port, path: props.path ?? '/metrics', ...(interval !== undefined ? { interval: goDuration(interval) } : {}) }],
+        endpoints: [{ port: props.port, path: props.path ?? '/metrics', ...(interval !== undefined ? { interval: goDurationOfMillis(interval) } : {}) }],
       },
     });
   }

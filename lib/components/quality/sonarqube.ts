@@ -1,12 +1,13 @@
+import { Size } from 'cdk8s';
+import { Cpu } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { catalog } from '../../catalog';
-import { requireResources } from '../../core/resource-checks';
+import { ContainerResources, renderResources, requestsOf, requireResources } from '../../core/resource-checks';
 import { Component, ComponentOptions } from '../../core/component';
 import { HelmValues } from '../../core/helm-chart';
 import { ReleasePolicy } from '../../core/release-policy';
 import { SecretValue } from '../../core/secret';
 import { DatabaseConnection } from '../database/database-connection';
-import { ContainerResources } from '../database/postgres-cluster';
 import { IngressRoute } from '../ingress/ingress-route';
 import type { RouteTls } from '../tls/route-tls';
 import { IIngressController, IPostgresCluster } from '../../core/interfaces';
@@ -21,7 +22,7 @@ export interface SonarQubeProps extends ComponentOptions {
   readonly routeTls?: RouteTls;
   /** @default `sonarqube.<domain>` */
   readonly host?: string;
-  /** @default requests 500m / 2Gi, limits 1 CPU / 2Gi (SonarQube and its embedded Elasticsearch) */
+  /** @default CPU request Cpu.millis(500) and limit Cpu.units(1), memory request and limit Size.gibibytes(2) (SonarQube and its embedded Elasticsearch) */
   readonly resources?: ContainerResources;
   /** Node pool of SonarQube. @default any node */
   readonly nodePool?: string;
@@ -41,6 +42,7 @@ export interface SonarQubeProps extends ComponentOptions {
 }
 
 const RELEASE = 'sonarqube';
+const DEFAULT_RESOURCES: ContainerResources = { cpu: { request: Cpu.millis(500), limit: Cpu.units(1) }, memory: { request: Size.gibibytes(2), limit: Size.gibibytes(2) } };
 
 /**
  * SonarQube Community Build (chart sonarqube 2026.5) on the platform's PostgreSQL: the JDBC settings under
@@ -60,8 +62,8 @@ export class SonarQube extends Component {
     const passcode = this.addBootstrapSecret('sonarqube-monitoring', {
       passcode: props.monitoringPasscode ?? this.defaultSecret('sonarqube_monitoring_passcode', 'Passcode of the SonarQube monitoring endpoint.'),
     });
-    const resources = requireResources(this, props.resources ?? { requests: { cpu: '500m', memory: '2Gi' }, limits: { cpu: '1', memory: '2Gi' } });
-    this.claimCapacity({ pool: props.nodePool, what: 'SonarQube', replicas: () => 1, requests: resources.requests ?? {} });
+    const resources = requireResources(this, props.resources ?? DEFAULT_RESOURCES);
+    this.claimCapacity({ pool: props.nodePool, what: 'SonarQube', replicas: () => 1, requests: requestsOf(resources) });
     this.addChart(
       catalog.sonarqube,
       {
@@ -76,7 +78,7 @@ export class SonarQube extends Component {
           jdbcSecretName: this.connection.secret.name,
           jdbcSecretPasswordKey: this.connection.secret.passwordKey,
         },
-        resources: resources as HelmValues,
+        resources: renderResources(resources) as HelmValues,
         prometheusMonitoring: { podMonitor: { enabled: true } },
         ...this.scheduling(props.nodePool),
       },

@@ -1,8 +1,11 @@
+import { Size } from 'cdk8s';
+import { Cpu } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { catalog } from '../../catalog';
 import { ChartComponentOptions, Component } from '../../core/component';
 import { fail } from '../../core/errors';
 import { HelmValues } from '../../core/helm-chart';
+import { ContainerResources, renderResources, requestsOf } from '../../core/resource-checks';
 import { IIssuer, registerIssuer, requireIssuer } from '../../core/tls';
 import { PodMonitor } from '../monitoring/pod-monitor';
 
@@ -30,8 +33,9 @@ export interface ExistingIssuerOptions {
 
 const RELEASE = 'cert-manager';
 /** What ballast asks for each of cert-manager's three Deployments (the chart sets no requests). */
-const REQUESTS = { cpu: '10m', memory: '64Mi' };
-const RESOURCES = { requests: REQUESTS, limits: { memory: '256Mi' } };
+const CONTAINER: ContainerResources = { cpu: { request: Cpu.millis(10) }, memory: { request: Size.mebibytes(64), limit: Size.mebibytes(256) } };
+const REQUESTS = requestsOf(CONTAINER);
+const RESOURCES = renderResources(CONTAINER);
 
 /**
  * cert-manager (chart cert-manager v1.21.1): the controller that obtains and renews certificates, its

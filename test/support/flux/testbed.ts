@@ -1,4 +1,5 @@
 import { DeploymentPlan, FLUX_SOURCE_NAME, Platform } from '../../../lib/internal';
+import { goDuration } from '../../../lib/core/durations';
 import { ApiServer } from '../e2e/api-server';
 import { ServerSideApply } from '../e2e/server-side-apply';
 import { applyAll, applyTerraformSide, fluxInstanceSync, installCrds, sopsAgeSecret, syncPath } from './bootstrap';
@@ -63,7 +64,7 @@ export class FluxTestbed {
    */
   public async bootstrap(platform: Platform, plan: DeploymentPlan, ageIdentity: string): Promise<void> {
     await applyTerraformSide(this.ssa, plan, ageIdentity);
-    const sync = fluxInstanceSync({ url: this.git.url, branch: BRANCH, path: syncPath(platform), interval: platform.flux.interval });
+    const sync = fluxInstanceSync({ url: this.git.url, branch: BRANCH, path: syncPath(platform), interval: goDuration(platform.flux.interval) });
     await applyAll(this.ssa, sync, 'FluxInstance sync');
   }
 
@@ -78,7 +79,7 @@ export class FluxTestbed {
       await applyAll(this.ssa, [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'flux-system' } }], 'flux-system namespace');
     }
     if ((await this.server.request('GET', '/api/v1/namespaces/flux-system/secrets/sops-age')).status === 404) await this.setAgeIdentity(ageIdentity);
-    const sync = fluxInstanceSync({ url: this.git.url, branch: BRANCH, path: syncPath(platform), interval: platform.flux.interval });
+    const sync = fluxInstanceSync({ url: this.git.url, branch: BRANCH, path: syncPath(platform), interval: goDuration(platform.flux.interval) });
     await applyAll(this.ssa, sync, 'FluxInstance sync');
   }
 

@@ -1,7 +1,7 @@
 // What an ImageUpdateAutomation emits: one ImageUpdateAutomation in each namespace that holds ImagePolicies
 // (the controller applies the policies of its own namespace only), pushing through the sync source or a
 // GitRepository `flux-system-push` with write credentials of its own.
-import { Flux, ImageUpdateAutomation, Platform, SecretValue, WebService } from '../../../lib';
+import { Duration, Flux, ImageUpdateAutomation, Platform, SecretValue, WebService } from '../../../lib';
 import { synthComponent } from '../../../lib/testing';
 import { TEST_AGE } from '../../support/synth';
 
@@ -36,7 +36,7 @@ test('ImageUpdateAutomation through the sync source (git.auth may push), to a br
       return new ImageUpdateAutomation(flux, 'image-updates', {
         author,
         pushBranch: 'image-updates',
-        interval: '30m',
+        interval: Duration.minutes(30),
         messageTemplate: 'chore: images of {{ .AutomationObject.Namespace }}',
       });
     },

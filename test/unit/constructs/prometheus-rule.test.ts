@@ -1,5 +1,5 @@
 // What a PrometheusRule emits: typed recording and alerting rules (kube-prometheus-stack installs its CRD).
-import { Component, KubePrometheusStack, PrometheusRule } from '../../../lib';
+import { Component, Duration, KubePrometheusStack, PrometheusRule } from '../../../lib';
 import { synthComponent } from '../../../lib/testing';
 
 test('PrometheusRule', () => {
@@ -10,10 +10,10 @@ test('PrometheusRule', () => {
       groups: [
         {
           name: 'app',
-          interval: '1m',
+          interval: Duration.minutes(1),
           rules: [
             { record: 'job:http_requests:rate5m', expr: 'sum by (job) (rate(http_requests_total[5m]))' },
-            { alert: 'AppErrors', expr: 'sum(rate(http_requests_total{code=~"5.."}[5m])) > 1', for: '10m', severity: 'critical', summary: 'The app answers errors' },
+            { alert: 'AppErrors', expr: 'sum(rate(http_requests_total{code=~"5.."}[5m])) > 1', for: Duration.minutes(10), severity: 'critical', summary: 'The app answers errors' },
           ],
         },
       ],

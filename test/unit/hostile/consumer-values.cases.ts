@@ -88,15 +88,15 @@ const add = (name: string, c: Omit<HostileCase, 'name' | 'cls'>) => consumerValu
 // KEDA CRD refuses only at the plan, naming /spec/pollingInterval (the strings below then do not match).
 add('KEDA pollingInterval of 500 ms', {
   build: (p) => keda(p, { pollingInterval: Duration.millis(500) }),
-  expect: refused('ballast/api/scaler: pollingInterval 500ms is not a whole number of seconds (the API takes seconds as an integer). Use Duration.seconds(30), a Duration of at least 1 s.'),
+  expect: refused('ballast/api/scaler: pollingInterval is 500 ms, not a whole number of seconds. Use Duration.seconds(30), a Duration of at least 1 s.'),
 });
 add('KEDA pollingInterval 0', { build: (p) => keda(p, { pollingInterval: Duration.seconds(0) }), expect: refused('ballast/api/scaler: pollingInterval 0s is below 1 s. Use Duration.seconds(30)') });
 // From untyped JavaScript, the number of seconds the prop took before Duration.
 add('KEDA cooldownPeriod as the number -1', {
   build: (p) => keda(p, { cooldownPeriod: -1 as unknown as Duration }),
-  expect: refused('ballast/api/scaler: cooldownPeriod is -1 (not a Duration). Use Duration.minutes(5), a Duration of at least 0 s (a string or a number of seconds is no longer taken).'),
+  expect: refused('ballast/api/scaler: cooldownPeriod is the number -1, not a Duration. Use Duration.minutes(5), a Duration of at least 0 s (a string or a number of seconds is not taken).'),
 });
-add('KEDA cooldownPeriod as the string "5m"', { build: (p) => keda(p, { cooldownPeriod: '5m' as unknown as Duration }), expect: refused('ballast/api/scaler: cooldownPeriod is "5m" (not a Duration)') });
+add('KEDA cooldownPeriod as the string "5m"', { build: (p) => keda(p, { cooldownPeriod: '5m' as unknown as Duration }), expect: refused('ballast/api/scaler: cooldownPeriod is the string "5m", not a Duration') });
 // Mutation: a KedaScaler that skips reportCrdPropsProblems lets this through to the plan, whose message
 // names /spec/fallback/... instead of the prop.
 add('KEDA fallback failureThreshold -1', {
@@ -105,7 +105,7 @@ add('KEDA fallback failureThreshold -1', {
 });
 add('KEDA: every mistake of the props in one run', {
   build: (p) => keda(p, { pollingInterval: Duration.millis(500), cooldownPeriod: -1 as unknown as Duration, behavior: { scaleDown: { stabilizationWindow: Duration.millis(5500) } } }, 'sum(rate(x[1m]) by (job)'),
-  expect: refused(/^ballast\/api\/scaler: the Prometheus query .* does not parse.*\n.*stabilizationWindow 5s500ms is not a whole number of seconds.*\n.*pollingInterval 500ms.*\n.*cooldownPeriod is -1/),
+  expect: refused(/^ballast\/api\/scaler: the Prometheus query .* does not parse.*\n.*stabilizationWindow is 5500 ms, not a whole number of seconds.*\n.*pollingInterval is 500 ms.*\n.*cooldownPeriod is the number -1/),
 });
 add('KEDA pollingInterval 30 s and cooldownPeriod 0 (valid)', {
   build: (p) => keda(p, { pollingInterval: Duration.seconds(30), cooldownPeriod: Duration.seconds(0) }),
@@ -116,9 +116,9 @@ add('KEDA pollingInterval 30 s and cooldownPeriod 0 (valid)', {
 // Mutation: a checkScalingBehavior that reports nothing lets these through (the plan's check then names
 // /spec/behavior/... instead of behavior.<direction>.<field>).
 for (const [name, behavior, message] of [
-  ['a stabilizationWindow of 30.5 s', { scaleDown: { stabilizationWindow: Duration.millis(30_500) } }, 'behavior.scaleDown.stabilizationWindow 30s500ms is not a whole number of seconds (the API takes seconds as an integer). Use Duration.minutes(5), a Duration from 0 s to 3600 s.'],
+  ['a stabilizationWindow of 30.5 s', { scaleDown: { stabilizationWindow: Duration.millis(30_500) } }, 'behavior.scaleDown.stabilizationWindow is 30500 ms, not a whole number of seconds. Use Duration.minutes(5), a Duration from 0 s to 3600 s.'],
   ['a stabilizationWindow above an hour', { scaleUp: { stabilizationWindow: Duration.seconds(3601) } }, 'behavior.scaleUp.stabilizationWindow 1h1s is above 3600 s'],
-  ['a stabilizationWindow in seconds from untyped JavaScript', { scaleDown: { stabilizationWindow: 120 as unknown as Duration } }, 'behavior.scaleDown.stabilizationWindow is 120 (not a Duration)'],
+  ['a stabilizationWindow in seconds from untyped JavaScript', { scaleDown: { stabilizationWindow: 120 as unknown as Duration } }, 'behavior.scaleDown.stabilizationWindow is the number 120, not a Duration'],
   ['a period of 0', { scaleUp: { pods: 2, period: Duration.seconds(0) } }, 'behavior.scaleUp.period 0s is below 1 s. Use Duration.minutes(1), a Duration from 1 s to 1800 s.'],
   ['a period above 30 minutes', { scaleUp: { pods: 2, period: Duration.minutes(31) } }, 'behavior.scaleUp.period 31m is above 1800 s'],
   ['a policy of 0 pods', { scaleDown: { pods: 0 } }, 'behavior.scaleDown.pods 0 is below 1 (the API server allows a whole number of at least 1'],
@@ -128,7 +128,7 @@ for (const [name, behavior, message] of [
 }
 add('KEDA behavior with a fractional stabilizationWindow (KEDA passes it to its HPA)', {
   build: (p) => keda(p, { behavior: { scaleDown: { stabilizationWindow: Duration.millis(5500) } } }),
-  expect: refused('ballast/api/scaler: behavior.scaleDown.stabilizationWindow 5s500ms is not a whole number of seconds'),
+  expect: refused('ballast/api/scaler: behavior.scaleDown.stabilizationWindow is 5500 ms, not a whole number of seconds'),
 });
 add('HPA behavior within the limits (valid)', {
   build: (p) => hpa(p, { scaleDown: { stabilizationWindow: Duration.minutes(5), percent: 50, period: Duration.minutes(1) }, scaleUp: { stabilizationWindow: Duration.seconds(0), pods: 4, period: Duration.minutes(30) } }),
@@ -238,20 +238,27 @@ add('patchHelmRelease sets a timeout of 0s (the pattern allows it, Flux cannot w
 // or "0s", which only the plan's CRD check refuses, naming /spec/interval.
 add('imageAutomation.interval "5 minutes" from untyped JavaScript', {
   build: (p) => automated(p, { interval: '5 minutes' as unknown as Duration }),
-  expect: refused('ballast/api: imageAutomation.interval is "5 minutes" (not a Duration). Use Duration.minutes(5), a Duration of at least 1 s (a string or a number of seconds is no longer taken).'),
+  expect: refused('ballast/api: imageAutomation.interval is the string "5 minutes", not a Duration. Use Duration.minutes(5), a Duration of at least 1 s (a string or a number of seconds is not taken).'),
 });
 add('imageAutomation.interval of 0', { build: (p) => automated(p, { interval: Duration.seconds(0) }), expect: refused('ballast/api: imageAutomation.interval 0s is below 1 s') });
 add('imageAutomation.interval of 90 s (valid, written 1m30s)', {
   build: (p) => automated(p, { interval: Duration.seconds(90) }),
   expect: accepted((tree) => expect(find(tree, 'ImageRepository', 'api')?.spec.interval).toBe('1m30s')),
 });
-add('ImageUpdateAutomation interval "5 minutes"', {
+add('ImageUpdateAutomation interval "5 minutes" (a string from JavaScript)', {
   build: (p) => {
     const api = automated(p);
-    new ImageUpdateAutomation(p.node.findChild('flux') as Flux, 'image-updates', { author: { name: 'Flux', email: 'flux@example.com' }, interval: '5 minutes', writeCredentials: { username: 'git', password: canary() } });
+    new ImageUpdateAutomation(p.node.findChild('flux') as Flux, 'image-updates', { author: { name: 'Flux', email: 'flux@example.com' }, interval: '5 minutes' as unknown as Duration, writeCredentials: { username: 'git', password: canary() } });
     void api;
   },
-  expect: refused('ballast/flux/image-updates: interval "5 minutes" is not a Flux duration'),
+  expect: refused('ballast/flux/image-updates: interval is the string "5 minutes", not a Duration'),
+});
+add('ImageUpdateAutomation interval of 0', {
+  build: (p) => {
+    automated(p);
+    new ImageUpdateAutomation(p.node.findChild('flux') as Flux, 'image-updates', { author: { name: 'Flux', email: 'flux@example.com' }, interval: Duration.minutes(0), writeCredentials: { username: 'git', password: canary() } });
+  },
+  expect: refused('ballast/flux/image-updates: interval is zero'),
 });
 add('a semverRange "latest"', { build: (p) => automated(p, { semverRange: 'latest' }), expect: refused('ballast/api: ImagePolicy "api" /spec/policy/semver/range is not a semver range: "latest" is not a list of constraints such as ">=1.0.0 <2.0.0" (Flux reads it with Masterminds/semver)') });
 add('a semverRange with "&&"', { build: (p) => automated(p, { semverRange: '>=1.0.0 && <2.0.0' }), expect: refused('/spec/policy/semver/range is not a semver range: ">=1.0.0 && <2.0.0" is not a list of constraints') });

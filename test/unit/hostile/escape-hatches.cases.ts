@@ -4,7 +4,7 @@
 // a secret could slip through; none reaches the output or a message.
 import { ApiObject, Duration, JsonPatch } from 'cdk8s';
 import * as path from 'path';
-import { AcmeIssuer, CertManager, CloudNativePg, Dns01, IDns01Provider, LoadTest, packageRoot, Platform, PostgresCluster, Traefik } from '../../../lib/internal';
+import { AcmeIssuer, CertManager, CloudNativePg, Dns01, IDns01Provider, LoadTest, packageRoot, Platform, PostgresCluster, Size, Traefik } from '../../../lib/internal';
 import { Bare, canary, CANARY, HostileCase } from '../../support/hostile';
 import { testPlatform } from '../../support/platforms';
 import { TEST_AGE } from '../../support/synth';
@@ -365,11 +365,11 @@ atOnce('seven mistakes in the props of a platform, one run', {
   build: (p) => {
     service(p, { image: 'ghcr.io/acme/api:latest', replicas: 0, port: 70000, drain: -1 as unknown as Duration });
     new CloudNativePg(p, 'cnpg');
-    new PostgresCluster(p, 'postgres', { metrics: false, replicas: -1, storageSize: '20 gigs' });
+    new PostgresCluster(p, 'postgres', { metrics: false, replicas: -1, storageSize: '20 gigs' as unknown as Size });
     new Traefik(p, 'traefik', { deployWith: 'argocd' as 'flux' });
   },
   expect: refused(
-    /^ballast\/api: image "ghcr\.io\/acme\/api:latest" uses the tag latest\. .*\nballast\/api: port 70000 is not a port\. .*\nballast\/api: replicas 0 is not a positive whole number\. .*\nballast\/api: drain is -1 .*\nballast\/postgres: replicas -1 .*\nballast\/postgres: storageSize "20 gigs" .*\nballast\/traefik: deployWith "argocd" is not a backend\. .*$/,
+    /^ballast\/api: image "ghcr\.io\/acme\/api:latest" uses the tag latest\. .*\nballast\/api: port 70000 is not a port\. .*\nballast\/api: replicas 0 is not a positive whole number\. .*\nballast\/api: drain is the number -1, .*\nballast\/postgres: replicas -1 .*\nballast\/postgres: storageSize is the string "20 gigs", not a Size\. .*\nballast\/traefik: deployWith "argocd" is not a backend\. .*$/,
   ),
 });
 atOnce('a load test with five mistakes in its options, one run', {
@@ -385,7 +385,7 @@ atOnce('a load test with five mistakes in its options, one run', {
       options: { vus: 0, duration: '5 minutes', thresholds: { 'bad metric!': ['p(95)<700'], http_req_failed: ['rate less than 1%'] } } as never,
     });
   },
-  expect: refused(/options\.vus 0 is not 1 or more[\s\S]*options\.duration is "5 minutes" \(not a Duration\)[\s\S]*"bad metric!"[\s\S]*threshold "rate less than 1%"[\s\S]*parallelism 0 is not 1 or more/),
+  expect: refused(/options\.vus 0 is not 1 or more[\s\S]*options\.duration is the string "5 minutes", not a Duration[\s\S]*"bad metric!"[\s\S]*threshold "rate less than 1%"[\s\S]*parallelism 0 is not 1 or more/),
 });
 atOnce('every mistake is on its own line, in the form <path>: <what>. <fix>.', {
   platform: acmePlatform,
