@@ -32,8 +32,6 @@ export class Platform extends Construct implements PlatformContext {
   public readonly flux: Required<FluxSyncConfig>;
   public readonly k6Metrics: K6MetricsMode;
   public readonly sops: PlatformContext['sops'];
-  public readonly acknowledge: readonly string[];
-  public readonly rotateSecrets: readonly string[];
   public readonly terraform: PlatformContext['terraform'];
   public readonly releasePolicy?: ReleasePolicy;
   private readonly pools: Map<string, NodePool>;
@@ -63,8 +61,6 @@ export class Platform extends Construct implements PlatformContext {
       secretsFile: config.sops?.secretsFile ?? defaultSecretsFile(this.inFleet ? config.clusterName : undefined),
       identityFile: config.sops?.identityFile,
     };
-    this.acknowledge = [...(config.acknowledge ?? [])];
-    this.rotateSecrets = [...(config.rotateSecrets ?? [])];
     this.terraform = { backend: config.terraform?.backend ?? DEFAULT_STATE_BACKEND };
     this.releasePolicy = config.releasePolicy;
     this.pools = new Map((config.nodePools ?? []).map((p) => [p.name, new NodePool(p)]));

@@ -92,21 +92,6 @@ export interface PlatformConfig {
    */
   readonly sops?: SopsConfig;
   /**
-   * Guarded changes this synth may make, by inventory id (`release/monitoring/kube-prometheus-stack`,
-   * `namespace/database`...): removing something that holds data, moving a namespace, release or Secret
-   * between Flux and Terraform, renaming a release or namespace. Synth lists the ids it refuses; an id
-   * that names nothing guarded is an error. `--acknowledge` and `BALLAST_ACKNOWLEDGE` add to it.
-   * @default none
-   */
-  readonly acknowledge?: string[];
-  /**
-   * Secrets to give a new value in this synth, by name: a generated secret (`sonarqube_db_password`) gets a
-   * new random value; a Terraform variable gets a new write-only revision, so that `terraform apply` sends
-   * its current value. `--rotate` and `BALLAST_ROTATE` add to it.
-   * @default none
-   */
-  readonly rotateSecrets?: string[];
-  /**
    * How k6 writes its Trend metrics to Prometheus: the k6 dashboard and every load test follow this one
    * setting. Native histograms need Prometheus 3.9 or newer (kube-prometheus-stack 88 ships 3.14).
    * @default 'native-histograms'

@@ -33,10 +33,6 @@ export interface PlatformContext {
   readonly nodePools: readonly NodePool[];
   /** SOPS: the age recipients that encrypted Secrets in Git are written for (empty: none configured). */
   readonly sops: { readonly ageRecipients: readonly string[]; readonly secretsFile: string; readonly identityFile?: string };
-  /** Guarded changes this synth may make, by inventory id. */
-  readonly acknowledge: readonly string[];
-  /** Secrets to give a new value (generated) or a new write-only revision (Terraform variables). */
-  readonly rotateSecrets: readonly string[];
   /** The Terraform side's settings, defaults applied. */
   readonly terraform: { readonly backend: TerraformStateBackend };
   /** The release policy of every Helm release, under each component's own. @default ballast's defaults */

@@ -44,9 +44,21 @@ export interface PlanOptions {
    * automation committed there. @default none ('the previous output' in messages)
    */
   readonly previousOutput?: string;
-  /** Guarded changes allowed by id, in addition to the platform's `acknowledge`. @default none */
+  /**
+   * Guarded changes this synth may make, by inventory id (`release/monitoring/kube-prometheus-stack`,
+   * `namespace/database`...): removing something that holds data, moving a namespace, release or Secret
+   * between Flux and Terraform, renaming a release or namespace. Synth lists the ids it refuses; an id
+   * that names nothing guarded is an error. A per-run decision, never part of the platform's description
+   * (`--acknowledge`, `BALLAST_ACKNOWLEDGE`).
+   * @default none
+   */
   readonly acknowledge?: readonly string[];
-  /** Secrets to rotate by name, in addition to the platform's `rotateSecrets`. @default none */
+  /**
+   * Secrets to give a new value in this synth, by name: a generated secret (`sonarqube_db_password`) gets a
+   * new random value; a Terraform variable gets a new write-only revision, so that `terraform apply` sends
+   * its current value. A per-run decision (`--rotate`, `BALLAST_ROTATE`).
+   * @default none
+   */
   readonly rotate?: readonly string[];
   /**
    * False to report guarded changes in `day2.changes` instead of failing (what `diff` does).

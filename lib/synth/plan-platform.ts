@@ -20,12 +20,11 @@ export function planPlatform(platform: IConstruct, options: PlanOptions = {}): D
       const previous = options.previous;
       // The code's images are read before the committed tags are patched in (see lib/day2/image-tags.ts).
       const images = { code: codeImages(prepared.components), kept: keepAutomatedTags(prepared.components, previous?.automatedImages, options.previousOutput) };
-      const rotate = new Set([...root.rotateSecrets, ...(options.rotate ?? [])]);
+      const rotate = new Set(options.rotate ?? []);
       const { secretStore, generated } = openSecretStore(root, previous, options.previousOutput, rotate);
       const reference = options.reference === undefined ? locateReferenceData() : options.reference === 'none' ? undefined : options.reference;
       const placement = planDeployment(prepared, { reference, generated, rotate, previousRevisions: previous?.revisions });
-      const acknowledge = [...root.acknowledge, ...(options.acknowledge ?? [])];
-      return planDay2(placement, images, { ...options, acknowledge }, { platformPath: constructPath(root), rotate, secretStore });
+      return planDay2(placement, images, options, { platformPath: constructPath(root), rotate, secretStore });
     }),
   );
 }

@@ -21,7 +21,7 @@ export interface PlatformSynthOptions {
   /** @default 'dist/cdktf' */
   readonly terraformDir?: string;
   /**
-   * Guarded changes allowed by inventory id (see `PlatformConfig.acknowledge`); the environment variable
+   * Guarded changes allowed by inventory id (see `PlanOptions.acknowledge`); the environment variable
    * `BALLAST_ACKNOWLEDGE` (comma-separated) adds to it, for the stock `cdk8s synth` and `cdktf synth`.
    * @default none
    */
