@@ -1,7 +1,8 @@
 import { Construct } from 'constructs';
 import type { Component } from '../../core/component';
 import { fail } from '../../core/errors';
-import type { AddDatabaseOptions, ContainerEnv, DatabaseConnection, IPostgresCluster } from '../../core/interfaces';
+import type { AddDatabaseOptions, DatabaseConnection, IPostgresCluster } from '../../core/interfaces';
+import { databaseConnection, POSTGRES_PORT } from './database-connection';
 import { isPostgresIdentifier, requireDnsLabel } from '../../core/names';
 import { SecretValue } from '../../core/secret';
 
@@ -15,8 +16,6 @@ export interface ExistingPostgresClusterOptions {
   readonly readReplicas?: boolean;
 }
 
-const PORT = 5432;
-const PASSWORD_ENV = 'DATABASE_PASSWORD';
 
 /**
  * A CloudNativePG cluster that already runs and that ballast does not own. Its roles are the `managed`
@@ -31,7 +30,7 @@ export class ExistingPostgresCluster extends Construct implements IPostgresClust
   public readonly namespace: string;
   /** `<cluster>-rw.<namespace>.svc.cluster.local`: the primary. */
   public readonly readWriteHost: string;
-  public readonly port = PORT;
+  public readonly port = POSTGRES_PORT;
   private readonly readReplicas: boolean;
   private readonly consumers = new Map<string, Component>();
 
@@ -76,42 +75,6 @@ export class ExistingPostgresCluster extends Construct implements IPostgresClust
     this.consumers.set(`${consumer.namespace}/${name}`, consumer);
     const secretName = `${this.clusterName}-${user}-credentials`.replace(/_/g, '-').replace(/-+/g, '-');
     consumer.addBootstrapSecret(secretName, { password: options.password! }, { type: 'kubernetes.io/basic-auth', plainData: { username: user } });
-    return connection(this, consumer, name, user, secretName);
+    return databaseConnection({ database: name, user, secretName, readWriteHost: this.readWriteHost, readOnlyHost: () => this.readOnlyHost(consumer) });
   }
-}
-
-/** The connection strings of a database; the password stays in the variable `DATABASE_PASSWORD`. */
-function connection(cluster: ExistingPostgresCluster, consumer: Component, database: string, user: string, secretName: string): DatabaseConnection {
-  const rw = cluster.readWriteHost;
-  const pw = `$(${PASSWORD_ENV})`;
-  const npgsql = (host: string) => `Host=${host};Port=${PORT};Database=${database};Username=${user};Password=${pw}`;
-  const uri = (host: string) => `postgresql://${user}:${pw}@${host}:${PORT}/${database}`;
-  const jdbc = (host: string) => `jdbc:postgresql://${host}:${PORT}/${database}`;
-  const ro = () => cluster.readOnlyHost(consumer);
-  return {
-    database,
-    user,
-    secret: { name: secretName, usernameKey: 'username', passwordKey: 'password' },
-    readWriteHost: rw,
-    get readOnlyHost() {
-      return ro();
-    },
-    port: PORT,
-    passwordEnv: PASSWORD_ENV,
-    jdbcUrl: jdbc(rw),
-    get jdbcReadOnlyUrl() {
-      return jdbc(ro());
-    },
-    uri: uri(rw),
-    get readOnlyUri() {
-      return uri(ro());
-    },
-    npgsql: npgsql(rw),
-    get npgsqlReadOnly() {
-      return npgsql(ro());
-    },
-    env(extra: Record<string, string> = {}): ContainerEnv[] {
-      return [{ name: PASSWORD_ENV, valueFrom: { secretKeyRef: { name: secretName, key: 'password' } } }, ...Object.entries(extra).map(([name, value]) => ({ name, value }))];
-    },
-  };
 }

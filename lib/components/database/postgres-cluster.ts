@@ -12,7 +12,7 @@ import { AddDatabaseOptions, IDashboardHost, IPostgresCluster } from '../../core
 
 export type { AddDatabaseOptions } from '../../core/interfaces';
 import { PodMonitor } from '../monitoring/pod-monitor';
-import { ContainerEnv, DatabaseConnection } from './database-connection';
+import { DatabaseConnection, databaseConnection, POSTGRES_PORT } from './database-connection';
 import { ExistingPostgresCluster, ExistingPostgresClusterOptions } from './existing-postgres-cluster';
 
 /** Properties of a PostgreSQL cluster. */
@@ -52,7 +52,6 @@ interface Role {
   readonly secretName: string;
 }
 
-const PORT = 5432;
 const DEFAULT_RESOURCES: ContainerResources = { cpu: { request: Cpu.millis(500) }, memory: { request: Size.gibibytes(1), limit: Size.gibibytes(2) } };
 /**
  * Kubernetes expands `$(DATABASE_PASSWORD)` into the connection strings as it is: a password with `/`,
@@ -63,9 +62,6 @@ export const DATABASE_PASSWORD_RULE = {
   pattern: '^[A-Za-z0-9._~-]{16,}$',
   message: 'Use at least 16 letters, digits or "-._~": the password is put into connection strings as it is (no escaping).',
 };
-
-/** The variable a consumer's container holds the database password in. */
-const PASSWORD_ENV = 'DATABASE_PASSWORD';
 
 /**
  * PostgreSQL with one primary and `replicas` read replicas, run by CloudNativePG (a `Cluster` of
@@ -89,7 +85,7 @@ export class PostgresCluster extends Component implements IPostgresCluster {
   public readonly readWriteHost: string;
   /** `<cluster>-ro.<namespace>.svc.cluster.local`: the read replicas. */
   public readonly readOnlyHost: string;
-  public readonly port = PORT;
+  public readonly port = POSTGRES_PORT;
   private readonly roles: Role[] = [];
   private readonly databases = new Map<string, Construct>();
 
@@ -179,53 +175,19 @@ export class PostgresCluster extends Component implements IPostgresCluster {
       metadata: { name: objectName(this.clusterName, name), annotations: PRUNE_DISABLED },
       spec: { name, owner: user, cluster: { name: this.clusterName }, ensure: 'present', databaseReclaimPolicy: 'retain' },
     });
-    this.addOutputUrl(`${name} (read-write)`, `postgresql://${this.readWriteHost}:${PORT}/${name}`);
-    if (this.replicas > 0) this.addOutputUrl(`${name} (read-only)`, `postgresql://${this.readOnlyHost}:${PORT}/${name}`);
+    this.addOutputUrl(`${name} (read-write)`, `postgresql://${this.readWriteHost}:${POSTGRES_PORT}/${name}`);
+    if (this.replicas > 0) this.addOutputUrl(`${name} (read-only)`, `postgresql://${this.readOnlyHost}:${POSTGRES_PORT}/${name}`);
     return this.connection(consumer, name, user, secretName);
   }
 
   private connection(consumer: Component, database: string, user: string, secretName: string): DatabaseConnection {
-    const cluster = this;
-    const rw = this.readWriteHost;
-    const readOnly = (): string => {
-      if (cluster.replicas === 0) {
-        fail(consumer, `it asks for a read-only connection to ${cluster.node.path}, which has no read replica`, 'Give the cluster replicas >= 1, or use the read-write connection');
+    const readOnlyHost = (): string => {
+      if (this.replicas === 0) {
+        fail(consumer, `it asks for a read-only connection to ${this.node.path}, which has no read replica`, 'Give the cluster replicas >= 1, or use the read-write connection');
       }
-      return cluster.readOnlyHost;
+      return this.readOnlyHost;
     };
-    const pw = `$(${PASSWORD_ENV})`;
-    const npgsql = (host: string) => `Host=${host};Port=${PORT};Database=${database};Username=${user};Password=${pw}`;
-    const uri = (host: string) => `postgresql://${user}:${pw}@${host}:${PORT}/${database}`;
-    const jdbc = (host: string) => `jdbc:postgresql://${host}:${PORT}/${database}`;
-    return {
-      database,
-      user,
-      secret: { name: secretName, usernameKey: 'username', passwordKey: 'password' },
-      readWriteHost: rw,
-      get readOnlyHost() {
-        return readOnly();
-      },
-      port: PORT,
-      passwordEnv: PASSWORD_ENV,
-      jdbcUrl: jdbc(rw),
-      get jdbcReadOnlyUrl() {
-        return jdbc(readOnly());
-      },
-      uri: uri(rw),
-      get readOnlyUri() {
-        return uri(readOnly());
-      },
-      npgsql: npgsql(rw),
-      get npgsqlReadOnly() {
-        return npgsql(readOnly());
-      },
-      env(extra: Record<string, string> = {}): ContainerEnv[] {
-        return [
-          { name: PASSWORD_ENV, valueFrom: { secretKeyRef: { name: secretName, key: 'password' } } },
-          ...Object.entries(extra).map(([name, value]) => ({ name, value })),
-        ];
-      },
-    };
+    return databaseConnection({ database, user, secretName, readWriteHost: this.readWriteHost, readOnlyHost });
   }
 }
 
