@@ -1,7 +1,8 @@
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { chartObjects } from './chart-objects';
 import { ConfigProblem, constructPath, ValidationError } from './errors';
-import { applyPatches, patchedIdentityProblems } from './object-patches';
+import { applyPatch, Operation } from 'fast-json-patch';
+import { applyPatches, operationOf, patchedIdentityProblems } from './object-patches';
 
 // How a component's objects become JSON: cdk8s renders each, then come its own after-render patches, then
 // the user's patchObject patches, checked.
@@ -12,16 +13,29 @@ import { applyPatches, patchedIdentityProblems } from './object-patches';
 // `sleep`). These come after it, in `Component.manifests()`, before the user's `patchObject` patches and
 // apart from them (their numbering and messages are the user's).
 
-const AFTER_RENDER = new WeakMap<ApiObject, readonly JsonPatch[]>();
+const AFTER_RENDER = new WeakMap<ApiObject, readonly Operation[]>();
 
 /** Patches `object`'s rendered JSON with `patches`, after any earlier ones, when its component renders it. */
 export function patchAfterRender(object: ApiObject, patches: readonly JsonPatch[]): void {
-  AFTER_RENDER.set(object, [...(AFTER_RENDER.get(object) ?? []), ...patches]);
+  const operations = patches.map((p) => {
+    const op = operationOf(p);
+    if (typeof op === 'string') throw new Error(`patchAfterRender: ${op}`);
+    return op;
+  });
+  AFTER_RENDER.set(object, [...(AFTER_RENDER.get(object) ?? []), ...operations]);
 }
 
-/** The patches `patchAfterRender` gave `object`, if any. */
-export function patchesAfterRender(object: ApiObject): readonly JsonPatch[] | undefined {
-  return AFTER_RENDER.get(object);
+/**
+ * Applies `object`'s own after-render patches to `json`, in place: `json` is the fresh result of its
+ * `toJson()`, so nothing else holds it, and ballast's own patches need no copy of the whole object (a
+ * copy per Deployment was a tenth of the plan of a large platform). Each value is copied, so that two
+ * renders never share one. One that does not apply is ballast's bug, not the user's.
+ */
+function applyOwnPatches(object: ApiObject, json: Record<string, unknown>): Record<string, unknown> {
+  const operations = AFTER_RENDER.get(object);
+  if (!operations) return json;
+  const copies = operations.map((op) => ('value' in op ? { ...op, value: JSON.parse(JSON.stringify(op.value)) as unknown } : op));
+  return applyPatch(json, copies as Operation[], true, true).newDocument as Record<string, unknown>;
 }
 
 /**
@@ -43,13 +57,7 @@ export function renderObjects(chart: Chart, userPatches: ReadonlyMap<ApiObject, 
       problems.push({ path, problem: `${o.kind} "${o.name}" cannot be rendered: ${reason}`, fix: 'If it has patches from ApiObject.addJsonPatch, correct them or use patchObject, which checks each patch and says which one does not apply' });
       return undefined;
     }
-    const own = patchesAfterRender(o);
-    if (own) {
-      const rendered = applyPatches(json, own);
-      // ballast's own patches of its own objects: one that does not apply is ballast's bug.
-      if ('problems' in rendered) throw new Error(`${path}: ${o.kind} "${o.name}": ${rendered.problems.join('; ')}`);
-      json = rendered.document;
-    }
+    json = applyOwnPatches(o, json);
     const patches = userPatches.get(o);
     if (!patches) return json;
     const patched = applyPatches(json, patches);
