@@ -1,6 +1,6 @@
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
-import { CatalogChart } from '../catalog';
+import type { CatalogChart } from './chart-types';
 import { CapacityClaim } from './capacity';
 import { chartObjects } from './chart-objects';
 import { constructPath, fail, reportProblem, ValidationError } from './errors';

@@ -1,5 +1,5 @@
 import { JsonPatch } from 'cdk8s';
-import { CatalogChart } from '../catalog';
+import type { CatalogChart } from './chart-types';
 import { resolveReleasePolicy, ResolvedReleasePolicy } from './release-policy';
 import { SecretValue } from './secret';
 
