@@ -63,11 +63,6 @@ export function isGoDuration(value: string): boolean {
   return parseGoDuration(value) !== undefined;
 }
 
-/** Nanoseconds of a Go duration (see isGoDuration), or undefined when it is not one. */
-export function goDurationNanoseconds(value: string): bigint | undefined {
-  return parseGoDuration(value);
-}
-
 /** True when `value` is a Go duration (see isGoDuration) longer than zero, as intervals and timeouts must be. */
 export function isPositiveGoDuration(value: string): boolean {
   const ns = parseGoDuration(value);

@@ -113,7 +113,7 @@ export function wholeSeconds(duration: Duration): number {
 }
 
 /** A duration in whole milliseconds (0 when it is not a Duration: its problem is reported where it is given). */
-export function durationMillis(duration: Duration): number {
+function durationMillis(duration: Duration): number {
   if (!isDuration(duration)) return 0;
   const ms = rawMillis(duration);
   return Number.isFinite(ms) ? Math.round(ms) : 0;

@@ -15,6 +15,6 @@ export function insideComponent(scope: IConstruct, kind: string, fix: string): b
 
 /** The namespace of the component (cdk8s Chart) `c` is in, `c` itself included; undefined outside any. */
 export function namespaceOf(c: IConstruct): string | undefined {
-  const chart = [...c.node.scopes].reverse().find((s) => Chart.isChart(s)) as Chart | undefined;
-  return chart?.namespace;
+  // cdk8s' own lookup of the nearest chart, which throws outside any.
+  return c.node.scopes.some((s) => Chart.isChart(s)) ? Chart.of(c).namespace : undefined;
 }
