@@ -34,6 +34,7 @@ export class Platform extends Construct implements PlatformContext {
   public readonly sops: PlatformContext['sops'];
   public readonly terraform: PlatformContext['terraform'];
   public readonly releasePolicy?: ReleasePolicy;
+  public readonly networkPoliciesDisabled?: string;
   private readonly pools: Map<string, NodePool>;
   private readonly assumedCrdGroups = new Set<string>();
   private readonly assumedSecrets = new Set<string>();
@@ -63,6 +64,7 @@ export class Platform extends Construct implements PlatformContext {
     };
     this.terraform = { backend: config.terraform?.backend ?? DEFAULT_STATE_BACKEND };
     this.releasePolicy = config.releasePolicy;
+    this.networkPoliciesDisabled = config.networkPolicies?.disabled;
     this.pools = new Map((config.nodePools ?? []).map((p) => [p.name, new NodePool(p)]));
     markPlatform(this);
   }

@@ -1,4 +1,5 @@
 import type { HelmValues, SensitiveHelmValue } from './helm-chart';
+import type { NetworkPolicyOptOut, PodSecurityDeclaration } from './network';
 import type { ReleasePolicy } from './release-policy';
 import type { SecretValue } from './secret';
 
@@ -39,6 +40,20 @@ export interface ComponentOptions {
    * @default false
    */
   readonly allowReservedNamespace?: boolean;
+  /**
+   * Opts the component's namespace out of the NetworkPolicies ballast derives from the platform's
+   * connections, with the reason (written on the namespace as `ballast.dev/network-policies-disabled`).
+   * Any component of a namespace opting out leaves the whole namespace without them.
+   * @default policies on: a default deny of ingress, and one allow per connection the platform makes
+   */
+  readonly networkPolicies?: NetworkPolicyOptOut;
+  /**
+   * The Pod Security Standards level the component's pods meet, with the reason, when it is not the one
+   * the component declares (a chart's extraValues that add a privileged container, say). The namespace is
+   * labelled with the least strict level of its components.
+   * @default the component's own: `restricted` for ballast's workloads, the chart's level for a chart
+   */
+  readonly podSecurity?: PodSecurityDeclaration;
 }
 
 /** Options of a component that installs one chart: where its pods run, and values over ballast's. */

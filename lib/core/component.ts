@@ -14,6 +14,7 @@ import { Scheduling } from './node-pool';
 import { platformOf, PlatformContext } from './platform-context';
 import { BootstrapSecret, BootstrapSecretOptions, SecretConstraint, SecretValue } from './secret';
 import { bootstrapSecretProblems, valuesSecretProblems } from './secret-inputs';
+import { ComponentNetwork, PodSecurityDeclaration } from './network';
 import { AddChartOptions, Backend, ComponentProps, MAX_COMPONENT_ID_LENGTH, ObjectComment, OutputUrl, SecretsBackend, Tier } from './component-options';
 
 export { MAX_COMPONENT_ID_LENGTH };
@@ -61,6 +62,13 @@ export class Component extends Chart {
   private readonly claims: CapacityClaim[] = [];
   private readonly secretRefs: { readonly name: string; readonly what: string }[] = [];
   private readonly objectPatches = new Map<ApiObject, JsonPatch[]>();
+  /** The component's pods, the connections it opens and accepts, its opt-out: the plan writes NetworkPolicies from them. */
+  public readonly network: ComponentNetwork;
+  private ownSecurity: PodSecurityDeclaration = {
+    level: 'baseline',
+    reason: 'the component does not declare a level; baseline refuses privileged pods and host namespaces',
+  };
+  private readonly securityOverride?: PodSecurityDeclaration;
 
   constructor(scope: Construct, id: string, props: ComponentProps) {
     super(scope, uniqueId(scope, id), { namespace: props.namespace, disableResourceNameHashes: true });
@@ -84,6 +92,18 @@ export class Component extends Chart {
     }
     this.secretsWith = props.secrets === 'sops' ? 'sops' : 'terraform';
     this.tier = props.tier ?? 'infrastructure';
+    this.network = new ComponentNetwork(this, props.networkPolicies?.disabled);
+    this.securityOverride = props.podSecurity;
+  }
+
+  /** The Pod Security Standards level the component's pods meet, and why (its namespace is labelled with the least strict). */
+  public get podSecurity(): PodSecurityDeclaration {
+    return this.securityOverride ?? this.ownSecurity;
+  }
+
+  /** Declares the level the component's pods meet (a chart's, from the catalog; restricted for ballast's own). */
+  protected declarePodSecurity(declaration: PodSecurityDeclaration): void {
+    this.ownSecurity = declaration;
   }
 
   /** What the component is, for messages of the components that use it: its construct path. */

@@ -3,6 +3,7 @@ import type { IScalable, ServicePort } from 'cdk8s-plus-27';
 import type { IConstruct } from 'constructs';
 import type { Component } from './component';
 import type { SecretValue } from './secret';
+import type { INetworkPeer } from './network';
 
 // The interfaces one component uses another through. A ballast component implements them, and so does an
 // importer of what already runs in the cluster (`Traefik.fromExisting`, `KubePrometheusStack.fromExisting`),
@@ -26,6 +27,11 @@ export interface IPrometheus extends IConstruct {
   readonly queryUrl: string;
   /** In-cluster URL of the remote-write receiver (`.../api/v1/write`). */
   readonly remoteWriteUrl: string;
+  /**
+   * Its pods and the port of both URLs, for the connections of the components that query it or write to
+   * it (their NetworkPolicies). @default unknown: those components' policies cannot name it
+   */
+  readonly server?: { readonly pods: INetworkPeer; readonly port: number };
 }
 
 /** A Grafana that takes dashboards from grafana.com by id. */
@@ -56,6 +62,11 @@ export interface IServiceTarget extends IConstruct {
   readonly ports: readonly ServicePort[];
   /** Where users reach it through the ingress, when it is routed. @default not routed */
   readonly publicUrl?: string;
+  /**
+   * The pods behind it and their port, for the NetworkPolicies of those that call it.
+   * @default every pod of its namespace, on the Services' target ports
+   */
+  readonly backend?: { readonly pods: INetworkPeer; readonly port: number };
 }
 
 /** Options of `addDatabase`. */

@@ -94,6 +94,10 @@ export function checkConfig(path: string, config: PlatformConfig): ConfigProblem
     for (const p of stateBackendProblems(config.terraform.backend, 'terraform.backend')) add(p.problem, p.fix);
   }
   for (const p of releasePolicyProblems(config.releasePolicy, 'releasePolicy')) add(p.problem, p.fix);
+  const optOut = config.networkPolicies as { disabled?: unknown } | undefined;
+  if (optOut !== undefined && (typeof optOut?.disabled !== 'string' || optOut.disabled.trim() === '')) {
+    add('networkPolicies.disabled has no reason', "Say why no namespace gets NetworkPolicies, e.g. { disabled: 'the CNI enforces none' }, or leave networkPolicies out");
+  }
 
   const seen = new Set<string>();
   for (const pool of config.nodePools ?? []) {

@@ -105,6 +105,13 @@ export interface PlatformConfig {
    * @default ballast's defaults: timeout 10m, wait, 3 retries with rollback, drift detection enabled, CRDs of crds/ replaced, interval 30m
    */
   readonly releasePolicy?: ReleasePolicy;
+  /**
+   * Turns the NetworkPolicies ballast derives from the platform's connections off for every namespace,
+   * with the reason (written on each namespace). For a cluster whose CNI enforces no NetworkPolicy, or
+   * one whose policies come from elsewhere. A component opts out alone with its own `networkPolicies`.
+   * @default on
+   */
+  readonly networkPolicies?: { readonly disabled: string };
 }
 
 /** Where generated secret values are kept when the config does not say. */

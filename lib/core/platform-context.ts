@@ -37,6 +37,8 @@ export interface PlatformContext {
   readonly terraform: { readonly backend: TerraformStateBackend };
   /** The release policy of every Helm release, under each component's own. @default ballast's defaults */
   readonly releasePolicy?: ReleasePolicy;
+  /** Why the platform writes no NetworkPolicies, when it writes none. */
+  readonly networkPoliciesDisabled?: string;
   /** What the cluster already has that no component installs (`Platform.assumeInstalled`). */
   readonly assumed: AssumedInstalled;
   /** Records what the cluster already has (see `Platform.assumeInstalled`). */

@@ -10,6 +10,8 @@ import { SOPS_AGE_SECRET } from '../plan/secret-placement';
 import { encryptedSecretDocument } from '../secrets/encrypted-secret';
 import type { PreviousDocument } from '../secrets/previous-documents';
 import { chartSource, helmRelease } from '../plan/flux-sources';
+import { namespaceReasons, podSecurityLabels } from '../plan/namespace-metadata';
+import type { NamespacePlan } from '../plan/placement';
 import { PRUNE_DISABLED } from '../model/manifest';
 import { FLUX_NAMESPACE, FLUX_SOURCE_NAME, MANUAL_FOLDER, STEP_FOLDERS } from '../model/flux-layout';
 import { INVENTORY_FILE, inventoryText } from '../day2/inventory';
@@ -75,7 +77,7 @@ export function renderFluxRepository(plan: DeploymentPlan, options: FluxRenderOp
     const names: string[] = [];
     for (const placement of plan.flux.filter((p) => p.step === step)) {
       const objects: Manifest[] = [];
-      if (placement.namespace) objects.push(namespaceObject(placement.namespace, namespaces.get(placement.namespace)!.stateful));
+      if (placement.namespace) objects.push(namespaceObject(namespaces.get(placement.namespace)!));
       if (placement.chart) {
         // Its source: one HelmRepository per repository and namespace (the plan names the placement that
         // writes it), or the OCIRepository of its own for an OCI chart.
@@ -155,12 +157,16 @@ export function renderFluxRepository(plan: DeploymentPlan, options: FluxRenderOp
   };
 }
 
-function namespaceObject(name: string, stateful: boolean): Manifest {
+function namespaceObject(ns: NamespacePlan): Manifest {
   return {
     apiVersion: 'v1',
     kind: 'Namespace',
-    // Deleting a namespace deletes everything in it, volumes included: never prune one that holds data.
-    metadata: { name, ...(stateful ? { annotations: PRUNE_DISABLED } : {}) },
+    metadata: {
+      name: ns.name,
+      labels: podSecurityLabels(ns),
+      // Deleting a namespace deletes everything in it, volumes included: never prune one that holds data.
+      annotations: { ...namespaceReasons(ns), ...(ns.stateful ? PRUNE_DISABLED : {}) },
+    },
   };
 }
 

@@ -6,6 +6,8 @@
  */
 export const terraformIds = {
   namespace: (name: string) => `namespace_${name}`,
+  namespaceLabels: (name: string) => `namespace_${name}_labels`,
+  namespaceAnnotations: (name: string) => `namespace_${name}_annotations`,
   secret: (namespace: string, name: string) => `secret_${namespace}_${name}`,
   release: (namespace: string, releaseName: string) => `release_${namespace}_${releaseName}`,
   manifest: (namespace: string, kind: string, name: string) => `manifest_${namespace}_${kind.toLowerCase()}_${name}`,
@@ -14,6 +16,8 @@ export const terraformIds = {
 /** Resource types, by what they hold. */
 export const terraformTypes = {
   namespace: 'kubernetes_namespace_v1',
+  namespaceLabels: 'kubernetes_labels',
+  namespaceAnnotations: 'kubernetes_annotations',
   secret: 'kubernetes_secret_v1',
   release: 'helm_release',
   manifest: 'kubernetes_manifest',

@@ -4,6 +4,7 @@ import type { PlatformContext } from '../core/platform-context';
 import type { BootstrapSecret, SecretValue } from '../core/secret';
 import type { FluxStep } from '../model/flux-layout';
 import type { Manifest } from '../model/manifest';
+import type { NetworkConnection, PodSecurityLevel } from '../model/network';
 import type { ReferenceData } from '../reference/locate';
 
 /** What one component contributes to one Flux step. */
@@ -33,6 +34,13 @@ export interface NamespacePlan {
   readonly owner: Backend;
   /** True when any component in it holds data: never pruned or destroyed. */
   readonly stateful: boolean;
+  /**
+   * The Pod Security Standards level its Namespace is labelled with (enforce, warn and audit): the least
+   * strict its components declare, with each component's reason.
+   */
+  readonly podSecurity: { readonly level: PodSecurityLevel; readonly reasons: readonly string[] };
+  /** Why it has no NetworkPolicies from ballast, when it has none (an annotation on the Namespace). */
+  readonly networkPoliciesDisabled?: string;
 }
 
 /**
@@ -46,6 +54,8 @@ export interface PlacementPlan {
   /** Components in construct-path order. */
   readonly components: readonly Component[];
   readonly namespaces: readonly NamespacePlan[];
+  /** Every connection the components declared: what the NetworkPolicies admit, and nothing else. */
+  readonly connections: readonly NetworkConnection[];
   readonly flux: readonly FluxPlacement[];
   /**
    * Objects written to `loadtests/<name>/` of the Flux repository, outside every path Flux reconciles:

@@ -18,6 +18,7 @@ import { placeComponent, placeManual } from './place-objects';
 import type { FluxPlacement, PlacementInputs, PlacementPlan } from './placement';
 import { checkReleasePatches } from './release-patches';
 import { checkChartValuesOf, checkReleases, crdOwners, planNamespaces, terraformReleases } from './releases';
+import { planNetworkPolicies } from './network-policies';
 import { checkRouteConflicts } from './route-conflicts';
 import { checkRouteTls } from './route-tls';
 import { placeSecrets } from './secret-placement';
@@ -75,14 +76,17 @@ export function planDeployment(prepared: PreparedPlatform, inputs: PlacementInpu
   checkReleasePatches(components, inputs.reference, problems);
 
   // Each component's objects are resolved once per plan: the placement and the checks read the same JSON.
+  // Its NetworkPolicies, from the connections every component declared, go with its own objects.
+  const network = planNetworkPolicies(components, root.networkPoliciesDisabled);
   const resolved = new Map<Component, Manifest[]>();
-  const manifestsOf = (c: Component): Manifest[] => resolved.get(c) ?? resolved.set(c, c.manifests() as Manifest[]).get(c)!;
+  const manifestsOf = (c: Component): Manifest[] =>
+    resolved.get(c) ?? resolved.set(c, [...(c.manifests() as Manifest[]), ...(network.policies.get(c) ?? [])]).get(c)!;
   // Every component's objects, with the escape hatches' patches applied: the patches that fail, all at once.
   const renderProblems = components.flatMap((c) => inConstruct(c, 'placing its objects', () => problemsOf(() => manifestsOf(c))));
   if (renderProblems.length > 0) throw new ValidationError(renderProblems);
   const placedSecrets = placeSecrets(components, root.sops.ageRecipients, constructPath(root), problems, inputs.generated ?? NO_GENERATED_SECRETS);
   const secrets = placedSecrets.terraform;
-  const namespaces = planNamespaces(components, secrets);
+  const namespaces = planNamespaces(components, secrets, network.namespaces);
   const flux: FluxPlacement[] = [];
   const tfManifests: { component: Component; manifest: Manifest }[] = [];
   const manual: { component: Component; manifests: Manifest[] }[] = [];
@@ -136,6 +140,7 @@ export function planDeployment(prepared: PreparedPlatform, inputs: PlacementInpu
     platform: root,
     components,
     namespaces,
+    connections: network.connections,
     flux: withNamespaces(withRepositories, namespaces),
     manual,
     terraform: {

@@ -5,6 +5,8 @@ import { isBuiltInNamespace } from '../core/grammar';
 import { BootstrapSecret } from '../core/secret';
 import { checkChartValues, NO_SCHEMA } from '../reference/chart-schema';
 import { ReferenceData, REFERENCE_HOW_TO } from '../reference/locate';
+import { leastStrict } from '../core/network';
+import type { NamespaceNetwork } from './network-policies';
 import type { NamespacePlan, PlacementPlan } from './placement';
 
 /**
@@ -40,7 +42,8 @@ export function checkChartValuesOf(components: readonly Component[], reference: 
  * A namespace is created by Terraform when a Terraform-managed component lives in it, or when it holds
  * a secret Terraform writes (the namespace must exist first); otherwise Flux creates it from Git.
  */
-export function planNamespaces(components: readonly Component[], secrets: BootstrapSecret[]): NamespacePlan[] {
+export function planNamespaces(components: readonly Component[], secrets: BootstrapSecret[], network: readonly NamespaceNetwork[] = []): NamespacePlan[] {
+  const disabled = new Map(network.filter((n) => n.disabled !== undefined).map((n) => [n.namespace, n.disabled!]));
   const byName = new Map<string, Component[]>();
   for (const c of components) {
     const members = byName.get(c.namespace);
@@ -58,6 +61,11 @@ export function planNamespaces(components: readonly Component[], secrets: Bootst
           ? ('terraform' as const)
           : ('flux' as const),
       stateful: members.some((c) => c.stateful),
+      podSecurity: {
+        level: leastStrict(members.map((c) => c.podSecurity.level)),
+        reasons: [...new Set(members.map((c) => `${c.node.id}: ${c.podSecurity.level}, ${c.podSecurity.reason}`))].sort(),
+      },
+      ...(disabled.has(name) ? { networkPoliciesDisabled: disabled.get(name)! } : {}),
     }))
     .sort((a, b) => (a.name < b.name ? -1 : 1));
 }

@@ -1,6 +1,7 @@
 import { SecretValue } from '../core/secret';
 import type { DeploymentPlan } from '../day2/deployment-plan';
 import type { Manifest } from '../model/manifest';
+import { namespaceReasons, podSecurityLabels } from '../plan/namespace-metadata';
 
 /** The Kubernetes objects the Terraform stack creates, in apply order. */
 export interface TerraformObjects {
@@ -18,7 +19,7 @@ export interface TerraformObjects {
 export function terraformObjects(plan: DeploymentPlan, resolve: (value: SecretValue) => string): TerraformObjects {
   const namespaces: Manifest[] = plan.namespaces
     .filter((n) => n.owner === 'terraform')
-    .map((n) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: n.name } }));
+    .map((n) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: n.name, labels: podSecurityLabels(n), annotations: namespaceReasons(n) } }));
 
   const secrets: Manifest[] = plan.terraform.secrets.map((s) => ({
     apiVersion: 'v1',

@@ -1,7 +1,10 @@
 import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { Release } from '@cdktf/provider-helm/lib/release';
 import { Manifest as ManifestResource } from '@cdktf/provider-kubernetes/lib/manifest';
+import { Annotations } from '@cdktf/provider-kubernetes/lib/annotations';
+import { Labels } from '@cdktf/provider-kubernetes/lib/labels';
 import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
+import { namespaceReasons, podSecurityLabels } from '../plan/namespace-metadata';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
 import { ITerraformDependable, TerraformStack, TerraformVariable } from 'cdktf';
@@ -75,22 +78,26 @@ export class PlatformStack extends TerraformStack {
     const objects = terraformObjects(plan, (v) => variables.get(v.variable)!.stringValue);
 
     const namespaces = new Map<string, NamespaceV1>();
-    for (const ns of objects.namespaces) {
-      const name = ns.metadata.name;
-      const stateful = plan.namespaces.find((n) => n.name === name)!.stateful;
-      namespaces.set(
-        name,
-        new NamespaceV1(this, terraformIds.namespace(name), {
-          metadata: { name },
-          lifecycle: {
-            ...(stateful ? { preventDestroy: true } : {}),
-            // Controllers label and annotate namespaces too (flux-operator marks flux-system with
-            // app.kubernetes.io/* and its prune and SSA annotations): Terraform sets neither, so it leaves
-            // them alone instead of stripping them on every apply.
-            ignoreChanges: ['metadata[0].labels', 'metadata[0].annotations'],
-          },
-        }),
-      );
+    for (const object of objects.namespaces) {
+      const name = object.metadata.name;
+      const ns = plan.namespaces.find((n) => n.name === name)!;
+      const stateful = ns.stateful;
+      const namespace = new NamespaceV1(this, terraformIds.namespace(name), {
+        metadata: { name },
+        lifecycle: {
+          ...(stateful ? { preventDestroy: true } : {}),
+          // Controllers label and annotate namespaces too (flux-operator marks flux-system with
+          // app.kubernetes.io/* and its prune and SSA annotations): Terraform sets neither, so it leaves
+          // them alone instead of stripping them on every apply.
+          ignoreChanges: ['metadata[0].labels', 'metadata[0].annotations'],
+        },
+      });
+      namespaces.set(name, namespace);
+      // Its Pod Security labels and the reasons, applied server-side over the namespace: they are ballast's
+      // to set (force), while the other labels and annotations stay whoever's wrote them.
+      const metadata = { name: namespace.metadata.name };
+      new Labels(this, terraformIds.namespaceLabels(name), { apiVersion: 'v1', kind: 'Namespace', metadata, labels: podSecurityLabels(ns), fieldManager: 'ballast', force: true });
+      new Annotations(this, terraformIds.namespaceAnnotations(name), { apiVersion: 'v1', kind: 'Namespace', metadata, annotations: namespaceReasons(ns), fieldManager: 'ballast', force: true });
     }
     // Referencing the namespace resource (not its name) makes Terraform create it first.
     const namespaceOf = (name: string) => namespaces.get(name)?.metadata.name ?? name;

@@ -3,6 +3,7 @@ import * as kplus from 'cdk8s-plus-27';
 import type { ContainerResources, ScalingTarget, ServicePort } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { Component, ComponentOptions } from '../../core/component';
+import { NetworkPeer, PodGroup } from '../../core/network';
 import { checkDuration, goDurationOfMillis } from '../../core/durations';
 import { fail, reportProblem } from '../../core/errors';
 import { describePort, isPort } from '../../core/grammar';
@@ -155,6 +156,8 @@ export class WebService extends Component implements IScalableWorkload, IService
   public readonly deployment: kplus.Deployment;
   /** The cdk8s-plus Service in front of the pods. */
   public readonly service: kplus.Service;
+  /** Its pods, as a peer of connections (`other.network.allowTo(service.pods, ...)`). */
+  public readonly pods: PodGroup;
   private scaler?: { kind: string; by: Construct; minReplicas: number; maxReplicas: number };
   private readonly fixedReplicas: number;
 
@@ -173,6 +176,9 @@ export class WebService extends Component implements IScalableWorkload, IService
     this.fixedReplicas = props.replicas ?? 2;
     if (!Number.isInteger(this.fixedReplicas) || this.fixedReplicas < 1) reportProblem(this, `replicas ${this.fixedReplicas} is not a positive whole number`, 'Use 1 or more');
     this.podLabels = { 'app.kubernetes.io/name': this.name, 'app.kubernetes.io/part-of': 'ballast' };
+    // Its egress is all known: the cluster DNS, its database, and what `network.allowTo` adds.
+    this.pods = this.network.addPods(this.name, this.podLabels, { egress: 'declared' });
+    this.declarePodSecurity({ level: 'restricted', reason: 'non-root, no privilege escalation, every capability dropped, seccomp RuntimeDefault' });
     this.host = `${this.name}.${this.namespace}.svc.cluster.local`;
     this.url = this.addOutputUrl('url', `http://${this.host}${this.servicePort === 80 ? '' : `:${this.servicePort}`}`);
     this.resources = checkContainerResources(this, props.resources ?? DEFAULT_RESOURCES);
@@ -218,7 +224,10 @@ export class WebService extends Component implements IScalableWorkload, IService
     });
     this.service = webServiceService(this, this.name, this.podLabels, this.servicePort, this.containerPort);
     if (this.fixedReplicas > 1) this.addDisruptionBudget();
-    if (props.metricsPath !== false) new ServiceMonitor(this, 'metrics', { name: this.name, service: this, port: 'http', path: props.metricsPath ?? '/metrics' });
+    if (props.metricsPath !== false) {
+      new ServiceMonitor(this, 'metrics', { name: this.name, service: this, port: 'http', path: props.metricsPath ?? '/metrics' });
+      this.network.allowFrom(NetworkPeer.role('scraper'), { ports: [{ port: this.containerPort }], why: `scrapes ${props.metricsPath ?? '/metrics'}` });
+    }
     if (props.imageAutomation) this.automateImage(props.image, props.imageAutomation, props.imagePullSecret);
     if (props.route) {
       this.publicUrl = this.addOutputUrl('publicUrl', `https://${props.route.host}${props.route.pathPrefix ?? ''}`);
@@ -231,6 +240,7 @@ export class WebService extends Component implements IScalableWorkload, IService
         tls: props.route.tls,
       });
       this.traefikService = `${this.namespace}-${this.name}-${this.servicePort}@kubernetescrd`;
+      this.network.allowFrom(NetworkPeer.role('ingress'), { ports: [{ port: this.containerPort }], why: `routes ${this.publicUrl}` });
     }
   }
 
@@ -306,6 +316,11 @@ export class WebService extends Component implements IScalableWorkload, IService
   /** `IServiceTarget`: the Service's labels and namespace. */
   public get metadata(): ApiObjectMetadataDefinition {
     return this.service.metadata;
+  }
+
+  /** `IServiceTarget`: its pods and container port, for the policies of those that call it. */
+  public get backend(): { readonly pods: PodGroup; readonly port: number } {
+    return { pods: this.pods, port: this.containerPort };
   }
 
   /** `IServiceTarget`: the Service's ports. */

@@ -8,6 +8,8 @@ import { checkDuration } from '../../core/durations';
 import { reportCrdPropsProblems } from '../../core/crd-props';
 import { insideComponent, namespaceOf } from '../../core/in-component';
 import { checkReplicaRange, checkSameNamespace, checkScalingBehavior, requireRequest, ScalingBehavior, scaleTargetRef, takeReplicas } from './scaling-behavior';
+import { NetworkPeer } from '../../core/network';
+import { Component } from '../../core/component';
 
 /** The ScaledObject fields set from props, by JSON pointer: a value the CRD refuses is reported under the prop's name. */
 const PROP_OF_FIELD: Readonly<Record<string, string>> = {
@@ -63,6 +65,11 @@ export class KedaScaler extends Construct {
     // goes on with values that keep it going, and nothing is rendered while a problem stands.
     const { min, max, ok: rangeOk } = checkReplicaRange(this, props.minReplicas ?? 1, props.maxReplicas);
     const t = props.trigger;
+    // KEDA's operator runs the query: its pods must reach the Prometheus the trigger names.
+    const owner = this.node.scopes.slice().reverse().find((sc) => Component.isComponent(sc)) as Component | undefined;
+    if (t.prometheus?.server && owner) {
+      owner.network.connect(NetworkPeer.role('keda-operator'), t.prometheus.server.pods, { ports: [{ port: t.prometheus.server.port }], why: `KEDA queries Prometheus for ${this.node.path}` });
+    }
     if (!(t.threshold > 0)) reportProblem(this, `threshold ${t.threshold} is not above 0`, 'Use the value one replica handles, e.g. 50 requests per second');
     if (typeof t.query !== 'string' || !t.query.trim()) {
       reportProblem(this, 'the Prometheus query is empty', 'Write the PromQL the workload scales on');

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { catalog } from '../../catalog';
 import { ChartComponentOptions, Component } from '../../core/component';
+import { NetworkPeer } from '../../core/network';
 
 /** Properties of Keda: its node pool and extra chart values. */
 export type KedaProps = ChartComponentOptions;
@@ -14,5 +15,13 @@ export class Keda extends Component {
       { crds: { install: true }, ...this.scheduling(props.nodePool) },
       { releaseName: 'keda', extraValues: props.extraValues, userSensitiveValues: props.sensitiveValues, releasePolicy: props.releasePolicy },
     );
+    this.declarePodSecurity({ level: 'restricted', reason: "the chart's pod and container security contexts meet it" });
+    const operator = this.network.addPods('keda-operator', { 'app.kubernetes.io/name': 'keda-operator' }, { roles: ['keda-operator'] });
+    const metricsServer = this.network.addPods('keda-metrics-apiserver', { 'app.kubernetes.io/name': 'keda-operator-metrics-apiserver' });
+    const webhooks = this.network.addPods('keda-admission-webhooks', { 'app.kubernetes.io/name': 'keda-admission-webhooks' });
+    // The API server is outside the pod network: it serves KEDA's external metrics API and calls its webhooks from there.
+    this.network.allowFrom(NetworkPeer.anywhere(), { to: metricsServer, ports: [{ port: 6443 }], why: 'the API server proxies the external metrics API to it' });
+    this.network.allowFrom(NetworkPeer.anywhere(), { to: webhooks, ports: [{ port: 9443 }], why: 'the API server calls the admission webhooks' });
+    this.network.allowFrom(metricsServer, { to: operator, ports: [{ port: 9666 }], why: 'the metrics server reads the scalers\' metrics from the operator over gRPC' });
   }
 }

@@ -7,6 +7,10 @@ export type { ContainerEnv, DatabaseConnection };
 
 /** PostgreSQL's port, on both the `-rw` and the `-ro` Service of a CloudNativePG cluster. */
 export const POSTGRES_PORT = 5432;
+/** The port of CloudNativePG's instance manager in each instance pod (status, backups, the operator's calls). */
+export const INSTANCE_MANAGER_PORT = 8000;
+/** The port of CloudNativePG's exporter in each instance pod (`metrics`). */
+export const METRICS_PORT = 9187;
 /** The variable a consumer's container reads the role's password from; the strings expand it. */
 export const PASSWORD_ENV = 'DATABASE_PASSWORD';
 

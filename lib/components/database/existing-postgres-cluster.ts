@@ -4,6 +4,7 @@ import { fail } from '../../core/errors';
 import type { AddDatabaseOptions, DatabaseConnection, IPostgresCluster } from '../../core/interfaces';
 import { databaseConnection, POSTGRES_PORT } from './database-connection';
 import { isPostgresIdentifier, requireDnsLabel } from '../../core/names';
+import { NetworkPeer } from '../../core/network';
 import { SecretValue } from '../../core/secret';
 
 /** Options of `PostgresCluster.fromExisting`. */
@@ -73,6 +74,10 @@ export class ExistingPostgresCluster extends Construct implements IPostgresClust
     const claimed = this.consumers.get(`${consumer.namespace}/${name}`);
     if (claimed && claimed !== consumer) fail(consumer, `database "${name}" of ${this.description} is already connected in namespace ${consumer.namespace} by ${claimed.node.path}`, 'Connect each database once per namespace');
     this.consumers.set(`${consumer.namespace}/${name}`, consumer);
+    // The consumer's egress to the cluster's instances (their own namespace's policies are its owners').
+    if (consumer.network.mainPods) {
+      consumer.network.allowTo(NetworkPeer.pods(this.namespace, { 'cnpg.io/cluster': this.clusterName }), { ports: [{ port: POSTGRES_PORT }], why: `uses database ${name} of ${this.description}` });
+    }
     const secretName = `${this.clusterName}-${user}-credentials`.replace(/_/g, '-').replace(/-+/g, '-');
     consumer.addBootstrapSecret(secretName, { password: options.password! }, { type: 'kubernetes.io/basic-auth', plainData: { username: user } });
     return databaseConnection({ database: name, user, secretName, readWriteHost: this.readWriteHost, readOnlyHost: () => this.readOnlyHost(consumer) });

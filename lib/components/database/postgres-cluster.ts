@@ -12,7 +12,8 @@ import { AddDatabaseOptions, IDashboardHost, IPostgresCluster } from '../../core
 
 export type { AddDatabaseOptions } from '../../core/interfaces';
 import { PodMonitor } from '../monitoring/pod-monitor';
-import { DatabaseConnection, databaseConnection, POSTGRES_PORT } from './database-connection';
+import { DatabaseConnection, databaseConnection, INSTANCE_MANAGER_PORT, METRICS_PORT, POSTGRES_PORT } from './database-connection';
+import { NetworkPeer, PodGroup } from '../../core/network';
 import { ExistingPostgresCluster, ExistingPostgresClusterOptions } from './existing-postgres-cluster';
 
 /** Properties of a PostgreSQL cluster. */
@@ -86,6 +87,8 @@ export class PostgresCluster extends Component implements IPostgresCluster {
   /** `<cluster>-ro.<namespace>.svc.cluster.local`: the read replicas. */
   public readonly readOnlyHost: string;
   public readonly port = POSTGRES_PORT;
+  /** Its instances' pods, primary and replicas. */
+  public readonly instances: PodGroup;
   private readonly roles: Role[] = [];
   private readonly databases = new Map<string, Construct>();
 
@@ -105,6 +108,12 @@ export class PostgresCluster extends Component implements IPostgresCluster {
     const services = `${this.namespace}.svc.cluster.local`;
     this.readWriteHost = `${this.clusterName}-rw.${services}`;
     this.readOnlyHost = `${this.clusterName}-ro.${services}`;
+
+    // Every instance: the primary today may be a replica after a failover, so consumers may reach all of them.
+    this.instances = this.network.addPods(this.clusterName, { 'cnpg.io/cluster': this.clusterName });
+    this.network.allowFrom(this.instances, { ports: [{ port: POSTGRES_PORT }, { port: INSTANCE_MANAGER_PORT }], why: 'replicas stream from the primary; instances reach each other\'s instance manager' });
+    this.network.allowFrom(NetworkPeer.role('postgres-operator'), { ports: [{ port: INSTANCE_MANAGER_PORT }], why: 'the operator reads and drives each instance through its instance manager' });
+    this.declarePodSecurity({ level: 'restricted', reason: 'CloudNativePG runs every instance non-root, without privilege escalation, capabilities or host access, with seccomp RuntimeDefault' });
 
     const resources = requireResources(this, props.resources ?? DEFAULT_RESOURCES);
     this.claimCapacity({ pool: props.nodePool, what: `PostgreSQL ${this.clusterName}`, replicas: () => 1 + this.replicas, requests: requestsOf(resources), onePerNode: true });
@@ -135,7 +144,10 @@ export class PostgresCluster extends Component implements IPostgresCluster {
     });
     // The operator's exporter listens on the instances' `metrics` port (spec.monitoring.enablePodMonitor is deprecated).
     props.dashboardsIn?.addCommunityDashboard(CLOUDNATIVE_PG_DASHBOARD);
-    if (props.metrics ?? true) new PodMonitor(this, 'metrics', { name: this.clusterName, selector: { 'cnpg.io/cluster': this.clusterName }, port: 'metrics' });
+    if (props.metrics ?? true) {
+      new PodMonitor(this, 'metrics', { name: this.clusterName, selector: { 'cnpg.io/cluster': this.clusterName }, port: 'metrics' });
+      this.network.allowFrom(NetworkPeer.role('scraper'), { to: this.instances, ports: [{ port: METRICS_PORT }], why: 'scrapes the instances\' exporter' });
+    }
   }
 
   /**
@@ -158,6 +170,9 @@ export class PostgresCluster extends Component implements IPostgresCluster {
       fail(consumer, `role "${user}" of ${this.node.path} already owns another database`, 'Give each database its own user');
     }
     this.databases.set(name, consumer);
+    // A consumer that declares no pods of its own is let in as its whole namespace.
+    const from = consumer.network.mainPods ?? NetworkPeer.pods(consumer.namespace);
+    this.network.allowFrom(from, { to: this.instances, ports: [{ port: POSTGRES_PORT }], why: `${consumer.node.id} uses database ${name}` });
     // The default cluster name keeps the short name (`app_db_password`); another cluster's databases get
     // its name in front, so that two clusters with a database of the same name never share a password.
     const prefix = this.clusterName === 'postgres' ? '' : `${this.clusterName.replace(/-/g, '_')}_`;

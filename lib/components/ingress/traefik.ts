@@ -16,6 +16,7 @@ import { Middleware, MiddlewareRef } from './middleware';
 import { TraefikEntryPointPorts, traefikServiceValues, TraefikServiceType } from './traefik-service';
 import { PodMonitor } from '../monitoring/pod-monitor';
 import { PrometheusRule } from '../monitoring/prometheus-rule';
+import { NetworkPeer } from '../../core/network';
 
 /**
  * Series recorded from Traefik's per-service metrics (with `metrics: true`), by Traefik service label
@@ -161,6 +162,11 @@ export class Traefik extends Component implements IIngressController {
       { releaseName: 'traefik', extraValues: props.extraValues, userSensitiveValues: props.sensitiveValues, releasePolicy: props.releasePolicy },
     );
 
+    this.declarePodSecurity({ level: 'restricted', reason: "the chart's pod and container security contexts meet it" });
+    const pods = this.network.addPods('traefik', { 'app.kubernetes.io/name': 'traefik', 'app.kubernetes.io/instance': 'traefik' }, { roles: ['ingress'] });
+    // Clients reach the entry points through the load balancer or a node port, from addresses outside the pod network.
+    this.network.allowFrom(NetworkPeer.anywhere(), { to: pods, ports: [{ port: 8000 }, { port: 8443 }], why: 'clients reach the web and websecure entry points' });
+    if (props.metrics) this.network.allowFrom(NetworkPeer.role('scraper'), { to: pods, ports: [{ port: 9100 }], why: 'scrapes the metrics entry point' });
     this.claimCapacity({ pool: props.nodePool, what: 'Traefik', replicas: () => replicas, requests: requestsOf(RESOURCES) });
     const authSecret = this.addBootstrapSecret('traefik-admin-users', {
       users: props.adminUsers ?? SecretValue.fromVariable('traefik_admin_users', 'htpasswd lines of the users allowed on admin routes (Traefik dashboard, Grafana).'),

@@ -15,6 +15,7 @@ import { renderResources, requestsOf, requireResources } from '../../core/resour
 import { IPrometheus, IServiceTarget } from '../../core/interfaces';
 import { compileK6Script, foreignImports } from './k6-script';
 import { K6Operator } from './k6-operator';
+import { NetworkPeer } from '../../core/network';
 
 /** One stage of a ramping load: reach `target` VUs over `duration`. */
 export interface LoadStage {
@@ -127,6 +128,7 @@ export class LoadTest extends Component {
     ];
     const outputArgs = ['-o', 'experimental-prometheus-rw', '--tag', `testid=${this.testId}`];
     const name = `k6-${this.testId}`;
+    this.declareNetwork(props, runner, name, via, targetNamespace);
     if (runner === 'job') {
       this.runObject = { kind: 'Job', name };
       new ApiObject(this, 'job', {
@@ -142,6 +144,8 @@ export class LoadTest extends Component {
             spec: {
               restartPolicy: 'Never',
               automountServiceAccountToken: false,
+              // The grafana/k6 image runs as a numeric non-root user (12345).
+              securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
               ...(scheduling ?? {}),
               containers: [
                 {
@@ -176,7 +180,42 @@ export class LoadTest extends Component {
       });
     }
   }
+
+  /**
+   * The test's pods and where they go: the target (through the ingress controller for a public URL, whose
+   * address the cluster may short-cut to Traefik's pods, or straight to the Service's pods) and Prometheus'
+   * remote-write receiver; a TestRun's starter also calls its runners, as the operator does.
+   */
+  private declareNetwork(props: LoadTestProps, runner: string, name: string, via: string, targetNamespace: string): void {
+    const isJob = runner === 'job';
+    this.declarePodSecurity(
+      isJob
+        ? { level: 'restricted', reason: 'the k6 Job runs non-root, without privilege escalation or capabilities, with seccomp RuntimeDefault' }
+        : { level: 'baseline', reason: "the k6 operator's initializer and starter pods carry no seccomp profile" },
+    );
+    // The operator labels every pod of a TestRun (initializer, starter, runners) with k6_cr.
+    const pods = this.network.addPods(name, isJob ? { 'ballast.dev/load-test': this.testId } : { k6_cr: name }, { egress: 'declared' });
+    if (via === 'public') {
+      this.network.allowTo(NetworkPeer.anywhere(), { ports: [{ port: 443 }], why: `sends requests to ${props.target.publicUrl}` });
+      this.network.allowTo(NetworkPeer.role('ingress'), { ports: [{ port: 8000 }, { port: 8443 }], why: 'the load balancer address may be short-cut to the ingress pods' });
+    } else {
+      const backend = props.target.backend;
+      const ports = backend ? [{ port: backend.port }] : props.target.ports.map((p) => ({ port: typeof p.targetPort === 'number' ? p.targetPort : p.port }));
+      this.network.allowTo(backend?.pods ?? NetworkPeer.pods(targetNamespace), { ports, why: `sends requests to ${props.target.name}` });
+    }
+    const server = props.prometheus.server;
+    const writePort = Number(new URL(props.prometheus.remoteWriteUrl).port || 80);
+    this.network.allowTo(server?.pods ?? NetworkPeer.anywhere(), { ports: [{ port: server?.port ?? writePort }], why: "writes its results to Prometheus' remote-write receiver" });
+    if (!isJob) {
+      this.network.allowFrom(pods, { ports: [{ port: K6_API_PORT }], why: "the starter starts the runners through k6's REST API" });
+      this.network.allowTo(pods, { ports: [{ port: K6_API_PORT }], why: "the starter starts the runners through k6's REST API" });
+      this.network.allowFrom(NetworkPeer.role('k6-operator'), { ports: [{ port: K6_API_PORT }], why: "the operator follows the runners through k6's REST API" });
+    }
+  }
 }
+
+/** k6's REST API, on which a TestRun's runners wait for the starter. */
+const K6_API_PORT = 6565;
 
 /** `http://<name>.<namespace>.svc.cluster.local[:port]` of the Service's first port. */
 function serviceUrl(target: IServiceTarget, namespace: string): string {

@@ -20,6 +20,7 @@ import { loadTestOverview } from './dashboards/load-test-overview';
 import { DASHBOARD_FOLDER_ANNOTATION, DASHBOARD_LABEL, GrafanaDashboard } from './grafana-dashboard';
 import { platformAlerts } from './platform-alerts';
 import { PrometheusRule } from './prometheus-rule';
+import { NetworkPeer, PodGroup } from '../../core/network';
 
 /** Properties of the monitoring stack. */
 export interface KubePrometheusStackProps extends ComponentOptions {
@@ -67,6 +68,9 @@ export interface KubePrometheusStackProps extends ComponentOptions {
 }
 
 const RELEASE = 'kube-prometheus-stack';
+/** Prometheus' web port (queries and the remote-write receiver alike), and Grafana's container port. */
+const PROMETHEUS_PORT = 9090;
+const GRAFANA_PORT = 3000;
 const DATASOURCE_UID = 'prometheus';
 const PROMETHEUS_RESOURCES: ContainerResources = { cpu: { request: Cpu.millis(500) }, memory: { request: Size.gibibytes(2), limit: Size.gibibytes(4) } };
 /** The Grafana dashboard provider of the community dashboards, and the folder it shows them in. */
@@ -106,6 +110,8 @@ export class KubePrometheusStack extends Component implements IPrometheus, IDash
 
   /** Where clients push samples with Prometheus remote write. */
   public readonly remoteWriteUrl: string;
+  /** `IPrometheus`: the Prometheus pods and their port, for the policies of those that query or write to it. */
+  public readonly server: { readonly pods: PodGroup; readonly port: number };
   /** Base URL of the Prometheus HTTP API, for queries and data sources. */
   public readonly queryUrl: string;
   /** Grafana's in-cluster URL. */
@@ -227,7 +233,22 @@ export class KubePrometheusStack extends Component implements IPrometheus, IDash
       { releaseName: RELEASE, extraValues: props.extraValues, userSensitiveValues: props.sensitiveValues, releasePolicy: props.releasePolicy },
     );
 
+    // node-exporter reads the host's /proc and /sys with host networking and host PID: no stricter level admits it.
+    this.declarePodSecurity({ level: 'privileged', reason: "node-exporter runs with the host's network, PID namespace and paths" });
+    const prometheus = this.network.addPods('prometheus', { 'app.kubernetes.io/name': 'prometheus', prometheus: `${RELEASE}-prometheus` }, { roles: ['scraper'] });
+    const grafana = this.network.addPods('grafana', { 'app.kubernetes.io/name': 'grafana', 'app.kubernetes.io/instance': RELEASE });
+    const stateMetrics = this.network.addPods('kube-state-metrics', { 'app.kubernetes.io/name': 'kube-state-metrics' });
+    const operator = this.network.addPods('prometheus-operator', { app: `${RELEASE}-operator` });
+    this.server = { pods: prometheus, port: PROMETHEUS_PORT };
+    this.network.allowFrom(grafana, { to: prometheus, ports: [{ port: PROMETHEUS_PORT }], why: "Grafana's datasource queries Prometheus" });
+    this.network.allowFrom(prometheus, { to: prometheus, ports: [{ port: PROMETHEUS_PORT }, { port: 8080 }], why: 'Prometheus scrapes itself and its config reloader' });
+    this.network.allowFrom(prometheus, { to: grafana, ports: [{ port: GRAFANA_PORT }], why: "scrapes Grafana's metrics" });
+    this.network.allowFrom(prometheus, { to: stateMetrics, ports: [{ port: 8080 }], why: "scrapes kube-state-metrics" });
+    this.network.allowFrom(prometheus, { to: operator, ports: [{ port: 10250 }], why: "scrapes the operator's metrics" });
+    this.network.allowFrom(NetworkPeer.anywhere(), { to: operator, ports: [{ port: 10250 }], why: "the API server calls the operator's admission webhook (from outside the pod network)" });
     if (props.ingress) {
+      this.network.allowFrom(NetworkPeer.role('ingress'), { to: grafana, ports: [{ port: GRAFANA_PORT }], why: `routes https://grafana.${this.platform.domain}` });
+      this.network.allowFrom(NetworkPeer.role('ingress'), { to: prometheus, ports: [{ port: PROMETHEUS_PORT }], why: `routes https://prometheus.${this.platform.domain}` });
       new IngressRoute(this, 'grafana', {
         host: `grafana.${this.platform.domain}`,
         backend: { name: `${RELEASE}-grafana`, port: 80 },

@@ -11,6 +11,7 @@ import { DatabaseConnection } from '../database/database-connection';
 import { IngressRoute } from '../ingress/ingress-route';
 import type { RouteTls } from '../tls/route-tls';
 import { IIngressController, IPostgresCluster } from '../../core/interfaces';
+import { NetworkPeer } from '../../core/network';
 
 /** Properties of SonarQube. */
 export interface SonarQubeProps extends ComponentOptions {
@@ -42,6 +43,8 @@ export interface SonarQubeProps extends ComponentOptions {
 }
 
 const RELEASE = 'sonarqube';
+/** The web port of SonarQube's container (and of the chart's Service). */
+const SONARQUBE_PORT = 9000;
 const DEFAULT_RESOURCES: ContainerResources = { cpu: { request: Cpu.millis(500), limit: Cpu.units(1) }, memory: { request: Size.gibibytes(2), limit: Size.gibibytes(2) } };
 
 /**
@@ -57,6 +60,11 @@ export class SonarQube extends Component {
 
   constructor(scope: Construct, id: string, props: SonarQubeProps) {
     super(scope, id, { namespace: props.namespace ?? 'sonarqube', deployWith: props.deployWith, secrets: props.secrets, allowReservedNamespace: props.allowReservedNamespace, tier: 'apps' });
+    // The chart's init-sysctl container raises vm.max_map_count for the search engine: privileged, as root.
+    this.declarePodSecurity({ level: 'privileged', reason: "the chart's init-sysctl container is privileged (vm.max_map_count for its search engine)" });
+    const pods = this.network.addPods('sonarqube', { app: 'sonarqube', release: RELEASE });
+    // The chart's PodMonitor reads /api/monitoring/metrics on the web port.
+    this.network.allowFrom(NetworkPeer.role('scraper'), { to: pods, ports: [{ port: SONARQUBE_PORT }], why: 'scrapes /api/monitoring/metrics' });
     this.connection = props.database.addDatabase(this, 'sonarqube', { password: props.databasePassword });
     if (Component.isComponent(props.database)) this.deployAfter(props.database);
     const passcode = this.addBootstrapSecret('sonarqube-monitoring', {
@@ -87,6 +95,7 @@ export class SonarQube extends Component {
     if (props.ingress) {
       const host = props.host ?? `sonarqube.${this.platform.domain}`;
       this.url = this.addOutputUrl('url', `https://${host}`);
+      this.network.allowFrom(NetworkPeer.role('ingress'), { to: pods, ports: [{ port: SONARQUBE_PORT }], why: `routes ${this.url}` });
       new IngressRoute(this, 'ingress', {
         name: 'sonarqube',
         host,

@@ -8,6 +8,7 @@ import { HelmValues } from '../../core/helm-chart';
 import { ContainerResources, renderResources, requestsOf } from '../../core/resource-checks';
 import { IIssuer, registerIssuer, requireIssuer } from '../../core/tls';
 import { PodMonitor } from '../monitoring/pod-monitor';
+import { NetworkPeer } from '../../core/network';
 
 /** Properties of cert-manager. */
 export interface CertManagerProps extends ChartComponentOptions {
@@ -86,6 +87,11 @@ export class CertManager extends Component {
       },
       { releaseName: RELEASE, extraValues: props.extraValues, userSensitiveValues: props.sensitiveValues },
     );
+    this.declarePodSecurity({ level: 'restricted', reason: "the chart's pod and container security contexts meet it" });
+    const controller = this.network.addPods('cert-manager', { 'app.kubernetes.io/name': 'cert-manager', 'app.kubernetes.io/component': 'controller' });
+    const webhook = this.network.addPods('cert-manager-webhook', { 'app.kubernetes.io/name': 'webhook', 'app.kubernetes.io/component': 'webhook' });
+    this.network.allowFrom(NetworkPeer.anywhere(), { to: webhook, ports: [{ port: 10250 }], why: 'the API server calls the admission webhook (from outside the pod network)' });
+    if (props.metrics) this.network.allowFrom(NetworkPeer.role('scraper'), { to: controller, ports: [{ port: 9402 }], why: "scrapes the controller's metrics" });
     if (props.metrics) {
       // ballast's own PodMonitor rather than the chart's ServiceMonitor: a custom resource in the chart would
       // need the prometheus-operator CRDs when the chart installs; this one is applied after them.

@@ -1,0 +1,219 @@
+// NetworkPolicies from the connections the components declared: in each namespace ballast manages, a
+// default deny of ingress, then for each pod group one policy that admits exactly the connections made to
+// it, and for groups whose needs are all known (ballast's own workloads) one that allows exactly their
+// egress. Written among the objects of the component that owns the pods, so both backends, the fleet, the
+// inventory and `diff` treat them as any other object of that component.
+import { Component } from '../core/component';
+import { isBuiltInNamespace, isReservedNamespace } from '../core/grammar';
+import type { PodGroup } from '../core/network';
+import type { Manifest } from '../model/manifest';
+import {
+  CLUSTER_DNS,
+  DNS_PORTS,
+  labelText,
+  NAMESPACE_NAME_LABEL,
+  NetworkConnection,
+  NetworkPeerSpec,
+  NetworkPort,
+  peerKey,
+} from '../model/network';
+
+// The NetworkPolicy fields written here (networking.k8s.io/v1), as plain JSON.
+interface NetworkPolicyPeer {
+  readonly podSelector?: { readonly matchLabels: Record<string, string> };
+  readonly namespaceSelector?: { readonly matchLabels: Record<string, string> };
+  readonly ipBlock?: { readonly cidr: string };
+}
+interface NetworkPolicyPort {
+  readonly port: number;
+  readonly protocol: string;
+}
+
+/** The annotation that lists, on each policy, why each of its rules is there. */
+export const POLICY_REASONS_ANNOTATION = 'ballast.dev/allows';
+
+/** The name of a namespace's default deny. */
+export const DEFAULT_DENY_NAME = 'default-deny-ingress';
+
+/** What the plan decided about one namespace's network. */
+export interface NamespaceNetwork {
+  readonly namespace: string;
+  /** Why the namespace has no policies from ballast, when it has none. */
+  readonly disabled?: string;
+}
+
+/** The policies of each component, and each managed namespace's decision. */
+export interface NetworkPlan {
+  readonly policies: ReadonlyMap<Component, Manifest[]>;
+  readonly namespaces: readonly NamespaceNetwork[];
+  /** Every connection declared on the platform, deduplicated, in a stable order. */
+  readonly connections: readonly NetworkConnection[];
+}
+
+/** Whether ballast writes policies in `namespace`: one it creates, not the cluster's or Flux's own. */
+function managed(namespace: string): boolean {
+  return !isBuiltInNamespace(namespace) && !isReservedNamespace(namespace);
+}
+
+/**
+ * The NetworkPolicies of the platform's components. `platformDisabled` (the platform's own opt-out, with
+ * its reason) leaves every namespace without them.
+ */
+export function planNetworkPolicies(components: readonly Component[], platformDisabled?: string): NetworkPlan {
+  const groups = components.flatMap((c) => c.network.podGroups);
+  const connections = dedupe(components.flatMap((c) => c.network.connections).flatMap((c) => resolveRoles(c, groups)));
+  const byNamespace = new Map<string, Component[]>();
+  for (const c of components) {
+    if (!managed(c.namespace)) continue;
+    byNamespace.set(c.namespace, [...(byNamespace.get(c.namespace) ?? []), c]);
+  }
+  const namespaces: NamespaceNetwork[] = [];
+  const policies = new Map<Component, Manifest[]>();
+  for (const [namespace, members] of [...byNamespace].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const optOut = platformDisabled ?? members.find((c) => c.network.disabled !== undefined)?.network.disabled;
+    namespaces.push({ namespace, ...(optOut !== undefined ? { disabled: optOut } : {}) });
+    if (optOut !== undefined) continue;
+    members.forEach((c, i) => {
+      const own: Manifest[] = [];
+      // The first component of the namespace (construct-path order), as for the Namespace object itself.
+      // A load test is applied by hand from a folder of its own, so each one carries its own copy.
+      if (c.tier === 'loadtests') own.push(defaultDeny(namespace, `${DEFAULT_DENY_NAME}-${c.node.id}`));
+      else if (i === 0) own.push(defaultDeny(namespace, DEFAULT_DENY_NAME));
+      for (const group of c.network.podGroups) {
+        const ingress = ingressPolicy(group, connections);
+        if (ingress) own.push(ingress);
+        if (group.egress === 'declared') own.push(egressPolicy(group, connections));
+      }
+      if (own.length > 0) policies.set(c, own);
+    });
+  }
+  return { policies, namespaces, connections };
+}
+
+/**
+ * A connection with each role put in by the pods that play it: one connection per such group. Nobody
+ * playing the role (no Prometheus on the platform, say) leaves the connection out.
+ */
+function resolveRoles(c: NetworkConnection, groups: readonly PodGroup[]): NetworkConnection[] {
+  const ends = (p: NetworkPeerSpec): NetworkPeerSpec[] => (p.kind === 'role' ? groups.filter((g) => g.roles.includes(p.role)).map((g) => g.toNetworkPeer()) : [p]);
+  return ends(c.from).flatMap((from) => ends(c.to).map((to) => ({ ...c, from, to })));
+}
+
+function defaultDeny(namespace: string, name: string): Manifest {
+  return policy(namespace, name, ['nothing: every pod of the namespace refuses ingress no other policy of it admits'], {
+    podSelector: {},
+    policyTypes: ['Ingress'],
+  });
+}
+
+/** The policy admitting every connection made to `group`, one rule per peer; none when nothing connects to it. */
+function ingressPolicy(group: PodGroup, connections: readonly NetworkConnection[]): Manifest | undefined {
+  const key = peerKey(group.toNetworkPeer());
+  const into = connections.filter((c) => peerKey(c.to) === key);
+  if (into.length === 0) return undefined;
+  const rules = byPeer(into, (c) => c.from).map(
+    ({ peer, ports }) => ({ from: peersOf(peer, group.namespace), ports: portsOf(ports) }),
+  );
+  return policy(group.namespace, `${group.name}-ingress`, into.map(reasonOf), {
+    podSelector: { matchLabels: { ...group.labels } },
+    policyTypes: ['Ingress'],
+    ingress: rules,
+  });
+}
+
+/** The policy allowing `group` the cluster DNS and exactly the connections declared from it. */
+function egressPolicy(group: PodGroup, connections: readonly NetworkConnection[]): Manifest {
+  const key = peerKey(group.toNetworkPeer());
+  const out = connections.filter((c) => peerKey(c.from) === key);
+  const dns: NetworkConnection = { from: group.toNetworkPeer(), to: { kind: 'dns' }, ports: DNS_PORTS, why: 'resolves Service names' };
+  const all = [dns, ...out];
+  const rules = byPeer(all, (c) => c.to).map(({ peer, ports }) => ({ to: peersOf(peer, group.namespace), ports: portsOf(ports) }));
+  return policy(group.namespace, `${group.name}-egress`, all.map(reasonOf), {
+    podSelector: { matchLabels: { ...group.labels } },
+    policyTypes: ['Egress'],
+    egress: rules,
+  });
+}
+
+/** Connections grouped by the peer at `end`, each with the union of its ports, in a stable order. */
+function byPeer(connections: readonly NetworkConnection[], end: (c: NetworkConnection) => NetworkPeerSpec): { peer: NetworkPeerSpec; ports: NetworkPort[] }[] {
+  const groups = new Map<string, { peer: NetworkPeerSpec; ports: Map<string, NetworkPort> }>();
+  for (const c of connections) {
+    const peer = end(c);
+    const k = peerKey(peer);
+    const g = groups.get(k) ?? groups.set(k, { peer, ports: new Map() }).get(k)!;
+    for (const p of c.ports) g.ports.set(portKey(p), { port: p.port, protocol: p.protocol ?? 'TCP' });
+  }
+  return [...groups.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([, g]) => ({ peer: g.peer, ports: [...g.ports.values()].sort((a, b) => a.port - b.port || (a.protocol! < b.protocol! ? -1 : 1)) }));
+}
+
+function portKey(p: NetworkPort): string {
+  return `${p.protocol ?? 'TCP'}/${p.port}`;
+}
+
+/** A peer as a NetworkPolicy names it. Pods of another namespace need its namespace selected by name. */
+function peersOf(peer: NetworkPeerSpec, own: string): NetworkPolicyPeer[] {
+  switch (peer.kind) {
+    case 'pods':
+      return [podsPeer(peer.pods.namespace, peer.pods.labels, own)];
+    case 'dns':
+      return [podsPeer(CLUSTER_DNS.namespace, CLUSTER_DNS.labels, own)];
+    case 'cidr':
+      return [{ ipBlock: { cidr: peer.cidr } }];
+    case 'apiServer':
+      // The API server is outside the pod network, at an address the cluster chooses.
+      return [{ ipBlock: { cidr: '0.0.0.0/0' } }];
+    case 'role':
+      throw new Error(`the role ${peer.role} was not resolved`);
+  }
+}
+
+function podsPeer(namespace: string, labels: Readonly<Record<string, string>>, own: string): NetworkPolicyPeer {
+  const podSelector = { matchLabels: { ...labels } };
+  return namespace === own ? { podSelector } : { namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: namespace } }, podSelector };
+}
+
+function portsOf(ports: readonly NetworkPort[]): NetworkPolicyPort[] {
+  return ports.map((p) => ({ port: p.port, protocol: p.protocol ?? 'TCP' }));
+}
+
+function reasonOf(c: NetworkConnection): string {
+  const ports = c.ports.map(portKey).join(' ');
+  return `${describe(c.from)} -> ${describe(c.to)} ${ports}: ${c.why}`;
+}
+
+function describe(p: NetworkPeerSpec): string {
+  switch (p.kind) {
+    case 'pods':
+      return `${p.pods.namespace}/${labelText(p.pods.labels) || '*'}`;
+    case 'cidr':
+      return p.cidr;
+    case 'dns':
+      return 'cluster DNS';
+    case 'apiServer':
+      return 'API server';
+    case 'role':
+      return `the ${p.role}`;
+  }
+}
+
+function policy(namespace: string, name: string, reasons: readonly string[], spec: Record<string, unknown>): Manifest {
+  return {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: { name, namespace, annotations: { [POLICY_REASONS_ANNOTATION]: [...new Set(reasons)].sort().join('\n') } },
+    spec,
+  };
+}
+
+/** The same connection declared twice (by both ends, say) counts once. */
+function dedupe(connections: readonly NetworkConnection[]): NetworkConnection[] {
+  const seen = new Map<string, NetworkConnection>();
+  for (const c of connections) {
+    const k = `${peerKey(c.from)}|${peerKey(c.to)}|${c.ports.map(portKey).sort().join(',')}|${c.why}`;
+    if (!seen.has(k)) seen.set(k, c);
+  }
+  return [...seen.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, c]) => c);
+}
