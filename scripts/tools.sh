@@ -4,7 +4,7 @@
 #
 #   scripts/tools.sh              build or reuse every tool but Flux's controllers (by name only: the flux tier's)
 #   scripts/tools.sh NAME...      only these (kubectl, helm, etcd, kube-apiserver, promtool, prometheus, sops,
-#                                 source-controller, kustomize-controller)
+#                                 cyclonus, source-controller, kustomize-controller)
 #   scripts/tools.sh path NAME    print the cached binary of NAME (fails if it is not built)
 #   scripts/tools.sh terraform-providers   the real hashicorp helm and kubernetes providers from
 #                                 ../shared/terraform-providers as a filesystem mirror, with the CLI config
@@ -19,6 +19,8 @@ ETCD_VERSION=3.6.16
 # Go module version of Prometheus 3.16 (module versions v0.3xx are Prometheus 3.xx).
 PROMETHEUS_MODULE_VERSION=v0.316.0
 SOPS_VERSION=3.13.3
+# The NetworkPolicy engine the e2e tier checks generated policies with (`cyclonus analyze`, offline).
+CYCLONUS_VERSION=0.5.6
 # Flux's controllers for the flux tier; tools/<name>/go.mod pins the same version. v1.10.x cannot be built
 # here: the module proxy refuses several github.com/fluxcd/pkg versions it pins.
 FLUX_CONTROLLERS_VERSION=1.9.6
@@ -39,6 +41,7 @@ tool_path() {
     kubectl) echo "$cache/helm-layer-v$HELM_LAYER_VERSION/kubectl" ;;
     promtool | prometheus) echo "$cache/prometheus-$PROMETHEUS_MODULE_VERSION/$1" ;;
     sops) echo "$cache/sops-v$SOPS_VERSION/sops" ;;
+    cyclonus) echo "$cache/cyclonus-v$CYCLONUS_VERSION/cyclonus" ;;
     source-controller | kustomize-controller) echo "$cache/$1-v$FLUX_CONTROLLERS_VERSION/$1" ;;
     terraform-rc) echo "$cache/terraform-mirror-helm-$HELM_PROVIDER_VERSION-kubernetes-$KUBERNETES_PROVIDER_VERSION/terraform.rc" ;;
     *) echo "unknown tool: $1" >&2; return 2 ;;
@@ -163,6 +166,8 @@ ensure() {
     etcd) build_go etcd tools/etcd go.etcd.io/etcd/server/v3 ;;
     promtool | prometheus) go_install "$1" "github.com/prometheus/prometheus/cmd/$1@$PROMETHEUS_MODULE_VERSION" ;;
     sops) go_install sops "github.com/getsops/sops/v3/cmd/sops@v$SOPS_VERSION" ;;
+    # A plain `go install` works: the module has no replace directives, and needs only Go 1.22.
+    cyclonus) go_install cyclonus "github.com/mattfenwick/cyclonus/cmd/cyclonus@v$CYCLONUS_VERSION" ;;
     kube-apiserver)
       build_go kube-apiserver tools/apiserver k8s.io/kubernetes/cmd/kube-apiserver \
         "-X k8s.io/component-base/version.gitVersion=v$KUBERNETES_VERSION -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=$(echo "$KUBERNETES_VERSION" | cut -d. -f2)" ;;
@@ -179,6 +184,6 @@ case "${1:-}" in
     if [ "$2" = terraform-rc ]; then ok=$([ -f "$p" ] && echo 1); else ok=$([ -x "$p" ] && echo 1); fi
     [ -n "$ok" ] || { echo "$2 is not built at $p: run scripts/tools.sh $2" >&2; exit 1; }
     echo "$p" ;;
-  "") for t in kubectl etcd kube-apiserver promtool prometheus sops; do ensure "$t"; done ;;
+  "") for t in kubectl etcd kube-apiserver promtool prometheus sops cyclonus; do ensure "$t"; done ;;
   *) for t in "$@"; do ensure "$t"; done ;;
 esac
