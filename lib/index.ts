@@ -20,6 +20,9 @@ export type { Requests, CapacityClaim } from './core/capacity';
 // Writing components.
 export { Component, MAX_COMPONENT_ID_LENGTH } from './core/component';
 export type { Backend, SecretsBackend, Tier, ComponentOptions, ChartComponentOptions, ComponentProps, AddChartOptions, OutputUrl, ObjectComment } from './core/component';
+export { ComponentNetwork, NetworkPeer, PodGroup } from './core/network';
+export type { AllowFromOptions, AllowToOptions, EgressPolicy, INetworkPeer, NetworkPolicyOptOut, NetworkPort, NetworkProtocol, NetworkRole, PodSecurityDeclaration, PodSecurityLevel } from './core/network';
+export type { NetworkConnection, NetworkPeerSpec, PodSelection } from './model/network';
 export { catalog } from './catalog';
 export type { CatalogChart, ChartRepository } from './catalog';
 export type { HelmValue, HelmValues, SensitiveHelmValue, HelmChartSpec, TerraformOverride } from './core/helm-chart';

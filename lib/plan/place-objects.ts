@@ -26,6 +26,7 @@ export function placeComponent(
     else byStep.set(step, [m]);
   };
   const terraform: Manifest[] = [];
+  const policies: Manifest[] = [];
   const problem = (text: string, fix: string) => problems.push({ path: constructPath(c), problem: text, fix });
 
   for (const m of objects) {
@@ -43,6 +44,8 @@ export function placeComponent(
         problem(`it creates ${where}, whose values would be written to the output`, 'Declare it with addBootstrapSecret and SecretValue inputs instead');
       } else if (c.deployWith === 'terraform') {
         terraform.push(m);
+      } else if (m.kind === 'NetworkPolicy' && m.apiVersion === 'networking.k8s.io/v1') {
+        policies.push(m);
       } else {
         put(ownStep, m);
       }
@@ -72,6 +75,13 @@ export function placeComponent(
 
   // A Flux-deployed chart has a placement (its HelmRelease) even when the component has no objects there.
   if (c.helmChart && c.deployWith === 'flux' && !byStep.has(ownStep)) byStep.set(ownStep, []);
+  // The NetworkPolicies of a component's pods go in the step that creates the pods: one whose pods come from
+  // a custom resource alone (a PostgreSQL Cluster) gets them with that resource, so that adding policies
+  // moves none of its other files.
+  if (policies.length > 0) {
+    const step = !byStep.has(ownStep) && byStep.has(crStep) ? crStep : ownStep;
+    for (const m of policies) put(step, m);
+  }
   const flux = FLUX_STEPS.filter((step) => byStep.has(step)).map((step) => ({
     component: c,
     step,

@@ -4,7 +4,7 @@
 // cluster, the engine allows exactly the connections the plan holds and denies every other. Then one
 // reference is taken away (a service's database) and that connection is denied.
 import { App } from 'cdk8s';
-import { CloudNativePg, Platform, PostgresCluster, SecretValue, WebService } from '../../lib';
+import { CloudNativePg, Platform, PostgresCluster, WebService } from '../../lib';
 import { connectivityMatrix } from '../support/network-matrix';
 import { disagreements, matrixOf, OUTSIDE_CLIENT, planPolicies } from '../support/network-expectations';
 import { defaultPlan, plannedAndSaved, TEST_AGE } from '../support/synth';

@@ -154,7 +154,12 @@ test('switching deployWith: each release is handed over to its new backend', () 
   synthShape(ws, { traefik: 'flux', monitoring: 'terraform' }, { acknowledge: ['ballast/traefik', 'ballast/monitoring'] });
   const tf = stackJson(ws);
   // Traefik leaves Terraform without being uninstalled; Flux's HelmRelease takes the release over.
-  expect(tf.removed).toEqual([{ from: 'helm_release.release_traefik_traefik', lifecycle: { destroy: false } }]);
+  expect(tf.removed).toContainEqual({ from: 'helm_release.release_traefik_traefik', lifecycle: { destroy: false } });
+  // Its plain objects go with it (its NetworkPolicies): Terraform forgets them without deleting them, and
+  // Flux applies the same objects, so the namespace is never without its policies.
+  expect(tf.removed).toContainEqual({ from: 'kubernetes_manifest.manifest_traefik_networkpolicy_traefik-ingress', lifecycle: { destroy: false } });
+  expect((tf.removed as { lifecycle: { destroy: boolean } }[]).every((r) => r.lifecycle.destroy === false)).toBe(true);
+  expect(fluxObjects(ws).get('NetworkPolicy traefik/traefik-ingress')).toBeDefined();
   expect(fluxObjects(ws).get('HelmRelease traefik/traefik')!.spec.suspend).toBeUndefined();
   // kube-prometheus-stack: Terraform adopts it; Flux keeps its HelmRelease once more, suspended and unpruned.
   expect(tf.import).toContainEqual({ to: 'helm_release.release_monitoring_kube-prometheus-stack', id: 'monitoring/kube-prometheus-stack' });

@@ -139,7 +139,7 @@ test('every object that holds data is protected from a prune and a destroy', () 
   for (const c of stateful) {
     const ns = plan.namespaces.find((n) => n.name === c.namespace)!;
     if (ns.owner === 'terraform') expect(tf.resource.kubernetes_namespace_v1[`namespace_${ns.name}`].lifecycle).toMatchObject({ prevent_destroy: true });
-    else expect(objects.find((o) => o.kind === 'Namespace' && o.metadata.name === ns.name)!.metadata.annotations).toEqual(PRUNE_DISABLED);
+    else expect(objects.find((o) => o.kind === 'Namespace' && o.metadata.name === ns.name)!.metadata.annotations).toMatchObject(PRUNE_DISABLED);
   }
   // The role credentials the retained Cluster names (managed.roles[].passwordSecret) stay with it: a Git
   // Secret is never pruned (its annotation is outside the encrypted values), a Terraform one never destroyed.

@@ -46,6 +46,6 @@ test('Flux reads it from a Secret that Terraform creates, and Git never holds it
     },
   ]);
   // The namespace holding that secret is created by Terraform, before Flux runs.
-  expect(plan.namespaces).toEqual([{ name: 'edge', owner: 'terraform', stateful: false }]);
+  expect(plan.namespaces).toMatchObject([{ name: 'edge', owner: 'terraform', stateful: false }]);
   expect(Object.values(readTree(path.join(dir, 'flux'))).join()).not.toContain('value-of');
 });

@@ -4,7 +4,7 @@ import type { ContainerResources, ScalingTarget, ServicePort } from 'cdk8s-plus-
 import { Construct } from 'constructs';
 import { Component, ComponentOptions } from '../../core/component';
 import { NetworkPeer, PodGroup } from '../../core/network';
-import { checkDuration, goDurationOfMillis } from '../../core/durations';
+import { checkDuration } from '../../core/durations';
 import { fail, reportProblem } from '../../core/errors';
 import { describePort, isPort } from '../../core/grammar';
 import { isDnsSubdomain, requireDnsLabel } from '../../core/names';
@@ -20,6 +20,7 @@ import { checkContainerResources } from './container-resources';
 import { requestsOf } from '../../core/resource-checks';
 import { EnvValue, webServiceEnvironment } from './web-service-env';
 import { webServiceDeployment, webServiceService } from './web-service-pod';
+import { automateImage } from './web-service-image-automation';
 
 export type { EnvValue } from './web-service-env';
 
@@ -228,7 +229,7 @@ export class WebService extends Component implements IScalableWorkload, IService
       new ServiceMonitor(this, 'metrics', { name: this.name, service: this, port: 'http', path: props.metricsPath ?? '/metrics' });
       this.network.allowFrom(NetworkPeer.role('scraper'), { ports: [{ port: this.containerPort }], why: `scrapes ${props.metricsPath ?? '/metrics'}` });
     }
-    if (props.imageAutomation) this.automateImage(props.image, props.imageAutomation, props.imagePullSecret);
+    if (props.imageAutomation) automateImage(this, props.image, props.imageAutomation, props.imagePullSecret);
     if (props.route) {
       this.publicUrl = this.addOutputUrl('publicUrl', `https://${props.route.host}${props.route.pathPrefix ?? ''}`);
       new IngressRoute(this, 'route', {
@@ -242,35 +243,6 @@ export class WebService extends Component implements IScalableWorkload, IService
       this.traefikService = `${this.namespace}-${this.name}-${this.servicePort}@kubernetescrd`;
       this.network.allowFrom(NetworkPeer.role('ingress'), { ports: [{ port: this.containerPort }], why: `routes ${this.publicUrl}` });
     }
-  }
-
-  /** The image's ImageRepository and ImagePolicy, and the marker Flux's image automation rewrites. */
-  private automateImage(image: string, automation: WebServiceImageAutomation, pullSecret?: string): void {
-    if (this.deployWith !== 'flux') {
-      reportProblem(this, 'image automation needs the Deployment in Git, but the service is deployed by Terraform', 'Deploy it with Flux, or drop imageAutomation');
-    }
-    const interval = checkDuration(this, 'imageAutomation.interval', automation.interval ?? Duration.minutes(5), { min: 1, wholeSeconds: false }, 'Duration.minutes(5)');
-    // The namespace holds this service's ImagePolicy: an ImageUpdateAutomation of the Flux needs an object there.
-    automation.flux.enableImageAutomation(this.namespace);
-    const repository = image.replace(/@sha256:[a-f0-9]{64}$/, '').replace(/:[^/:]+$/, '');
-    new ApiObject(this, 'image-repository', {
-      apiVersion: 'image.toolkit.fluxcd.io/v1',
-      kind: 'ImageRepository',
-      metadata: { name: this.name },
-      spec: { image: repository, interval: goDurationOfMillis(interval ?? 300_000), ...(pullSecret ? { secretRef: { name: pullSecret } } : {}) },
-    });
-    new ApiObject(this, 'image-policy', {
-      apiVersion: 'image.toolkit.fluxcd.io/v1',
-      kind: 'ImagePolicy',
-      metadata: { name: this.name },
-      spec: { imageRepositoryRef: { name: this.name }, policy: { semver: { range: automation.semverRange } } },
-    });
-    this.addObjectComment({
-      kind: 'Deployment',
-      name: this.name,
-      path: ['spec', 'template', 'spec', 'containers', 0, 'image'],
-      comment: imagePolicyMarker(this.namespace, this.name),
-    });
   }
 
   /** The replica count when no autoscaler manages it. */
@@ -347,9 +319,4 @@ export class WebService extends Component implements IScalableWorkload, IService
   public get maxReplicas(): number {
     return this.scaler?.maxReplicas ?? this.fixedReplicas;
   }
-}
-
-/** The setter marker of Flux image automation: `{"$imagepolicy": "<namespace>:<policy>"}`. */
-export function imagePolicyMarker(namespace: string, policy: string): string {
-  return `{"$imagepolicy": "${namespace}:${policy}"}`;
 }
