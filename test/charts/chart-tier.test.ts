@@ -6,13 +6,12 @@
 // Charts come from the chart cache ($BALLAST_CHART_CACHE or ~/.cache/ballast/charts), or `helm pull` into
 // it. Where a chart can be had neither way (no network), this tier says so loudly, reports each release of
 // that chart as a skipped test (counted in the closing summary line, never passed), and renders the rest.
-import * as fs from 'fs';
 import * as path from 'path';
-import { parse } from 'yaml';
 import { CatalogChart, componentsOf } from '../../lib/internal';
 import { chartCacheDir, chartLabel, findCachedChart, pullArgs } from '../../scripts/reference/chart-archive';
 import { helmError, runHelm } from '../../scripts/reference/helm';
 import { rollOutWithCharts, ChartRolloutResult } from '../support/charts/chart-rollout';
+import { missingDependencies } from '../support/charts/incomplete-charts';
 import { crossReferences, outputUrlsOf, runtimeObjectsOf } from '../support/charts/cross-references';
 import { KUBE_1_34_API_VERSIONS, renderRelease } from '../support/charts/render';
 import { releaseLabel, SynthesizedRelease, synthesizedReleases } from '../support/charts/synthesized-releases';
@@ -38,18 +37,6 @@ const releases: SynthesizedRelease[] = synthesizedReleases(stack, rolloutOrder(p
  * without them (the CRDs their groups declare come from the reference data).
  */
 const LEFT_OUT_BY_NAME = new Set(['flux-operator', 'flux-instance']);
-
-/**
- * The dependencies an unpacked chart lacks under its charts/ folder (helm template refuses such a chart:
- * "found in Chart.yaml, but missing in charts/"); an archive as helm pull writes it is complete.
- */
-function missingDependencies(where: string): string[] {
-  if (!fs.statSync(where).isDirectory()) return [];
-  const meta = parse(fs.readFileSync(path.join(where, 'Chart.yaml'), 'utf8')) as { dependencies?: { name: string }[] };
-  const sub = path.join(where, 'charts');
-  const present = fs.existsSync(sub) ? fs.readdirSync(sub) : [];
-  return (meta.dependencies ?? []).map((d) => d.name).filter((name) => !present.some((p) => p === name || (p.startsWith(`${name}-`) && p.endsWith('.tgz'))));
-}
 
 /** Each chart from the cache, or pulled into it now; the reason when neither works. */
 const cache = chartCacheDir();
