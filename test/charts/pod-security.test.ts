@@ -136,6 +136,8 @@ function labelledCopyOfOutput(labels: ReadonlyMap<string, Record<string, string>
     if (changed) fs.writeFileSync(file, docs.map((d) => d.toString()).join('---\n'));
   }
   const copied = JSON.parse(JSON.stringify(stack)) as Record<string, any>;
+  // The labels go on the namespace resources themselves here; the stack's own kubernetes_labels over them go.
+  if (copied.resource?.kubernetes_labels) delete copied.resource.kubernetes_labels;
   for (const resource of Object.values((copied.resource?.kubernetes_namespace_v1 ?? {}) as Record<string, { metadata: any }>)) {
     const meta = Array.isArray(resource.metadata) ? resource.metadata[0] : resource.metadata;
     if (labels.has(meta.name)) meta.labels = { ...meta.labels, ...labels.get(meta.name) };

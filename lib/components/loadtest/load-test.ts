@@ -144,8 +144,7 @@ export class LoadTest extends Component {
             spec: {
               restartPolicy: 'Never',
               automountServiceAccountToken: false,
-              // The grafana/k6 image runs as a numeric non-root user (12345).
-              securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
+              securityContext: K6_POD_SECURITY,
               ...(scheduling ?? {}),
               containers: [
                 {
@@ -155,7 +154,7 @@ export class LoadTest extends Component {
                   env,
                   resources,
                   volumeMounts: [{ name: 'scripts', mountPath: '/scripts', readOnly: true }],
-                  securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+                  securityContext: CONTAINER_SECURITY,
                 },
               ],
               volumes: [{ name: 'scripts', configMap: { name: configMap } }],
@@ -175,7 +174,9 @@ export class LoadTest extends Component {
           arguments: outputArgs.join(' '),
           // The runner pods go once the run is over; the results are in Prometheus.
           cleanup: 'post',
-          runner: { image: K6_IMAGE, env, resources, ...(scheduling ?? {}) },
+          runner: { image: K6_IMAGE, env, resources, ...(scheduling ?? {}), securityContext: K6_POD_SECURITY, containerSecurityContext: CONTAINER_SECURITY },
+          // The starter calls the runners' REST API with curl; the initializer takes the runner's contexts.
+          starter: { securityContext: { ...K6_POD_SECURITY, runAsUser: NOBODY }, containerSecurityContext: CONTAINER_SECURITY },
         },
       });
     }
@@ -188,11 +189,7 @@ export class LoadTest extends Component {
    */
   private declareNetwork(props: LoadTestProps, runner: string, name: string, via: string, targetNamespace: string): void {
     const isJob = runner === 'job';
-    this.declarePodSecurity(
-      isJob
-        ? { level: 'restricted', reason: 'the k6 Job runs non-root, without privilege escalation or capabilities, with seccomp RuntimeDefault' }
-        : { level: 'baseline', reason: "the k6 operator's initializer and starter pods carry no seccomp profile" },
-    );
+    this.declarePodSecurity({ level: 'restricted', reason: "k6's pods run non-root, without privilege escalation or capabilities, with seccomp RuntimeDefault" });
     // The operator labels every pod of a TestRun (initializer, starter, runners) with k6_cr.
     const pods = this.network.addPods(name, isJob ? { 'ballast.dev/load-test': this.testId } : { k6_cr: name }, { egress: 'declared' });
     if (via === 'public') {
@@ -213,6 +210,14 @@ export class LoadTest extends Component {
     }
   }
 }
+
+/**
+ * The pod and container security of every k6 pod, at the restricted level: the grafana/k6 image's user is
+ * 12345, given by number so that the kubelet can check it is not root; the starter runs curl as nobody.
+ */
+const K6_POD_SECURITY = { runAsNonRoot: true, runAsUser: 12345, seccompProfile: { type: 'RuntimeDefault' } };
+const NOBODY = 65534;
+const CONTAINER_SECURITY = { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } };
 
 /** k6's REST API, on which a TestRun's runners wait for the starter. */
 const K6_API_PORT = 6565;

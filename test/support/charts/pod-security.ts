@@ -250,7 +250,8 @@ export interface SynthesizedNamespaces {
 /**
  * The namespaces of a synthesized platform with their labels, read from the output itself: each
  * `Namespace` object of the Flux tree (`dist/flux/...`), and each `kubernetes_namespace_v1` of the
- * Terraform stack JSON (`metadata.labels`, the block written as an object or a one-element list).
+ * Terraform stack JSON (`metadata.labels`, the block written as an object or a one-element list) with the
+ * `kubernetes_labels` resource the stack applies over it.
  */
 export function synthesizedNamespaceLabels(fluxDir: string, stack: Record<string, any>): SynthesizedNamespaces {
   const labels = new Map<string, Record<string, string>>();
@@ -258,7 +259,9 @@ export function synthesizedNamespaceLabels(fluxDir: string, stack: Record<string
   const conflicts: string[] = [];
   const add = (name: string, where: string, l: Record<string, string> | undefined) => {
     const previous = labels.get(name);
-    if (previous && JSON.stringify(podSecurityLabelsOf(previous)) !== JSON.stringify(podSecurityLabelsOf(l))) {
+    // A writer with no Pod Security labels (the namespace resource under the stack's kubernetes_labels) differs from none.
+    const [before, now] = [podSecurityLabelsOf(previous), podSecurityLabelsOf(l)];
+    if (previous && Object.keys(before).length > 0 && Object.keys(now).length > 0 && JSON.stringify(before) !== JSON.stringify(now)) {
       conflicts.push(`namespace ${name}: ${writtenBy.get(name)!.join(', ')} and ${where} write different Pod Security labels (${JSON.stringify(podSecurityLabelsOf(previous))} vs ${JSON.stringify(podSecurityLabelsOf(l))})`);
     }
     labels.set(name, { ...previous, ...l });
@@ -271,6 +274,17 @@ export function synthesizedNamespaceLabels(fluxDir: string, stack: Record<string
   for (const [id, resource] of Object.entries(tf)) {
     const meta = Array.isArray(resource.metadata) ? resource.metadata[0] : resource.metadata;
     add(meta.name, `dist/cdktf kubernetes_namespace_v1.${id}`, meta.labels);
+  }
+  // The stack sets a namespace's Pod Security labels with a kubernetes_labels resource over it (server-side,
+  // its own field manager), so that other controllers' labels stay; its metadata names the namespace by
+  // the namespace resource's reference.
+  const labelled = (stack.resource?.kubernetes_labels ?? {}) as Record<string, { kind: string; metadata: { name: string } | { name: string }[]; labels: Record<string, string> }>;
+  for (const [id, resource] of Object.entries(labelled)) {
+    if (resource.kind !== 'Namespace') continue;
+    const meta = Array.isArray(resource.metadata) ? resource.metadata[0] : resource.metadata;
+    const ref = /^\$\{kubernetes_namespace_v1\.([^.]+)\.metadata\[0\]\.name\}$/.exec(meta.name);
+    const name = ref ? ((m) => (Array.isArray(m) ? m[0] : m).name)(tf[ref[1]].metadata) : meta.name;
+    add(name, `dist/cdktf kubernetes_labels.${id}`, resource.labels);
   }
   return { labels, writtenBy, conflicts };
 }
