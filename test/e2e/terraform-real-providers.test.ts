@@ -40,8 +40,16 @@ withCharts.test('the default stack applies with the real providers, the next pla
     'release_flux-system_flux-operator',
     'release_traefik_traefik',
   ]);
-  expect(await stack.applyOk()).toMatch(/Apply complete! Resources: 10 added, 0 changed, 0 destroyed\./);
+  // 3 namespaces with their Pod Security labels and reasons (kubernetes_labels, kubernetes_annotations),
+  // 4 Secrets, 3 releases, Traefik's 3 NetworkPolicies and its 3 other objects.
+  expect(await stack.applyOk()).toMatch(/Apply complete! Resources: 19 added, 0 changed, 0 destroyed\./);
   expect(changesOf(await stack.plan())).toEqual({});
+  // The labels reached the namespace through the provider's server-side apply, beside whatever else
+  // labels it; Traefik's policies are in its namespace.
+  const traefik = JSON.parse((await server.request('GET', '/api/v1/namespaces/traefik')).body);
+  expect(traefik.metadata.labels).toMatchObject({ 'pod-security.kubernetes.io/enforce': 'restricted', 'pod-security.kubernetes.io/enforce-version': 'v1.34' });
+  expect(traefik.metadata.annotations['ballast.dev/pod-security']).toContain('traefik: restricted');
+  expect((await server.request('GET', '/apis/networking.k8s.io/v1/namespaces/traefik/networkpolicies/traefik-ingress')).status).toBe(200);
   // Flux's instance, as the flux-instance release created it: it syncs the platform's repository.
   const instance = await server.request('GET', '/apis/fluxcd.controlplane.io/v1/namespaces/flux-system/fluxinstances/flux');
   expect(instance.status).toBe(200);

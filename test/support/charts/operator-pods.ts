@@ -48,8 +48,9 @@ function prometheusOperatorPod(l: Located): PodTemplate {
   const podSpec: Obj = {
     containers: mergeContainers(
       [
-        { name: main, image, securityContext: PROMETHEUS_OPERATOR_CONTAINER },
-        { name: 'config-reloader', image: reloader, securityContext: PROMETHEUS_OPERATOR_CONTAINER },
+        // Ports as the operator names them: `web` on 9090 (9093 for Alertmanager), `reloader-web` on 8080.
+        { name: main, image, securityContext: PROMETHEUS_OPERATOR_CONTAINER, ports: [{ name: 'web', containerPort: main === 'prometheus' ? 9090 : 9093, protocol: 'TCP' }] },
+        { name: 'config-reloader', image: reloader, securityContext: PROMETHEUS_OPERATOR_CONTAINER, ports: [{ name: 'reloader-web', containerPort: 8080, protocol: 'TCP' }] },
       ],
       spec.containers,
     ),
@@ -67,7 +68,10 @@ function prometheusOperatorPod(l: Located): PodTemplate {
     ...(spec.hostUsers !== undefined ? { hostUsers: spec.hostUsers } : {}),
     ...(spec.priorityClassName ? { priorityClassName: spec.priorityClassName } : {}),
   };
-  return operatorPod(l, `prometheus-operator (StatefulSet ${main}-${o.metadata.name})`, `${main}-${o.metadata.name}-0`, spec.podMetadata, podSpec);
+  // The operator's own pod labels (the resource's podMetadata labels are added to them): its name, and
+  // `prometheus: <name>` (`alertmanager: <name>`) that its Services select.
+  const own = { 'app.kubernetes.io/name': main, 'app.kubernetes.io/instance': o.metadata.name, 'app.kubernetes.io/managed-by': 'prometheus-operator', [main]: o.metadata.name };
+  return operatorPod(l, `prometheus-operator (StatefulSet ${main}-${o.metadata.name})`, `${main}-${o.metadata.name}-0`, { ...spec.podMetadata, labels: { ...own, ...(spec.podMetadata?.labels ?? {}) } }, podSpec);
 }
 
 /**
@@ -98,7 +102,8 @@ function cnpgInstancePod(l: Located): PodTemplate {
   const name = l.object.metadata.name;
   const podSpec: Obj = {
     initContainers: [{ name: 'bootstrap-controller', image: 'ghcr.io/cloudnative-pg/cloudnative-pg:1.30.0', securityContext: containerContext }],
-    containers: [{ name: 'postgres', image, securityContext: containerContext }],
+    // The instance's ports: PostgreSQL, the instance manager's status API, the exporter.
+    containers: [{ name: 'postgres', image, securityContext: containerContext, ports: [{ name: 'postgresql', containerPort: 5432 }, { name: 'status', containerPort: 8000 }, { name: 'metrics', containerPort: 9187 }] }],
     securityContext: podContext,
     volumes: [
       { name: 'pgdata', persistentVolumeClaim: { claimName: `${name}-1` } },
@@ -109,7 +114,7 @@ function cnpgInstancePod(l: Located): PodTemplate {
     ],
     ...(spec.affinity?.nodeSelector ? { nodeSelector: spec.affinity.nodeSelector } : {}),
   };
-  return operatorPod(l, 'CloudNativePG (instance pod)', `${name}-1`, { labels: { 'cnpg.io/cluster': name, 'cnpg.io/instanceRole': 'primary' } }, podSpec);
+  return operatorPod(l, 'CloudNativePG (instance pod)', `${name}-1`, { labels: { 'cnpg.io/cluster': name, 'cnpg.io/instanceName': `${name}-1`, 'cnpg.io/podRole': 'instance', 'cnpg.io/instanceRole': 'primary' } }, podSpec);
 }
 
 /**
@@ -130,7 +135,8 @@ function k6TestRunPods(l: Located): PodTemplate[] {
     operatorPod(l, `k6-operator (${role} Job)`, `${name}-${role}`, { labels: { app: 'k6', k6_cr: name, ...(part.metadata?.labels ?? {}) }, annotations: part.metadata?.annotations }, {
       restartPolicy: 'Never',
       securityContext: part.securityContext ?? {},
-      containers: [{ name: 'k6', image: part.image || image, securityContext: part.containerSecurityContext ?? {}, ...(withVolumes ? { volumeMounts: volumes.map((v) => ({ name: v.name, mountPath: '/test' })) } : {}) }],
+      // A runner serves k6's REST API on 6565, which the starter calls to start the test.
+      containers: [{ name: 'k6', image: part.image || image, securityContext: part.containerSecurityContext ?? {}, ...(/^\d+$/.test(role) ? { ports: [{ containerPort: 6565 }] } : {}), ...(withVolumes ? { volumeMounts: volumes.map((v) => ({ name: v.name, mountPath: '/test' })) } : {}) }],
       ...(withVolumes ? { volumes: [...volumes, ...(part.volumes ?? [])] } : {}),
       ...(part.nodeSelector ? { nodeSelector: part.nodeSelector } : {}),
       ...(part.priorityClassName ? { priorityClassName: part.priorityClassName } : {}),
