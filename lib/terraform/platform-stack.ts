@@ -94,10 +94,12 @@ export class PlatformStack extends TerraformStack {
       });
       namespaces.set(name, namespace);
       // Its Pod Security labels and the reasons, applied server-side over the namespace: they are ballast's
-      // to set (force), while the other labels and annotations stay whoever's wrote them.
+      // to set (force), while the other labels and annotations stay whoever's wrote them. One field manager
+      // each: a server-side apply drops the fields its manager owns and leaves out, so labels and
+      // annotations applied under one name would take turns deleting each other.
       const metadata = { name: namespace.metadata.name };
-      new Labels(this, terraformIds.namespaceLabels(name), { apiVersion: 'v1', kind: 'Namespace', metadata, labels: podSecurityLabels(ns), fieldManager: 'ballast', force: true });
-      new Annotations(this, terraformIds.namespaceAnnotations(name), { apiVersion: 'v1', kind: 'Namespace', metadata, annotations: namespaceReasons(ns), fieldManager: 'ballast', force: true });
+      new Labels(this, terraformIds.namespaceLabels(name), { apiVersion: 'v1', kind: 'Namespace', metadata, labels: podSecurityLabels(ns), fieldManager: 'ballast-labels', force: true });
+      new Annotations(this, terraformIds.namespaceAnnotations(name), { apiVersion: 'v1', kind: 'Namespace', metadata, annotations: namespaceReasons(ns), fieldManager: 'ballast-annotations', force: true });
     }
     // Referencing the namespace resource (not its name) makes Terraform create it first.
     const namespaceOf = (name: string) => namespaces.get(name)?.metadata.name ?? name;
