@@ -14,7 +14,7 @@ import { Scheduling } from './node-pool';
 import { platformOf, PlatformContext } from './platform-context';
 import { BootstrapSecret, BootstrapSecretOptions, SecretConstraint, SecretValue } from './secret';
 import { bootstrapSecretProblems, valuesSecretProblems } from './secret-inputs';
-import { ComponentNetwork, PodSecurityDeclaration } from './network';
+import { ComponentNetwork, PodSecurityDeclaration, podSecurityProblems } from './network';
 import { AddChartOptions, Backend, ComponentProps, MAX_COMPONENT_ID_LENGTH, ObjectComment, OutputUrl, SecretsBackend, Tier } from './component-options';
 
 export { MAX_COMPONENT_ID_LENGTH };
@@ -94,6 +94,7 @@ export class Component extends Chart {
     this.tier = props.tier ?? 'infrastructure';
     this.network = new ComponentNetwork(this, props.networkPolicies?.disabled);
     this.securityOverride = props.podSecurity;
+    for (const problem of podSecurityProblems(props.podSecurity)) reportProblem(this, problem.problem, problem.fix);
   }
 
   /** The Pod Security Standards level the component's pods meet, and why (its namespace is labelled with the least strict). */

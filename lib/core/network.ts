@@ -192,6 +192,19 @@ export class ComponentNetwork {
   }
 }
 
+/** What is wrong with a component's `podSecurity` override (from untyped JS or a file, say). */
+export function podSecurityProblems(declaration: PodSecurityDeclaration | undefined): { problem: string; fix: string }[] {
+  if (declaration === undefined) return [];
+  const problems: { problem: string; fix: string }[] = [];
+  if (!POD_SECURITY_LEVELS.includes(declaration.level)) {
+    problems.push({ problem: `podSecurity.level "${String(declaration.level)}" is not a Pod Security level`, fix: `Use one of ${POD_SECURITY_LEVELS.map((l) => `'${l}'`).join(', ')}` });
+  }
+  if (typeof declaration.reason !== 'string' || declaration.reason.trim() === '') {
+    problems.push({ problem: 'podSecurity has no reason', fix: "Say why the pods need that level, e.g. reason: 'the agent reads host paths'" });
+  }
+  return problems;
+}
+
 /** The least strict of `levels` (a namespace meets the level of its least strict component). */
 export function leastStrict(levels: readonly PodSecurityLevel[]): PodSecurityLevel {
   return levels.reduce<PodSecurityLevel>((worst, l) => (POD_SECURITY_LEVELS.indexOf(l) > POD_SECURITY_LEVELS.indexOf(worst) ? l : worst), 'restricted');

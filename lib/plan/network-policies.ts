@@ -48,6 +48,8 @@ export interface NetworkPlan {
   readonly namespaces: readonly NamespaceNetwork[];
   /** Every connection declared on the platform, deduplicated, in a stable order. */
   readonly connections: readonly NetworkConnection[];
+  /** The namespaces left without policies because a component runs pods it does not declare. */
+  readonly undeclared: readonly { readonly namespace: string; readonly reason: string }[];
 }
 
 /** Whether ballast writes policies in `namespace`: one it creates, not the cluster's or Flux's own. */
@@ -57,9 +59,10 @@ function managed(namespace: string): boolean {
 
 /**
  * The NetworkPolicies of the platform's components. `platformDisabled` (the platform's own opt-out, with
- * its reason) leaves every namespace without them.
+ * its reason) leaves every namespace without them; so does, for its namespace, a component that opts out,
+ * or one that `runsPods` without declaring any of them.
  */
-export function planNetworkPolicies(components: readonly Component[], platformDisabled?: string): NetworkPlan {
+export function planNetworkPolicies(components: readonly Component[], platformDisabled?: string, runsPods: (c: Component) => boolean = () => false): NetworkPlan {
   const groups = components.flatMap((c) => c.network.podGroups);
   const connections = dedupe(components.flatMap((c) => c.network.connections).flatMap((c) => resolveRoles(c, groups)));
   const byNamespace = new Map<string, Component[]>();
@@ -68,10 +71,16 @@ export function planNetworkPolicies(components: readonly Component[], platformDi
     byNamespace.set(c.namespace, [...(byNamespace.get(c.namespace) ?? []), c]);
   }
   const namespaces: NamespaceNetwork[] = [];
+  const undeclaredIn: { namespace: string; reason: string }[] = [];
   const policies = new Map<Component, Manifest[]>();
   for (const [namespace, members] of [...byNamespace].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    const optOut = platformDisabled ?? members.find((c) => c.network.disabled !== undefined)?.network.disabled;
+    // A component that runs pods it does not declare (a chart or a team's own workload, without
+    // network.addPods) would have them cut off by the default deny: the namespace is left open, and says so.
+    const undeclared = members.find((c) => c.network.podGroups.length === 0 && c.network.disabled === undefined && runsPods(c));
+    const undeclaredReason = undeclared && `${undeclared.node.path} runs pods it does not declare (network.addPods), which a default deny would cut off`;
+    const optOut = platformDisabled ?? members.find((c) => c.network.disabled !== undefined)?.network.disabled ?? undeclaredReason;
     namespaces.push({ namespace, ...(optOut !== undefined ? { disabled: optOut } : {}) });
+    if (undeclaredReason !== undefined && optOut === undeclaredReason) undeclaredIn.push({ namespace, reason: undeclaredReason });
     if (optOut !== undefined) continue;
     members.forEach((c, i) => {
       const own: Manifest[] = [];
@@ -87,7 +96,7 @@ export function planNetworkPolicies(components: readonly Component[], platformDi
       if (own.length > 0) policies.set(c, own);
     });
   }
-  return { policies, namespaces, connections };
+  return { policies, namespaces, connections, undeclared: undeclaredIn };
 }
 
 /**

@@ -7,7 +7,7 @@ import { ConfigProblem, constructPath, inConstruct, problemsOf, reportedProblems
 import { isPlatform, PlatformContext } from '../core/platform-context';
 import { SecretUnavailable, SecretValue } from '../core/secret';
 import { FLUX_STEPS } from '../model/flux-layout';
-import { Manifest } from '../model/manifest';
+import { isBuiltInGroup, Manifest } from '../model/manifest';
 import { checkCapacity } from './capacity';
 import { checkConsumerValues } from './consumer-grammar';
 import { checkDependencyCycles } from './dependency-cycles';
@@ -76,14 +76,15 @@ export function planDeployment(prepared: PreparedPlatform, inputs: PlacementInpu
   checkReleasePatches(components, inputs.reference, problems);
 
   // Each component's objects are resolved once per plan: the placement and the checks read the same JSON.
-  // Its NetworkPolicies, from the connections every component declared, go with its own objects.
-  const network = planNetworkPolicies(components, root.networkPoliciesDisabled);
-  const resolved = new Map<Component, Manifest[]>();
-  const manifestsOf = (c: Component): Manifest[] =>
-    resolved.get(c) ?? resolved.set(c, [...(c.manifests() as Manifest[]), ...(network.policies.get(c) ?? [])]).get(c)!;
+  const own = new Map<Component, Manifest[]>();
+  const ownManifests = (c: Component): Manifest[] => own.get(c) ?? own.set(c, c.manifests() as Manifest[]).get(c)!;
   // Every component's objects, with the escape hatches' patches applied: the patches that fail, all at once.
-  const renderProblems = components.flatMap((c) => inConstruct(c, 'placing its objects', () => problemsOf(() => manifestsOf(c))));
+  const renderProblems = components.flatMap((c) => inConstruct(c, 'placing its objects', () => problemsOf(() => ownManifests(c))));
   if (renderProblems.length > 0) throw new ValidationError(renderProblems);
+  // Its NetworkPolicies, from the connections every component declared, go with its own objects.
+  const network = planNetworkPolicies(components, root.networkPoliciesDisabled, (c) => c.helmChart !== undefined || ownManifests(c).some(holdsPods));
+  const resolved = new Map<Component, Manifest[]>();
+  const manifestsOf = (c: Component): Manifest[] => resolved.get(c) ?? resolved.set(c, [...ownManifests(c), ...(network.policies.get(c) ?? [])]).get(c)!;
   const placedSecrets = placeSecrets(components, root.sops.ageRecipients, constructPath(root), problems, inputs.generated ?? NO_GENERATED_SECRETS);
   const secrets = placedSecrets.terraform;
   const namespaces = planNamespaces(components, secrets, network.namespaces);
@@ -155,7 +156,7 @@ export function planDeployment(prepared: PreparedPlatform, inputs: PlacementInpu
       recipients: root.sops.ageRecipients,
       steps: FLUX_STEPS.filter((step) => flux.some((p) => p.step === step && p.encryptedSecrets.length > 0)),
     },
-    notes,
+    notes: [...notes, ...network.undeclared.map((u) => `namespace ${u.namespace} gets no NetworkPolicies: ${u.reason}. Declare its pods and connections (component.network.addPods, allowFrom, allowTo), or opt out with networkPolicies: { disabled: '<reason>' }`)],
   };
 }
 
@@ -166,4 +167,11 @@ function sensitiveVariables(components: readonly Component[], secrets: Placement
   for (const s of secrets) Object.values(s.data).forEach((v) => v instanceof SecretValue && v.source.kind === 'variable' && addVariable(v));
   for (const c of components) (c.helmChart?.sensitiveValues ?? []).forEach((s) => s.value.source.kind === 'variable' && addVariable(s.value));
   return [...variables.values()].sort((a, b) => (a.variable < b.variable ? -1 : 1));
+}
+
+/** Kinds whose objects run pods. */
+const POD_KINDS = new Set(['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob']);
+
+function holdsPods(m: Manifest): boolean {
+  return POD_KINDS.has(m.kind) && isBuiltInGroup(m.apiVersion);
 }

@@ -80,7 +80,6 @@ describe('an inventory edited to hide a database', () => {
     hide(ws, 'release/store/store', 'namespace/store');
     const message = problemOf(() => void synthShape(ws));
     // Mutation: terraformHoldings returning [] makes this synth pass.
-    // Its component is still named: its other objects (its NetworkPolicies) are in the inventory.
-    expect(message).toContain('release/store/store (of ballast/store) holds data and is no longer in the code: Terraform would destroy helm_release.release_store_store');
+    expect(message).toContain('release/store/store (of release/store/store) holds data and is no longer in the code: Terraform would destroy helm_release.release_store_store');
   });
 });

@@ -410,7 +410,7 @@ describe('day 2', () => {
     const { plan } = synth(ws, podinfoOci);
     expect(plan.day2.changes.map((c) => [c.kind, c.id, c.guarded])).toEqual([['changed', 'release/store/podinfo', false]]);
     const objects = fluxObjects(ws.flux).filter((o) => o.file === 'infrastructure/controllers/store.yaml').map((o) => o.object.kind);
-    expect(objects).toEqual(['Namespace', 'OCIRepository', 'HelmRelease', 'NetworkPolicy']);
+    expect(objects).toEqual(['Namespace', 'OCIRepository', 'HelmRelease']);
   });
 
   test('a change of the release policy changes the release in the inventory, so diff shows it', () => {

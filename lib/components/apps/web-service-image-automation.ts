@@ -3,10 +3,22 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { checkDuration, goDurationOfMillis } from '../../core/durations';
 import { reportProblem } from '../../core/errors';
-import type { WebService, WebServiceImageAutomation } from './web-service';
+import type { Component } from '../../core/component';
+import type { Flux } from '../gitops/flux';
+
+/** Flux image automation of a WebService: Flux follows new tags of its image within a semver range. */
+export interface WebServiceImageAutomation {
+  /** The Flux bootstrap; its image controllers are turned on. */
+  readonly flux: Flux;
+  /** Tags to follow, e.g. `^1.0.0` or `>=1.0.0 <2.0.0`. */
+  readonly semverRange: string;
+  /** How often the registry is scanned. @default Duration.minutes(5) */
+  readonly interval?: Duration;
+}
+
 
 /** The image's ImageRepository and ImagePolicy, and the marker Flux's image automation rewrites. */
-export function automateImage(service: WebService, image: string, automation: WebServiceImageAutomation, pullSecret?: string): void {
+export function automateImage(service: Component & { readonly name: string }, image: string, automation: WebServiceImageAutomation, pullSecret?: string): void {
   if (service.deployWith !== 'flux') {
     reportProblem(service, 'image automation needs the Deployment in Git, but the service is deployed by Terraform', 'Deploy it with Flux, or drop imageAutomation');
   }

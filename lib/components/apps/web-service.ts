@@ -14,13 +14,14 @@ import { IPostgresCluster, IScalableWorkload, IServiceTarget } from '../../core/
 import { IngressRoute } from '../ingress/ingress-route';
 import { MiddlewareRef } from '../ingress/middleware';
 import type { RouteTls } from '../tls/route-tls';
-import type { Flux } from '../gitops/flux';
 import { ServiceMonitor } from '../monitoring/service-monitor';
 import { checkContainerResources } from './container-resources';
 import { requestsOf } from '../../core/resource-checks';
 import { EnvValue, webServiceEnvironment } from './web-service-env';
 import { webServiceDeployment, webServiceService } from './web-service-pod';
-import { automateImage } from './web-service-image-automation';
+import { automateImage, WebServiceImageAutomation } from './web-service-image-automation';
+
+export type { WebServiceImageAutomation } from './web-service-image-automation';
 
 export type { EnvValue } from './web-service-env';
 
@@ -68,15 +69,6 @@ export interface WebServiceProbes {
   readonly startupTimeout?: Duration;
 }
 
-/** Flux image automation of a WebService: Flux follows new tags of its image within a semver range. */
-export interface WebServiceImageAutomation {
-  /** The Flux bootstrap; its image controllers are turned on. */
-  readonly flux: Flux;
-  /** Tags to follow, e.g. `^1.0.0` or `>=1.0.0 <2.0.0`. */
-  readonly semverRange: string;
-  /** How often the registry is scanned. @default Duration.minutes(5) */
-  readonly interval?: Duration;
-}
 
 /** Properties of a WebService. */
 export interface WebServiceProps extends ComponentOptions {
@@ -163,7 +155,7 @@ export class WebService extends Component implements IScalableWorkload, IService
   private readonly fixedReplicas: number;
 
   constructor(scope: Construct, id: string, props: WebServiceProps) {
-    super(scope, id, { namespace: props.namespace ?? id, deployWith: props.deployWith, secrets: props.secrets, allowReservedNamespace: props.allowReservedNamespace, tier: 'apps' });
+    super(scope, id, { namespace: props.namespace ?? id, deployWith: props.deployWith, secrets: props.secrets, allowReservedNamespace: props.allowReservedNamespace, networkPolicies: props.networkPolicies, podSecurity: props.podSecurity, tier: 'apps' });
     this.name = requireDnsLabel(this, 'service name', id);
     if (!/^[^\s:@]+(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$/.test(props.image) || !/(:[^/]+|@sha256:[a-f0-9]{64})$/.test(props.image)) {
       reportProblem(this, `image "${props.image}" has no pinned tag or digest`, 'Name a version, e.g. "ghcr.io/acme/api:1.4.2"');

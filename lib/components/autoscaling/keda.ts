@@ -9,7 +9,7 @@ export type KedaProps = ChartComponentOptions;
 /** KEDA (chart keda 2.20.2): event-driven autoscaling, the `keda.sh` CRDs and the metrics API server. */
 export class Keda extends Component {
   constructor(scope: Construct, id: string, props: KedaProps = {}) {
-    super(scope, id, { namespace: props.namespace ?? 'keda', deployWith: props.deployWith, secrets: props.secrets, allowReservedNamespace: props.allowReservedNamespace });
+    super(scope, id, { namespace: props.namespace ?? 'keda', deployWith: props.deployWith, secrets: props.secrets, allowReservedNamespace: props.allowReservedNamespace, networkPolicies: props.networkPolicies, podSecurity: props.podSecurity });
     this.addChart(
       catalog.keda,
       { crds: { install: true }, ...this.scheduling(props.nodePool) },

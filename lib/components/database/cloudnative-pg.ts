@@ -17,7 +17,7 @@ export type CloudNativePgProps = ChartComponentOptions;
  */
 export class CloudNativePg extends Component {
   constructor(scope: Construct, id: string, props: CloudNativePgProps = {}) {
-    super(scope, id, { namespace: props.namespace ?? 'cnpg-system', deployWith: props.deployWith, secrets: props.secrets, allowReservedNamespace: props.allowReservedNamespace });
+    super(scope, id, { namespace: props.namespace ?? 'cnpg-system', deployWith: props.deployWith, secrets: props.secrets, allowReservedNamespace: props.allowReservedNamespace, networkPolicies: props.networkPolicies, podSecurity: props.podSecurity });
     this.addChart(
       catalog.cloudnativePg,
       {

@@ -93,7 +93,7 @@ export class PostgresCluster extends Component implements IPostgresCluster {
   private readonly databases = new Map<string, Construct>();
 
   constructor(scope: Construct, id: string, props: PostgresClusterProps = {}) {
-    super(scope, id, { namespace: props.namespace ?? 'database', deployWith: props.deployWith, secrets: props.secrets, allowReservedNamespace: props.allowReservedNamespace });
+    super(scope, id, { namespace: props.namespace ?? 'database', deployWith: props.deployWith, secrets: props.secrets, allowReservedNamespace: props.allowReservedNamespace, networkPolicies: props.networkPolicies, podSecurity: props.podSecurity });
     this.stateful = true;
     this.clusterName = requireDnsLabel(this, 'clusterName', props.clusterName ?? 'postgres');
     this.replicas = props.replicas ?? 1;

@@ -32,6 +32,8 @@ export class HelmComponent extends Component {
       deployWith: props.deployWith,
       secrets: props.secrets,
       allowReservedNamespace: props.allowReservedNamespace,
+      networkPolicies: props.networkPolicies,
+      podSecurity: props.podSecurity,
       tier: props.tier ?? 'infrastructure',
     });
     this.stateful = props.stateful ?? false;

@@ -130,7 +130,7 @@ export class Traefik extends Component implements IIngressController {
   public readonly dashboard: IngressRoute;
 
   constructor(scope: Construct, id: string, props: TraefikProps = {}) {
-    super(scope, id, { namespace: props.namespace ?? 'traefik', deployWith: props.deployWith, secrets: props.secrets, allowReservedNamespace: props.allowReservedNamespace });
+    super(scope, id, { namespace: props.namespace ?? 'traefik', deployWith: props.deployWith, secrets: props.secrets, allowReservedNamespace: props.allowReservedNamespace, networkPolicies: props.networkPolicies, podSecurity: props.podSecurity });
     const replicas = props.replicas ?? 2;
     const scheduling = this.scheduling(props.nodePool);
 

@@ -8,7 +8,7 @@ export type K6OperatorProps = ChartComponentOptions;
 /** The k6 operator (chart k6-operator 4.6.0): runs `TestRun`s (`k6.io/v1alpha1`) split over several pods. */
 export class K6Operator extends Component {
   constructor(scope: Construct, id: string, props: K6OperatorProps = {}) {
-    super(scope, id, { namespace: props.namespace ?? 'k6-operator-system', deployWith: props.deployWith, secrets: props.secrets, allowReservedNamespace: props.allowReservedNamespace });
+    super(scope, id, { namespace: props.namespace ?? 'k6-operator-system', deployWith: props.deployWith, secrets: props.secrets, allowReservedNamespace: props.allowReservedNamespace, networkPolicies: props.networkPolicies, podSecurity: props.podSecurity });
     this.addChart(
       catalog.k6Operator,
       {

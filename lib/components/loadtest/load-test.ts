@@ -80,7 +80,7 @@ export class LoadTest extends Component {
   public readonly runObject: { readonly kind: string; readonly name: string };
 
   constructor(scope: Construct, id: string, props: LoadTestProps) {
-    super(scope, id, { namespace: props.namespace ?? 'loadtests', deployWith: props.deployWith, secrets: props.secrets, allowReservedNamespace: props.allowReservedNamespace, tier: 'loadtests' });
+    super(scope, id, { namespace: props.namespace ?? 'loadtests', deployWith: props.deployWith, secrets: props.secrets, allowReservedNamespace: props.allowReservedNamespace, networkPolicies: props.networkPolicies, podSecurity: props.podSecurity, tier: 'loadtests' });
     if (this.deployWith !== 'flux') fail(this, 'a load test is applied by hand from the Flux repository, not by Terraform', 'Leave deployWith at "flux"');
     this.testId = requireDnsLabel(this, 'load test name', id);
     const targetNamespace = props.target.metadata?.namespace ?? namespaceOf(props.target);

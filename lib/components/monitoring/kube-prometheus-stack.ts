@@ -122,7 +122,7 @@ export class KubePrometheusStack extends Component implements IPrometheus, IDash
   private community: HelmValues;
 
   constructor(scope: Construct, id: string, props: KubePrometheusStackProps = {}) {
-    super(scope, id, { namespace: props.namespace ?? 'monitoring', deployWith: props.deployWith, secrets: props.secrets, allowReservedNamespace: props.allowReservedNamespace });
+    super(scope, id, { namespace: props.namespace ?? 'monitoring', deployWith: props.deployWith, secrets: props.secrets, allowReservedNamespace: props.allowReservedNamespace, networkPolicies: props.networkPolicies, podSecurity: props.podSecurity });
     const storageSize = props.storageSize ?? Size.gibibytes(50);
     // Kubernetes refuses a volume of 0 bytes (ValidatePersistentVolumeClaimSpec: a positive quantity).
     const storageProblem = sizeProblem(storageSize);

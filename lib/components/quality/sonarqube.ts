@@ -59,7 +59,7 @@ export class SonarQube extends Component {
   public readonly url?: string;
 
   constructor(scope: Construct, id: string, props: SonarQubeProps) {
-    super(scope, id, { namespace: props.namespace ?? 'sonarqube', deployWith: props.deployWith, secrets: props.secrets, allowReservedNamespace: props.allowReservedNamespace, tier: 'apps' });
+    super(scope, id, { namespace: props.namespace ?? 'sonarqube', deployWith: props.deployWith, secrets: props.secrets, allowReservedNamespace: props.allowReservedNamespace, networkPolicies: props.networkPolicies, podSecurity: props.podSecurity, tier: 'apps' });
     // The chart's init-sysctl container raises vm.max_map_count for the search engine: privileged, as root.
     this.declarePodSecurity({ level: 'privileged', reason: "the chart's init-sysctl container is privileged (vm.max_map_count for its search engine)" });
     const pods = this.network.addPods('sonarqube', { app: 'sonarqube', release: RELEASE });

@@ -68,7 +68,7 @@ export class CertManager extends Component {
   }
 
   constructor(scope: Construct, id: string, props: CertManagerProps = {}) {
-    super(scope, id, { namespace: props.namespace ?? 'cert-manager', deployWith: props.deployWith, secrets: props.secrets, allowReservedNamespace: props.allowReservedNamespace });
+    super(scope, id, { namespace: props.namespace ?? 'cert-manager', deployWith: props.deployWith, secrets: props.secrets, allowReservedNamespace: props.allowReservedNamespace, networkPolicies: props.networkPolicies, podSecurity: props.podSecurity });
     const scheduling: HelmValues | undefined = this.scheduling(props.nodePool);
     for (const what of ['cert-manager', 'cert-manager webhook', 'cert-manager cainjector']) {
       this.claimCapacity({ pool: props.nodePool, what, replicas: () => 1, requests: REQUESTS });

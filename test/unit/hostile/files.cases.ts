@@ -235,7 +235,7 @@ add('a PersistentVolumeClaim that holds data, removed from inventory.json while 
 });
 damaged(
   'a data-holding Terraform release removed from inventory.json: its prevent_destroy still guards it',
-  refused('release/store/store (of ballast/store) holds data and is no longer in the code: Terraform would destroy helm_release.release_store_store'),
+  refused('release/store/store (of release/store/store) holds data and is no longer in the code: Terraform would destroy helm_release.release_store_store'),
   (ws) => hideLines(ws, (l) => l.includes('"id":"release/store/store"') || l.includes('"id":"namespace/store"')),
   (ws) => synthShape(ws),
   { store: { releaseName: 'store', deployWith: 'terraform' } },
