@@ -10,6 +10,7 @@ import type { Manifest } from '../model/manifest';
 import {
   CLUSTER_DNS,
   DNS_PORTS,
+  labelsMatch,
   labelText,
   NAMESPACE_NAME_LABEL,
   NetworkConnection,
@@ -117,8 +118,7 @@ function defaultDeny(namespace: string, name: string): Manifest {
 
 /** The policy admitting every connection made to `group`, one rule per peer; none when nothing connects to it. */
 function ingressPolicy(group: PodGroup, connections: readonly NetworkConnection[]): Manifest | undefined {
-  const key = peerKey(group.toNetworkPeer());
-  const into = connections.filter((c) => peerKey(c.to) === key);
+  const into = connections.filter((c) => covers(c.to, group));
   if (into.length === 0) return undefined;
   const rules = byPeer(into, (c) => c.from).map(
     ({ peer, ports }) => ({ from: peersOf(peer, group.namespace), ports: portsOf(ports) }),
@@ -132,8 +132,7 @@ function ingressPolicy(group: PodGroup, connections: readonly NetworkConnection[
 
 /** The policy allowing `group` the cluster DNS and exactly the connections declared from it. */
 function egressPolicy(group: PodGroup, connections: readonly NetworkConnection[]): Manifest {
-  const key = peerKey(group.toNetworkPeer());
-  const out = connections.filter((c) => peerKey(c.from) === key);
+  const out = connections.filter((c) => covers(c.from, group));
   const dns: NetworkConnection = { from: group.toNetworkPeer(), to: { kind: 'dns' }, ports: DNS_PORTS, why: 'resolves Service names' };
   const all = [dns, ...out];
   const rules = byPeer(all, (c) => c.to).map(({ peer, ports }) => ({ to: peersOf(peer, group.namespace), ports: portsOf(ports) }));
@@ -142,6 +141,14 @@ function egressPolicy(group: PodGroup, connections: readonly NetworkConnection[]
     policyTypes: ['Egress'],
     egress: rules,
   });
+}
+
+/**
+ * Whether a connection's end takes in every pod of `group`: the group itself, or pods of its namespace
+ * chosen by fewer labels (a whole namespace, say, when a load test targets a Service it knows no pods of).
+ */
+function covers(end: NetworkPeerSpec, group: PodGroup): boolean {
+  return end.kind === 'pods' && end.pods.namespace === group.namespace && labelsMatch(end.pods.labels, group.labels);
 }
 
 /** Connections grouped by the peer at `end`, each with the union of its ports, in a stable order. */

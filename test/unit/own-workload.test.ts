@@ -6,7 +6,7 @@ import * as path from 'path';
 import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { Component, HorizontalAutoscaler, Keda, KedaScaler, KubePrometheusStack, LoadTest, Manifest, Platform, ServiceMonitor } from '../../lib';
+import { Component, HorizontalAutoscaler, Keda, KedaScaler, KubePrometheusStack, LoadTest, Manifest, NetworkPeer, Platform, ServiceMonitor } from '../../lib';
 import { packageRoot } from '../../lib/internal';
 import { testPlatform } from '../support/platforms';
 import { problemOf } from '../support/problems';
@@ -138,4 +138,25 @@ test('a monitor of a Service without labels or without the named port is refused
     'ballast/team/metrics: the Service ballast/team/service has no labels, so a ServiceMonitor cannot select it. Give the Service metadata labels, e.g. { "app.kubernetes.io/name": "<name>" }.',
     'ballast/team/metrics: the Service ballast/team/service has no port named "metrics". Name the metrics port of the Service (its ports have no names) and give that name here.',
   ]);
+});
+
+test("the team declares its pods: Prometheus may scrape them and the load test reach them, and nothing else", () => {
+  const { platform, orders } = platformWithOrders();
+  // What the team adds for NetworkPolicies: its pods (by a label its pod template carries), and who reaches them.
+  orders.deployment.podMetadata.addLabel('app', 'orders');
+  const pods = orders.network.addPods('orders', { app: 'orders' });
+  orders.network.allowFrom(NetworkPeer.role('scraper'), { to: pods, ports: [{ port: 8080 }], why: 'scrapes /metrics' });
+  const plan = plannedAndSaved(platform);
+  const policies = plan.flux.flatMap((p) => p.manifests).filter((m) => m.kind === 'NetworkPolicy' && m.metadata.namespace === 'orders');
+  expect(policies.map((p) => p.metadata.name).sort()).toEqual(['default-deny-ingress', 'orders-ingress']);
+  const from = (policies.find((p) => p.metadata.name === 'orders-ingress')!.spec as any).ingress.map((r: any) => [r.from[0].namespaceSelector?.matchLabels['kubernetes.io/metadata.name'], r.ports]);
+  // Mutation: matching a connection to a group only by the very same labels leaves the load test out: it
+  // targets the Service, whose pods it knows only by namespace.
+  expect(from).toEqual([
+    ['loadtests', [{ port: 8080, protocol: 'TCP' }]],
+    ['monitoring', [{ port: 8080, protocol: 'TCP' }]],
+  ]);
+  // Without the declaration, the namespace keeps no default deny (its pods would be cut off), and the plan says so.
+  const undeclared = plannedAndSaved(platformWithOrders().platform);
+  expect(undeclared.namespaces.find((n) => n.name === 'orders')!.networkPoliciesDisabled).toContain('runs pods it does not declare');
 });
