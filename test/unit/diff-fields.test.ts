@@ -56,3 +56,18 @@ test('immutable fields: the API server refuses them, the object is replaced (and
   const claim = objectDiff('object/core/PersistentVolumeClaim/a/data', 'PersistentVolumeClaim', { spec: { storageClassName: 'fast' } }, { spec: { storageClassName: 'slow' } }, true)!;
   expect(claim.dataLoss).toEqual(['it holds data, and a change of an immutable field replaces it']);
 });
+
+test("NetworkPolicies are objects like any other: diff shows a service's policies going with it", () => {
+  const ws = workspace();
+  synthShape(ws);
+  const { text, json } = diffOf(ws, { extraApp: false });
+  // Mutation: policies written outside the components' objects (by a renderer) are not in the inventory,
+  // and diff would not show them.
+  const policies = json.changes.filter((c) => c.id.startsWith('object/networking.k8s.io/NetworkPolicy/web/'));
+  expect(policies.map((c) => [c.id, c.kind]).sort()).toEqual([
+    ['object/networking.k8s.io/NetworkPolicy/web/default-deny-ingress', 'removed'],
+    ['object/networking.k8s.io/NetworkPolicy/web/web-egress', 'removed'],
+    ['object/networking.k8s.io/NetworkPolicy/web/web-ingress', 'removed'],
+  ]);
+  expect(text).toContain('object/networking.k8s.io/NetworkPolicy/web/web-egress');
+});
