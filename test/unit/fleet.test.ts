@@ -142,6 +142,8 @@ describe('the Flux repository of a fleet', () => {
       expect(Object.fromEntries(fromFleet)).toEqual(Object.fromEntries(aloneObjects(plan, folder)));
     }
     expect(built(path.join(first.flux, 'clusters', cluster)).size).toBe(3);
+    // The cluster's NetworkPolicies among them: the fleet carries what each platform derives.
+    expect([...built(path.join(first.flux, 'clusters', cluster, 'apps')).keys()].filter((k) => k.includes('NetworkPolicy')).length).toBeGreaterThan(2);
   });
 });
 
