@@ -119,6 +119,7 @@ export interface PodSecurityDeclaration {
 export class ComponentNetwork {
   private readonly groups: PodGroup[] = [];
   private readonly opened: NetworkConnection[] = [];
+  private solvers = false;
 
   constructor(
     private readonly owner: IConstruct & { readonly namespace: string },
@@ -128,6 +129,19 @@ export class ComponentNetwork {
     if (disabled !== undefined && (typeof disabled !== 'string' || disabled.trim() === '')) {
       reportProblem(owner, 'networkPolicies.disabled has no reason', "Say why the namespace needs no NetworkPolicies, e.g. { disabled: 'the CNI enforces policies of its own' }");
     }
+  }
+
+  /**
+   * Says the component's routes get certificates over ACME HTTP-01, whose solver pods cert-manager runs in
+   * its namespace: the plan admits the ingress controller to them, once per namespace.
+   */
+  public admitAcmeSolvers(): void {
+    this.solvers = true;
+  }
+
+  /** True when the component's routes need cert-manager's HTTP-01 solver pods reached. */
+  public get acmeSolvers(): boolean {
+    return this.solvers;
   }
 
   /** The pod groups the component declared, main first. */

@@ -81,6 +81,12 @@ export const POD_SECURITY_LEVELS: readonly PodSecurityLevel[] = ['restricted', '
  */
 export const POD_SECURITY_VERSION = 'v1.34';
 
+/**
+ * The HTTP-01 solver pods cert-manager runs in a Certificate's namespace while it proves a host: their
+ * label and port (its `acmesolver` listens on 8089). The ingress controller must reach them.
+ */
+export const ACME_SOLVER = { group: 'acme-http01-solver', labels: { 'acme.cert-manager.io/http01-solver': 'true' }, port: 8089 } as const;
+
 /** The annotation that carries why a namespace has no NetworkPolicies from ballast. */
 export const NETWORK_POLICY_DISABLED_ANNOTATION = 'ballast.dev/network-policies-disabled';
 

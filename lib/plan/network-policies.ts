@@ -5,9 +5,10 @@
 // inventory and `diff` treat them as any other object of that component.
 import { Component } from '../core/component';
 import { isBuiltInNamespace, isReservedNamespace } from '../core/grammar';
-import type { PodGroup } from '../core/network';
+import { PodGroup } from '../core/network';
 import type { Manifest } from '../model/manifest';
 import {
+  ACME_SOLVER,
   CLUSTER_DNS,
   DNS_PORTS,
   labelsMatch,
@@ -64,13 +65,31 @@ function managed(namespace: string): boolean {
  * or one that `runsPods` without declaring any of them.
  */
 export function planNetworkPolicies(components: readonly Component[], platformDisabled?: string, runsPods: (c: Component) => boolean = () => false): NetworkPlan {
-  const groups = components.flatMap((c) => c.network.podGroups);
-  const connections = dedupe(components.flatMap((c) => c.network.connections).flatMap((c) => resolveRoles(c, groups)));
   const byNamespace = new Map<string, Component[]>();
   for (const c of components) {
     if (!managed(c.namespace)) continue;
-    byNamespace.set(c.namespace, [...(byNamespace.get(c.namespace) ?? []), c]);
+    const members = byNamespace.get(c.namespace);
+    if (members) members.push(c);
+    else byNamespace.set(c.namespace, [c]);
   }
+  // cert-manager's HTTP-01 solver pods, once per namespace whose routes need them, held by the first
+  // component there that has such a route.
+  const solvers = new Map<Component, PodGroup>();
+  for (const [namespace, members] of byNamespace) {
+    const holder = members.find((c) => c.network.acmeSolvers);
+    if (holder) solvers.set(holder, new PodGroup(ACME_SOLVER.group, namespace, ACME_SOLVER.labels, 'open'));
+  }
+  const solverConnections: NetworkConnection[] = [...solvers.values()].map((g) => ({
+    from: { kind: 'role', role: 'ingress' },
+    to: g.toNetworkPeer(),
+    ports: [{ port: ACME_SOLVER.port, protocol: 'TCP' }],
+    why: 'the ingress controller routes ACME HTTP-01 challenges to the solver pods cert-manager runs',
+  }));
+  const groups = components.flatMap((c) => c.network.podGroups);
+  const connections = dedupe([...components.flatMap((c) => c.network.connections), ...solverConnections].flatMap((c) => resolveRoles(c, groups)));
+  // Connections by the namespace of each end: a group reads only those of its own namespace.
+  const into = indexBy(connections, (c) => c.to);
+  const outOf = indexBy(connections, (c) => c.from);
   const namespaces: NamespaceNetwork[] = [];
   const undeclaredIn: { namespace: string; reason: string }[] = [];
   const policies = new Map<Component, Manifest[]>();
@@ -89,10 +108,11 @@ export function planNetworkPolicies(components: readonly Component[], platformDi
       // A load test is applied by hand from a folder of its own, so each one carries its own copy.
       if (c.tier === 'loadtests') own.push(defaultDeny(namespace, `${DEFAULT_DENY_NAME}-${c.node.id}`));
       else if (i === 0) own.push(defaultDeny(namespace, DEFAULT_DENY_NAME));
-      for (const group of c.network.podGroups) {
-        const ingress = ingressPolicy(group, connections);
+      const solver = solvers.get(c);
+      for (const group of [...c.network.podGroups, ...(solver ? [solver] : [])]) {
+        const ingress = ingressPolicy(group, into.get(namespace) ?? []);
         if (ingress) own.push(ingress);
-        if (group.egress === 'declared') own.push(egressPolicy(group, connections));
+        if (group.egress === 'declared') own.push(egressPolicy(group, outOf.get(namespace) ?? []));
       }
       if (own.length > 0) policies.set(c, own);
     });
@@ -141,6 +161,19 @@ function egressPolicy(group: PodGroup, connections: readonly NetworkConnection[]
     policyTypes: ['Egress'],
     egress: rules,
   });
+}
+
+/** Connections by the namespace of their pods at `end` (none for an end that is not pods). */
+function indexBy(connections: readonly NetworkConnection[], end: (c: NetworkConnection) => NetworkPeerSpec): Map<string, NetworkConnection[]> {
+  const index = new Map<string, NetworkConnection[]>();
+  for (const c of connections) {
+    const peer = end(c);
+    if (peer.kind !== 'pods') continue;
+    const list = index.get(peer.pods.namespace);
+    if (list) list.push(c);
+    else index.set(peer.pods.namespace, [c]);
+  }
+  return index;
 }
 
 /**

@@ -5,7 +5,7 @@
 // into it, or its namespace is not ballast's) and the source's side lets it out (its egress is open, or a
 // connection from it, the DNS included, names it). Everything else is expected denied.
 import type { DeploymentPlan } from '../../lib/internal';
-import { CLUSTER_DNS, DNS_PORTS, labelsMatch, NetworkConnection, NetworkPeerSpec } from '../../lib/model/network';
+import { ACME_SOLVER, CLUSTER_DNS, DNS_PORTS, labelsMatch, NetworkConnection, NetworkPeerSpec } from '../../lib/model/network';
 import type { MatrixInput, MatrixPod, Verdict } from './network-matrix';
 
 /** A port no connection of the platform uses: every pod listens on it, and nothing may reach it. */
@@ -26,7 +26,14 @@ export function planPolicies(plan: DeploymentPlan): Record<string, unknown>[] {
 
 /** The matrix input of the plan's pod groups and `policies`. */
 export function matrixOf(plan: DeploymentPlan, policies: Record<string, unknown>[]): { input: MatrixInput; pods: GroupPod[] } {
-  const groups = plan.components.flatMap((c) => c.network.podGroups);
+  // The components' groups, and the pods a connection names that no component declares (cert-manager's
+  // solver pods, which the plan admits the ingress controller to).
+  const declared = plan.components.flatMap((c) => c.network.podGroups).map((g) => ({ name: g.name, namespace: g.namespace, labels: g.labels, egress: g.egress }));
+  const key = (ns: string, labels: Readonly<Record<string, string>>) => `${ns}/${JSON.stringify(Object.entries(labels).sort())}`;
+  const known = new Set(declared.map((g) => key(g.namespace, g.labels)));
+  const named = plan.connections.flatMap((c) => (c.to.kind === 'pods' && c.to.pods.namespace !== CLUSTER_DNS.namespace && !known.has(key(c.to.pods.namespace, c.to.pods.labels)) && Object.keys(c.to.pods.labels).length > 0 ? [c.to.pods] : []));
+  const extra = [...new Map(named.map((p) => [key(p.namespace, p.labels), p])).values()].map((p) => ({ name: key(p.namespace, p.labels) === key(p.namespace, ACME_SOLVER.labels) ? ACME_SOLVER.group : Object.values(p.labels).join('-'), namespace: p.namespace, labels: p.labels, egress: 'open' as const }));
+  const groups = [...declared, ...extra];
   const pods: GroupPod[] = groups.map((g) => {
     const ports = new Map<string, { port: number; protocol: 'TCP' | 'UDP' }>([[`TCP/${UNUSED_PORT}`, { port: UNUSED_PORT, protocol: 'TCP' }]]);
     for (const c of plan.connections) {

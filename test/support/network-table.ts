@@ -1,13 +1,15 @@
 // The default platform's connections as the README's security section shows them: one row per
 // destination pod group and source, with the ports and why. A unit test holds the README to it.
 import type { DeploymentPlan } from '../../lib/internal';
-import { labelText, NetworkPeerSpec } from '../../lib/model/network';
+import { ACME_SOLVER, labelText, NetworkPeerSpec } from '../../lib/model/network';
 
 function name(plan: DeploymentPlan, p: NetworkPeerSpec): string {
   switch (p.kind) {
     case 'pods': {
       const group = plan.components.flatMap((c) => c.network.podGroups).find((g) => g.namespace === p.pods.namespace && labelText(g.labels) === labelText(p.pods.labels));
-      return `${p.pods.namespace}/${group?.name ?? (labelText(p.pods.labels) || '*')}`;
+      // cert-manager's solver pods are the plan's group, not a component's.
+      const solver = labelText(p.pods.labels) === labelText(ACME_SOLVER.labels) ? ACME_SOLVER.group : undefined;
+      return `${p.pods.namespace}/${group?.name ?? solver ?? (labelText(p.pods.labels) || '*')}`;
     }
     case 'cidr':
       return p.cidr === '0.0.0.0/0' ? 'anywhere' : p.cidr;

@@ -6,7 +6,6 @@ import { TLS_DISABLED_ANNOTATION } from '../../core/tls';
 import { RouteTls, routeTls } from '../tls/route-tls';
 import { MiddlewareRef } from './middleware';
 import { Component } from '../../core/component';
-import { NetworkPeer } from '../../core/network';
 
 /** The backend an IngressRoute sends traffic to. */
 export interface RouteBackend {
@@ -61,7 +60,9 @@ export class IngressRoute extends Construct {
     const match = [`Host(\`${props.host}\`)`, ...(props.pathPrefix ? [`PathPrefix(\`${props.pathPrefix}\`)`] : [])].join(' && ');
     // No certificate is derived from a host that is reported already: its problems would only repeat it.
     const tls = hostIsValid ? routeTls(this, props.host, props.tls) : { disabled: 'the host is not a DNS name' };
-    if (!('disabled' in tls)) admitAcmeSolvers(this);
+    // Its Certificate may be proven over ACME HTTP-01, through the ingress controller to cert-manager's solver pods.
+    const owner = this.node.scopes.slice().reverse().find((sc) => Component.isComponent(sc)) as Component | undefined;
+    if (!('disabled' in tls)) owner?.network.admitAcmeSolvers();
 
     new ApiObject(this, 'resource', {
       apiVersion: 'traefik.io/v1alpha1',
@@ -88,20 +89,3 @@ export class IngressRoute extends Construct {
     });
   }
 }
-
-/**
- * The route's Certificate may be proven over ACME HTTP-01: cert-manager then runs a solver pod in the
- * route's namespace, which Traefik must reach on the solver's port. Declared once per component.
- */
-function admitAcmeSolvers(route: Construct): void {
-  const owner = route.node.scopes.slice().reverse().find((s) => Component.isComponent(s)) as Component | undefined;
-  if (!owner) return;
-  const name = `${owner.node.id}-acme-solver`.slice(0, 63).replace(/-+$/, '');
-  if (owner.network.podGroups.some((g) => g.name === name)) return;
-  const solvers = owner.network.addPods(name, { [ACME_SOLVER_LABEL]: 'true' });
-  owner.network.allowFrom(NetworkPeer.role('ingress'), { to: solvers, ports: [{ port: ACME_SOLVER_PORT }], why: 'Traefik routes ACME HTTP-01 challenges to the solver pods cert-manager runs' });
-}
-
-/** The label and port of the HTTP-01 solver pods cert-manager creates (its `acmesolver`, port 8089). */
-const ACME_SOLVER_LABEL = 'acme.cert-manager.io/http01-solver';
-const ACME_SOLVER_PORT = 8089;
