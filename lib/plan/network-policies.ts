@@ -17,6 +17,7 @@ import {
   NetworkConnection,
   NetworkPeerSpec,
   NetworkPort,
+  NetworkRole,
   peerKey,
 } from '../model/network';
 
@@ -85,8 +86,8 @@ export function planNetworkPolicies(components: readonly Component[], platformDi
     ports: [{ port: ACME_SOLVER.port, protocol: 'TCP' }],
     why: 'the ingress controller routes ACME HTTP-01 challenges to the solver pods cert-manager runs',
   }));
-  const groups = components.flatMap((c) => c.network.podGroups);
-  const connections = dedupe([...components.flatMap((c) => c.network.connections), ...solverConnections].flatMap((c) => resolveRoles(c, groups)));
+  const players = rolePlayers(components.flatMap((c) => c.network.podGroups));
+  const connections = dedupe([...components.flatMap((c) => c.network.connections), ...solverConnections].flatMap((c) => resolveRoles(c, players)));
   // Connections by the namespace of each end: a group reads only those of its own namespace.
   const into = indexBy(connections, (c) => c.to);
   const outOf = indexBy(connections, (c) => c.from);
@@ -124,9 +125,16 @@ export function planNetworkPolicies(components: readonly Component[], platformDi
  * A connection with each role put in by the pods that play it: one connection per such group. Nobody
  * playing the role (no Prometheus on the platform, say) leaves the connection out.
  */
-function resolveRoles(c: NetworkConnection, groups: readonly PodGroup[]): NetworkConnection[] {
-  const ends = (p: NetworkPeerSpec): NetworkPeerSpec[] => (p.kind === 'role' ? groups.filter((g) => g.roles.includes(p.role)).map((g) => g.toNetworkPeer()) : [p]);
+function resolveRoles(c: NetworkConnection, players: ReadonlyMap<NetworkRole, readonly NetworkPeerSpec[]>): NetworkConnection[] {
+  const ends = (p: NetworkPeerSpec): readonly NetworkPeerSpec[] => (p.kind === 'role' ? (players.get(p.role) ?? []) : [p]);
   return ends(c.from).flatMap((from) => ends(c.to).map((to) => ({ ...c, from, to })));
+}
+
+/** The pods that play each role. */
+function rolePlayers(groups: readonly PodGroup[]): Map<NetworkRole, NetworkPeerSpec[]> {
+  const players = new Map<NetworkRole, NetworkPeerSpec[]>();
+  for (const g of groups) for (const role of g.roles) players.set(role, [...(players.get(role) ?? []), g.toNetworkPeer()]);
+  return players;
 }
 
 function defaultDeny(namespace: string, name: string): Manifest {
