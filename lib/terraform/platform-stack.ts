@@ -15,7 +15,7 @@ import { SecretValue } from '../core/secret';
 import { toYaml } from '../core/yaml';
 import type { DeploymentPlan } from '../day2/deployment-plan';
 import { isPruneDisabled } from '../model/manifest';
-import { terraformAddress, terraformIds } from '../model/terraform-addresses';
+import { terraformAddress, terraformIds, terraformTypes } from '../model/terraform-addresses';
 import { terraformObjects } from './kubernetes-objects';
 import { addStateBackend } from './state-backend';
 import { addImportBlock, addMovedBlock, addRemovedBlock, requireTerraformVersion, TERRAFORM_VERSION_FOR } from './lifecycle-blocks';
@@ -43,7 +43,16 @@ export class PlatformStack extends TerraformStack {
     requireTerraformVersion(this, TERRAFORM_VERSION_FOR.writeOnlyAttributes);
     // Day 2: resources that left the code on purpose are forgotten, not destroyed (for as long as the
     // inventory remembers them); renamed addresses move; objects that come over from Flux are adopted.
-    for (const r of plan.day2.retired) addRemovedBlock(this, r.address);
+    for (const r of plan.day2.retired) {
+      addRemovedBlock(this, r.address);
+      // A namespace Terraform forgets (it holds data, or Flux takes it over) keeps its Pod Security labels
+      // and reasons: they are forgotten with it rather than taken off it.
+      const kept = new RegExp(`^${terraformTypes.namespace}\\.namespace_(.+)$`).exec(r.address);
+      if (kept) {
+        addRemovedBlock(this, `${terraformTypes.namespaceLabels}.${terraformIds.namespaceLabels(kept[1])}`);
+        addRemovedBlock(this, `${terraformTypes.namespaceAnnotations}.${terraformIds.namespaceAnnotations(kept[1])}`);
+      }
+    }
     for (const m of plan.day2.handover.moved) addMovedBlock(this, m.from, m.to);
     for (const i of plan.day2.handover.imports) addImportBlock(this, i.to, i.id);
 

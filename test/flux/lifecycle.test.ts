@@ -167,13 +167,16 @@ reconciled.describe('a team\'s second month with the real providers', () => {
     await bed.pushAndReconcile(ws.flux, 'web gets a token (handover of its namespace)', KUSTOMIZATIONS);
     expect(changesOf(await stack.plan())).toEqual({
       'kubernetes_namespace_v1.namespace_web': 'no-op import web',
+      // Terraform sets the namespace's Pod Security labels and reasons over the labels Flux set.
+      'kubernetes_annotations.namespace_web_annotations': 'create',
+      'kubernetes_labels.namespace_web_labels': 'create',
       'kubernetes_secret_v1.secret_web_web-token': 'create',
     });
     // A second synth before the apply keeps the import (mutation: imports for one synth only make this
     // plan create the namespace, and the apply fail with "already exists").
     await synth(next);
     expect(stackJson(ws).import).toEqual([{ to: 'kubernetes_namespace_v1.namespace_web', id: 'web' }]);
-    expect(await stack.applyOk()).toMatch(/Apply complete! Resources: 1 imported, 1 added, 0 changed, 0 destroyed\./);
+    expect(await stack.applyOk()).toMatch(/Apply complete! Resources: 1 imported, 3 added, 0 changed, 0 destroyed\./);
     // Terraform's apply left Flux's mark (mutation: without ignore_changes on annotations it strips it).
     expect((await namespaceOf(bed.server, 'web'))!.metadata.annotations).toMatchObject({ 'kustomize.toolkit.fluxcd.io/prune': 'disabled' });
     await bed.pushAndReconcile(ws.flux, 'web namespace owned by Terraform', KUSTOMIZATIONS);
@@ -199,6 +202,10 @@ reconciled.describe('a team\'s second month with the real providers', () => {
     expect(changesOf(await stack.plan())).toEqual({
       'kubernetes_namespace_v1.namespace_app': 'no-op import app',
       'kubernetes_namespace_v1.namespace_database': 'no-op import database',
+      'kubernetes_annotations.namespace_app_annotations': 'create',
+      'kubernetes_annotations.namespace_database_annotations': 'create',
+      'kubernetes_labels.namespace_app_labels': 'create',
+      'kubernetes_labels.namespace_database_labels': 'create',
       'kubernetes_secret_v1.secret_app_postgres-app-credentials': 'create',
       'kubernetes_secret_v1.secret_database_postgres-app-credentials': 'create',
       // No Secret is left in Git: Flux no longer decrypts, and the age key goes (Terraform has it from
@@ -223,6 +230,10 @@ reconciled.describe('a team\'s second month with the real providers', () => {
     const planned = changesOf(await stack.plan());
     expect(planned).toMatchObject({
       'kubernetes_namespace_v1.namespace_database': 'forget',
+      // The kept namespace keeps its Pod Security labels (mutation: without their removed blocks Terraform
+      // destroys the labels resource, which takes them off the namespace).
+      'kubernetes_labels.namespace_database_labels': 'forget',
+      'kubernetes_annotations.namespace_database_annotations': 'forget',
       'kubernetes_secret_v1.secret_database_postgres-app-credentials': 'forget',
     });
     await stack.applyOk();
@@ -286,6 +297,11 @@ reconciled.describe('a team\'s second month with the real providers', () => {
     expect(changesOf(await stack.plan())).toEqual({
       'kubernetes_namespace_v1.namespace_app': 'forget',
       'kubernetes_namespace_v1.namespace_database': 'forget',
+      // Their Pod Security labels stay on them until Flux's Namespace objects apply the same.
+      'kubernetes_annotations.namespace_app_annotations': 'forget',
+      'kubernetes_annotations.namespace_database_annotations': 'forget',
+      'kubernetes_labels.namespace_app_labels': 'forget',
+      'kubernetes_labels.namespace_database_labels': 'forget',
       'kubernetes_secret_v1.secret_app_postgres-app-credentials': 'forget',
       'kubernetes_secret_v1.secret_database_postgres-app-credentials': 'forget',
       'kubernetes_secret_v1.secret_flux-system_sops-age': 'create',
