@@ -23,6 +23,7 @@ const controlplaneFlux: ChartRepository = {
 export const catalog = {
   traefik: {
     chart: 'traefik',
+    podSecurity: { level: 'restricted', reason: "the chart's pod and container security contexts meet it" },
     version: '41.3.0',
     repository: { name: 'traefik', url: 'https://traefik.github.io/charts', type: 'default' },
     crdGroups: ['traefik.io', 'hub.traefik.io'],
@@ -30,6 +31,7 @@ export const catalog = {
   },
   kubePrometheusStack: {
     chart: 'kube-prometheus-stack',
+    podSecurity: { level: 'privileged', reason: "node-exporter runs with the host's network, PID namespace and paths; the chart's other pods meet restricted" },
     version: '88.5.3',
     repository: prometheusCommunity,
     crdGroups: ['monitoring.coreos.com'],
@@ -64,6 +66,7 @@ export const catalog = {
   },
   fluxOperator: {
     chart: 'flux-operator',
+    podSecurity: { level: 'baseline', reason: "flux-operator's pods are not checked against restricted here (its chart is not vendored)" },
     version: '0.49.0',
     repository: controlplaneFlux,
     crdGroups: ['fluxcd.controlplane.io'],
@@ -71,6 +74,7 @@ export const catalog = {
   },
   fluxInstance: {
     chart: 'flux-instance',
+    podSecurity: { level: 'restricted', reason: "Flux's controllers run non-root, read-only, without capabilities, with seccomp RuntimeDefault" },
     version: '0.49.0',
     repository: controlplaneFlux,
     // The FluxInstance brings up the Flux controllers, which install the toolkit CRDs.
@@ -85,6 +89,7 @@ export const catalog = {
   },
   cloudnativePg: {
     chart: 'cloudnative-pg',
+    podSecurity: { level: 'restricted', reason: "the chart's pod and container security contexts meet it" },
     version: '0.29.0',
     repository: { name: 'cloudnative-pg', url: 'https://cloudnative-pg.github.io/charts', type: 'default' },
     crdGroups: ['postgresql.cnpg.io'],
@@ -92,11 +97,13 @@ export const catalog = {
   },
   sonarqube: {
     chart: 'sonarqube',
+    podSecurity: { level: 'privileged', reason: "the chart's init-sysctl container is privileged (vm.max_map_count for its search engine)" },
     version: '2026.5.0',
     repository: { name: 'sonarqube', url: 'https://SonarSource.github.io/helm-chart-sonarqube', type: 'default' },
   },
   keda: {
     chart: 'keda',
+    podSecurity: { level: 'restricted', reason: "the chart's pod and container security contexts meet it" },
     version: '2.20.2',
     repository: { name: 'kedacore', url: 'https://kedacore.github.io/charts', type: 'default' },
     crdGroups: ['keda.sh'],
@@ -105,6 +112,7 @@ export const catalog = {
   },
   k6Operator: {
     chart: 'k6-operator',
+    podSecurity: { level: 'baseline', reason: "the chart's manager has no security context (no seccomp profile, runAsNonRoot unset)" },
     version: '4.6.0',
     repository: { name: 'grafana', url: 'https://grafana.github.io/helm-charts', type: 'default' },
     crdGroups: ['k6.io'],
@@ -112,6 +120,7 @@ export const catalog = {
   },
   certManager: {
     chart: 'cert-manager',
+    podSecurity: { level: 'restricted', reason: "the chart's pod and container security contexts meet it" },
     // cert-manager's chart versions carry a "v", as its releases do.
     version: 'v1.21.1',
     // The project recommends its OCI chart, oci://quay.io/jetstack/charts/cert-manager; this repository

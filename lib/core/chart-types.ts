@@ -1,3 +1,5 @@
+import type { PodSecurityLevel } from '../model/network';
+
 // What a chart of the catalog is: its repository, its exact version and what it brings (CRDs, drift
 // ignore rules, objects its controllers create). Apart from the catalog's data and from the release
 // policy, which both build on it.
@@ -79,6 +81,13 @@ export interface CatalogChart {
    * @default none
    */
   readonly runtimeObjects?: readonly RuntimeObject[];
+  /**
+   * The Pod Security Standards level every pod the chart runs meets with ballast's values, and why (what
+   * forces a level below restricted): its component's namespace is labelled with it. Measured with the
+   * API server's PodSecurity admission (test/charts/pod-security.test.ts measures it again on every run).
+   * @default baseline, for a chart nobody measured
+   */
+  readonly podSecurity?: { readonly level: PodSecurityLevel; readonly reason: string };
 }
 
 /** An object a chart's controller creates at run time (see `CatalogChart.runtimeObjects`). */

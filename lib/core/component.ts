@@ -210,6 +210,7 @@ export class Component extends Chart {
     if (this.chartSpec) {
       fail(this, 'a component can install only one Helm chart', 'Split the charts into separate components');
     }
+    if (chart.podSecurity) this.declarePodSecurity(chart.podSecurity);
     const releaseName = options.releaseName ?? chart.chart;
     if (!isHelmReleaseName(releaseName)) {
       fail(

@@ -193,7 +193,9 @@ export function inventoryItems(plan: PlacementPlan): InventoryItem[] {
       stateful: c.stateful,
       ...(c.deployWith === 'terraform' ? { address: terraformAddress('release', c.namespace, chart.releaseName) } : {}),
       digest: digest({
-        chart: chart.chart,
+        // The chart's Pod Security level labels its namespace, which is not the release: left out, so that
+        // the level's reason (or its measurement) changing is no change of every release.
+        chart: { ...chart.chart, podSecurity: undefined },
         values: chart.values,
         sensitive: (chart.sensitiveValues ?? []).map((v) => [v.path, v.value.origin]),
         // How the release is installed and kept (timeout, wait, remediation, drift, CRDs): a change of it

@@ -15,7 +15,6 @@ export class Keda extends Component {
       { crds: { install: true }, ...this.scheduling(props.nodePool) },
       { releaseName: 'keda', extraValues: props.extraValues, userSensitiveValues: props.sensitiveValues, releasePolicy: props.releasePolicy },
     );
-    this.declarePodSecurity({ level: 'restricted', reason: "the chart's pod and container security contexts meet it" });
     const operator = this.network.addPods('keda-operator', { 'app.kubernetes.io/name': 'keda-operator' }, { roles: ['keda-operator'] });
     const metricsServer = this.network.addPods('keda-metrics-apiserver', { 'app.kubernetes.io/name': 'keda-operator-metrics-apiserver' });
     const webhooks = this.network.addPods('keda-admission-webhooks', { 'app.kubernetes.io/name': 'keda-admission-webhooks' });

@@ -29,8 +29,6 @@ export class CloudNativePg extends Component {
       },
       { releaseName: 'cnpg', extraValues: props.extraValues, userSensitiveValues: props.sensitiveValues, releasePolicy: props.releasePolicy },
     );
-    // The chart's pods run non-root with seccomp RuntimeDefault and every capability dropped.
-    this.declarePodSecurity({ level: 'restricted', reason: "the chart's pod and container security contexts meet it" });
     const operator = this.network.addPods('cnpg-operator', { 'app.kubernetes.io/name': 'cloudnative-pg' }, { roles: ['postgres-operator'] });
     this.network.allowFrom(NetworkPeer.anywhere(), { to: operator, ports: [{ port: 9443 }], why: 'the API server calls its admission webhook (from outside the pod network)' });
     this.claimCapacity({ pool: props.nodePool, what: 'CloudNativePG operator', replicas: () => 1, requests: requestsOf(RESOURCES) });

@@ -69,9 +69,6 @@ class FluxOperator extends Component {
   constructor(scope: Construct, id: string, props: FluxProps) {
     super(scope, id, { namespace: FLUX_NAMESPACE, deployWith: 'terraform', allowReservedNamespace: true });
     this.addChart(catalog.fluxOperator, {}, { releaseName: 'flux-operator', releasePolicy: props.releasePolicy });
-    // Flux's controllers meet restricted; flux-operator's chart is not available to check (AGPL, never
-    // vendored), so its namespace is held at baseline: no privileged pod, no host namespace.
-    this.declarePodSecurity({ level: 'baseline', reason: "flux-operator's pods are not checked against restricted here (its chart is not vendored)" });
   }
 }
 

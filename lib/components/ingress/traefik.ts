@@ -162,7 +162,6 @@ export class Traefik extends Component implements IIngressController {
       { releaseName: 'traefik', extraValues: props.extraValues, userSensitiveValues: props.sensitiveValues, releasePolicy: props.releasePolicy },
     );
 
-    this.declarePodSecurity({ level: 'restricted', reason: "the chart's pod and container security contexts meet it" });
     const pods = this.network.addPods('traefik', { 'app.kubernetes.io/name': 'traefik', 'app.kubernetes.io/instance': 'traefik' }, { roles: ['ingress'] });
     // Clients reach the entry points through the load balancer or a node port, from addresses outside the pod network.
     this.network.allowFrom(NetworkPeer.anywhere(), { to: pods, ports: [{ port: 8000 }, { port: 8443 }], why: 'clients reach the web and websecure entry points' });

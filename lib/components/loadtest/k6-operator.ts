@@ -19,8 +19,6 @@ export class K6Operator extends Component {
       },
       { releaseName: 'k6-operator', extraValues: props.extraValues, userSensitiveValues: props.sensitiveValues, releasePolicy: props.releasePolicy },
     );
-    // The chart sets no security context: its manager runs without a seccomp profile or runAsNonRoot.
-    this.declarePodSecurity({ level: 'baseline', reason: "the chart's manager has no security context (no seccomp profile, runAsNonRoot unset)" });
     this.network.addPods('k6-operator', { 'app.kubernetes.io/name': 'k6-operator' }, { roles: ['k6-operator'] });
   }
 }

@@ -233,8 +233,6 @@ export class KubePrometheusStack extends Component implements IPrometheus, IDash
       { releaseName: RELEASE, extraValues: props.extraValues, userSensitiveValues: props.sensitiveValues, releasePolicy: props.releasePolicy },
     );
 
-    // node-exporter reads the host's /proc and /sys with host networking and host PID: no stricter level admits it.
-    this.declarePodSecurity({ level: 'privileged', reason: "node-exporter runs with the host's network, PID namespace and paths" });
     const prometheus = this.network.addPods('prometheus', { 'app.kubernetes.io/name': 'prometheus', prometheus: `${RELEASE}-prometheus` }, { roles: ['scraper'] });
     const grafana = this.network.addPods('grafana', { 'app.kubernetes.io/name': 'grafana', 'app.kubernetes.io/instance': RELEASE });
     const stateMetrics = this.network.addPods('kube-state-metrics', { 'app.kubernetes.io/name': 'kube-state-metrics' });

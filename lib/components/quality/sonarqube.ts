@@ -60,8 +60,6 @@ export class SonarQube extends Component {
 
   constructor(scope: Construct, id: string, props: SonarQubeProps) {
     super(scope, id, { namespace: props.namespace ?? 'sonarqube', deployWith: props.deployWith, secrets: props.secrets, allowReservedNamespace: props.allowReservedNamespace, networkPolicies: props.networkPolicies, podSecurity: props.podSecurity, tier: 'apps' });
-    // The chart's init-sysctl container raises vm.max_map_count for the search engine: privileged, as root.
-    this.declarePodSecurity({ level: 'privileged', reason: "the chart's init-sysctl container is privileged (vm.max_map_count for its search engine)" });
     const pods = this.network.addPods('sonarqube', { app: 'sonarqube', release: RELEASE });
     // The chart's PodMonitor reads /api/monitoring/metrics on the web port.
     this.network.allowFrom(NetworkPeer.role('scraper'), { to: pods, ports: [{ port: SONARQUBE_PORT }], why: 'scrapes /api/monitoring/metrics' });

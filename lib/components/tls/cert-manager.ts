@@ -87,7 +87,6 @@ export class CertManager extends Component {
       },
       { releaseName: RELEASE, extraValues: props.extraValues, userSensitiveValues: props.sensitiveValues },
     );
-    this.declarePodSecurity({ level: 'restricted', reason: "the chart's pod and container security contexts meet it" });
     const controller = this.network.addPods('cert-manager', { 'app.kubernetes.io/name': 'cert-manager', 'app.kubernetes.io/component': 'controller' });
     const webhook = this.network.addPods('cert-manager-webhook', { 'app.kubernetes.io/name': 'webhook', 'app.kubernetes.io/component': 'webhook' });
     this.network.allowFrom(NetworkPeer.anywhere(), { to: webhook, ports: [{ port: 10250 }], why: 'the API server calls the admission webhook (from outside the pod network)' });
