@@ -24,6 +24,6 @@ export function podSecurityLabels(ns: NamespacePlan): Record<string, string> {
 export function namespaceReasons(ns: NamespacePlan): Record<string, string> {
   return {
     ...(ns.networkPoliciesDisabled !== undefined ? { [NETWORK_POLICY_DISABLED_ANNOTATION]: ns.networkPoliciesDisabled } : {}),
-    [POD_SECURITY_REASONS_ANNOTATION]: ns.podSecurity.reasons.join('\n'),
+    [POD_SECURITY_REASONS_ANNOTATION]: ns.podSecurity.reasons.join('; '),
   };
 }

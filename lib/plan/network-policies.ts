@@ -260,7 +260,7 @@ function policy(namespace: string, name: string, reasons: readonly string[], spe
   return {
     apiVersion: 'networking.k8s.io/v1',
     kind: 'NetworkPolicy',
-    metadata: { name, namespace, annotations: { [POLICY_REASONS_ANNOTATION]: [...new Set(reasons)].sort().join('\n') } },
+    metadata: { name, namespace, annotations: { [POLICY_REASONS_ANNOTATION]: [...new Set(reasons)].sort().join('; ') } },
     spec,
   };
 }
