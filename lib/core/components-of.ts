@@ -15,3 +15,8 @@ export function componentsAmong(constructs: readonly IConstruct[]): Component[] 
     .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
     .map(({ c }) => c);
 }
+
+/** The nearest component `scope` is built in (itself included), if any. */
+export function enclosingComponent(scope: IConstruct): Component | undefined {
+  return scope.node.scopes.slice().reverse().find((s): s is Component => Component.isComponent(s));
+}

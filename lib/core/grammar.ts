@@ -110,6 +110,19 @@ export function isPort(value: number): boolean {
   return Number.isInteger(value) && value >= 1 && value <= 65535;
 }
 
+const IPV4_RANGE = /^(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])){3}(\/([0-9]|[12][0-9]|3[0-2]))?$/;
+const IPV6_RANGE = /^[0-9a-fA-F:]*:[0-9a-fA-F:.]*(\/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))?$/;
+
+/** True when `value` is an IPv4 or IPv6 address, or a range of them in CIDR notation (`10.0.0.0/8`). */
+export function isIpRange(value: string): boolean {
+  return IPV4_RANGE.test(value) || IPV6_RANGE.test(value);
+}
+
+/** True when `value` is a range in CIDR notation, its prefix length written (a NetworkPolicy's ipBlock). */
+export function isCidr(value: string): boolean {
+  return value.includes('/') && isIpRange(value);
+}
+
 /** One sentence saying what a non-negative integer looks like. */
 export const describeNonNegativeInteger = 'Use a whole number, 0 or more';
 /** One sentence saying what a positive integer looks like. */

@@ -3,6 +3,7 @@
 // the policies (lib/plan/network-policies.ts); nothing here renders an object.
 import { reportProblem } from './errors';
 import type { IConstruct } from 'constructs';
+import { isCidr, isPort } from './grammar';
 import { isDnsLabel } from './names';
 import {
   ANYWHERE_IPV4,
@@ -44,7 +45,7 @@ export class NetworkPeer implements INetworkPeer {
     return new NetworkPeer({ kind: 'dns' });
   }
 
-  /** The Kubernetes API server (egress on 443 and 6443 to any address: its address is the cluster's). */
+  /** The Kubernetes API server: any address, on the ports the connection names (443, and 6443 where the CNI sees the server's own port). */
   public static apiServer(): NetworkPeer {
     return new NetworkPeer({ kind: 'apiServer' });
   }
@@ -195,7 +196,7 @@ export class ComponentNetwork {
   }
 
   private add(from: NetworkPeerSpec, to: NetworkPeerSpec, ports: readonly NetworkPort[], why: string): void {
-    const bad = ports.filter((p) => !Number.isInteger(p.port) || p.port < 1 || p.port > 65535 || (p.protocol !== undefined && p.protocol !== 'TCP' && p.protocol !== 'UDP'));
+    const bad = ports.filter((p) => !isPort(p.port) || (p.protocol !== undefined && p.protocol !== 'TCP' && p.protocol !== 'UDP'));
     if (ports.length === 0) reportProblem(this.owner, 'a connection names no port', 'Name the ports it uses, e.g. ports: [{ port: 5432 }]');
     for (const p of bad) reportProblem(this.owner, `port ${JSON.stringify(p)} is not a TCP or UDP port from 1 to 65535`, 'Use the container port the peer listens on');
     if (typeof why !== 'string' || why.trim() === '') reportProblem(this.owner, 'a connection has no reason', "Say why in `why`, e.g. why: 'reads the orders API'");
@@ -222,11 +223,4 @@ export function podSecurityProblems(declaration: PodSecurityDeclaration | undefi
 /** The least strict of `levels` (a namespace meets the level of its least strict component). */
 export function leastStrict(levels: readonly PodSecurityLevel[]): PodSecurityLevel {
   return levels.reduce<PodSecurityLevel>((worst, l) => (POD_SECURITY_LEVELS.indexOf(l) > POD_SECURITY_LEVELS.indexOf(worst) ? l : worst), 'restricted');
-}
-
-function isCidr(text: string): boolean {
-  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(text);
-  if (v4) return v4.slice(1, 5).every((o) => Number(o) <= 255) && Number(v4[5]) <= 32;
-  const v6 = /^([0-9a-fA-F:]+)\/(\d{1,3})$/.exec(text);
-  return v6 !== null && v6[1].includes(':') && Number(v6[2]) <= 128;
 }

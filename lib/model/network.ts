@@ -57,12 +57,6 @@ export const DNS_PORTS: readonly NetworkPort[] = [
 /** The pods that answer cluster DNS. */
 export const CLUSTER_DNS: PodSelection = { namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } };
 
-/**
- * The API server's ports: 443 on the `kubernetes` Service, 6443 where the endpoint is the server itself
- * (a CNI that evaluates egress after the Service's address is translated sees 6443 on most clusters).
- */
-export const API_SERVER_PORTS: readonly NetworkPort[] = [{ port: 443 }, { port: 6443 }];
-
 /** Every address, IPv4: the peer of traffic from outside the pod network. */
 export const ANYWHERE_IPV4 = '0.0.0.0/0';
 
@@ -89,11 +83,6 @@ export const ACME_SOLVER = { group: 'acme-http01-solver', labels: { 'acme.cert-m
 
 /** The annotation that carries why a namespace has no NetworkPolicies from ballast. */
 export const NETWORK_POLICY_DISABLED_ANNOTATION = 'ballast.dev/network-policies-disabled';
-
-/** Whether two peers select the same pods or addresses. */
-export function samePeer(a: NetworkPeerSpec, b: NetworkPeerSpec): boolean {
-  return peerKey(a) === peerKey(b);
-}
 
 /** A stable text of a peer, for grouping and sorting. */
 export function peerKey(p: NetworkPeerSpec): string {

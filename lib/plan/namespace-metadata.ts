@@ -4,7 +4,7 @@ import { NETWORK_POLICY_DISABLED_ANNOTATION, POD_SECURITY_VERSION } from '../mod
 import type { NamespacePlan } from './placement';
 
 /** The annotation that says which component set the namespace's level, and why. */
-export const POD_SECURITY_REASONS_ANNOTATION = 'ballast.dev/pod-security';
+const POD_SECURITY_REASONS_ANNOTATION = 'ballast.dev/pod-security';
 
 /**
  * `enforce`, `warn` and `audit` at one level, each pinned to the version of the standards ballast checks

@@ -33,10 +33,10 @@ interface NetworkPolicyPort {
 }
 
 /** The annotation that lists, on each policy, why each of its rules is there. */
-export const POLICY_REASONS_ANNOTATION = 'ballast.dev/allows';
+const POLICY_REASONS_ANNOTATION = 'ballast.dev/allows';
 
 /** The name of a namespace's default deny. */
-export const DEFAULT_DENY_NAME = 'default-deny-ingress';
+const DEFAULT_DENY_NAME = 'default-deny-ingress';
 
 /** What the plan decided about one namespace's network. */
 export interface NamespaceNetwork {
@@ -65,7 +65,7 @@ function managed(namespace: string): boolean {
  * its reason) leaves every namespace without them; so does, for its namespace, a component that opts out,
  * or one that `runsPods` without declaring any of them.
  */
-export function planNetworkPolicies(components: readonly Component[], platformDisabled?: string, runsPods: (c: Component) => boolean = () => false): NetworkPlan {
+export function planNetworkPolicies(components: readonly Component[], platformDisabled: string | undefined, runsPods: (c: Component) => boolean): NetworkPlan {
   const byNamespace = new Map<string, Component[]>();
   for (const c of components) {
     if (!managed(c.namespace)) continue;

@@ -42,7 +42,7 @@ export function checkChartValuesOf(components: readonly Component[], reference: 
  * A namespace is created by Terraform when a Terraform-managed component lives in it, or when it holds
  * a secret Terraform writes (the namespace must exist first); otherwise Flux creates it from Git.
  */
-export function planNamespaces(components: readonly Component[], secrets: BootstrapSecret[], network: readonly NamespaceNetwork[] = []): NamespacePlan[] {
+export function planNamespaces(components: readonly Component[], secrets: BootstrapSecret[], network: readonly NamespaceNetwork[]): NamespacePlan[] {
   const disabled = new Map(network.filter((n) => n.disabled !== undefined).map((n) => [n.namespace, n.disabled!]));
   const byName = new Map<string, Component[]>();
   for (const c of components) {

@@ -4,7 +4,6 @@ import { Manifest as ManifestResource } from '@cdktf/provider-kubernetes/lib/man
 import { Annotations } from '@cdktf/provider-kubernetes/lib/annotations';
 import { Labels } from '@cdktf/provider-kubernetes/lib/labels';
 import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
-import { namespaceReasons, podSecurityLabels } from '../plan/namespace-metadata';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
 import { ITerraformDependable, TerraformStack, TerraformVariable } from 'cdktf';
@@ -15,7 +14,7 @@ import { SecretValue } from '../core/secret';
 import { toYaml } from '../core/yaml';
 import type { DeploymentPlan } from '../day2/deployment-plan';
 import { isPruneDisabled } from '../model/manifest';
-import { terraformAddress, terraformIds, terraformTypes } from '../model/terraform-addresses';
+import { terraformAddress, terraformIds } from '../model/terraform-addresses';
 import { terraformObjects } from './kubernetes-objects';
 import { addStateBackend } from './state-backend';
 import { addImportBlock, addMovedBlock, addRemovedBlock, requireTerraformVersion, TERRAFORM_VERSION_FOR } from './lifecycle-blocks';
@@ -47,10 +46,10 @@ export class PlatformStack extends TerraformStack {
       addRemovedBlock(this, r.address);
       // A namespace Terraform forgets (it holds data, or Flux takes it over) keeps its Pod Security labels
       // and reasons: they are forgotten with it rather than taken off it.
-      const kept = new RegExp(`^${terraformTypes.namespace}\\.namespace_(.+)$`).exec(r.address);
-      if (kept) {
-        addRemovedBlock(this, `${terraformTypes.namespaceLabels}.${terraformIds.namespaceLabels(kept[1])}`);
-        addRemovedBlock(this, `${terraformTypes.namespaceAnnotations}.${terraformIds.namespaceAnnotations(kept[1])}`);
+      if (r.id.startsWith('namespace/')) {
+        const name = r.id.slice('namespace/'.length);
+        addRemovedBlock(this, terraformAddress('namespaceLabels', name));
+        addRemovedBlock(this, terraformAddress('namespaceAnnotations', name));
       }
     }
     for (const m of plan.day2.handover.moved) addMovedBlock(this, m.from, m.to);
@@ -89,8 +88,7 @@ export class PlatformStack extends TerraformStack {
     const namespaces = new Map<string, NamespaceV1>();
     for (const object of objects.namespaces) {
       const name = object.metadata.name;
-      const ns = plan.namespaces.find((n) => n.name === name)!;
-      const stateful = ns.stateful;
+      const stateful = plan.namespaces.find((n) => n.name === name)!.stateful;
       const namespace = new NamespaceV1(this, terraformIds.namespace(name), {
         metadata: { name },
         lifecycle: {
@@ -107,8 +105,8 @@ export class PlatformStack extends TerraformStack {
       // each: a server-side apply drops the fields its manager owns and leaves out, so labels and
       // annotations applied under one name would take turns deleting each other.
       const metadata = { name: namespace.metadata.name };
-      new Labels(this, terraformIds.namespaceLabels(name), { apiVersion: 'v1', kind: 'Namespace', metadata, labels: podSecurityLabels(ns), fieldManager: 'ballast-labels', force: true });
-      new Annotations(this, terraformIds.namespaceAnnotations(name), { apiVersion: 'v1', kind: 'Namespace', metadata, annotations: namespaceReasons(ns), fieldManager: 'ballast-annotations', force: true });
+      new Labels(this, terraformIds.namespaceLabels(name), { apiVersion: 'v1', kind: 'Namespace', metadata, labels: object.metadata.labels as Record<string, string>, fieldManager: 'ballast-labels', force: true });
+      new Annotations(this, terraformIds.namespaceAnnotations(name), { apiVersion: 'v1', kind: 'Namespace', metadata, annotations: object.metadata.annotations as Record<string, string>, fieldManager: 'ballast-annotations', force: true });
     }
     // Referencing the namespace resource (not its name) makes Terraform create it first.
     const namespaceOf = (name: string) => namespaces.get(name)?.metadata.name ?? name;

@@ -9,7 +9,7 @@ import { reportCrdPropsProblems } from '../../core/crd-props';
 import { insideComponent, namespaceOf } from '../../core/in-component';
 import { checkReplicaRange, checkSameNamespace, checkScalingBehavior, requireRequest, ScalingBehavior, scaleTargetRef, takeReplicas } from './scaling-behavior';
 import { NetworkPeer } from '../../core/network';
-import { Component } from '../../core/component';
+import { enclosingComponent } from '../../core/components-of';
 
 /** The ScaledObject fields set from props, by JSON pointer: a value the CRD refuses is reported under the prop's name. */
 const PROP_OF_FIELD: Readonly<Record<string, string>> = {
@@ -66,7 +66,7 @@ export class KedaScaler extends Construct {
     const { min, max, ok: rangeOk } = checkReplicaRange(this, props.minReplicas ?? 1, props.maxReplicas);
     const t = props.trigger;
     // KEDA's operator runs the query: its pods must reach the Prometheus the trigger names.
-    const owner = this.node.scopes.slice().reverse().find((sc) => Component.isComponent(sc)) as Component | undefined;
+    const owner = enclosingComponent(this);
     if (t.prometheus?.server && owner) {
       owner.network.connect(NetworkPeer.role('keda-operator'), t.prometheus.server.pods, { ports: [{ port: t.prometheus.server.port }], why: `KEDA queries Prometheus for ${this.node.path}` });
     }

@@ -145,7 +145,7 @@ export class PostgresCluster extends Component implements IPostgresCluster {
     // The operator's exporter listens on the instances' `metrics` port (spec.monitoring.enablePodMonitor is deprecated).
     props.dashboardsIn?.addCommunityDashboard(CLOUDNATIVE_PG_DASHBOARD);
     if (props.metrics ?? true) {
-      new PodMonitor(this, 'metrics', { name: this.clusterName, selector: { 'cnpg.io/cluster': this.clusterName }, port: 'metrics' });
+      new PodMonitor(this, 'metrics', { name: this.clusterName, selector: { ...this.instances.labels }, port: 'metrics' });
       this.network.allowFrom(NetworkPeer.role('scraper'), { to: this.instances, ports: [{ port: METRICS_PORT }], why: 'scrapes the instances\' exporter' });
     }
   }

@@ -5,7 +5,7 @@ import { isDnsSubdomain, requireDnsLabel } from '../../core/names';
 import { TLS_DISABLED_ANNOTATION } from '../../core/tls';
 import { RouteTls, routeTls } from '../tls/route-tls';
 import { MiddlewareRef } from './middleware';
-import { Component } from '../../core/component';
+import { enclosingComponent } from '../../core/components-of';
 
 /** The backend an IngressRoute sends traffic to. */
 export interface RouteBackend {
@@ -61,8 +61,7 @@ export class IngressRoute extends Construct {
     // No certificate is derived from a host that is reported already: its problems would only repeat it.
     const tls = hostIsValid ? routeTls(this, props.host, props.tls) : { disabled: 'the host is not a DNS name' };
     // Its Certificate may be proven over ACME HTTP-01, through the ingress controller to cert-manager's solver pods.
-    const owner = this.node.scopes.slice().reverse().find((sc) => Component.isComponent(sc)) as Component | undefined;
-    if (!('disabled' in tls)) owner?.network.admitAcmeSolvers();
+    if (!('disabled' in tls)) enclosingComponent(this)?.network.admitAcmeSolvers();
 
     new ApiObject(this, 'resource', {
       apiVersion: 'traefik.io/v1alpha1',

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { fail } from '../../core/errors';
 import type { MiddlewareRef } from '../../core/interfaces';
 import { requireDnsLabel } from '../../core/names';
+import { isIpRange } from '../../core/grammar';
 
 export type { MiddlewareRef } from '../../core/interfaces';
 
@@ -31,9 +32,6 @@ export interface BasicAuthProps {
   readonly removeHeader?: boolean;
 }
 
-const IPV4_CIDR = /^(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])){3}(\/([0-9]|[12][0-9]|3[0-2]))?$/;
-const IPV6_CIDR = /^[0-9a-fA-F:]*:[0-9a-fA-F:.]*(\/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))?$/;
-
 /** A Traefik Middleware (`traefik.io/v1alpha1`). */
 export class Middleware extends Construct implements MiddlewareRef {
   /** Lets only clients from `sourceRange` through. */
@@ -42,7 +40,7 @@ export class Middleware extends Construct implements MiddlewareRef {
       fail(scope, `IP allow-list "${props.name}" has an empty sourceRange`, 'List at least one CIDR, e.g. "10.0.0.0/8"');
     }
     for (const cidr of props.sourceRange) {
-      if (!IPV4_CIDR.test(cidr) && !IPV6_CIDR.test(cidr)) {
+      if (!isIpRange(cidr)) {
         fail(scope, `IP allow-list "${props.name}" has "${cidr}" in sourceRange, which is not an IP range`, 'Use CIDR notation such as "192.168.0.0/16"');
       }
     }

@@ -183,7 +183,7 @@ export class Traefik extends Component implements IIngressController {
       // The chart serves Prometheus metrics on the `metrics` port by default and labels its pods so.
       new PodMonitor(this, 'metrics', {
         name: 'traefik',
-        selector: { 'app.kubernetes.io/name': 'traefik', 'app.kubernetes.io/instance': 'traefik' },
+        selector: { ...pods.labels },
         port: 'metrics',
       });
       const requests = 'traefik_service_requests_total';
