@@ -4,6 +4,7 @@ import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-27';
 import {
   AcmeIssuer,
+  AlertReceiver,
   CertManager,
   CloudNativePg,
   Flux,
@@ -141,7 +142,18 @@ export function defaultPlatform(scope: Construct, options: DefaultPlatformOption
   // server: 'staging' first: Let's Encrypt's production limits are strict).
   const certManager = new CertManager(platform, 'cert-manager', { metrics: true });
   platform.useIssuer(new AcmeIssuer(certManager, 'letsencrypt', { email: `certificates@${platform.domain}`, server: cluster.acmeServer ?? 'production' }));
-  const monitoring = new KubePrometheusStack(platform, 'monitoring', { deployWith: 'flux', nodePool: 'monitor', ingress: traefik });
+  // Critical alerts page the on-call through PagerDuty; warnings go to the team's Slack channel. Both
+  // credentials are Terraform variables: Terraform writes them into a Secret Alertmanager mounts, and
+  // neither reaches the chart values or Git.
+  const alerting = {
+    critical: AlertReceiver.pagerDuty('on-call', {
+      routingKey: SecretValue.fromVariable('alerts_pagerduty_routing_key', 'Routing key of the PagerDuty service (Events API v2) that pages the on-call.'),
+    }),
+    warning: AlertReceiver.slack('platform-team', {
+      webhookUrl: SecretValue.fromVariable('alerts_slack_webhook_url', 'Slack incoming webhook URL of the platform team\'s alerts channel.'),
+    }),
+  };
+  const monitoring = new KubePrometheusStack(platform, 'monitoring', { deployWith: 'flux', nodePool: 'monitor', ingress: traefik, alerting });
   new CloudNativePg(platform, 'cnpg');
   // One primary and one read replica on the storage pool (two nodes: they never share one).
   // The database layer keeps its Secrets in Git, SOPS-encrypted: generated passwords (kept in the
@@ -154,7 +166,7 @@ export function defaultPlatform(scope: Construct, options: DefaultPlatformOption
     secrets: 'sops',
   });
   new SonarQube(platform, 'sonarqube', { database: postgres, ingress: traefik, nodePool: 'apps', secrets: 'sops' });
-  new Keda(platform, 'keda');
+  new Keda(platform, 'keda', { metrics: true });
 
   // The demo: an Articles API that writes to the primary and reads from the replica, and its UI, on one
   // host: /api to the API, the rest to the UI. The images are the user's builds of the demo (pinned tags).

@@ -53,6 +53,11 @@ export type { TraefikProps, ExistingTraefikOptions } from './components/ingress/
 export type { TraefikServiceType, TraefikEntryPointPorts, TraefikExposure } from './components/ingress/traefik-service';
 export { KubePrometheusStack } from './components/monitoring/kube-prometheus-stack';
 export type { KubePrometheusStackProps, ExistingPrometheusOptions } from './components/monitoring/kube-prometheus-stack';
+export { AlertReceiver } from './components/monitoring/alert-receiver';
+export type { AlertReceiverKind, ReceiverOptions, WebhookReceiverOptions, EmailReceiverOptions, SlackReceiverOptions, PagerDutyReceiverOptions, ReceiverSecret } from './components/monitoring/alert-receiver';
+export type { AlertingOptions, AlertRoute } from './components/monitoring/alerting';
+export { RUNBOOKS, runbookUid } from './components/monitoring/runbooks';
+export type { Runbook, BallastAlert } from './components/monitoring/runbooks';
 export { PodMonitor } from './components/monitoring/pod-monitor';
 export type { PodMonitorProps } from './components/monitoring/pod-monitor';
 export { ServiceMonitor } from './components/monitoring/service-monitor';

@@ -35,6 +35,7 @@ export class Platform extends Construct implements PlatformContext {
   public readonly terraform: PlatformContext['terraform'];
   public readonly releasePolicy?: ReleasePolicy;
   public readonly networkPoliciesDisabled?: string;
+  public readonly runbookBaseUrl: string;
   private readonly pools: Map<string, NodePool>;
   private readonly assumedCrdGroups = new Set<string>();
   private readonly assumedSecrets = new Set<string>();
@@ -65,6 +66,7 @@ export class Platform extends Construct implements PlatformContext {
     this.terraform = { backend: config.terraform?.backend ?? DEFAULT_STATE_BACKEND };
     this.releasePolicy = config.releasePolicy;
     this.networkPoliciesDisabled = config.networkPolicies?.disabled;
+    this.runbookBaseUrl = (config.runbookBaseUrl ?? `https://grafana.${config.domain}/d`).replace(/\/+$/, '');
     this.pools = new Map((config.nodePools ?? []).map((p) => [p.name, new NodePool(p)]));
     markPlatform(this);
   }

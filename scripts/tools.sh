@@ -4,7 +4,7 @@
 #
 #   scripts/tools.sh              build or reuse every tool but Flux's controllers (by name only: the flux tier's)
 #   scripts/tools.sh NAME...      only these (kubectl, helm, etcd, kube-apiserver, promtool, prometheus, sops,
-#                                 cyclonus, source-controller, kustomize-controller)
+#                                 cyclonus, amtool, alertmanager, source-controller, kustomize-controller)
 #   scripts/tools.sh path NAME    print the cached binary of NAME (fails if it is not built)
 #   scripts/tools.sh terraform-providers   the real hashicorp helm and kubernetes providers from
 #                                 ../shared/terraform-providers as a filesystem mirror, with the CLI config
@@ -21,6 +21,9 @@ PROMETHEUS_MODULE_VERSION=v0.316.0
 SOPS_VERSION=3.13.3
 # The NetworkPolicy engine the e2e tier checks generated policies with (`cyclonus analyze`, offline).
 CYCLONUS_VERSION=0.5.6
+# Alertmanager and its amtool: the e2e tier checks the configuration ballast renders (`amtool check-config`)
+# and runs it (routes, inhibitions, a receiver reading its credential from a file).
+ALERTMANAGER_VERSION=0.35.0
 # Flux's controllers for the flux tier; tools/<name>/go.mod pins the same version. v1.10.x cannot be built
 # here: the module proxy refuses several github.com/fluxcd/pkg versions it pins.
 FLUX_CONTROLLERS_VERSION=1.9.6
@@ -42,6 +45,7 @@ tool_path() {
     promtool | prometheus) echo "$cache/prometheus-$PROMETHEUS_MODULE_VERSION/$1" ;;
     sops) echo "$cache/sops-v$SOPS_VERSION/sops" ;;
     cyclonus) echo "$cache/cyclonus-v$CYCLONUS_VERSION/cyclonus" ;;
+    amtool | alertmanager) echo "$cache/alertmanager-v$ALERTMANAGER_VERSION/$1" ;;
     source-controller | kustomize-controller) echo "$cache/$1-v$FLUX_CONTROLLERS_VERSION/$1" ;;
     terraform-rc) echo "$cache/terraform-mirror-helm-$HELM_PROVIDER_VERSION-kubernetes-$KUBERNETES_PROVIDER_VERSION/terraform.rc" ;;
     *) echo "unknown tool: $1" >&2; return 2 ;;
@@ -98,6 +102,25 @@ go_install() {
   GOBIN=$bin GOFLAGS=-tags=remove_all_sd CGO_ENABLED=0 go install "$module"
   mv "$bin/$name" "$out.partial" && mv "$out.partial" "$out" && rm -rf "$bin"
   echo "$name: built in $((SECONDS - start)) s"
+}
+
+# Alertmanager itself: its module embeds the web UI's build output (ui/app/dist), which the module zip does
+# not carry, so `go install` fails. It is built from a copy of the module with an empty page standing in for
+# the UI (the e2e tier uses only its API).
+build_alertmanager() {
+  local out; out=$(tool_path alertmanager)
+  if [ -x "$out" ]; then echo "alertmanager: cached at $out"; return; fi
+  command -v go >/dev/null || { echo "alertmanager: Go is not installed; cannot build it" >&2; exit 1; }
+  echo "alertmanager: building github.com/prometheus/alertmanager v$ALERTMANAGER_VERSION (cached afterwards at $out)"
+  local start=$SECONDS src tmp; tmp=$(mktemp -d)
+  src=$(cd "$tmp" && GOFLAGS=-mod=mod go mod download -json "github.com/prometheus/alertmanager@v$ALERTMANAGER_VERSION" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
+  [ -d "$src" ] || { echo "alertmanager: the module proxy gave no source for v$ALERTMANAGER_VERSION" >&2; exit 1; }
+  cp -r "$src" "$tmp/src" && chmod -R u+w "$tmp/src"
+  for ui in elm mantine; do mkdir -p "$tmp/src/ui/app/dist/$ui" && echo 'Alertmanager web UI not built' > "$tmp/src/ui/app/dist/$ui/index.html"; done
+  mkdir -p "$(dirname "$out")"
+  (cd "$tmp/src" && GOTOOLCHAIN=local CGO_ENABLED=0 go build -trimpath -o "$out.partial" ./cmd/alertmanager)
+  mv "$out.partial" "$out" && rm -rf "$tmp"
+  echo "alertmanager: built in $((SECONDS - start)) s"
 }
 
 # unzip_members ZIP MEMBER...: with unzip, or with Python's zipfile where unzip is not installed.
@@ -168,6 +191,8 @@ ensure() {
     sops) go_install sops "github.com/getsops/sops/v3/cmd/sops@v$SOPS_VERSION" ;;
     # A plain `go install` works: the module has no replace directives, and needs only Go 1.22.
     cyclonus) go_install cyclonus "github.com/mattfenwick/cyclonus/cmd/cyclonus@v$CYCLONUS_VERSION" ;;
+    amtool) go_install amtool "github.com/prometheus/alertmanager/cmd/amtool@v$ALERTMANAGER_VERSION" ;;
+    alertmanager) build_alertmanager ;;
     kube-apiserver)
       build_go kube-apiserver tools/apiserver k8s.io/kubernetes/cmd/kube-apiserver \
         "-X k8s.io/component-base/version.gitVersion=v$KUBERNETES_VERSION -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=$(echo "$KUBERNETES_VERSION" | cut -d. -f2)" ;;
@@ -184,6 +209,6 @@ case "${1:-}" in
     if [ "$2" = terraform-rc ]; then ok=$([ -f "$p" ] && echo 1); else ok=$([ -x "$p" ] && echo 1); fi
     [ -n "$ok" ] || { echo "$2 is not built at $p: run scripts/tools.sh $2" >&2; exit 1; }
     echo "$p" ;;
-  "") for t in kubectl etcd kube-apiserver promtool prometheus sops cyclonus; do ensure "$t"; done ;;
+  "") for t in kubectl etcd kube-apiserver promtool prometheus sops cyclonus amtool alertmanager; do ensure "$t"; done ;;
   *) for t in "$@"; do ensure "$t"; done ;;
 esac

@@ -94,6 +94,10 @@ export function checkConfig(path: string, config: PlatformConfig): ConfigProblem
     for (const p of stateBackendProblems(config.terraform.backend, 'terraform.backend')) add(p.problem, p.fix);
   }
   for (const p of releasePolicyProblems(config.releasePolicy, 'releasePolicy')) add(p.problem, p.fix);
+  const runbooks = config.runbookBaseUrl as unknown;
+  if (runbooks !== undefined && (typeof runbooks !== 'string' || !/^https?:\/\/[^\s/@]+(\/\S*)?$/.test(runbooks))) {
+    add(`runbookBaseUrl "${String(runbooks)}" is not an http(s) URL`, 'Give the base URL of your runbooks without credentials, e.g. "https://wiki.example.com/runbooks", or leave it out for the Grafana runbook dashboards');
+  }
   const optOut = config.networkPolicies as { disabled?: unknown } | undefined;
   if (optOut !== undefined && (typeof optOut?.disabled !== 'string' || optOut.disabled.trim() === '')) {
     add('networkPolicies.disabled has no reason', "Say why no namespace gets NetworkPolicies, e.g. { disabled: 'the CNI enforces none' }, or leave networkPolicies out");

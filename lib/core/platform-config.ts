@@ -112,6 +112,14 @@ export interface PlatformConfig {
    * @default on
    */
   readonly networkPolicies?: { readonly disabled: string };
+  /**
+   * Where the runbooks of ballast's alerts are read: each alert links `<runbookBaseUrl>/runbook-<alert>`
+   * (e.g. `.../runbook-postgres-cluster-down`). The default is the runbook dashboards that
+   * KubePrometheusStack provisions in Grafana (served at `grafana.<domain>` when it has an `ingress`); a
+   * team that keeps its runbooks in a wiki gives the wiki's base URL and one page per alert.
+   * @default `https://grafana.<domain>/d`
+   */
+  readonly runbookBaseUrl?: string;
 }
 
 /** Where generated secret values are kept when the config does not say. */

@@ -37,6 +37,8 @@ export interface PlatformContext {
   readonly terraform: { readonly backend: TerraformStateBackend };
   /** The release policy of every Helm release, under each component's own. @default ballast's defaults */
   readonly releasePolicy?: ReleasePolicy;
+  /** Where the runbooks of ballast's alerts are read (`PlatformConfig.runbookBaseUrl`), without a trailing `/`. */
+  readonly runbookBaseUrl: string;
   /** Why the platform writes no NetworkPolicies, when it writes none. */
   readonly networkPoliciesDisabled?: string;
   /** What the cluster already has that no component installs (`Platform.assumeInstalled`). */

@@ -53,6 +53,6 @@ test('Grafana reads its admin credentials from a bootstrap secret and is routed 
 
 test('Grafana gets an Alertmanager datasource only when Alertmanager runs', () => {
   const datasources = (s: KubePrometheusStack) => (s.helmChart!.values as any).grafana.sidecar.datasources;
-  expect(datasources(stack())).toMatchObject({ alertmanager: { enabled: false } });
-  expect(datasources(stack({ alertmanager: true }))).toMatchObject({ alertmanager: { enabled: true } });
+  expect(datasources(stack({ alerting: { disabled: 'alerts go to a central Alertmanager' } }))).toMatchObject({ alertmanager: { enabled: false } });
+  expect(datasources(stack())).toMatchObject({ alertmanager: { enabled: true } });
 });

@@ -4,6 +4,7 @@ import * as kplus from 'cdk8s-plus-27';
 import * as fs from 'fs';
 import * as path from 'path';
 import {
+  BallastAlert,
   DASHBOARD_LABEL,
   GrafanaDashboard,
   K6MetricsMode,
@@ -11,6 +12,8 @@ import {
   loadTestOverview,
   Manifest,
   PlatformConfig,
+  RUNBOOKS,
+  runbookUid,
   ServiceMonitor,
   Traefik,
 } from '../../lib/internal';
@@ -29,13 +32,15 @@ test("every panel, target and variable of every dashboard ballast writes queries
   const { platform } = defaultPlan();
   const uid = (platform.node.findChild('monitoring') as KubePrometheusStack).datasourceUid;
   const dashboards = dashboardsOf(fluxObjects(path.join(synthToTemp(), 'flux')));
-  expect(dashboards.map((d) => d.json.uid)).toEqual(['ballast-load-test']);
+  const runbooks = dashboards.filter((d) => String(d.json.uid).startsWith('runbook-'));
+  expect(dashboards.filter((d) => !runbooks.includes(d)).map((d) => d.json.uid)).toEqual(['ballast-load-test']);
+  expect(runbooks.map((d) => d.json.uid).sort()).toEqual(Object.keys(RUNBOOKS).map((a) => runbookUid(a as BallastAlert)).sort());
   for (const d of dashboards) {
-    expect(panelsOf(d.json).filter((p) => p.targets).length).toBeGreaterThanOrEqual(10);
+    expect(panelsOf(d.json).filter((p) => p.targets).length).toBeGreaterThanOrEqual(runbooks.includes(d) ? 1 : 10);
     expect(foreignDatasources(d.json, uid)).toEqual([]);
   }
   // The walker finds a panel and a variable on another datasource.
-  const other = JSON.parse(JSON.stringify(dashboards[0].json));
+  const other = JSON.parse(JSON.stringify(dashboards.find((d) => !runbooks.includes(d))!.json));
   other.panels[2].targets[0].datasource = { type: 'prometheus', uid: 'elsewhere' };
   delete other.templating.list[0].datasource;
   expect(foreignDatasources(other, uid)).toEqual(['variable testid', `panel "${other.panels[2].title}" target 0`]);
@@ -68,7 +73,7 @@ test('community dashboards are pinned to a revision and downloaded by the commun
   expect(pinned).toEqual(['k8s-views-global 15757@43', 'k8s-views-namespaces 15758@46', 'k8s-views-nodes 15759@40', 'k8s-views-pods 15760@39', 'k6 18030@8', 'traefik 17347@9']);
 });
 
-test('Prometheus is routed at prometheus.<domain> behind both admin Middlewares; Alertmanager is off unless asked for', () => {
+test('Prometheus is routed at prometheus.<domain> behind both admin Middlewares; Alertmanager runs unless turned off with a reason', () => {
   const s = monitoring();
   const route = (s.manifests() as Manifest[]).find((m) => m.kind === 'IngressRoute' && m.metadata.name === 'prometheus') as any;
   expect(route.spec.routes[0]).toMatchObject({
@@ -76,8 +81,8 @@ test('Prometheus is routed at prometheus.<domain> behind both admin Middlewares;
     middlewares: [{ name: 'admin-networks', namespace: 'traefik' }, { name: 'admin-login', namespace: 'traefik' }],
     services: [{ kind: 'Service', name: 'kube-prometheus-stack-prometheus', port: 9090 }],
   });
-  expect(values(s).alertmanager.enabled).toBe(false);
-  expect(values(monitoring({}, { alertmanager: true })).alertmanager.enabled).toBe(true);
+  expect(values(s).alertmanager.enabled).toBe(true);
+  expect(values(monitoring({}, { alerting: { disabled: 'a central Alertmanager' } })).alertmanager.enabled).toBe(false);
 });
 
 test('Traefik with metrics records request rate, error ratio and p95 per service', () => {

@@ -12,6 +12,8 @@ import { AddDatabaseOptions, IDashboardHost, IPostgresCluster } from '../../core
 
 export type { AddDatabaseOptions } from '../../core/interfaces';
 import { PodMonitor } from '../monitoring/pod-monitor';
+import { PrometheusRule } from '../monitoring/prometheus-rule';
+import { postgresAlerts } from './postgres-alerts';
 import { DatabaseConnection, databaseConnection, INSTANCE_MANAGER_PORT, METRICS_PORT, POSTGRES_PORT } from './database-connection';
 import { NetworkPeer, PodGroup } from '../../core/network';
 import { ExistingPostgresCluster, ExistingPostgresClusterOptions } from './existing-postgres-cluster';
@@ -39,7 +41,8 @@ export interface PostgresClusterProps extends ComponentOptions {
   /** PostgreSQL image. @default the operator's default image (PostgreSQL 18 for operator 1.30) */
   readonly imageName?: string;
   /**
-   * A PodMonitor on the instances' `metrics` port (needs a component that installs the prometheus-operator
+   * A PodMonitor on the instances' `metrics` port, and the cluster's alerts (PostgresClusterDown,
+   * PostgresInstanceDown, PostgresReplicaLagging; with backups also archiving and backup failures) (needs a component that installs the prometheus-operator
    * CRDs, such as KubePrometheusStack).
    * @default true
    */
@@ -146,6 +149,7 @@ export class PostgresCluster extends Component implements IPostgresCluster {
     props.dashboardsIn?.addCommunityDashboard(CLOUDNATIVE_PG_DASHBOARD);
     if (props.metrics ?? true) {
       new PodMonitor(this, 'metrics', { name: this.clusterName, selector: { ...this.instances.labels }, port: 'metrics' });
+      new PrometheusRule(this, 'alerts', { name: `${this.clusterName}-alerts`, groups: [postgresAlerts(this, { namespace: this.namespace, clusterName: this.clusterName, backups: false })] });
       this.network.allowFrom(NetworkPeer.role('scraper'), { to: this.instances, ports: [{ port: METRICS_PORT }], why: 'scrapes the instances\' exporter' });
     }
   }

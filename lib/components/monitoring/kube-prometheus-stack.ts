@@ -18,7 +18,9 @@ import type { RouteTls } from '../tls/route-tls';
 import { CommunityDashboard, k6Dashboard, KUBERNETES_DASHBOARDS, TRAEFIK_DASHBOARD } from './community-dashboards';
 import { loadTestOverview } from './dashboards/load-test-overview';
 import { DASHBOARD_FOLDER_ANNOTATION, DASHBOARD_LABEL, GrafanaDashboard } from './grafana-dashboard';
-import { platformAlerts } from './platform-alerts';
+import { platformAlerts, REPLACED_CHART_ALERTS } from './platform-alerts';
+import { AlertingOptions, RECEIVERS_SECRET, renderAlerting } from './alerting';
+import { runbookDashboards } from './dashboards/runbook-dashboards';
 import { PrometheusRule } from './prometheus-rule';
 import { NetworkPeer, PodGroup } from '../../core/network';
 
@@ -47,11 +49,12 @@ export interface KubePrometheusStackProps extends ComponentOptions {
   /** The certificate of its routes (issuer, wildcard, or `{ disabled: '<reason>' }`). @default a Certificate per host from the platform's issuer */
   readonly routeTls?: RouteTls;
   /**
-   * Runs Alertmanager. Its configuration is the chart's: routes and inhibitions on the `severity` label,
-   * whose values (`critical`, `warning`, `info`) are the ones ballast's alerting rules carry.
-   * @default false (alerts are visible in Prometheus)
+   * Alertmanager and who it notifies: receivers by severity (every credential a SecretValue, mounted from a
+   * Secret), routes, grouping; `{ disabled: '<reason>' }` runs no Alertmanager. The platform's alerts
+   * carry the severities it routes on (`critical`, `warning`, `info`) and link their runbooks.
+   * @default Alertmanager runs and notifies no one (alerts show in its UI)
    */
-  readonly alertmanager?: boolean;
+  readonly alerting?: AlertingOptions | { readonly disabled: string };
   /**
    * Dashboards Grafana downloads from grafana.com at start (needs egress to grafana.com).
    * @default the Kubernetes views, the k6 dashboard of the platform's k6 mode, and Traefik's when `ingress` is set
@@ -71,6 +74,7 @@ const RELEASE = 'kube-prometheus-stack';
 /** Prometheus' web port (queries and the remote-write receiver alike), and Grafana's container port. */
 const PROMETHEUS_PORT = 9090;
 const GRAFANA_PORT = 3000;
+const ALERTMANAGER_PORT = 9093;
 const DATASOURCE_UID = 'prometheus';
 const PROMETHEUS_RESOURCES: ContainerResources = { cpu: { request: Cpu.millis(500) }, memory: { request: Size.gibibytes(2), limit: Size.gibibytes(4) } };
 /** The Grafana dashboard provider of the community dashboards, and the folder it shows them in. */
@@ -134,6 +138,7 @@ export class KubePrometheusStack extends Component implements IPrometheus, IDash
     this.stateful = true;
 
     const placement: HelmValues = this.scheduling(props.nodePool) ?? {};
+    const alertmanager = this.alertmanagerValues(props.alerting);
     const community = props.communityDashboards ?? [
       ...KUBERNETES_DASHBOARDS,
       k6Dashboard(this.platform.k6Metrics),
@@ -183,7 +188,9 @@ export class KubePrometheusStack extends Component implements IPrometheus, IDash
             ...placement,
           },
         },
-        alertmanager: { enabled: props.alertmanager ?? false, alertmanagerSpec: { ...placement } },
+        alertmanager: { ...alertmanager, alertmanagerSpec: { ...(alertmanager.alertmanagerSpec as HelmValues), ...placement } },
+        // ballast's own alerts replace these (one alert per condition, with ballast's runbook).
+        defaultRules: { disabled: Object.fromEntries(REPLACED_CHART_ALERTS.map((a) => [a, true])) },
         prometheusOperator: { ...placement },
         'kube-state-metrics': { ...placement },
         grafana: {
@@ -207,7 +214,7 @@ export class KubePrometheusStack extends Component implements IPrometheus, IDash
               isDefaultDatasource: true,
               uid: DATASOURCE_UID,
               url: this.queryUrl,
-              alertmanager: { enabled: props.alertmanager ?? false },
+              alertmanager: { enabled: alertmanager.enabled },
             },
           },
           dashboardProviders: {
@@ -244,6 +251,11 @@ export class KubePrometheusStack extends Component implements IPrometheus, IDash
     this.network.allowFrom(prometheus, { to: stateMetrics, ports: [{ port: 8080 }], why: "scrapes kube-state-metrics" });
     this.network.allowFrom(prometheus, { to: operator, ports: [{ port: 10250 }], why: "scrapes the operator's metrics" });
     this.network.allowFrom(NetworkPeer.anywhere(), { to: operator, ports: [{ port: 10250 }], why: "the API server calls the operator's admission webhook (from outside the pod network)" });
+    if (alertmanager.enabled) {
+      const am = this.network.addPods('alertmanager', { 'app.kubernetes.io/name': 'alertmanager', alertmanager: `${RELEASE}-alertmanager` });
+      this.network.allowFrom(prometheus, { to: am, ports: [{ port: ALERTMANAGER_PORT }, { port: 8080 }], why: 'Prometheus sends alerts to Alertmanager, and scrapes it and its config reloader' });
+      this.network.allowFrom(grafana, { to: am, ports: [{ port: ALERTMANAGER_PORT }], why: "Grafana's Alertmanager datasource shows alerts and silences" });
+    }
     if (props.ingress) {
       this.network.allowFrom(NetworkPeer.role('ingress'), { to: grafana, ports: [{ port: GRAFANA_PORT }], why: `routes https://grafana.${this.platform.domain}` });
       this.network.allowFrom(NetworkPeer.role('ingress'), { to: prometheus, ports: [{ port: PROMETHEUS_PORT }], why: `routes https://prometheus.${this.platform.domain}` });
@@ -262,12 +274,26 @@ export class KubePrometheusStack extends Component implements IPrometheus, IDash
     }
     // Values are read at synth, so dashboards added later by other components (a database's) still land.
     this.community = (this.helmChart!.values.grafana as { dashboards: { [COMMUNITY_PROVIDER]: HelmValues } }).dashboards[COMMUNITY_PROVIDER];
-    new PrometheusRule(this, 'platform-alerts', { groups: [platformAlerts()] });
+    new PrometheusRule(this, 'platform-alerts', { groups: [platformAlerts(this)] });
+    // The runbooks every ballast alert links (the platform's runbookBaseUrl points here by default).
+    for (const model of runbookDashboards(DATASOURCE_UID)) new GrafanaDashboard(this, model.uid as string, { dashboard: model, folder: 'Runbooks' });
     if (props.loadTestDashboard ?? true) {
       new GrafanaDashboard(this, 'load-test-overview', {
         dashboard: loadTestOverview({ datasourceUid: DATASOURCE_UID, k6Metrics: this.platform.k6Metrics }),
       });
     }
+  }
+
+  /** The chart's `alertmanager` values; the receivers' credentials go into a Secret Alertmanager mounts. */
+  private alertmanagerValues(alerting: KubePrometheusStackProps['alerting']): HelmValues & { enabled: boolean } {
+    if (alerting !== undefined && 'disabled' in alerting) {
+      if (typeof alerting.disabled !== 'string' || alerting.disabled.trim() === '') reportProblem(this, 'alerting.disabled has no reason', "Say why no Alertmanager runs, e.g. { disabled: 'alerts go to the central Alertmanager' }");
+      return { enabled: false };
+    }
+    const rendered = renderAlerting(alerting);
+    rendered.problems.forEach(([problem, fix]) => reportProblem(this, problem, fix));
+    if (rendered.secrets.length > 0) this.addBootstrapSecret(RECEIVERS_SECRET, Object.fromEntries(rendered.secrets.map((s) => [s.key, s.value])));
+    return { enabled: true, config: rendered.config as HelmValues, alertmanagerSpec: rendered.secrets.length > 0 ? { secrets: [RECEIVERS_SECRET] } : {} };
   }
 
   /**

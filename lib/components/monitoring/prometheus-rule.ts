@@ -36,6 +36,12 @@ export interface AlertingRule {
   readonly description?: string;
   /** Extra labels. @default none */
   readonly labels?: Record<string, string>;
+  /**
+   * Where the on-call reads what to do (the `runbook_url` annotation, which Alertmanager's notifications
+   * link). ballast's own alerts link their runbooks (`runbookUrl` of the platform).
+   * @default none
+   */
+  readonly runbookUrl?: string;
 }
 
 /** A group of rules evaluated together. */
@@ -97,6 +103,9 @@ export class PrometheusRule extends Construct {
             if (key === 'severity') report(`alert "${r.alert}" sets the label severity in labels`, 'Use the severity property');
             else if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(key) || typeof value !== 'string') report(`alert "${r.alert}" has the label "${key}"`, 'Use label names of letters, digits and "_" with string values');
           }
+          if (r.runbookUrl !== undefined && (typeof r.runbookUrl !== 'string' || !/^https?:\/\/[^\s/]+\S*$/.test(r.runbookUrl))) {
+            report(`alert "${r.alert}" has the runbookUrl "${String(r.runbookUrl)}"`, 'Give an http(s) URL where the on-call reads what to do');
+          }
           // A `for` of zero is Prometheus' own default (fire at once), so it is allowed.
           if (r.for !== undefined) requireDuration(this, `the for of alert "${r.alert}"`, r.for, { positive: false });
         } else if (!METRIC_NAME.test(r.record)) {
@@ -120,7 +129,11 @@ export class PrometheusRule extends Construct {
                   expr: r.expr,
                   ...(r.for ? { for: prometheusDuration(r.for) } : {}),
                   labels: { ...r.labels, severity: r.severity },
-                  annotations: { summary: r.summary, ...(r.description ? { description: r.description } : {}) },
+                  annotations: {
+                    summary: r.summary,
+                    ...(r.description ? { description: r.description } : {}),
+                    ...(r.runbookUrl ? { runbook_url: r.runbookUrl } : {}),
+                  },
                 }
               : { record: r.record, expr: r.expr, ...(r.labels ? { labels: r.labels } : {}) },
           ),

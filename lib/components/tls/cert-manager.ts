@@ -8,12 +8,15 @@ import { HelmValues } from '../../core/helm-chart';
 import { ContainerResources, renderResources, requestsOf } from '../../core/resource-checks';
 import { IIssuer, registerIssuer, requireIssuer } from '../../core/tls';
 import { PodMonitor } from '../monitoring/pod-monitor';
+import { PrometheusRule } from '../monitoring/prometheus-rule';
+import { certificateAlerts } from './certificate-alerts';
 import { NetworkPeer } from '../../core/network';
 
 /** Properties of cert-manager. */
 export interface CertManagerProps extends ChartComponentOptions {
   /**
-   * Scrape the controller's metrics (certificate expiry, ACME calls) with a PodMonitor. Needs a component
+   * Scrape the controller's metrics (certificate expiry, ACME calls) with a PodMonitor, and alert on
+   * certificates that expire or are not ready (CertificateExpiring, CertificateNotReady). Needs a component
    * that installs the prometheus-operator CRDs, such as KubePrometheusStack.
    * @default false
    */
@@ -99,6 +102,7 @@ export class CertManager extends Component {
         selector: { 'app.kubernetes.io/name': 'cert-manager', 'app.kubernetes.io/instance': RELEASE, 'app.kubernetes.io/component': 'controller' },
         port: 'http-metrics',
       });
+      new PrometheusRule(this, 'alerts', { name: 'certificate-alerts', groups: [certificateAlerts(this)] });
     }
   }
 }
