@@ -56,7 +56,7 @@ export type { KubePrometheusStackProps, ExistingPrometheusOptions } from './comp
 export { AlertReceiver } from './components/monitoring/alert-receiver';
 export type { AlertReceiverKind, ReceiverOptions, WebhookReceiverOptions, EmailReceiverOptions, SlackReceiverOptions, PagerDutyReceiverOptions, ReceiverSecret } from './components/monitoring/alert-receiver';
 export type { AlertingOptions, AlertRoute } from './components/monitoring/alerting';
-export { RUNBOOKS, runbookUid } from './components/monitoring/runbooks';
+export { RUNBOOKS } from './components/monitoring/runbooks';
 export type { Runbook, BallastAlert } from './components/monitoring/runbooks';
 export { PodMonitor } from './components/monitoring/pod-monitor';
 export type { PodMonitorProps } from './components/monitoring/pod-monitor';

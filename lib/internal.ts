@@ -8,6 +8,8 @@ export * from './core/prepare-app';
 export * from './core/errors';
 export * from './core/helm-chart';
 export * from './core/k6-metrics';
+export * from './components/monitoring/runbooks';
+export * from './components/monitoring/alerting';
 export * from './core/names';
 export * from './core/node-pool';
 export * from './core/secret';

@@ -29,6 +29,8 @@ withCharts.test('the default stack applies with the real providers, the next pla
     grafana_admin_password: 'grafana-default-password-1f2e3d4c',
     sops_age_key: TEST_AGE.identity,
     git_push_token: 'git-push-token-9a8b7c6d5e4f',
+    alerts_pagerduty_routing_key: 'pagerduty-routing-key-0c1d2e3f4a5b',
+    alerts_slack_webhook_url: 'https://hooks.slack.com/services/T000/B000/slack-secret-6a7b8c9d',
   };
   const stack = new RealStack(dir, server.kubeconfig, variables, path.join(dist, 'fixture-charts'), state);
   await stack.init();

@@ -292,7 +292,8 @@ export class KubePrometheusStack extends Component implements IPrometheus, IDash
     }
     const rendered = renderAlerting(alerting);
     rendered.problems.forEach(([problem, fix]) => reportProblem(this, problem, fix));
-    if (rendered.secrets.length > 0) this.addBootstrapSecret(RECEIVERS_SECRET, Object.fromEntries(rendered.secrets.map((s) => [s.key, s.value])));
+    // With a mistake reported, no Secret: a credential given as a plain string must not reach it.
+    if (rendered.problems.length === 0 && rendered.secrets.length > 0) this.addBootstrapSecret(RECEIVERS_SECRET, Object.fromEntries(rendered.secrets.map((s) => [s.key, s.value])));
     return { enabled: true, config: rendered.config as HelmValues, alertmanagerSpec: rendered.secrets.length > 0 ? { secrets: [RECEIVERS_SECRET] } : {} };
   }
 
