@@ -141,6 +141,8 @@ export function defaultPlatform(scope: Construct, options: DefaultPlatformOption
   // server: 'staging' first: Let's Encrypt's production limits are strict).
   const certManager = new CertManager(platform, 'cert-manager', { metrics: true });
   platform.useIssuer(new AcmeIssuer(certManager, 'letsencrypt', { email: `certificates@${platform.domain}`, server: cluster.acmeServer ?? 'production' }));
+  // Grafana's dashboards are written into the output (nothing is downloaded at its start): Kubernetes,
+  // autoscaling, k6 results and the load-test overview, Traefik; the database and the API add their own.
   const monitoring = new KubePrometheusStack(platform, 'monitoring', { deployWith: 'flux', nodePool: 'monitor', ingress: traefik });
   new CloudNativePg(platform, 'cnpg');
   // One primary and one read replica on the storage pool (two nodes: they never share one).
@@ -154,7 +156,8 @@ export function defaultPlatform(scope: Construct, options: DefaultPlatformOption
     secrets: 'sops',
   });
   new SonarQube(platform, 'sonarqube', { database: postgres, ingress: traefik, nodePool: 'apps', secrets: 'sops' });
-  new Keda(platform, 'keda');
+  // Its operator's metrics feed the autoscaling dashboard.
+  new Keda(platform, 'keda', { metrics: true });
 
   // The demo: an Articles API that writes to the primary and reads from the replica, and its UI, on one
   // host: /api to the API, the rest to the UI. The images are the user's builds of the demo (pinned tags).
@@ -166,6 +169,8 @@ export function defaultPlatform(scope: Construct, options: DefaultPlatformOption
     image: `ghcr.io/example/articles-api:${version}`,
     port: 8080,
     route: { host, pathPrefix: '/api' },
+    // Its dashboard: requests, errors and latency as Traefik sees them, replicas, CPU and memory.
+    dashboardsIn: monitoring,
     // Flux follows new 1.x tags of the image and commits them to the image line.
     ...(followImages ? { imageAutomation: { flux, semverRange: '^1.0.0' } } : {}),
     resources: { cpu: { request: Cpu.millis(250) }, memory: { request: Size.mebibytes(256), limit: Size.mebibytes(512) } },

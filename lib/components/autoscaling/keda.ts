@@ -2,9 +2,21 @@ import { Construct } from 'constructs';
 import { catalog } from '../../catalog';
 import { ChartComponentOptions, Component } from '../../core/component';
 import { NetworkPeer } from '../../core/network';
+import { PodMonitor } from '../monitoring/pod-monitor';
 
-/** Properties of Keda: its node pool and extra chart values. */
-export type KedaProps = ChartComponentOptions;
+/** Properties of Keda: its node pool, extra chart values, and its operator's metrics. */
+export interface KedaProps extends ChartComponentOptions {
+  /**
+   * The operator serves its Prometheus metrics (`keda_scaler_*`, `keda_scaled_object_*`: scaler values,
+   * activity, errors, latency) and a PodMonitor scrapes them (needs a component that installs the
+   * prometheus-operator CRDs, such as KubePrometheusStack); the autoscaling dashboard shows them.
+   * @default false
+   */
+  readonly metrics?: boolean;
+}
+
+/** The port the chart gives the operator's metrics (`prometheus.operator.port`, container port `metrics`). */
+const OPERATOR_METRICS_PORT = 8080;
 
 /** KEDA (chart keda 2.20.2): event-driven autoscaling, the `keda.sh` CRDs and the metrics API server. */
 export class Keda extends Component {
@@ -12,7 +24,7 @@ export class Keda extends Component {
     super(scope, id, { namespace: props.namespace ?? 'keda', deployWith: props.deployWith, secrets: props.secrets, allowReservedNamespace: props.allowReservedNamespace, networkPolicies: props.networkPolicies, podSecurity: props.podSecurity });
     this.addChart(
       catalog.keda,
-      { crds: { install: true }, ...this.scheduling(props.nodePool) },
+      { crds: { install: true }, ...(props.metrics ? { prometheus: { operator: { enabled: true, port: OPERATOR_METRICS_PORT } } } : {}), ...this.scheduling(props.nodePool) },
       { releaseName: 'keda', extraValues: props.extraValues, userSensitiveValues: props.sensitiveValues, releasePolicy: props.releasePolicy },
     );
     const operator = this.network.addPods('keda-operator', { 'app.kubernetes.io/name': 'keda-operator' }, { roles: ['keda-operator'] });
@@ -22,5 +34,9 @@ export class Keda extends Component {
     this.network.allowFrom(NetworkPeer.anywhere(), { to: metricsServer, ports: [{ port: 6443 }], why: 'the API server proxies the external metrics API to it' });
     this.network.allowFrom(NetworkPeer.anywhere(), { to: webhooks, ports: [{ port: 9443 }], why: 'the API server calls the admission webhooks' });
     this.network.allowFrom(metricsServer, { to: operator, ports: [{ port: 9666 }], why: 'the metrics server reads the scalers\' metrics from the operator over gRPC' });
+    if (props.metrics) {
+      new PodMonitor(this, 'metrics', { name: 'keda-operator', selector: { ...operator.labels }, port: 'metrics' });
+      this.network.allowFrom(NetworkPeer.role('scraper'), { to: operator, ports: [{ port: OPERATOR_METRICS_PORT }], why: "scrapes the operator's metrics" });
+    }
   }
 }

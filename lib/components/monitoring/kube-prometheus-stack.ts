@@ -15,9 +15,10 @@ import { platformOf } from '../../core/platform-context';
 import { SecretValue } from '../../core/secret';
 import { IngressRoute } from '../ingress/ingress-route';
 import type { RouteTls } from '../tls/route-tls';
-import { CommunityDashboard, k6Dashboard, KUBERNETES_DASHBOARDS, TRAEFIK_DASHBOARD } from './community-dashboards';
-import { loadTestOverview } from './dashboards/load-test-overview';
-import { DASHBOARD_FOLDER_ANNOTATION, DASHBOARD_LABEL, GrafanaDashboard } from './grafana-dashboard';
+import { CommunityDashboard } from './community-dashboards';
+import { DASHBOARD_FOLDER_ANNOTATION, DASHBOARD_LABEL } from './grafana-dashboard';
+import { addPlatformDashboards } from './platform-dashboards';
+import { addNote } from '../../core/notes';
 import { platformAlerts } from './platform-alerts';
 import { PrometheusRule } from './prometheus-rule';
 import { NetworkPeer, PodGroup } from '../../core/network';
@@ -53,11 +54,14 @@ export interface KubePrometheusStackProps extends ComponentOptions {
    */
   readonly alertmanager?: boolean;
   /**
-   * Dashboards Grafana downloads from grafana.com at start (needs egress to grafana.com).
-   * @default the Kubernetes views, the k6 dashboard of the platform's k6 mode, and Traefik's when `ingress` is set
+   * Opt-in: dashboards Grafana downloads from grafana.com by id when its pod starts, which needs internet
+   * access (egress to grafana.com) at every start; without it they are missing. ballast's own dashboards
+   * (Kubernetes, autoscaling, k6, Traefik) are written into the output and need none. Each one adds a
+   * synth note saying so.
+   * @default none
    */
   readonly communityDashboards?: CommunityDashboard[];
-  /** The Load test overview dashboard (k6 beside the service under load). @default true */
+  /** The Load test overview dashboard (k6 beside the service under load), beside the k6 results one. @default true */
   readonly loadTestDashboard?: boolean;
   /** Chart values deep-merged over ballast's. @default none */
   readonly extraValues?: HelmValues;
@@ -134,13 +138,8 @@ export class KubePrometheusStack extends Component implements IPrometheus, IDash
     this.stateful = true;
 
     const placement: HelmValues = this.scheduling(props.nodePool) ?? {};
-    const community = props.communityDashboards ?? [
-      ...KUBERNETES_DASHBOARDS,
-      k6Dashboard(this.platform.k6Metrics),
-      ...(props.ingress ? [TRAEFIK_DASHBOARD] : []),
-    ];
     this.community = {};
-    community.forEach((d) => this.addCommunityDashboard(d));
+    (props.communityDashboards ?? []).forEach((d) => this.addCommunityDashboard(d));
 
     const services = `${this.namespace}.svc.cluster.local`;
     this.queryUrl = this.addOutputUrl('queryUrl', `http://${RELEASE}-prometheus.${services}:9090`);
@@ -263,16 +262,13 @@ export class KubePrometheusStack extends Component implements IPrometheus, IDash
     // Values are read at synth, so dashboards added later by other components (a database's) still land.
     this.community = (this.helmChart!.values.grafana as { dashboards: { [COMMUNITY_PROVIDER]: HelmValues } }).dashboards[COMMUNITY_PROVIDER];
     new PrometheusRule(this, 'platform-alerts', { groups: [platformAlerts()] });
-    if (props.loadTestDashboard ?? true) {
-      new GrafanaDashboard(this, 'load-test-overview', {
-        dashboard: loadTestOverview({ datasourceUid: DATASOURCE_UID, k6Metrics: this.platform.k6Metrics }),
-      });
-    }
+    addPlatformDashboards(this, { datasourceUid: DATASOURCE_UID, k6Metrics: this.platform.k6Metrics, traefik: props.ingress !== undefined, loadTestOverview: props.loadTestDashboard ?? true });
   }
 
   /**
-   * Has Grafana download a grafana.com dashboard at a pinned revision, its datasource input mapped to the
-   * platform datasource (a database component adds its dashboard this way).
+   * Opt-in: has Grafana download a grafana.com dashboard at a pinned revision when its pod starts, its
+   * datasource input mapped to the platform datasource. It needs internet access (egress to grafana.com)
+   * at every start of Grafana's pod: a synth note says so.
    */
   public addCommunityDashboard(dashboard: CommunityDashboard): void {
     if (dashboard.name in this.community) {
@@ -283,5 +279,6 @@ export class KubePrometheusStack extends Component implements IPrometheus, IDash
       revision: dashboard.revision,
       datasource: [{ name: dashboard.datasourceInput ?? 'DS_PROMETHEUS', value: DATASOURCE_UID }],
     };
+    addNote(this, `Grafana downloads the community dashboard "${dashboard.name}" (grafana.com ${dashboard.id}, revision ${dashboard.revision}) when its pod starts: it needs internet access to grafana.com, and is missing without it`);
   }
 }
