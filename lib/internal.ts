@@ -73,4 +73,4 @@ export * from './components/monitoring/platform-dashboards';
 export * from './core/notes';
 export * from './components/loadtest/k6-script';
 export * from './components/autoscaling/scaling-behavior';
-export { dashboardQueryMetricNames } from './core/promql';
+export { dashboardQueryMetricNames, dashboardQuerySyntaxError } from './core/promql';
