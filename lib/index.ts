@@ -59,7 +59,7 @@ export { ServiceMonitor } from './components/monitoring/service-monitor';
 export type { ServiceMonitorProps } from './components/monitoring/service-monitor';
 export { PrometheusRule, ALERT_SEVERITIES } from './components/monitoring/prometheus-rule';
 export type { AlertSeverity, RecordingRule, AlertingRule, RuleGroup, PrometheusRuleProps } from './components/monitoring/prometheus-rule';
-export { GrafanaDashboard, DASHBOARD_LABEL, DASHBOARD_FOLDER_ANNOTATION, dashboardUid } from './components/monitoring/grafana-dashboard';
+export { GrafanaDashboard, DASHBOARD_LABEL, DASHBOARD_FOLDER_ANNOTATION } from './components/monitoring/grafana-dashboard';
 export type { DashboardModel, GrafanaDashboardProps } from './components/monitoring/grafana-dashboard';
 export { KUBERNETES_DASHBOARDS, TRAEFIK_DASHBOARD, CLOUDNATIVE_PG_DASHBOARD } from './components/monitoring/community-dashboards';
 export type { CommunityDashboard } from './components/monitoring/community-dashboards';

@@ -74,3 +74,4 @@ export * from './core/notes';
 export * from './components/loadtest/k6-script';
 export * from './components/autoscaling/scaling-behavior';
 export { dashboardQueryMetricNames, dashboardQuerySyntaxError } from './core/promql';
+export { dashboardUid } from './components/monitoring/grafana-dashboard';
