@@ -153,6 +153,9 @@ export function defaultPlatform(scope: Construct, options: DefaultPlatformOption
       webhookUrl: SecretValue.fromVariable('alerts_slack_webhook_url', 'Slack incoming webhook URL of the platform team\'s alerts channel.'),
     }),
   };
+  // Grafana's dashboards are written into the output (nothing is downloaded at its start): Kubernetes,
+  // autoscaling, k6 results and the load-test overview, Traefik, the alerts' runbooks; the database and the
+  // API add their own.
   const monitoring = new KubePrometheusStack(platform, 'monitoring', { deployWith: 'flux', nodePool: 'monitor', ingress: traefik, alerting });
   new CloudNativePg(platform, 'cnpg');
   // One primary and one read replica on the storage pool (two nodes: they never share one).
@@ -178,6 +181,8 @@ export function defaultPlatform(scope: Construct, options: DefaultPlatformOption
     image: `ghcr.io/example/articles-api:${version}`,
     port: 8080,
     route: { host, pathPrefix: '/api' },
+    // Its dashboard: requests, errors and latency as Traefik sees them, replicas, CPU and memory.
+    dashboardsIn: monitoring,
     // Flux follows new 1.x tags of the image and commits them to the image line.
     ...(followImages ? { imageAutomation: { flux, semverRange: '^1.0.0' } } : {}),
     resources: { cpu: { request: Cpu.millis(250) }, memory: { request: Size.mebibytes(256), limit: Size.mebibytes(512) } },

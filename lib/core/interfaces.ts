@@ -34,10 +34,19 @@ export interface IPrometheus extends IConstruct {
   readonly server?: { readonly pods: INetworkPeer; readonly port: number };
 }
 
-/** A Grafana that takes dashboards from grafana.com by id. */
+/**
+ * A Grafana whose dashboard sidecar picks up ballast's dashboards (ConfigMaps in any namespace, see
+ * GrafanaDashboard): a component builds its own dashboard against the host's datasource and keeps it
+ * beside its data.
+ */
 export interface IDashboardHost extends IConstruct {
   readonly description: string;
-  /** Provisions a dashboard from grafana.com (once, however often it is asked for). */
+  /** The uid of the Prometheus datasource that dashboards query. */
+  readonly datasourceUid: string;
+  /**
+   * Opt-in: provisions a dashboard from grafana.com, which Grafana downloads when its pod starts (needs
+   * internet access then; a synth note says so).
+   */
   addCommunityDashboard(dashboard: CommunityDashboard): void;
 }
 

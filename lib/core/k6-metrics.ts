@@ -64,12 +64,60 @@ export const K6_BUILTIN_METRICS = [
   'vus_max',
 ] as const;
 
+/** The type of each built-in k6 metric (k6's documentation, "Built-in metrics"), which names its series. */
+export const K6_BUILTIN_METRIC_TYPES: Record<(typeof K6_BUILTIN_METRICS)[number], 'counter' | 'gauge' | 'rate' | 'trend'> = {
+  checks: 'rate',
+  data_received: 'counter',
+  data_sent: 'counter',
+  dropped_iterations: 'counter',
+  http_req_blocked: 'trend',
+  http_req_connecting: 'trend',
+  http_req_duration: 'trend',
+  http_req_failed: 'rate',
+  http_req_receiving: 'trend',
+  http_req_sending: 'trend',
+  http_req_tls_handshaking: 'trend',
+  http_req_waiting: 'trend',
+  http_reqs: 'counter',
+  iteration_duration: 'trend',
+  iterations: 'counter',
+  vus: 'gauge',
+  vus_max: 'gauge',
+};
+
 /**
- * The series k6's remote-write output writes for the metrics ballast's dashboards read, per mode (names
- * from k6's documentation of the output: `k6_` prefix, `_total` for counters, `_rate` for rates, base-unit
- * suffix for native histograms, one gauge per trend statistic otherwise).
+ * The series k6's remote-write output writes for its built-in metrics in `mode` (k6's documentation of
+ * the output, "Metrics mapping": the `k6_` prefix, `_total` for a counter, `_rate` for a rate, the name
+ * alone for a gauge; a trend is one native histogram in its base unit, `_seconds` for the time trends,
+ * or one gauge per trend statistic, `k6_<metric>_p95`...).
  */
 export function k6Series(mode: K6MetricsMode): string[] {
-  const trends = mode === 'native-histograms' ? ['k6_http_req_duration_seconds'] : ['k6_http_req_duration_p95', 'k6_http_req_duration_p99', 'k6_http_req_duration_avg', 'k6_http_req_duration_max'];
-  return ['k6_http_reqs_total', 'k6_http_req_failed_rate', 'k6_vus', 'k6_checks_rate', 'k6_iterations_total', ...trends];
+  const stats = K6_TREND_STATS.map((s) => s.replace(/[()]/g, ''));
+  return K6_BUILTIN_METRICS.flatMap((m) => {
+    switch (K6_BUILTIN_METRIC_TYPES[m]) {
+      case 'counter':
+        return [`k6_${m}_total`];
+      case 'rate':
+        return [`k6_${m}_rate`];
+      case 'gauge':
+        return [`k6_${m}`];
+      case 'trend':
+        return mode === 'native-histograms' ? [`k6_${m}_seconds`] : stats.map((s) => `k6_${m}_${s}`);
+    }
+  });
+}
+
+/** A statistic of a k6 time trend that both modes can show. */
+export type K6TrendStat = 'p95' | 'p99' | 'avg';
+
+/**
+ * PromQL for a statistic (seconds) of the k6 time trend `metric` (`http_req_duration`...) over the series
+ * `selector` selects, per `by` labels (comma-separated, or '' for one series), in `mode`: computed from the
+ * native histogram, or the gauge k6 wrote for that statistic.
+ */
+export function k6TrendStat(mode: K6MetricsMode, metric: string, stat: K6TrendStat, selector: string, by = '', range = '$__rate_interval'): string {
+  const grouping = by ? ` by (${by}) ` : '';
+  if (mode === 'trend-stats') return `max${grouping}(k6_${metric}_${stat}{${selector}})`;
+  const histogram = `sum${grouping}(rate(k6_${metric}_seconds{${selector}}[${range}]))`;
+  return stat === 'avg' ? `histogram_avg(${histogram})` : `histogram_quantile(0.${stat.slice(1)}, ${histogram})`;
 }

@@ -130,3 +130,21 @@ function withPlaceholders(query: string): { text: string; origin: number[] } {
   }
   return { text, origin };
 }
+
+/**
+ * The metric names a dashboard query selects (`foo` of `rate(foo{a="b"}[5m])`), template variables
+ * replaced as for the syntax check: what a check against the metrics an exporter produces compares.
+ * Names in `{__name__="..."}` matchers are left out (a regular expression there names no one metric).
+ */
+export function dashboardQueryMetricNames(query: string): string[] {
+  const { text } = withPlaceholders(query);
+  const names = new Set<string>();
+  promqlParser()
+    .parse(text)
+    .iterate({
+      enter: (node) => {
+        if (node.type.name === 'Identifier' && node.node.parent?.type.name === 'VectorSelector') names.add(text.slice(node.from, node.to));
+      },
+    });
+  return [...names].sort();
+}

@@ -4,6 +4,11 @@ import { nestedSecretIn, plainSecretsInObject } from '../core/secret-inputs';
 import { FLUX_STEPS, FluxStep } from '../model/flux-layout';
 import { apiGroup, isBuiltInGroup, Manifest } from '../model/manifest';
 import type { FluxPlacement } from './placement';
+import { DASHBOARD_LABEL } from '../components/monitoring/grafana-dashboard';
+
+/** A dashboard ConfigMap (Grafana's sidecar label). */
+const isDashboard = (m: Manifest): boolean =>
+  m.kind === 'ConfigMap' && m.apiVersion === 'v1' && (m.metadata.labels as Record<string, unknown> | undefined)?.[DASHBOARD_LABEL.name] !== undefined;
 
 /**
  * Where each object of a component goes. Built-in kinds go with the component's backend; custom
@@ -26,7 +31,7 @@ export function placeComponent(
     else byStep.set(step, [m]);
   };
   const terraform: Manifest[] = [];
-  const policies: Manifest[] = [];
+  const accessories: Manifest[] = [];
   const problem = (text: string, fix: string) => problems.push({ path: constructPath(c), problem: text, fix });
 
   for (const m of objects) {
@@ -44,8 +49,8 @@ export function placeComponent(
         problem(`it creates ${where}, whose values would be written to the output`, 'Declare it with addBootstrapSecret and SecretValue inputs instead');
       } else if (c.deployWith === 'terraform') {
         terraform.push(m);
-      } else if (m.kind === 'NetworkPolicy' && m.apiVersion === 'networking.k8s.io/v1') {
-        policies.push(m);
+      } else if ((m.kind === 'NetworkPolicy' && m.apiVersion === 'networking.k8s.io/v1') || isDashboard(m)) {
+        accessories.push(m);
       } else {
         put(ownStep, m);
       }
@@ -77,10 +82,11 @@ export function placeComponent(
   if (c.helmChart && c.deployWith === 'flux' && !byStep.has(ownStep)) byStep.set(ownStep, []);
   // The NetworkPolicies of a component's pods go in the step that creates the pods: one whose pods come from
   // a custom resource alone (a PostgreSQL Cluster) gets them with that resource, so that adding policies
-  // moves none of its other files.
-  if (policies.length > 0) {
+  // moves none of its other files. Its dashboard goes with them, for the same reason: adding a dashboard
+  // must not move the component's encrypted Secrets to another step (they go with its first placement).
+  if (accessories.length > 0) {
     const step = !byStep.has(ownStep) && byStep.has(crStep) ? crStep : ownStep;
-    for (const m of policies) put(step, m);
+    for (const m of accessories) put(step, m);
   }
   const flux = FLUX_STEPS.filter((step) => byStep.has(step)).map((step) => ({
     component: c,

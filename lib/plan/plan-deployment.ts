@@ -1,3 +1,4 @@
+import { notesOf } from '../core/notes';
 import { Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { Component } from '../core/component';
@@ -156,7 +157,7 @@ export function planDeployment(prepared: PreparedPlatform, inputs: PlacementInpu
       recipients: root.sops.ageRecipients,
       steps: FLUX_STEPS.filter((step) => flux.some((p) => p.step === step && p.encryptedSecrets.length > 0)),
     },
-    notes: [...notes, ...network.undeclared.map((u) => `namespace ${u.namespace} gets no NetworkPolicies: ${u.reason}. Declare its pods and connections (component.network.addPods, allowFrom, allowTo), or opt out with networkPolicies: { disabled: '<reason>' }`)],
+    notes: [...notes, ...notesOf(constructs), ...network.undeclared.map((u) => `namespace ${u.namespace} gets no NetworkPolicies: ${u.reason}. Declare its pods and connections (component.network.addPods, allowFrom, allowTo), or opt out with networkPolicies: { disabled: '<reason>' }`)],
   };
 }
 

@@ -8,6 +8,9 @@ import {
   DASHBOARD_LABEL,
   GrafanaDashboard,
   K6MetricsMode,
+  k6Dashboard,
+  k6ResultsDashboard,
+  KUBERNETES_DASHBOARDS,
   KubePrometheusStack,
   loadTestOverview,
   Manifest,
@@ -16,6 +19,7 @@ import {
   runbookUid,
   ServiceMonitor,
   Traefik,
+  TRAEFIK_DASHBOARD,
 } from '../../lib/internal';
 import { testPlatform } from '../support/platforms';
 import { dashboardsOf, foreignDatasources, panelsOf } from '../support/promql';
@@ -33,14 +37,22 @@ test("every panel, target and variable of every dashboard ballast writes queries
   const uid = (platform.node.findChild('monitoring') as KubePrometheusStack).datasourceUid;
   const dashboards = dashboardsOf(fluxObjects(path.join(synthToTemp(), 'flux')));
   const runbooks = dashboards.filter((d) => String(d.json.uid).startsWith('runbook-'));
-  expect(dashboards.filter((d) => !runbooks.includes(d)).map((d) => d.json.uid)).toEqual(['ballast-load-test']);
+  expect(dashboards.filter((d) => !runbooks.includes(d)).map((d) => d.json.uid)).toEqual([
+    'ballast-app-articles-articles-api',
+    'ballast-postgres-database-postgres',
+    'ballast-kubernetes',
+    'ballast-autoscaling',
+    'ballast-k6',
+    'ballast-load-test',
+    'ballast-traefik',
+  ]);
   expect(runbooks.map((d) => d.json.uid).sort()).toEqual(Object.keys(RUNBOOKS).map((a) => runbookUid(a as BallastAlert)).sort());
   for (const d of dashboards) {
     expect(panelsOf(d.json).filter((p) => p.targets).length).toBeGreaterThanOrEqual(runbooks.includes(d) ? 1 : 10);
     expect(foreignDatasources(d.json, uid)).toEqual([]);
   }
   // The walker finds a panel and a variable on another datasource.
-  const other = JSON.parse(JSON.stringify(dashboards.find((d) => !runbooks.includes(d))!.json));
+  const other = JSON.parse(JSON.stringify(dashboards.find((d) => d.json.uid === 'ballast-load-test')!.json));
   other.panels[2].targets[0].datasource = { type: 'prometheus', uid: 'elsewhere' };
   delete other.templating.list[0].datasource;
   expect(foreignDatasources(other, uid)).toEqual(['variable testid', `panel "${other.panels[2].title}" target 0`]);
@@ -56,17 +68,18 @@ test('Grafana: one datasource with a fixed uid at queryUrl, and a sidecar that r
 test.each([
   ['native-histograms', 18030, 'histogram_quantile(0.95, sum(rate(k6_http_req_duration_seconds{testid=~"$testid"}[$__rate_interval])))'],
   ['trend-stats', 19665, 'max(k6_http_req_duration_p95{testid=~"$testid"})'],
-] as const)('k6Metrics %s: the k6 dashboard %i and latency queries written for that mode', (mode: K6MetricsMode, id, p95) => {
+] as const)('k6Metrics %s: ballast\'s k6 dashboards (written for that mode as grafana.com %i is) and their latency queries', (mode: K6MetricsMode, _id, p95) => {
   const s = monitoring({ k6Metrics: mode });
-  const community = values(s).grafana.dashboards.community;
-  expect(community.k6).toMatchObject({ gnetId: id, datasource: [{ name: 'DS_PROMETHEUS', value: 'prometheus' }] });
-  const dashboard = loadTestOverview({ datasourceUid: 'prometheus', k6Metrics: mode }) as any;
-  const exprs = panelsOf(dashboard).flatMap((p) => (p.targets ?? []).map((t) => t.expr));
-  expect(exprs).toContain(p95);
+  expect(values(s).grafana.dashboards.community).toEqual({});
+  for (const dashboard of [loadTestOverview({ datasourceUid: 'prometheus', k6Metrics: mode }), k6ResultsDashboard({ datasourceUid: 'prometheus', k6Metrics: mode })]) {
+    const exprs = panelsOf(dashboard as any).flatMap((p) => (p.targets ?? []).map((t) => t.expr));
+    expect(exprs).toContain(p95);
+  }
 });
 
-test('community dashboards are pinned to a revision and downloaded by the community provider', () => {
-  const v = values(monitoring()).grafana;
+test('community dashboards (an opt-in, none by default) are pinned to a revision and downloaded by the community provider', () => {
+  expect(values(monitoring()).grafana.dashboards.community).toEqual({});
+  const v = values(monitoring({}, { communityDashboards: [...KUBERNETES_DASHBOARDS, k6Dashboard('native-histograms'), TRAEFIK_DASHBOARD] })).grafana;
   const provider = v.dashboardProviders['dashboardproviders.yaml'].providers[0];
   expect(provider).toMatchObject({ name: 'community', type: 'file', options: { path: '/var/lib/grafana/dashboards/community' } });
   const pinned = Object.entries(v.dashboards.community as Record<string, { gnetId: number; revision: number }>).map(([n, d]) => `${n} ${d.gnetId}@${d.revision}`);

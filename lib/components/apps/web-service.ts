@@ -10,11 +10,13 @@ import { describePort, isPort } from '../../core/grammar';
 import { isDnsSubdomain, requireDnsLabel } from '../../core/names';
 import type { SecretValue } from '../../core/secret';
 import { DatabaseConnection } from '../database/database-connection';
-import { IPostgresCluster, IScalableWorkload, IServiceTarget } from '../../core/interfaces';
+import { IDashboardHost, IPostgresCluster, IScalableWorkload, IServiceTarget } from '../../core/interfaces';
 import { IngressRoute } from '../ingress/ingress-route';
 import { MiddlewareRef } from '../ingress/middleware';
 import type { RouteTls } from '../tls/route-tls';
 import { ServiceMonitor } from '../monitoring/service-monitor';
+import { dashboardUid, GrafanaDashboard } from '../monitoring/grafana-dashboard';
+import { webServiceDashboard } from '../monitoring/dashboards/web-service';
 import { checkContainerResources } from './container-resources';
 import { requestsOf } from '../../core/resource-checks';
 import { EnvValue, webServiceEnvironment } from './web-service-env';
@@ -112,6 +114,12 @@ export interface WebServiceProps extends ComponentOptions {
    * @default none
    */
   readonly imageAutomation?: WebServiceImageAutomation;
+  /**
+   * The Grafana that shows its dashboard (requests, errors and latency as Traefik sees them when it is
+   * routed; replicas, CPU and memory), which ballast writes beside it in folder `Applications`.
+   * @default none
+   */
+  readonly dashboardsIn?: IDashboardHost;
 }
 
 const DEFAULT_RESOURCES: ContainerResources = {
@@ -234,6 +242,20 @@ export class WebService extends Component implements IScalableWorkload, IService
       });
       this.traefikService = `${this.namespace}-${this.name}-${this.servicePort}@kubernetescrd`;
       this.network.allowFrom(NetworkPeer.role('ingress'), { ports: [{ port: this.containerPort }], why: `routes ${this.publicUrl}` });
+    }
+    if (props.dashboardsIn) {
+      new GrafanaDashboard(this, 'dashboard', {
+        name: `${this.name}-dashboard`,
+        folder: 'Applications',
+        dashboard: webServiceDashboard({
+          datasourceUid: props.dashboardsIn.datasourceUid,
+          uid: dashboardUid('ballast-app', this.namespace, this.name),
+          title: `${this.name} (${this.namespace})`,
+          namespace: this.namespace,
+          deployment: this.deployment.name,
+          traefikService: this.traefikService,
+        }),
+      });
     }
   }
 

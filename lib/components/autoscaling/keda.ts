@@ -10,9 +10,10 @@ import { withRunbook } from '../monitoring/platform-alerts';
 /** Properties of Keda. */
 export interface KedaProps extends ChartComponentOptions {
   /**
-   * Scrape the operator's metrics (`keda_scaler_*`: each scaler's value, latency and errors) with a
-   * PodMonitor, and alert when a scaler keeps failing (KedaScalerErrors). Needs a component that installs
-   * the prometheus-operator CRDs, such as KubePrometheusStack.
+   * The operator serves its Prometheus metrics (`keda_scaler_*`, `keda_scaled_object_*`: scaler values,
+   * activity, errors, latency) and a PodMonitor scrapes them; the autoscaling dashboard shows them, and
+   * KedaScalerErrors alerts when a scaler keeps failing. Needs a component that installs the
+   * prometheus-operator CRDs, such as KubePrometheusStack.
    * @default false
    */
   readonly metrics?: boolean;

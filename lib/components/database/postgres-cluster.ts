@@ -7,7 +7,8 @@ import { fail, reportProblem } from '../../core/errors';
 import { binaryQuantity, describeSize, sizeProblem } from '../../core/quantities';
 import { isPostgresIdentifier, requireDnsLabel } from '../../core/names';
 import { PRUNE_DISABLED } from '../../model/manifest';
-import { CLOUDNATIVE_PG_DASHBOARD } from '../monitoring/community-dashboards';
+import { dashboardUid, GrafanaDashboard } from '../monitoring/grafana-dashboard';
+import { postgresDashboard } from '../monitoring/dashboards/postgres';
 import { AddDatabaseOptions, IDashboardHost, IPostgresCluster } from '../../core/interfaces';
 
 export type { AddDatabaseOptions } from '../../core/interfaces';
@@ -47,7 +48,13 @@ export interface PostgresClusterProps extends ComponentOptions {
    * @default true
    */
   readonly metrics?: boolean;
-  /** Adds CloudNativePG's dashboard (grafana.com 20417) to this monitoring stack's Grafana. @default none */
+  /**
+   * The Grafana that shows this cluster's dashboard (instances, replication lag, connections,
+   * transactions, size, WAL), which ballast writes beside the cluster as a ConfigMap in folder
+   * `Databases`. CloudNativePG's own grafana.com dashboard stays available as an opt-in
+   * (`addCommunityDashboard(CLOUDNATIVE_PG_DASHBOARD)`, downloaded at Grafana's start).
+   * @default none
+   */
   readonly dashboardsIn?: IDashboardHost;
 }
 
@@ -146,11 +153,22 @@ export class PostgresCluster extends Component implements IPostgresCluster {
       },
     });
     // The operator's exporter listens on the instances' `metrics` port (spec.monitoring.enablePodMonitor is deprecated).
-    props.dashboardsIn?.addCommunityDashboard(CLOUDNATIVE_PG_DASHBOARD);
     if (props.metrics ?? true) {
       new PodMonitor(this, 'metrics', { name: this.clusterName, selector: { ...this.instances.labels }, port: 'metrics' });
       new PrometheusRule(this, 'alerts', { name: `${this.clusterName}-alerts`, groups: [postgresAlerts(this, { namespace: this.namespace, clusterName: this.clusterName, backups: false })] });
       this.network.allowFrom(NetworkPeer.role('scraper'), { to: this.instances, ports: [{ port: METRICS_PORT }], why: 'scrapes the instances\' exporter' });
+    }
+    if (props.dashboardsIn) {
+      new GrafanaDashboard(this, 'dashboard', {
+        name: `${this.clusterName}-dashboard`,
+        folder: 'Databases',
+        dashboard: postgresDashboard({
+          datasourceUid: props.dashboardsIn.datasourceUid,
+          uid: dashboardUid('ballast-postgres', this.namespace, this.clusterName),
+          namespace: this.namespace,
+          cluster: this.clusterName,
+        }),
+      });
     }
   }
 

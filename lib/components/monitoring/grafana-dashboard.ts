@@ -1,3 +1,4 @@
+import * as crypto from 'crypto';
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { reportProblem } from '../../core/errors';
@@ -64,4 +65,15 @@ export class GrafanaDashboard extends Construct {
       data: { [`${name}.json`]: JSON.stringify(props.dashboard, null, 2) },
     });
   }
+}
+
+/**
+ * A fixed dashboard uid from its parts (`ballast-postgres-<namespace>-<cluster>`), as Grafana allows it:
+ * at most 40 characters, a digest of the whole in place of the tail of a longer one, so that two
+ * instances of a component get two dashboards.
+ */
+export function dashboardUid(...parts: string[]): string {
+  const uid = parts.join('-').replace(/[^a-zA-Z0-9_-]/g, '-');
+  if (uid.length <= 40) return uid;
+  return `${uid.slice(0, 31)}-${crypto.createHash('sha256').update(uid).digest('hex').slice(0, 8)}`;
 }

@@ -15,9 +15,10 @@ import { platformOf } from '../../core/platform-context';
 import { SecretValue } from '../../core/secret';
 import { IngressRoute } from '../ingress/ingress-route';
 import type { RouteTls } from '../tls/route-tls';
-import { CommunityDashboard, k6Dashboard, KUBERNETES_DASHBOARDS, TRAEFIK_DASHBOARD } from './community-dashboards';
-import { loadTestOverview } from './dashboards/load-test-overview';
+import { CommunityDashboard } from './community-dashboards';
 import { DASHBOARD_FOLDER_ANNOTATION, DASHBOARD_LABEL, GrafanaDashboard } from './grafana-dashboard';
+import { addPlatformDashboards } from './platform-dashboards';
+import { addNote } from '../../core/notes';
 import { platformAlerts, REPLACED_CHART_ALERTS } from './platform-alerts';
 import { AlertingOptions, RECEIVERS_SECRET, renderAlerting } from './alerting';
 import { runbookDashboards } from './dashboards/runbook-dashboards';
@@ -56,11 +57,14 @@ export interface KubePrometheusStackProps extends ComponentOptions {
    */
   readonly alerting?: AlertingOptions | { readonly disabled: string };
   /**
-   * Dashboards Grafana downloads from grafana.com at start (needs egress to grafana.com).
-   * @default the Kubernetes views, the k6 dashboard of the platform's k6 mode, and Traefik's when `ingress` is set
+   * Opt-in: dashboards Grafana downloads from grafana.com by id when its pod starts, which needs internet
+   * access (egress to grafana.com) at every start; without it they are missing. ballast's own dashboards
+   * (Kubernetes, autoscaling, k6, Traefik) are written into the output and need none. Each one adds a
+   * synth note saying so.
+   * @default none
    */
   readonly communityDashboards?: CommunityDashboard[];
-  /** The Load test overview dashboard (k6 beside the service under load). @default true */
+  /** The Load test overview dashboard (k6 beside the service under load), beside the k6 results one. @default true */
   readonly loadTestDashboard?: boolean;
   /** Chart values deep-merged over ballast's. @default none */
   readonly extraValues?: HelmValues;
@@ -139,13 +143,8 @@ export class KubePrometheusStack extends Component implements IPrometheus, IDash
 
     const placement: HelmValues = this.scheduling(props.nodePool) ?? {};
     const alertmanager = this.alertmanagerValues(props.alerting);
-    const community = props.communityDashboards ?? [
-      ...KUBERNETES_DASHBOARDS,
-      k6Dashboard(this.platform.k6Metrics),
-      ...(props.ingress ? [TRAEFIK_DASHBOARD] : []),
-    ];
     this.community = {};
-    community.forEach((d) => this.addCommunityDashboard(d));
+    (props.communityDashboards ?? []).forEach((d) => this.addCommunityDashboard(d));
 
     const services = `${this.namespace}.svc.cluster.local`;
     this.queryUrl = this.addOutputUrl('queryUrl', `http://${RELEASE}-prometheus.${services}:9090`);
@@ -275,13 +274,9 @@ export class KubePrometheusStack extends Component implements IPrometheus, IDash
     // Values are read at synth, so dashboards added later by other components (a database's) still land.
     this.community = (this.helmChart!.values.grafana as { dashboards: { [COMMUNITY_PROVIDER]: HelmValues } }).dashboards[COMMUNITY_PROVIDER];
     new PrometheusRule(this, 'platform-alerts', { groups: [platformAlerts(this)] });
+    addPlatformDashboards(this, { datasourceUid: DATASOURCE_UID, k6Metrics: this.platform.k6Metrics, traefik: props.ingress !== undefined, loadTestOverview: props.loadTestDashboard ?? true });
     // The runbooks every ballast alert links (the platform's runbookBaseUrl points here by default).
     for (const model of runbookDashboards(DATASOURCE_UID)) new GrafanaDashboard(this, model.uid as string, { dashboard: model, folder: 'Runbooks' });
-    if (props.loadTestDashboard ?? true) {
-      new GrafanaDashboard(this, 'load-test-overview', {
-        dashboard: loadTestOverview({ datasourceUid: DATASOURCE_UID, k6Metrics: this.platform.k6Metrics }),
-      });
-    }
   }
 
   /** The chart's `alertmanager` values; the receivers' credentials go into a Secret Alertmanager mounts. */
@@ -298,8 +293,9 @@ export class KubePrometheusStack extends Component implements IPrometheus, IDash
   }
 
   /**
-   * Has Grafana download a grafana.com dashboard at a pinned revision, its datasource input mapped to the
-   * platform datasource (a database component adds its dashboard this way).
+   * Opt-in: has Grafana download a grafana.com dashboard at a pinned revision when its pod starts, its
+   * datasource input mapped to the platform datasource. It needs internet access (egress to grafana.com)
+   * at every start of Grafana's pod: a synth note says so.
    */
   public addCommunityDashboard(dashboard: CommunityDashboard): void {
     if (dashboard.name in this.community) {
@@ -310,5 +306,6 @@ export class KubePrometheusStack extends Component implements IPrometheus, IDash
       revision: dashboard.revision,
       datasource: [{ name: dashboard.datasourceInput ?? 'DS_PROMETHEUS', value: DATASOURCE_UID }],
     };
+    addNote(this, `Grafana downloads the community dashboard "${dashboard.name}" (grafana.com ${dashboard.id}, revision ${dashboard.revision}) when its pod starts: it needs internet access to grafana.com, and is missing without it`);
   }
 }
