@@ -276,11 +276,38 @@ export const KEDA_METRICS: readonly string[] = [
   'keda_internal_scale_loop_latency_seconds',
 ];
 
+/**
+ * cert-manager's controller (v1.21.1): its certificate collector, `internal/collectors/certificate_collector.go`
+ * of the module github.com/cert-manager/cert-manager (the per-certificate series the alerts read).
+ */
+export const CERT_MANAGER_METRICS: readonly string[] = [
+  'certmanager_certificate_expiration_timestamp_seconds',
+  'certmanager_certificate_renewal_timestamp_seconds',
+  'certmanager_certificate_ready_status',
+];
+
+/**
+ * The Barman Cloud plugin (v0.15.0), which the instances' exporter serves for it:
+ * `internal/cnpgi/instance/metrics.go` of github.com/cloudnative-pg/plugin-barman-cloud (the plugin's name,
+ * `barman-cloud.cloudnative-pg.io`, with "." and "-" as "_", in front).
+ */
+export const BARMAN_CLOUD_METRICS: readonly string[] = [
+  'barman_cloud_cloudnative_pg_io_first_recoverability_point',
+  'barman_cloud_cloudnative_pg_io_last_available_backup_timestamp',
+  'barman_cloud_cloudnative_pg_io_last_failed_backup_timestamp',
+];
+
+/** Prometheus itself (v3.16, module v0.316.0): the HTTP handler counter of `web/web.go`, which counts remote writes. */
+export const PROMETHEUS_METRICS: readonly string[] = ['prometheus_http_requests_total', 'up'];
+
 /** Every metric the default platform's exporters produce, with k6's remote write in `mode`, by exporter. */
 export function exporterMetrics(mode: K6MetricsMode): Record<string, readonly string[]> {
   return {
     'kube-prometheus-stack (kube-state-metrics, node-exporter, cAdvisor, kubelet)': [...KUBE_PROMETHEUS_STACK_METRICS, ...KUBE_STATE_METRICS_DOCUMENTED],
     cloudnativepg: [...CNPG_COLLECTOR_METRICS, ...CNPG_QUERY_METRICS],
+    'barman cloud plugin': BARMAN_CLOUD_METRICS,
+    'cert-manager': CERT_MANAGER_METRICS,
+    prometheus: PROMETHEUS_METRICS,
     traefik: TRAEFIK_METRICS,
     keda: KEDA_METRICS,
     [`k6 remote write (${mode})`]: k6Series(mode),

@@ -182,8 +182,9 @@ test("SonarQube: the current chart's settings, the JDBC URL of its own database,
 test("what ballast points at in the database resolves to what CloudNativePG creates: Services of the URLs, the monitor's pods and port", () => {
   const { platform, plan } = defaultPlan();
   const rollout = rolloutOrder(plan, path.join(synthToTemp(platform), 'flux'));
-  // The dashboard points at Grafana's sidecar and datasource, which only Grafana's chart renders (the chart tier checks them).
-  const objects = [...rollout, ...operatorObjects(rollout)].filter((o) => !(o.object.kind === 'ConfigMap' && o.object.metadata.name === 'postgres-dashboard'));
+  // Dashboards (the database's, the runbooks of its alerts) point at Grafana's sidecar and datasource, which
+  // only Grafana's chart renders (the chart tier checks them).
+  const objects = [...rollout, ...operatorObjects(rollout)].filter((o) => !(o.object.kind === 'ConfigMap' && (o.object.metadata as { labels?: Record<string, string> }).labels?.grafana_dashboard === '1'));
   const urls = outputUrlsOf(plan.components);
   const dbUrls = urls.filter((u) => u.component === 'ballast/postgres');
   expect(dbUrls.map((u) => u.url)).toEqual([
