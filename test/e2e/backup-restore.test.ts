@@ -6,9 +6,8 @@
 // barman-cloud-wal-restore (restore_command) recover a new data folder up to the recoveryTarget.targetTime
 // the synthesized restore names. The rows from before that moment come back, the later ones do not.
 //
-// Mutation: making PostgresRestore write the pointInTime one hour later (targetTime) brings back the rows
-// written after the moment, and the last expectation fails; writing the ObjectStore's destinationPath
-// without the store's folder (s3://<bucket>) makes barman-cloud-restore find no backup of the server.
+// Mutation (done): making PostgresRestore write its targetTime one hour after pointInTime fails the check
+// that the restore names the recorded moment, before anything is restored.
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
