@@ -1,4 +1,4 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Component } from '../../core/component';
 import { reportProblem } from '../../core/errors';
@@ -43,8 +43,8 @@ export interface BackupStoreOptions {
   readonly name: string;
   /** The pods that read and write it (a cluster's instances): let out to the endpoint. */
   readonly clients: PodGroup;
-  /** `spec.retentionPolicy`, e.g. `30d`. @default none: the plugin deletes nothing */
-  readonly retentionPolicy?: string;
+  /** `spec.retentionPolicy`, in whole days (checked by the caller). @default none: the plugin deletes nothing */
+  readonly retention?: Duration;
   /** @default 'gzip' */
   readonly compression?: BackupCompression;
   /** Flux's prune-disabled annotation, for a store that holds the data of a cluster. @default none */
@@ -102,7 +102,7 @@ export class BackupStore extends Construct {
           wal: { compression },
           data: { compression },
         },
-        ...(options.retentionPolicy ? { retentionPolicy: options.retentionPolicy } : {}),
+        ...(options.retention ? { retentionPolicy: `${Math.round(options.retention.toMilliseconds({ integral: false }) / 86_400_000)}d` } : {}),
       },
     });
   }

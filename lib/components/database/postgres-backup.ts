@@ -30,11 +30,6 @@ export interface PostgresBackupProps {
   readonly compression?: BackupCompression;
 }
 
-/** The retention as the ObjectStore's `retentionPolicy` reads it (`^[1-9][0-9]*[dwm]$`): whole days. */
-export function retentionPolicy(retention: Duration): string {
-  return `${Math.round(retention.toMilliseconds({ integral: false }) / 86_400_000)}d`;
-}
-
 /**
  * A cluster's backup objects: the ObjectStore (`<cluster>-backups`, prune-disabled: it is the way to the
  * cluster's data), its credentials Secret, and the ScheduledBackup of base backups. The Cluster's
@@ -43,8 +38,8 @@ export function retentionPolicy(retention: Duration): string {
 export class PostgresBackup extends Construct {
   public readonly store: BackupStore;
   public readonly schedule: BackupSchedule;
-  /** The ObjectStore's `retentionPolicy`, e.g. `30d`. */
-  public readonly retentionPolicy: string;
+  /** How long backups are kept, when it is a valid retention (the ObjectStore's `retentionPolicy`). */
+  public readonly retention?: Duration;
 
   constructor(owner: Component, id: string, clusterName: string, instances: PodGroup, props: PostgresBackupProps) {
     super(owner, id);
@@ -54,7 +49,7 @@ export class PostgresBackup extends Construct {
     if (retentionWrong !== undefined || !Number.isInteger(days) || days < 1) {
       reportProblem(owner, `backup.retention ${retentionWrong ?? `is ${Number.isFinite(days) ? `${+days.toFixed(3)} days` : 'not a number of days'}, not a whole number of days (at least 1)`}`, 'Use Duration.days(n) with n of at least 1, e.g. Duration.days(30): the plugin keeps base backups by days, weeks or months');
     }
-    this.retentionPolicy = retentionWrong === undefined && Number.isInteger(days) && days >= 1 ? retentionPolicy(retention) : '';
+    if (retentionWrong === undefined && Number.isInteger(days) && days >= 1) this.retention = retention;
     this.schedule = props.schedule ?? BackupSchedule.daily(2, 0);
     const scheduleWrong = this.schedule instanceof BackupSchedule ? this.schedule.problem() : 'is not a BackupSchedule';
     if (scheduleWrong !== undefined) {
@@ -65,7 +60,7 @@ export class PostgresBackup extends Construct {
       setting: 'backup.store',
       name: `${clusterName}-backups`,
       clients: instances,
-      retentionPolicy: this.retentionPolicy || undefined,
+      retention: this.retention,
       compression: props.compression,
       annotations: PRUNE_DISABLED,
     });
