@@ -5,6 +5,8 @@ import { Cpu } from 'cdk8s-plus-27';
 import {
   AcmeIssuer,
   AlertReceiver,
+  BarmanCloudPlugin,
+  BackupSchedule,
   CertManager,
   CloudNativePg,
   Flux,
@@ -62,6 +64,12 @@ export interface ClusterSettings {
   readonly loadTests?: boolean;
   /** Let's Encrypt's directory. @default 'production' */
   readonly acmeServer?: 'staging' | 'production';
+  /**
+   * The S3-compatible store of PostgreSQL's backups (its credentials are the Terraform variables
+   * backup_s3_access_key_id and backup_s3_secret_access_key). The folder in the bucket is the cluster's name.
+   * @default endpoint 'https://s3.example.com', bucket 'platform-backups'
+   */
+  readonly backupStore?: { readonly endpoint: string; readonly bucket: string };
 }
 
 /**
@@ -158,6 +166,9 @@ export function defaultPlatform(scope: Construct, options: DefaultPlatformOption
   // API add their own.
   const monitoring = new KubePrometheusStack(platform, 'monitoring', { deployWith: 'flux', nodePool: 'monitor', ingress: traefik, alerting });
   new CloudNativePg(platform, 'cnpg');
+  // CloudNativePG's Barman Cloud plugin, in the operator's namespace: PostgreSQL's backups go through it.
+  new BarmanCloudPlugin(platform, 'barman-cloud');
+  const backupStore = cluster.backupStore ?? { endpoint: 'https://s3.example.com', bucket: 'platform-backups' };
   // One primary and one read replica on the storage pool (two nodes: they never share one).
   // The database layer keeps its Secrets in Git, SOPS-encrypted: generated passwords (kept in the
   // SOPS-encrypted ballast-secrets.sops.yaml between synths), no Terraform apply to change one.
@@ -167,6 +178,18 @@ export function defaultPlatform(scope: Construct, options: DefaultPlatformOption
     storageSize: cluster.postgresStorage ?? Size.gibibytes(20),
     dashboardsIn: monitoring,
     secrets: 'sops',
+    // WAL archived continuously, a base backup every night, 30 days to restore from (see the README's
+    // "Backups and restore"). The store is outside the cluster, so that losing the cluster loses no backup;
+    // its credentials are Terraform variables: Terraform writes their Secret, never Git.
+    backup: {
+      store: {
+        ...backupStore,
+        accessKeyId: SecretValue.fromVariable('backup_s3_access_key_id', 'Access key id of the S3-compatible store of the PostgreSQL backups.'),
+        secretAccessKey: SecretValue.fromVariable('backup_s3_secret_access_key', 'Secret access key of the S3-compatible store of the PostgreSQL backups.'),
+      },
+      schedule: BackupSchedule.daily(2, 0),
+      retention: Duration.days(30),
+    },
   });
   new SonarQube(platform, 'sonarqube', { database: postgres, ingress: traefik, nodePool: 'apps', secrets: 'sops' });
   new Keda(platform, 'keda', { metrics: true });

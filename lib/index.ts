@@ -74,6 +74,16 @@ export type { ContainerEnv, DatabaseConnection } from './components/database/dat
 export { PostgresCluster, DATABASE_PASSWORD_RULE } from './components/database/postgres-cluster';
 export type { PostgresClusterProps, AddDatabaseOptions } from './components/database/postgres-cluster';
 export type { ExistingPostgresClusterOptions } from './components/database/existing-postgres-cluster';
+export { BarmanCloudPlugin } from './components/database/barman-cloud-plugin';
+export type { BarmanCloudPluginProps } from './components/database/barman-cloud-plugin';
+export { BARMAN_CLOUD_PLUGIN } from './components/database/barman-cloud-version';
+export { BackupSchedule } from './components/database/backup-schedule';
+export { BackupStore, BACKUP_CREDENTIAL_KEYS } from './components/database/backup-store';
+export type { BackupCompression, BackupStoreOptions, S3BackupStore } from './components/database/backup-store';
+export { PostgresBackup } from './components/database/postgres-backup';
+export type { PostgresBackupProps } from './components/database/postgres-backup';
+export { PostgresRestore } from './components/database/postgres-restore';
+export type { PostgresRestoreProps } from './components/database/postgres-restore';
 export { SonarQube } from './components/quality/sonarqube';
 export type { SonarQubeProps } from './components/quality/sonarqube';
 export { WebService } from './components/apps/web-service';

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 
 /** The third-party tools scripts/tools.sh builds or unpacks, cached outside the checkout. */
-export type ToolName = 'terraform-rc' | 'kubectl' | 'helm' | 'etcd' | 'kube-apiserver' | 'promtool' | 'prometheus' | 'sops' | 'cyclonus' | 'amtool' | 'alertmanager' | 'source-controller' | 'kustomize-controller';
+export type ToolName = 'terraform-rc' | 'kubectl' | 'helm' | 'etcd' | 'kube-apiserver' | 'promtool' | 'prometheus' | 'sops' | 'cyclonus' | 'amtool' | 'plugin-barman-cloud' | 'gofakes3' | 'alertmanager' | 'source-controller' | 'kustomize-controller';
 
 /**
  * The cached binary of a third-party tool. Throws with the reason when it is not there: a check without

@@ -4,8 +4,10 @@
 #
 #   scripts/tools.sh              build or reuse every tool but Flux's controllers (by name only: the flux tier's)
 #   scripts/tools.sh NAME...      only these (kubectl, helm, etcd, kube-apiserver, promtool, prometheus, sops,
-#                                 cyclonus, amtool, alertmanager, source-controller, kustomize-controller)
-#   scripts/tools.sh path NAME    print the cached binary of NAME (fails if it is not built)
+#                                 cyclonus, amtool, alertmanager, gofakes3, plugin-barman-cloud, source-controller,
+#                                 kustomize-controller)
+#   scripts/tools.sh path NAME    print the cached binary of NAME (fails if it is not built); for
+#                                 plugin-barman-cloud the folder of the module's config/ and kubernetes/
 #   scripts/tools.sh terraform-providers   the real hashicorp helm and kubernetes providers from
 #                                 ../shared/terraform-providers as a filesystem mirror, with the CLI config
 #                                 file that makes terraform install from it (`path terraform-rc` prints it)
@@ -24,6 +26,11 @@ CYCLONUS_VERSION=0.5.6
 # Alertmanager and its amtool: the e2e tier checks the configuration ballast renders (`amtool check-config`)
 # and runs it (routes, inhibitions, a receiver reading its credential from a file).
 ALERTMANAGER_VERSION=0.35.0
+# The loopback S3 server of the backup round trip (tools/gofakes3 pins the same version).
+GOFAKES3_VERSION=1.2.0
+# CloudNativePG's Barman Cloud plugin: its ObjectStore CRD and install manifests are reference data of the
+# backup objects (lib/reference-sources.ts pins the same version; a unit test compares the two).
+BARMAN_CLOUD_PLUGIN_VERSION=0.15.0
 # Flux's controllers for the flux tier; tools/<name>/go.mod pins the same version. v1.10.x cannot be built
 # here: the module proxy refuses several github.com/fluxcd/pkg versions it pins.
 FLUX_CONTROLLERS_VERSION=1.9.6
@@ -46,6 +53,8 @@ tool_path() {
     sops) echo "$cache/sops-v$SOPS_VERSION/sops" ;;
     cyclonus) echo "$cache/cyclonus-v$CYCLONUS_VERSION/cyclonus" ;;
     amtool | alertmanager) echo "$cache/alertmanager-v$ALERTMANAGER_VERSION/$1" ;;
+    gofakes3) echo "$cache/gofakes3-v$GOFAKES3_VERSION/gofakes3" ;;
+    plugin-barman-cloud) echo "$cache/plugin-barman-cloud-v$BARMAN_CLOUD_PLUGIN_VERSION" ;;
     source-controller | kustomize-controller) echo "$cache/$1-v$FLUX_CONTROLLERS_VERSION/$1" ;;
     terraform-rc) echo "$cache/terraform-mirror-helm-$HELM_PROVIDER_VERSION-kubernetes-$KUBERNETES_PROVIDER_VERSION/terraform.rc" ;;
     *) echo "unknown tool: $1" >&2; return 2 ;;
@@ -123,6 +132,23 @@ build_alertmanager() {
   echo "alertmanager: built in $((SECONDS - start)) s"
 }
 
+# fetch_barman_cloud_plugin: the plugin's Go module from the module proxy (`go mod download`, checked
+# against go.sum's hash database), of which the cache keeps config/ (the CRD, RBAC, kubebuilder's scaffold)
+# and kubernetes/ (the kustomization the release manifest is built from). Copied to a partial folder and
+# renamed, so a cached folder is always complete.
+fetch_barman_cloud_plugin() {
+  local out; out=$(tool_path plugin-barman-cloud)
+  if [ -d "$out/config" ]; then echo "plugin-barman-cloud: cached at $out"; return; fi
+  command -v go >/dev/null || { echo "plugin-barman-cloud: Go is not installed; cannot download github.com/cloudnative-pg/plugin-barman-cloud" >&2; exit 1; }
+  local dir
+  dir=$(GOFLAGS=-mod=mod go mod download -json "github.com/cloudnative-pg/plugin-barman-cloud@v$BARMAN_CLOUD_PLUGIN_VERSION" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
+  [ -d "$dir/config" ] || { echo "plugin-barman-cloud: go mod download gave no module folder with config/ ($dir)" >&2; exit 1; }
+  rm -rf "$out.partial" && mkdir -p "$out.partial"
+  cp -r "$dir/config" "$dir/kubernetes" "$out.partial/" && chmod -R u+w "$out.partial"
+  mv "$out.partial" "$out"
+  echo "plugin-barman-cloud: v$BARMAN_CLOUD_PLUGIN_VERSION cached at $out"
+}
+
 # unzip_members ZIP MEMBER...: with unzip, or with Python's zipfile where unzip is not installed.
 unzip_members() {
   local zip=$1; shift
@@ -193,6 +219,8 @@ ensure() {
     cyclonus) go_install cyclonus "github.com/mattfenwick/cyclonus/cmd/cyclonus@v$CYCLONUS_VERSION" ;;
     amtool) go_install amtool "github.com/prometheus/alertmanager/cmd/amtool@v$ALERTMANAGER_VERSION" ;;
     alertmanager) build_alertmanager ;;
+    gofakes3) build_go gofakes3 tools/gofakes3 . ;;
+    plugin-barman-cloud) fetch_barman_cloud_plugin ;;
     kube-apiserver)
       build_go kube-apiserver tools/apiserver k8s.io/kubernetes/cmd/kube-apiserver \
         "-X k8s.io/component-base/version.gitVersion=v$KUBERNETES_VERSION -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=$(echo "$KUBERNETES_VERSION" | cut -d. -f2)" ;;
@@ -206,9 +234,14 @@ case "${1:-}" in
   path)
     p=$(tool_path "$2")
     # A binary must be executable; the providers' entry is their CLI config file.
-    if [ "$2" = terraform-rc ]; then ok=$([ -f "$p" ] && echo 1); else ok=$([ -x "$p" ] && echo 1); fi
+    # plugin-barman-cloud's entry is a folder of upstream files.
+    case "$2" in
+      terraform-rc) ok=$([ -f "$p" ] && echo 1) ;;
+      plugin-barman-cloud) ok=$([ -d "$p/config" ] && echo 1) ;;
+      *) ok=$([ -x "$p" ] && echo 1) ;;
+    esac
     [ -n "$ok" ] || { echo "$2 is not built at $p: run scripts/tools.sh $2" >&2; exit 1; }
     echo "$p" ;;
-  "") for t in kubectl etcd kube-apiserver promtool prometheus sops cyclonus amtool alertmanager; do ensure "$t"; done ;;
+  "") for t in kubectl etcd kube-apiserver promtool prometheus sops cyclonus amtool alertmanager gofakes3 plugin-barman-cloud; do ensure "$t"; done ;;
   *) for t in "$@"; do ensure "$t"; done ;;
 esac

@@ -164,9 +164,13 @@ function isSecretKey(key: string): boolean {
   return answer;
 }
 
+/** Annotations that name a Secret (CloudNativePG finds a plugin's TLS Secrets by them on its Service). */
+const SECRET_NAME_ANNOTATIONS: ReadonlySet<string> = new Set(['cnpg.io/pluginClientSecret', 'cnpg.io/pluginServerSecret']);
+
 /** Fields named like a secret that hold the name of a Secret, not its value. */
 function isSecretReferenceField(at: readonly (string | number)[]): boolean {
   if (at.length < 2) return false;
   const [parent, key] = at.slice(-2);
+  if (parent === 'annotations' && typeof key === 'string' && SECRET_NAME_ANNOTATIONS.has(key)) return true;
   return key === 'secret' && (parent === 'basicAuth' || parent === 'digestAuth' || parent === 'forwardAuth' || parent === 'tls');
 }

@@ -50,6 +50,12 @@ export interface GuardResult {
 const kindOf = (id: string) => parseItemId(id).kind;
 
 /** The Terraform import id of an item (the provider's `<namespace>/<name>` or name). */
+/** Days of a backup retention (`30d`, `4w`, `6m`, a month as 30 days); Infinity for none (nothing deleted). */
+function retentionDays(retention: string | undefined): number {
+  const m = /^([1-9][0-9]*)([dwm])$/.exec(retention ?? '');
+  return m ? Number(m[1]) * { d: 1, w: 7, m: 30 }[m[2] as 'd' | 'w' | 'm'] : Number.POSITIVE_INFINITY;
+}
+
 function importId(item: InventoryItem): string {
   const { kind, namespace, name, objectKind } = parseItemId(item.id);
   if (kind === 'namespace') return name;
@@ -246,6 +252,18 @@ export function guardChanges(
     if (a.address && b.address && a.address !== b.address) {
       moved.push({ from: b.address, to: a.address });
       changes.push({ id, kind: 'address', before: b, after: a, destructive: false, guarded: false, acknowledged: false, steps: [`moved block ${b.address} -> ${a.address}`] });
+    } else if (retentionDays(a.retention) < retentionDays(b.retention)) {
+      // A shorter retention makes the backup plugin delete every backup older than it: data, gone.
+      const acknowledged = isAcked(id, a);
+      const steps = [`the Barman Cloud plugin deletes the backups older than ${a.retention} (kept until now: ${b.retention})`];
+      changes.push({ id, kind: 'changed', before: b, after: a, destructive: !acknowledged, guarded: true, acknowledged, steps });
+      if (!acknowledged) {
+        problems.push({
+          path: platformPath,
+          problem: `${id} would keep backups for ${a.retention} instead of ${b.retention}: the plugin would delete the older backups, and no restore could reach back that far any more (${inventoryFile})`,
+          fix: `If that is what you want, acknowledge it by name (--acknowledge ${id}, or acknowledge: ['${id}'] in the platform config); to keep them, keep the retention`,
+        });
+      }
     } else if (a.digest !== b.digest || a.stateful !== b.stateful) {
       changes.push({ id, kind: 'changed', before: b, after: a, destructive: false, guarded: false, acknowledged: false, steps: [] });
     }

@@ -31,8 +31,9 @@ const ITEM: Shape = {
     address: 'string',
     apiVersion: 'string',
     digest: 'string',
+    retention: 'string',
   },
-  optional: ['protection', 'address', 'apiVersion'],
+  optional: ['protection', 'address', 'apiVersion', 'retention'],
 };
 
 const OWNERS: readonly unknown[] = OWNER.oneOf;
@@ -46,7 +47,7 @@ function itemsFit(items: unknown): boolean {
     if (typeof i !== 'object' || i === null || Array.isArray(i)) return false;
     if (typeof i.id !== 'string' || !ITEM_ID.pattern.test(i.id) || !OWNERS.includes(i.owner) || typeof i.component !== 'string') return false;
     if (typeof i.stateful !== 'boolean' || typeof i.digest !== 'string' || !PROTECTIONS.includes(i.protection)) return false;
-    if (!stringOrAbsent(i.address) || !stringOrAbsent(i.apiVersion)) return false;
+    if (!stringOrAbsent(i.address) || !stringOrAbsent(i.apiVersion) || !stringOrAbsent(i.retention)) return false;
   }
   return true;
 }

@@ -38,6 +38,17 @@ export interface InventoryItem {
   readonly apiVersion?: string;
   /** A digest of what was rendered: of the object, or for a Secret of its keys and their sources, never of a value. */
   readonly digest: string;
+  /**
+   * How long a backup store keeps backups (an ObjectStore's `retentionPolicy`, e.g. `30d`): the guard
+   * refuses shortening it unless acknowledged, as the plugin then deletes the older backups.
+   */
+  readonly retention?: string;
+}
+
+/** The retention of a backup store object (the Barman Cloud plugin's ObjectStore), if it has one. */
+function retentionOf(m: Manifest): { retention: string } | Record<string, never> {
+  const policy = (m.spec as { retentionPolicy?: unknown } | undefined)?.retentionPolicy;
+  return m.kind === 'ObjectStore' && m.apiVersion.startsWith('barmancloud.cnpg.io/') && typeof policy === 'string' ? { retention: policy } : {};
 }
 
 /** A Terraform resource that left the code on purpose: its `removed { destroy = false }` block stays. */
@@ -231,7 +242,7 @@ export function inventoryItems(plan: PlacementPlan): InventoryItem[] {
       });
     }
     for (const m of p.manifests) {
-      add({ id: objectId(m), owner: 'flux', component: pathOf(p.component), stateful: isPruneDisabled(m), apiVersion: m.apiVersion, digest: digest(m) });
+      add({ id: objectId(m), owner: 'flux', component: pathOf(p.component), stateful: isPruneDisabled(m), apiVersion: m.apiVersion, digest: digest(m), ...retentionOf(m) });
     }
   }
   for (const { component, manifest } of plan.terraform.manifests) {
@@ -243,6 +254,7 @@ export function inventoryItems(plan: PlacementPlan): InventoryItem[] {
       address: terraformAddress('manifest', component.namespace, manifest.kind, manifest.metadata.name),
       apiVersion: manifest.apiVersion,
       digest: digest(manifest),
+      ...retentionOf(manifest),
     });
   }
   for (const { component, manifests } of plan.manual) {

@@ -1,4 +1,5 @@
 import { catalog } from '../catalog';
+import { writtenCrdGroups } from '../core/crd-providers';
 import { Component } from '../core/component';
 import { ConfigProblem, constructPath, ValidationError } from '../core/errors';
 import { isBuiltInNamespace } from '../core/grammar';
@@ -137,7 +138,7 @@ export function crdOwners(components: readonly Component[], problems: ConfigProb
   const crdOwner = new Map<string, Component>();
   for (const c of components) {
     const clashes = new Map<Component, string[]>();
-    for (const group of c.helmChart?.chart.crdGroups ?? []) {
+    for (const group of [...(c.helmChart?.chart.crdGroups ?? []), ...writtenCrdGroups(c)]) {
       const other = crdOwner.get(group);
       if (other) clashes.set(other, [...(clashes.get(other) ?? []), group]);
       else crdOwner.set(group, c);

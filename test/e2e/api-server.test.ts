@@ -7,7 +7,7 @@ import { Manifest } from '../../lib/internal';
 import { rolloutOrder, Rollout } from '../support/e2e/rollout';
 import { apiServerForFile, describeObject, FIELD_MANAGER } from '../support/e2e/server-side-apply';
 import { needsReferenceData } from '../support/reference-gate';
-import { allCrds } from '../support/shared-data';
+import { allCrds, moduleCrds } from '../support/shared-data';
 import { defaultPlan, fluxObjects, synthToTemp } from '../support/synth';
 
 const api = apiServerForFile();
@@ -52,8 +52,8 @@ test('kubectl reaches the pinned API server through the written kubeconfig', () 
   expect(JSON.parse(result.stdout).serverVersion.gitVersion).toBe('v1.34.4');
 });
 
-crds.test('every CRD of the reference data is installed and Established', async () => {
-  const crds = allCrds();
+crds.test('every CRD of the reference data (and of the pinned plugin module) is installed and Established', async () => {
+  const crds = [...allCrds(), ...moduleCrds()];
   const problems = await applyAll(crds.map(({ file, crd }) => ({ source: file, object: crd as Manifest })));
   expect(problems).toEqual([]);
   await api.ssa.waitEstablished(crds.map(({ crd }) => crd.metadata.name));

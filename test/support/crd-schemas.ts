@@ -1,5 +1,5 @@
 import Ajv, { ValidateFunction } from 'ajv';
-import { allCrds } from './shared-data';
+import { allCrds, moduleCrds } from './shared-data';
 
 /**
  * Validators for custom resources, built from the CRDs' openAPIV3Schema. Objects are closed (no unknown
@@ -10,7 +10,7 @@ export class CrdSchemas {
   private readonly ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false, code: { regExp: goRegExp } });
 
   constructor() {
-    for (const { crd } of allCrds()) {
+    for (const { crd } of [...allCrds(), ...moduleCrds()]) {
       const group = crd.spec.group as string;
       for (const version of crd.spec.versions as { name: string; served: boolean; schema?: { openAPIV3Schema: object } }[]) {
         if (!version.served || !version.schema) continue;

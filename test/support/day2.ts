@@ -5,9 +5,11 @@ import * as path from 'path';
 import { Construct } from 'constructs';
 import {
   Backend,
+  BarmanCloudPlugin,
   catalog,
   CloudNativePg,
   Component,
+  Duration,
   KubePrometheusStack,
   Platform,
   PlatformSynthOptions,
@@ -67,6 +69,8 @@ export interface Shape {
   readonly webImage?: string;
   /** PostgreSQL's volume. @default '20Gi' */
   readonly postgresStorage?: Size;
+  /** PostgreSQL's backups (and the Barman Cloud plugin), by their retention. @default none */
+  readonly backupRetention?: Duration;
 }
 
 export function shapedPlatform(ws: Workspace, shape: Shape = {}): Platform {
@@ -75,7 +79,18 @@ export function shapedPlatform(ws: Workspace, shape: Shape = {}): Platform {
   new KubePrometheusStack(platform, 'monitoring', { deployWith: shape.monitoring ?? 'flux', nodePool: 'monitor', ingress: traefik });
   if (shape.postgres !== false) {
     new CloudNativePg(platform, 'cnpg');
-    const postgres = new PostgresCluster(platform, 'postgres', { secrets: shape.postgres ?? 'terraform', ...(shape.postgresStorage ? { storageSize: shape.postgresStorage } : {}) });
+    const backup = shape.backupRetention
+      ? {
+          store: { endpoint: 'https://s3.example.com', bucket: 'backups', accessKeyId: SecretValue.fromVariable('s3_key_id', 'S3 key id.'), secretAccessKey: SecretValue.fromVariable('s3_secret', 'S3 secret key.') },
+          retention: shape.backupRetention,
+        }
+      : undefined;
+    if (backup) {
+      // The plugin's mutual TLS needs cert-manager's CRDs, which this small platform takes as installed.
+      platform.assumeInstalled({ crdGroups: ['cert-manager.io'] });
+      new BarmanCloudPlugin(platform, 'barman-cloud');
+    }
+    const postgres = new PostgresCluster(platform, 'postgres', { secrets: shape.postgres ?? 'terraform', ...(shape.postgresStorage ? { storageSize: shape.postgresStorage } : {}), ...(backup ? { backup } : {}) });
     new WebService(platform, 'app', {
       namespace: 'app',
       image: 'ghcr.io/example/app:1.0.0',

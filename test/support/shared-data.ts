@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parse, parseAllDocuments } from 'yaml';
 import { locateReferenceData, REFERENCE_HOW_TO } from '../../lib/internal';
+import { toolPath } from './tools';
 
 /**
  * The upstream reference data (CRDs, chart values and schemas) the tests check against: the folder the
@@ -46,6 +47,16 @@ export function chartSchema(chart: string): object | undefined {
 
 export function chartVersion(chart: string): string {
   return (parse(sharedFile(`charts/${chart}/Chart.yaml`)) as { version: string }).version;
+}
+
+/**
+ * The CRDs that are not in the reference data but in a pinned upstream module scripts/tools.sh caches:
+ * the Barman Cloud plugin's ObjectStore (the plugin publishes no chart the reference data is built from).
+ * Throws when the module is not fetched: a check without its data must not pass.
+ */
+export function moduleCrds(): { file: string; crd: Record<string, any> }[] {
+  const file = path.join(toolPath('plugin-barman-cloud'), 'config', 'crd', 'bases', 'barmancloud.cnpg.io_objectstores.yaml');
+  return [{ file, crd: parse(fs.readFileSync(file, 'utf8')) }];
 }
 
 /** Every CRD document of the reference data, with the file it came from. */

@@ -4,7 +4,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { problemOf } from '../support/problems';
-import { formatDiff, INVENTORY_FILE, planAgainstOutput, readInventory } from '../../lib/internal';
+import { Duration, formatDiff, INVENTORY_FILE, planAgainstOutput, PRUNE_DISABLED, readInventory } from '../../lib/internal';
 import { fluxObjects as objectsOfTree } from '../support/synth';
 import { outputSnapshot, shapedPlatform, Shape, stackJson, synthShape, Workspace, workspace } from '../support/day2';
 
@@ -261,4 +261,35 @@ test('diff: 0 without changes, 1 for changes, 2 when something would be pruned',
   const removed = diffOf(ws, { extraApp: false });
   expect(removed.exitCode).toBe(2);
   expect(removed.text).toMatch(/^flux:\n {2}- namespace\/web removed \(destroys or prunes\)\n {6}Flux prunes it from the cluster\n {2}- object\/apps\/Deployment\/web\/web removed/m);
+});
+
+describe('a backup store holds data', () => {
+  const STORE = 'object/barmancloud.cnpg.io/ObjectStore/database/postgres-backups';
+  const ws = workspace();
+  synthShape(ws, { backupRetention: Duration.days(30) });
+
+  test('its ObjectStore is prune-disabled, and the inventory records its retention', () => {
+    const store = fluxObjects(ws).get('ObjectStore database/postgres-backups')!;
+    expect(store.metadata.annotations).toEqual(PRUNE_DISABLED);
+    expect(readInventory(ws.flux)!.items.find((i) => i.id === STORE)).toMatchObject({ owner: 'flux', stateful: true, protection: 'prune-disabled', retention: '30d' });
+  });
+
+  // Mutation: making retentionDays in lib/day2/guard.ts return the same number for every retention lets
+  // the shorter one through, and this test fails.
+  test('shortening its retention is refused until acknowledged; lengthening it is not', () => {
+    const before = outputSnapshot(ws);
+    expect(problemOf(() => void synthShape(ws, { backupRetention: Duration.days(7) }))).toBe(
+      `ballast: ${STORE} would keep backups for 7d instead of 30d: the plugin would delete the older backups, and no restore could reach back that far any more (${path.join(ws.flux, INVENTORY_FILE)}). If that is what you want, acknowledge it by name (--acknowledge ${STORE}, or acknowledge: ['${STORE}'] in the platform config); to keep them, keep the retention.`,
+    );
+    expect(outputSnapshot(ws)).toEqual(before);
+    const { plan } = synthShape(ws, { backupRetention: Duration.days(7) }, { acknowledge: [STORE] });
+    expect(plan.day2.changes.find((c) => c.id === STORE)).toMatchObject({ kind: 'changed', guarded: true, acknowledged: true });
+    expect(synthShape(ws, { backupRetention: Duration.days(60) }).plan.day2.changes.find((c) => c.id === STORE)).toMatchObject({ kind: 'changed', guarded: false });
+  });
+
+  // Mutation: removing PRUNE_DISABLED from the ObjectStore in lib/components/database/postgres-backup.ts
+  // makes the removal pass unasked, and this test fails.
+  test('removing the backups is refused like removing a database, naming the store', () => {
+    expect(problemOf(() => void synthShape(ws, {}))).toContain(`${STORE} (of ballast/postgres) holds data and is no longer in the code: Flux stops managing it and, as it is prune-disabled, leaves it in the cluster`);
+  });
 });

@@ -88,7 +88,7 @@ test("the default platform: the database layer's Secrets are SOPS files in Git, 
   });
   const tf = terraformJson(path.join(dir, 'cdktf'));
   expect(tf.resource.kubernetes_secret_v1['secret_flux-system_sops-age'].data_wo).toEqual({ 'age.agekey': '${var.sops_age_key}' });
-  expect(Object.keys(tf.variable).sort()).toEqual(['alerts_pagerduty_routing_key', 'alerts_slack_webhook_url', 'git_push_token', 'grafana_admin_password', 'kube_context', 'kubeconfig_path', 'sops_age_key', 'traefik_admin_users']);
+  expect(Object.keys(tf.variable).sort()).toEqual(['alerts_pagerduty_routing_key', 'alerts_slack_webhook_url', 'backup_s3_access_key_id', 'backup_s3_secret_access_key', 'git_push_token', 'grafana_admin_password', 'kube_context', 'kubeconfig_path', 'sops_age_key', 'traefik_admin_users']);
 });
 
 test('terraform.tfvars.example lists every variable the stack needs, with placeholders', () => {

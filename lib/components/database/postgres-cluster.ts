@@ -18,6 +18,8 @@ import { postgresAlerts } from './postgres-alerts';
 import { DatabaseConnection, databaseConnection, INSTANCE_MANAGER_PORT, METRICS_PORT, POSTGRES_PORT } from './database-connection';
 import { NetworkPeer, PodGroup } from '../../core/network';
 import { ExistingPostgresCluster, ExistingPostgresClusterOptions } from './existing-postgres-cluster';
+import { PostgresBackup, PostgresBackupProps } from './postgres-backup';
+import { PostgresRestore, PostgresRestoreProps } from './postgres-restore';
 
 /** Properties of a PostgreSQL cluster. */
 export interface PostgresClusterProps extends ComponentOptions {
@@ -56,6 +58,18 @@ export interface PostgresClusterProps extends ComponentOptions {
    * @default none
    */
   readonly dashboardsIn?: IDashboardHost;
+  /**
+   * WAL archiving, scheduled base backups and retention in an S3-compatible store, through the Barman
+   * Cloud plugin (add a BarmanCloudPlugin to the platform).
+   * @default no backups
+   */
+  readonly backup?: PostgresBackupProps;
+  /**
+   * Makes this cluster from another cluster's backups (optionally up to a point in time) instead of an
+   * empty one. Only the first start reads it: CloudNativePG bootstraps a cluster once.
+   * @default a new, empty cluster
+   */
+  readonly restoreFrom?: PostgresRestoreProps;
 }
 
 interface Role {
@@ -99,6 +113,10 @@ export class PostgresCluster extends Component implements IPostgresCluster {
   public readonly port = POSTGRES_PORT;
   /** Its instances' pods, primary and replicas. */
   public readonly instances: PodGroup;
+  /** Its backups, when `backup` is set. */
+  public readonly backup?: PostgresBackup;
+  /** Where its data came from, when `restoreFrom` is set. */
+  public readonly restore?: PostgresRestore;
   private readonly roles: Role[] = [];
   private readonly databases = new Map<string, Construct>();
 
@@ -125,6 +143,12 @@ export class PostgresCluster extends Component implements IPostgresCluster {
     this.network.allowFrom(NetworkPeer.role('postgres-operator'), { ports: [{ port: INSTANCE_MANAGER_PORT }], why: 'the operator reads and drives each instance through its instance manager' });
     this.declarePodSecurity({ level: 'restricted', reason: 'CloudNativePG runs every instance non-root, without privilege escalation, capabilities or host access, with seccomp RuntimeDefault' });
 
+    if (props.backup) this.backup = new PostgresBackup(this, 'backup', this.clusterName, this.instances, props.backup);
+    if (props.restoreFrom) this.restore = new PostgresRestore(this, 'restore', this.clusterName, this.instances, props.restoreFrom);
+    if (this.backup && this.restore && this.backup.store.destinationPath === this.restore.store.destinationPath && this.restore.sourceCluster === this.clusterName) {
+      reportProblem(this, `it would archive its WAL into ${this.backup.store.destinationPath}/${this.clusterName}, the backups it restores from`, 'Give the restored cluster another clusterName, or its backups another store path');
+    }
+
     const resources = requireResources(this, props.resources ?? DEFAULT_RESOURCES);
     this.claimCapacity({ pool: props.nodePool, what: `PostgreSQL ${this.clusterName}`, replicas: () => 1 + this.replicas, requests: requestsOf(resources), onePerNode: true });
     new ApiObject(this, 'cluster', {
@@ -137,6 +161,8 @@ export class PostgresCluster extends Component implements IPostgresCluster {
         postgresql: { parameters: props.parameters ?? { max_connections: '200', shared_buffers: '256MB' } },
         storage: { size: binaryQuantity(storageSize), ...(props.storageClassName ? { storageClass: props.storageClassName } : {}) },
         resources: renderResources(resources),
+        ...(this.backup ? { plugins: [this.backup.pluginEntry] } : {}),
+        ...(this.restore ? { bootstrap: this.restore.bootstrap, externalClusters: this.restore.externalClusters } : {}),
         affinity: {
           enablePodAntiAffinity: true,
           podAntiAffinityType: 'required',
@@ -155,7 +181,7 @@ export class PostgresCluster extends Component implements IPostgresCluster {
     // The operator's exporter listens on the instances' `metrics` port (spec.monitoring.enablePodMonitor is deprecated).
     if (props.metrics ?? true) {
       new PodMonitor(this, 'metrics', { name: this.clusterName, selector: { ...this.instances.labels }, port: 'metrics' });
-      new PrometheusRule(this, 'alerts', { name: `${this.clusterName}-alerts`, groups: [postgresAlerts(this, { namespace: this.namespace, clusterName: this.clusterName, backups: false })] });
+      new PrometheusRule(this, 'alerts', { name: `${this.clusterName}-alerts`, groups: [postgresAlerts(this, { namespace: this.namespace, clusterName: this.clusterName, backups: props.backup !== undefined })] });
       this.network.allowFrom(NetworkPeer.role('scraper'), { to: this.instances, ports: [{ port: METRICS_PORT }], why: 'scrapes the instances\' exporter' });
     }
     if (props.dashboardsIn) {
