@@ -232,6 +232,51 @@ const ruleTests = [
     ],
   },
   {
+    name: 'PostgreSQL backups: WAL piling up on the primary, a base backup failing after the last good one',
+    interval: '1m',
+    input_series: [
+      { series: 'cnpg_collector_pg_wal_archive_status{namespace="database", pod="postgres-1", value="ready"}', values: '0x4 12x20' },
+      { series: 'cnpg_collector_pg_wal_archive_status{namespace="database", pod="postgres-2", value="ready"}', values: '2x25' },
+      { series: 'barman_cloud_cloudnative_pg_io_last_available_backup_timestamp{namespace="database", pod="postgres-1"}', values: '1000x4 1000x20' },
+      { series: 'barman_cloud_cloudnative_pg_io_last_failed_backup_timestamp{namespace="database", pod="postgres-1"}', values: '0x4 2000x20' },
+      // A replica whose last backup succeeded after an earlier failure.
+      { series: 'barman_cloud_cloudnative_pg_io_last_available_backup_timestamp{namespace="database", pod="postgres-2"}', values: '3000x25' },
+      { series: 'barman_cloud_cloudnative_pg_io_last_failed_backup_timestamp{namespace="database", pod="postgres-2"}', values: '2000x25' },
+    ],
+    alert_rule_test: [
+      { eval_time: '3m', alertname: 'PostgresBackupFailing', exp_alerts: [] },
+      { eval_time: '10m', alertname: 'PostgresWalArchivingFailing', exp_alerts: [] },
+      {
+        eval_time: '6m',
+        alertname: 'PostgresBackupFailing',
+        exp_alerts: [
+          {
+            exp_labels: { severity: 'warning', namespace: 'database', pod: 'postgres-1' },
+            exp_annotations: {
+              summary: 'The last base backup of PostgreSQL cluster postgres in database failed',
+              description: 'Restores start from an older backup, and replay more WAL.',
+              runbook_url: runbook('PostgresBackupFailing'),
+            },
+          },
+        ],
+      },
+      {
+        eval_time: '16m',
+        alertname: 'PostgresWalArchivingFailing',
+        exp_alerts: [
+          {
+            exp_labels: { severity: 'critical', namespace: 'database', pod: 'postgres-1', value: 'ready' },
+            exp_annotations: {
+              summary: '12 WAL segments of postgres-1 (PostgreSQL cluster postgres in database) wait to be archived',
+              description: 'Point-in-time recovery stops at the last archived segment, and the waiting segments fill the volume.',
+              runbook_url: runbook('PostgresWalArchivingFailing'),
+            },
+          },
+        ],
+      },
+    ],
+  },
+  {
     // promtool's clock starts at 0: an expiry of 2 days and one of 10 days, read at 2 hours.
     name: 'certificates: one expires in 2 days, one in 10, one in 60',
     interval: '1m',
