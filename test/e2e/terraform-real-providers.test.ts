@@ -31,6 +31,8 @@ withCharts.test('the default stack applies with the real providers, the next pla
     git_push_token: 'git-push-token-9a8b7c6d5e4f',
     alerts_pagerduty_routing_key: 'pagerduty-routing-key-0c1d2e3f4a5b',
     alerts_slack_webhook_url: 'https://hooks.slack.com/services/T000/B000/slack-secret-6a7b8c9d',
+    backup_s3_access_key_id: 'backup-access-key-7e6d5c4b',
+    backup_s3_secret_access_key: 'backup-secret-access-key-3a2b1c0d9e8f',
   };
   const stack = new RealStack(dir, server.kubeconfig, variables, path.join(dist, 'fixture-charts'), state);
   await stack.init();
