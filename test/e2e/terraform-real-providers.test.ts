@@ -46,7 +46,7 @@ withCharts.test('the default stack applies with the real providers, the next pla
   ]);
   // 3 namespaces with their Pod Security labels and reasons (kubernetes_labels, kubernetes_annotations),
   // 4 Secrets, 3 releases, Traefik's 3 NetworkPolicies and its 3 other objects.
-  expect(await stack.applyOk()).toMatch(/Apply complete! Resources: 19 added, 0 changed, 0 destroyed\./);
+  expect(await stack.applyOk()).toMatch(/Apply complete! Resources: 24 added, 0 changed, 0 destroyed\./);
   // Mutation: the namespaces' labels and annotations applied under one field manager delete each other
   // (server-side apply), and this plan is no longer empty.
   expect(changesOf(await stack.plan())).toEqual({});
