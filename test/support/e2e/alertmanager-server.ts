@@ -1,42 +1,30 @@
-import { ChildProcess, spawn } from 'child_process';
+import { ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import * as http from 'http';
 import * as os from 'os';
 import * as path from 'path';
 import { stringify } from 'yaml';
 import { toolPath } from '../tools';
-import { freePort, HAS_SETPRIV } from './processes';
+import { LoopbackProcess } from './loopback-process';
+import { freePort } from './processes';
 
 /**
  * The real Alertmanager (the pinned build) on 127.0.0.1 with a free port, its own data folder and the
  * given configuration, clustering off. Always stop() it.
  */
-export class AlertmanagerServer {
+export class AlertmanagerServer extends LoopbackProcess {
   public static async start(config: unknown): Promise<AlertmanagerServer> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ballast-alertmanager-'));
     const port = await freePort();
     fs.writeFileSync(path.join(dir, 'alertmanager.yaml'), stringify(config));
     const args = [`--config.file=${path.join(dir, 'alertmanager.yaml')}`, `--storage.path=${path.join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--cluster.listen-address='];
-    const binary = toolPath('alertmanager');
-    const [cmd, argv] = HAS_SETPRIV ? ['setpriv', ['--pdeathsig', 'KILL', binary, ...args]] : [binary, args];
-    const server = new AlertmanagerServer(dir, port, spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'pipe'] }));
+    const server = new AlertmanagerServer(dir, port, LoopbackProcess.spawnBinary(toolPath('alertmanager'), args));
     await server.waitReady();
     return server;
   }
 
-  private output = '';
-  private ended?: string;
-
-  private constructor(private readonly dir: string, public readonly port: number, private readonly child: ChildProcess) {
-    const keep = (chunk: Buffer) => (this.output = (this.output + chunk.toString()).slice(-8000));
-    child.stdout!.on('data', keep);
-    child.stderr!.on('data', keep);
-    child.on('exit', (code, signal) => (this.ended = code !== null ? `exit code ${code}` : `signal ${signal}`));
-  }
-
-  /** Its log so far (the last 8000 characters). */
-  public get log(): string {
-    return this.output;
+  private constructor(dir: string, port: number, child: ChildProcess) {
+    super('alertmanager', dir, port, child, 8000);
   }
 
   /** Posts firing alerts, as Prometheus does (API v2). */
@@ -53,26 +41,6 @@ export class AlertmanagerServer {
   public async alerts(): Promise<{ labels: Record<string, string>; status: { state: string; inhibitedBy: string[] } }[]> {
     const response = await fetch(`http://127.0.0.1:${this.port}/api/v2/alerts`);
     return (await response.json()) as never;
-  }
-
-  public async stop(): Promise<void> {
-    if (!this.ended) {
-      const exited = new Promise((r) => this.child.once('exit', r));
-      this.child.kill('SIGKILL');
-      await exited;
-    }
-    fs.rmSync(this.dir, { recursive: true, force: true });
-  }
-
-  private async waitReady(): Promise<void> {
-    const deadline = Date.now() + 60_000;
-    while (Date.now() < deadline) {
-      if (this.ended) throw new Error(`alertmanager ended (${this.ended}) before it was ready:\n${this.output}`);
-      const ok = await fetch(`http://127.0.0.1:${this.port}/-/ready`).then((r) => r.status === 200, () => false);
-      if (ok) return;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    throw new Error(`alertmanager not ready after 60 s:\n${this.output}`);
   }
 }
 

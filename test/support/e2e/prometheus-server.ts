@@ -1,5 +1,6 @@
-import { ChildProcess, spawn } from 'child_process';
-import { freePort, HAS_SETPRIV } from './processes';
+import { ChildProcess } from 'child_process';
+import { LoopbackProcess } from './loopback-process';
+import { freePort } from './processes';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -10,7 +11,7 @@ import { toolPath } from '../tools';
  * The real Prometheus (the pinned build) on 127.0.0.1 with a free port, its own data folder, the given
  * flags and rule groups, evaluating every second. Always stop() it.
  */
-export class PrometheusServer {
+export class PrometheusServer extends LoopbackProcess {
   public static async start(flags: string[], ruleGroups: unknown[] = []): Promise<PrometheusServer> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ballast-prometheus-'));
     const port = await freePort();
@@ -20,21 +21,13 @@ export class PrometheusServer {
       stringify({ global: { scrape_interval: '1s', evaluation_interval: '1s' }, rule_files: [path.join(dir, 'rules.yaml')] }),
     );
     const args = [`--config.file=${path.join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${path.join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, ...flags];
-    const binary = toolPath('prometheus');
-    const [cmd, argv] = HAS_SETPRIV ? ['setpriv', ['--pdeathsig', 'KILL', binary, ...args]] : [binary, args];
-    const server = new PrometheusServer(dir, port, spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'pipe'] }));
+    const server = new PrometheusServer(dir, port, LoopbackProcess.spawnBinary(toolPath('prometheus'), args));
     await server.waitReady();
     return server;
   }
 
-  private log = '';
-  private ended?: string;
-
-  private constructor(private readonly dir: string, public readonly port: number, private readonly child: ChildProcess) {
-    const keep = (chunk: Buffer) => (this.log = (this.log + chunk.toString()).slice(-4000));
-    child.stdout!.on('data', keep);
-    child.stderr!.on('data', keep);
-    child.on('exit', (code, signal) => (this.ended = code !== null ? `exit code ${code}` : `signal ${signal}`));
+  private constructor(dir: string, port: number, child: ChildProcess) {
+    super('prometheus', dir, port, child);
   }
 
   /** `http://127.0.0.1:<port>` + the path of `url` (the path a ballast URL hands to its clients). */
@@ -49,25 +42,5 @@ export class PrometheusServer {
     const body = (await response.json()) as { status: string; data?: { result: [] }; error?: string };
     if (body.status !== 'success') throw new Error(`query ${expr}: ${body.error ?? response.status}`);
     return body.data!.result;
-  }
-
-  public async stop(): Promise<void> {
-    if (!this.ended) {
-      const exited = new Promise((r) => this.child.once('exit', r));
-      this.child.kill('SIGKILL');
-      await exited;
-    }
-    fs.rmSync(this.dir, { recursive: true, force: true });
-  }
-
-  private async waitReady(): Promise<void> {
-    const deadline = Date.now() + 60_000;
-    while (Date.now() < deadline) {
-      if (this.ended) throw new Error(`prometheus ended (${this.ended}) before it was ready:\n${this.log}`);
-      const ok = await fetch(`http://127.0.0.1:${this.port}/-/ready`).then((r) => r.status === 200, () => false);
-      if (ok) return;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    throw new Error(`prometheus not ready after 60 s:\n${this.log}`);
   }
 }
